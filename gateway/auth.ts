@@ -1,0 +1,131 @@
+// Bearer tokens → principals. HS256 with a shared secret, or RS256 with a public key (PEM) or a
+// JWKS file: no key is ever fetched over the network (air-gapped deployments).
+import fs from "node:fs";
+import {
+  createLocalJWKSet,
+  importSPKI,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from "jose";
+import { z } from "zod";
+import { normaliseAreaCode } from "../domain/area.js";
+import type { Principal } from "../domain/principal.js";
+import { isRole, type Role } from "../domain/roles.js";
+import type { HubConfig } from "./config.js";
+
+/** Why a token was refused; sent to the client as `extensions.reason`. */
+export type TokenProblem =
+  | "MALFORMED_HEADER"
+  | "TOKEN_EXPIRED"
+  | "TOKEN_NOT_YET_VALID"
+  | "TOKEN_INVALID"
+  | "CLAIMS_INVALID";
+
+export class AuthError extends Error {
+  constructor(
+    readonly reason: TokenProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The claims CityGraph reads. `areas` are division codes; each grants its subtree. */
+const claimsSchema = z.object({
+  sub: z.string().min(1, "sub is required"),
+  roles: z.array(z.string()).min(1, "roles must name at least one role"),
+  dept: z.string().min(1).optional(),
+  areas: z.array(z.string().regex(/^\d{6,15}$/, "area codes are 6–15 digits")).default([]),
+  purpose: z.string().max(200).optional(),
+});
+
+export type TokenClaims = { sub: string; roles: Role[]; dept?: string; areas: string[]; purpose?: string };
+
+export interface TokenVerifier {
+  /** Principal for an Authorization header value; anonymous-less: throws AuthError when invalid. */
+  verify(authorization: string): Promise<Omit<Principal, "jurisdictionPaths">>;
+}
+
+export async function createTokenVerifier(auth: HubConfig["auth"]): Promise<TokenVerifier> {
+  let key: Uint8Array | Awaited<ReturnType<typeof importSPKI>> | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (auth.jwksFile) {
+    key = createLocalJWKSet(JSON.parse(fs.readFileSync(auth.jwksFile, "utf8")));
+    algorithms = ["RS256", "ES256", "PS256"];
+  } else if (auth.publicKeyFile) {
+    key = await importSPKI(fs.readFileSync(auth.publicKeyFile, "utf8"), "RS256");
+    algorithms = ["RS256"];
+  } else if (auth.secret) {
+    key = new TextEncoder().encode(auth.secret);
+    algorithms = ["HS256"];
+  } else {
+    throw new Error("no token key configured");
+  }
+  const options = {
+    algorithms,
+    ...(auth.issuer ? { issuer: auth.issuer } : {}),
+    ...(auth.audience ? { audience: auth.audience } : {}),
+  };
+
+  return {
+    async verify(authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      if (!match) throw new AuthError("MALFORMED_HEADER", 'Authorization header must be "Bearer <token>"');
+      let payload: JWTPayload;
+      try {
+        // jose's overloads differ for a key and a key set; both are valid here.
+        payload =
+          typeof key === "function"
+            ? (await jwtVerify(match[1]!, key, options)).payload
+            : (await jwtVerify(match[1]!, key, options)).payload;
+      } catch (e) {
+        if (e instanceof joseErrors.JWTExpired) throw new AuthError("TOKEN_EXPIRED", "token has expired");
+        if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === "nbf")
+          throw new AuthError("TOKEN_NOT_YET_VALID", "token is not valid yet");
+        if (e instanceof joseErrors.JWTClaimValidationFailed)
+          throw new AuthError("CLAIMS_INVALID", `token claim "${e.claim}" is invalid`);
+        throw new AuthError("TOKEN_INVALID", "token signature or format is invalid");
+      }
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success) {
+        const issue = claims.error.issues[0]!;
+        throw new AuthError("CLAIMS_INVALID", `token claim "${issue.path.join(".")}": ${issue.message}`);
+      }
+      const unknown = claims.data.roles.filter((r) => !isRole(r));
+      if (unknown.length > 0)
+        throw new AuthError("CLAIMS_INVALID", `token names unknown roles: ${unknown.join(", ")}`);
+      return {
+        subject: claims.data.sub,
+        roles: claims.data.roles as Role[],
+        department: claims.data.dept ?? null,
+        jurisdiction: claims.data.areas.map(normaliseAreaCode),
+        purpose: claims.data.purpose ?? null,
+        authenticated: true,
+      };
+    },
+  };
+}
+
+/** Mint an HS256 token (development and tests; production tokens come from the city's IdP). */
+export async function mintToken(
+  secret: string,
+  claims: TokenClaims,
+  options: { expiresIn?: string | number; issuer?: string | null; audience?: string | null } = {},
+): Promise<string> {
+  let jwt = new SignJWT({
+    roles: claims.roles,
+    areas: claims.areas,
+    dept: claims.dept,
+    purpose: claims.purpose,
+  })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? "8h");
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}

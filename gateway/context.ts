@@ -1,0 +1,57 @@
+// Request context: the verified principal (with its jurisdiction resolved to area paths), the
+// database, fresh DataLoaders and the change bus. Same for HTTP and WebSocket.
+import { randomUUID } from "node:crypto";
+import { ANONYMOUS, type Principal } from "../domain/principal.js";
+import type { ChangeBus } from "../integration/change-bus.js";
+import type { Db } from "../prisma/db.js";
+import { jurisdictionPaths } from "../resolvers/areas.js";
+import { createLoaders } from "../resolvers/loaders.js";
+import type { Context } from "../schema/context.js";
+import type { TokenVerifier } from "./auth.js";
+
+export interface ContextDeps {
+  db: Db;
+  changes: ChangeBus;
+  verifier: TokenVerifier;
+}
+
+const PATH_CACHE_MS = 60_000;
+
+export function createContextFactory(deps: ContextDeps) {
+  // Jurisdiction codes → paths, cached briefly: areas are rarely added and never moved.
+  const pathCache = new Map<string, { paths: string[]; until: number }>();
+  async function resolvePaths(codes: readonly string[]): Promise<string[]> {
+    const key = [...codes].sort().join(",");
+    const hit = pathCache.get(key);
+    if (hit && hit.until > Date.now()) return hit.paths;
+    const paths = await jurisdictionPaths(deps.db, codes);
+    if (pathCache.size > 10_000) pathCache.clear();
+    pathCache.set(key, { paths, until: Date.now() + PATH_CACHE_MS });
+    return paths;
+  }
+
+  return {
+    /** The principal for an Authorization header; anonymous without one; throws AuthError when invalid. */
+    async principal(authorization: string | null | undefined): Promise<Principal> {
+      if (!authorization) return ANONYMOUS;
+      const verified = await deps.verifier.verify(authorization);
+      return { ...verified, jurisdictionPaths: await resolvePaths(verified.jurisdiction) };
+    },
+    context(
+      principal: Principal,
+      transport: Context["transport"],
+      requestId: string = randomUUID(),
+    ): Context {
+      return {
+        principal,
+        db: deps.db,
+        loaders: createLoaders(deps.db),
+        changes: deps.changes,
+        requestId,
+        transport,
+      };
+    },
+  };
+}
+
+export type ContextFactory = ReturnType<typeof createContextFactory>;

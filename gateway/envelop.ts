@@ -1,0 +1,69 @@
+// One envelop plugin list for both transports. Apollo Server 5 has no envelop adapter, so its
+// `gateway` option hands each parsed HTTP operation to an executor that runs envelop's validate
+// and execute; graphql-ws runs envelop's parse/validate/execute/subscribe directly (gateway/ws.ts).
+import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
+import { envelop, type Plugin, useEngine, useSchema } from "@envelop/core";
+import {
+  execute,
+  type GraphQLSchema,
+  parse,
+  printSchema,
+  specifiedRules,
+  subscribe,
+  validate,
+} from "graphql";
+import type { Context } from "../schema/context.js";
+import type { HubConfig } from "./config.js";
+import type { Logger } from "./logger.js";
+import { useHubMaskedErrors } from "./plugins/masked-errors.js";
+import { useOperationLimits } from "./plugins/operation-limits.js";
+import { useOperationLog } from "./plugins/operation-log.js";
+
+export function createEnveloped(schema: GraphQLSchema, config: HubConfig, log: Logger, extra: Plugin[] = []) {
+  return envelop({
+    plugins: [
+      useEngine({ parse, validate, execute, subscribe, specifiedRules }),
+      useSchema(schema),
+      useOperationLimits(config.limits),
+      useOperationLog(log),
+      ...extra,
+      // Last, so that it sees the errors every other plugin produced.
+      useHubMaskedErrors(log, config.env === "development"),
+    ] as Plugin[],
+  });
+}
+
+export type GetEnveloped = ReturnType<typeof createEnveloped>;
+
+/** Apollo's gateway interface, implemented by envelop: the HTTP half of the one pipeline. */
+export function envelopGateway(schema: GraphQLSchema, getEnveloped: GetEnveloped): GatewayInterface {
+  const executor: GatewayExecutor = async (request) => {
+    const env = getEnveloped(request.context as Context);
+    // Apollo has parsed (with the same token limit) and run the standard rules; the plugins'
+    // rules (limits) run here.
+    const errors = env.validate(env.schema, request.document);
+    if (errors.length > 0) return { errors };
+    const result = await env.execute({
+      schema: env.schema,
+      document: request.document,
+      variableValues: request.request.variables,
+      operationName: request.operationName,
+      contextValue: await env.contextFactory(),
+    });
+    if (Symbol.asyncIterator in result) throw new Error("subscriptions are served over WebSocket");
+    return result;
+  };
+  const listeners = new Set<Parameters<GatewayInterface["onSchemaLoadOrUpdate"]>[0]>();
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      listeners.add(callback);
+      return () => listeners.delete(callback);
+    },
+    async load() {
+      for (const callback of listeners)
+        callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return { executor };
+    },
+    async stop() {},
+  };
+}

@@ -1,0 +1,64 @@
+// Operation limits: depth, aliases, directives, cost (graphql-armor's rules) and tokens
+// (graphql's own parser bound). One plugin, so both transports enforce the same limits, and its
+// errors carry one stable code.
+import type { Plugin } from "@envelop/core";
+import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
+import { GraphQLError, parse } from "graphql";
+import type { HubConfig } from "../config.js";
+
+export type OperationLimits = HubConfig["limits"];
+
+/** graphql's own message when `maxTokens` stops the parser. */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more th[ae]n? (\d+) tokens/;
+
+export function limitError(message: string, limit: string, nodes?: GraphQLError["nodes"]): GraphQLError {
+  return new GraphQLError(message.replace(/^Syntax Error: /, ""), {
+    nodes,
+    extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit },
+  });
+}
+
+/** A parse error caused by the token limit becomes a limit error; others stay parse errors. */
+export function classifyParseError(error: GraphQLError): GraphQLError {
+  return TOKEN_LIMIT.test(error.message)
+    ? limitError(error.message, "tokens")
+    : new GraphQLError(error.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" }, nodes: error.nodes });
+}
+
+export function useOperationLimits(limits: OperationLimits): Plugin {
+  // The rules report through onReject; remember which errors are theirs, and which limit.
+  const rejected = new WeakMap<GraphQLError, string>();
+  const reporting = (limit: string) => ({
+    onReject: [(_ctx: unknown, error: GraphQLError) => void rejected.set(error, limit)],
+    propagateOnRejection: true,
+    exposeLimits: true,
+  });
+  const rules = [
+    maxDepthRule({
+      n: limits.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      ...reporting("depth"),
+    }),
+    maxAliasesRule({ n: limits.maxAliases, ...reporting("aliases") }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...reporting("directives") }),
+    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...reporting("cost") }),
+  ];
+  return {
+    onParse({ setParseFn }) {
+      setParseFn((source, options) => parse(source, { ...options, maxTokens: limits.maxTokens }));
+    },
+    onValidate({ addValidationRule }) {
+      for (const rule of rules) addValidationRule(rule);
+      return ({ result, setResult }) => {
+        if (!result.some((e) => rejected.has(e))) return;
+        setResult(
+          result.map((e) => (rejected.has(e) ? limitError(e.message, rejected.get(e)!, e.nodes) : e)),
+        );
+      };
+    },
+  };
+}

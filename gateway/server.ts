@@ -1,0 +1,227 @@
+// The hub's one HTTP server: Apollo Server 5 for /graphql (POST, GET), graphql-ws on the same
+// path, GraphiQL, and the health probes. Everything a request needs comes in as dependencies.
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { GraphQLError } from "graphql";
+import type { ChangeBus } from "../integration/change-bus.js";
+import { type Db, migrationState } from "../prisma/db.js";
+import type { Context } from "../schema/context.js";
+import { buildSchema } from "../schema/index.js";
+import { AuthError, createTokenVerifier } from "./auth.js";
+import type { HubConfig } from "./config.js";
+import { createContextFactory } from "./context.js";
+import { createEnveloped, envelopGateway } from "./envelop.js";
+import { isGraphiQLPath, serveGraphiQL } from "./graphiql.js";
+import type { Logger } from "./logger.js";
+import { classifyParseError } from "./plugins/operation-limits.js";
+import { attachWebSocket } from "./ws.js";
+
+export const GRAPHQL_PATH = "/graphql";
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HubDeps {
+  config: HubConfig;
+  db: Db;
+  changes: ChangeBus;
+  log: Logger;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  server: http.Server;
+  /** Stop accepting, finish in-flight requests, close sockets. The caller closes db and bus. */
+  stop(): Promise<void>;
+}
+
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
+    .end(JSON.stringify(body));
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function startHub({ config, db, changes, log }: HubDeps): Promise<RunningHub> {
+  const schema = buildSchema();
+  const getEnveloped = createEnveloped(schema, config, log);
+  const contexts = createContextFactory({ db, changes, verifier: await createTokenVerifier(config.auth) });
+  const httpServer = http.createServer();
+  const ws = attachWebSocket(httpServer, { path: GRAPHQL_PATH, getEnveloped, contexts, log });
+  const isDev = config.env === "development";
+
+  const apollo = new ApolloServer<Context>({
+    gateway: envelopGateway(schema, getEnveloped),
+    // Same token bound as the envelop parser (gateway/plugins/operation-limits.ts).
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // gateway/main.ts owns shutdown order
+    introspection: true,
+    csrfPrevention: true,
+    formatError: (formatted, error) => {
+      const code = formatted.extensions?.code;
+      if (code === "GRAPHQL_PARSE_FAILED" && error instanceof GraphQLError) {
+        const classified = classifyParseError(error);
+        return { message: classified.message, extensions: { ...classified.extensions } };
+      }
+      return isDev
+        ? formatted
+        : { ...formatted, extensions: { code: formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR" } };
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await ws.close();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
+    let principal: Context["principal"];
+    try {
+      principal = await contexts.principal(req.headers.authorization);
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      json(
+        res,
+        401,
+        { errors: [{ message: e.message, extensions: { code: "UNAUTHENTICATED", reason: e.reason } }] },
+        { "www-authenticate": `Bearer error="invalid_token", error_description="${e.reason}"` },
+      );
+      return;
+    }
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (e) {
+      if (!(e instanceof BodyTooLarge)) throw e;
+      json(res, 413, {
+        errors: [
+          { message: `request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: "BAD_REQUEST" } },
+        ],
+      });
+      return;
+    }
+    let body: unknown = raw;
+    if ((req.headers["content-type"] ?? "").includes("json") && raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        json(res, 400, {
+          errors: [{ message: "request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }],
+        });
+        return;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: async () => contexts.context(principal, "http", requestId),
+    });
+    for (const [k, v] of response.headers) res.setHeader(k, v);
+    res.setHeader("x-request-id", requestId);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function readiness(res: ServerResponse): Promise<void> {
+    try {
+      const state = await migrationState(db);
+      const ready = state.pending.length === 0 && state.failed.length === 0;
+      json(res, ready ? 200 : 503, {
+        status: ready ? "ready" : "not ready",
+        database: "reachable",
+        migrations: { applied: state.applied.length, pending: state.pending, failed: state.failed },
+        changeBus: changes.connected ? "listening" : "reconnecting",
+      });
+    } catch (e) {
+      log.warn("readiness check failed", { error: (e as Error).message });
+      json(res, 503, { status: "not ready", database: "unreachable" });
+    }
+  }
+
+  httpServer.on("request", (req, res) => {
+    const url = new URL(req.url ?? "/", "http://hub.invalid");
+    const route = (): Promise<void> | void => {
+      if (url.pathname === GRAPHQL_PATH) return handleGraphQL(req, res, url);
+      if (url.pathname === "/healthz") return json(res, 200, { status: "alive" });
+      if (url.pathname === "/readyz") return readiness(res);
+      if (config.graphiql && isGraphiQLPath(url.pathname)) return serveGraphiQL(req, res, url.pathname);
+      if (url.pathname === "/")
+        return void res.writeHead(302, { location: config.graphiql ? "/graphiql" : "/healthz" }).end();
+      return json(res, 404, {
+        errors: [{ message: `no route ${url.pathname}`, extensions: { code: "NOT_FOUND" } }],
+      });
+    };
+    Promise.resolve()
+      .then(route)
+      .catch((e: Error) => {
+        log.error("request failed", { path: url.pathname, error: e.message, stack: e.stack });
+        if (!res.headersSent)
+          json(res, 500, {
+            errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+          });
+        else res.end();
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  log.info("hub listening", {
+    graphql: `${url}${GRAPHQL_PATH}`,
+    graphiql: config.graphiql ? `${url}/graphiql` : null,
+  });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    server: httpServer,
+    stop: () => {
+      // Apollo's drain plugin closes the listener, waits for in-flight requests (up to the grace
+      // period), then runs drainServer: the WebSockets close.
+      stopping ??= apollo.stop();
+      return stopping;
+    },
+  };
+}

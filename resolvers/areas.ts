@@ -1,0 +1,94 @@
+// Data access for areas. Every list is filtered by jurisdiction in SQL (the type-level check in
+// schema/ is the second line of defence, not the filter).
+import DataLoader from "dataloader";
+import { AREA_LEVELS, type AreaLevel, normaliseAreaCode } from "../domain/area.js";
+import type { Principal } from "../domain/principal.js";
+import type { Area, Prisma } from "../generated/prisma/client.js";
+import type { Db } from "../prisma/db.js";
+
+export type AreaRow = Area;
+export type SubtreeCounts = Record<AreaLevel, number> & { total: number };
+
+/** Areas a principal may see: inside its jurisdiction, or an ancestor of it. */
+export function visibleAreasWhere(principal: Principal): Prisma.AreaWhereInput {
+  if (!principal.authenticated || principal.jurisdiction.length === 0) return { id: { in: [] } };
+  const codes = [...principal.jurisdiction];
+  return {
+    OR: [
+      { ancestorLinks: { some: { ancestor: { code: { in: codes } } } } },
+      { subtreeLinks: { some: { descendant: { code: { in: codes } } } } },
+    ],
+  };
+}
+
+export interface AreaFilter {
+  level?: AreaLevel | null;
+  /** Only areas in this area's subtree (itself excluded). */
+  under?: string | null;
+  /** Substring of the name. */
+  nameContains?: string | null;
+}
+
+export function areaFilterWhere(principal: Principal, filter: AreaFilter): Prisma.AreaWhereInput {
+  const and: Prisma.AreaWhereInput[] = [visibleAreasWhere(principal)];
+  if (filter.level) and.push({ level: filter.level });
+  if (filter.under) {
+    and.push({
+      ancestorLinks: { some: { distance: { gt: 0 }, ancestor: { code: normaliseAreaCode(filter.under) } } },
+    });
+  }
+  if (filter.nameContains) and.push({ name: { contains: filter.nameContains.trim() } });
+  return { AND: and };
+}
+
+/** Paths of the principal's jurisdiction areas; codes that name no area are left out. */
+export async function jurisdictionPaths(db: Db, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const rows = await db.area.findMany({
+    where: { code: { in: codes.map(normaliseAreaCode) } },
+    select: { path: true },
+  });
+  return rows.map((r) => r.path);
+}
+
+export function createAreaLoaders(db: Db) {
+  const byCode = new DataLoader<string, AreaRow | null>(async (codes) => {
+    const rows = await db.area.findMany({ where: { code: { in: [...codes] } } });
+    const found = new Map(rows.map((r) => [r.code, r]));
+    return codes.map((c) => found.get(c) ?? null);
+  });
+
+  const ancestors = new DataLoader<string, AreaRow[]>(async (ids) => {
+    const links = await db.areaClosure.findMany({
+      where: { descendantId: { in: [...ids] }, distance: { gt: 0 } },
+      include: { ancestor: true },
+      orderBy: { distance: "desc" },
+    });
+    const byDescendant = new Map<string, AreaRow[]>();
+    for (const l of links) {
+      const list = byDescendant.get(l.descendantId) ?? [];
+      list.push(l.ancestor);
+      byDescendant.set(l.descendantId, list);
+    }
+    return ids.map((id) => byDescendant.get(id) ?? []);
+  });
+
+  const subtreeCounts = new DataLoader<string, SubtreeCounts>(async (ids) => {
+    const rows = await db.$queryRaw<{ id: string; level: AreaLevel; n: number }[]>`
+      SELECT c."ancestorId"::text AS id, a.level::text AS level, count(*)::int AS n
+      FROM "AreaClosure" c JOIN "Area" a ON a.id = c."descendantId"
+      WHERE c."ancestorId" = ANY(${[...ids]}::uuid[]) AND c.distance > 0
+      GROUP BY 1, 2`;
+    const empty = (): SubtreeCounts =>
+      Object.fromEntries([...AREA_LEVELS.map((l) => [l, 0]), ["total", 0]]) as SubtreeCounts;
+    const counts = new Map(ids.map((id) => [id, empty()]));
+    for (const r of rows) {
+      const c = counts.get(r.id)!;
+      c[r.level] = r.n;
+      c.total += r.n;
+    }
+    return ids.map((id) => counts.get(id)!);
+  });
+
+  return { areaByCode: byCode, areaAncestors: ancestors, areaSubtreeCounts: subtreeCounts };
+}

@@ -1,0 +1,114 @@
+// The field policy: every field of the graph, its sensitivity class and owning department,
+// declared once, here. buildSchema() refuses to start when a field is missing, so no field ships
+// without a class. Enforcement with masking and audit reads this same table.
+import type { GraphQLField, GraphQLSchema } from "graphql";
+import { isObjectType } from "graphql";
+import type { DepartmentCode } from "../domain/departments.js";
+import type { SensitivityClass } from "../domain/sensitivity.js";
+
+export interface FieldPolicy {
+  class: SensitivityClass;
+  owner: DepartmentCode;
+}
+
+const PUBLIC_GRID: FieldPolicy = { class: "PUBLIC", owner: "grid" };
+const INTERNAL_GRID: FieldPolicy = { class: "INTERNAL", owner: "grid" };
+const INTERNAL_HUB: FieldPolicy = { class: "INTERNAL", owner: "command_centre" };
+
+export const FIELD_POLICY: Record<string, FieldPolicy> = {
+  // Roots: the query paths. Jurisdiction applies below them.
+  "Query.node": INTERNAL_HUB,
+  "Query.nodes": INTERNAL_HUB,
+  "Query.me": INTERNAL_HUB,
+  "Query.area": PUBLIC_GRID,
+  "Query.areas": PUBLIC_GRID,
+  "Mutation.updateArea": INTERNAL_GRID,
+  "Subscription.areaChanged": PUBLIC_GRID,
+  "Subscription.heartbeat": INTERNAL_HUB,
+
+  // Area: division names and codes are public (GB/T 2260); the grid layout is internal.
+  "Area.id": PUBLIC_GRID,
+  "Area.code": PUBLIC_GRID,
+  "Area.name": PUBLIC_GRID,
+  "Area.level": PUBLIC_GRID,
+  "Area.kind": PUBLIC_GRID,
+  "Area.depth": PUBLIC_GRID,
+  "Area.latitude": PUBLIC_GRID,
+  "Area.longitude": PUBLIC_GRID,
+  "Area.parent": PUBLIC_GRID,
+  "Area.children": PUBLIC_GRID,
+  "Area.ancestors": PUBLIC_GRID,
+  "Area.subtreeCounts": INTERNAL_GRID,
+  "Area.updatedAt": INTERNAL_GRID,
+  "AreaSubtreeCounts.total": INTERNAL_GRID,
+  "AreaSubtreeCounts.districts": INTERNAL_GRID,
+  "AreaSubtreeCounts.streets": INTERNAL_GRID,
+  "AreaSubtreeCounts.communities": INTERNAL_GRID,
+  "AreaSubtreeCounts.grids": INTERNAL_GRID,
+
+  // The caller's own token, shown back to it.
+  "Principal.subject": INTERNAL_HUB,
+  "Principal.roles": INTERNAL_HUB,
+  "Principal.roleLabels": INTERNAL_HUB,
+  "Principal.department": INTERNAL_HUB,
+  "Principal.purpose": INTERNAL_HUB,
+  "Principal.jurisdiction": INTERNAL_HUB,
+
+  "Heartbeat.at": INTERNAL_HUB,
+  "Heartbeat.databaseReady": INTERNAL_HUB,
+  "Heartbeat.instance": INTERNAL_HUB,
+};
+
+/** Relay plumbing carries no data of its own: its fields take the class of what they wrap. */
+const STRUCTURAL: FieldPolicy = { class: "PUBLIC", owner: "command_centre" };
+function structuralPolicy(typeName: string, fieldName: string): FieldPolicy | null {
+  if (typeName === "PageInfo") return STRUCTURAL;
+  if (typeName.endsWith("Connection") && ["edges", "pageInfo", "totalCount"].includes(fieldName))
+    return STRUCTURAL;
+  if (typeName.endsWith("Edge") && ["cursor", "node"].includes(fieldName)) return STRUCTURAL;
+  return null;
+}
+
+export function policyFor(typeName: string, fieldName: string): FieldPolicy | null {
+  return FIELD_POLICY[`${typeName}.${fieldName}`] ?? structuralPolicy(typeName, fieldName);
+}
+
+export class MissingFieldPolicyError extends Error {
+  constructor(readonly fields: string[]) {
+    super(`fields without a sensitivity class in schema/field-policy.ts: ${fields.join(", ")}`);
+  }
+}
+
+/**
+ * Check that every field has a policy and stamp it on the field: in `extensions.policy` for the
+ * enforcement plugin, and at the end of its description for analysts reading GraphiQL.
+ */
+export function applyFieldPolicy(schema: GraphQLSchema): GraphQLSchema {
+  const missing: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
+      const policy = policyFor(type.name, field.name);
+      if (!policy) {
+        missing.push(`${type.name}.${field.name}`);
+        continue;
+      }
+      const stamped = field as {
+        extensions: Record<string, unknown>;
+        description: string | null | undefined;
+      };
+      stamped.extensions = { ...field.extensions, policy };
+      stamped.description =
+        `${field.description ?? ""}\n\nSensitivity: ${policy.class}. Owner: ${policy.owner}.`.trim();
+    }
+  }
+  const stale = Object.keys(FIELD_POLICY).filter((key) => {
+    const [typeName, fieldName] = key.split(".") as [string, string];
+    const type = schema.getType(typeName);
+    return !type || !isObjectType(type) || !type.getFields()[fieldName];
+  });
+  if (missing.length > 0) throw new MissingFieldPolicyError(missing);
+  if (stale.length > 0)
+    throw new Error(`schema/field-policy.ts names fields the schema does not have: ${stale.join(", ")}`);
+  return schema;
+}

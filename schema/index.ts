@@ -1,0 +1,24 @@
+// Assemble the schema: one builder, one small file per type, the field policy applied last.
+import type { GraphQLSchema } from "graphql";
+import { builder } from "./builder.js";
+import { applyFieldPolicy } from "./field-policy.js";
+import "./types/area.js";
+import "./types/system.js";
+
+builder.queryType({
+  description: "Read the graph of person, place, event and organisation (人、地、事、组织).",
+});
+builder.mutationType({ description: "Change the graph; every change is published to subscribers." });
+builder.subscriptionType({
+  description: "Live changes and signals, over graphql-ws on the same /graphql path.",
+});
+
+let schema: GraphQLSchema | null = null;
+
+/** The hub's schema (built once per process; the builder is a module singleton). */
+export function buildSchema(): GraphQLSchema {
+  schema ??= applyFieldPolicy(builder.toSchema({ sortSchema: true }));
+  return schema;
+}
+
+export type { Context } from "./context.js";

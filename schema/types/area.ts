@@ -1,0 +1,216 @@
+// Area (行政区划/网格): the place hierarchy every element is placed in.
+import {
+  AREA_LEVEL_RULES,
+  AREA_LEVELS,
+  communityKind,
+  isInSubtree,
+  normaliseAreaCode,
+  townshipKind,
+} from "../../domain/area.js";
+import { canReadArea, canUpdateArea } from "../../domain/policies/area.js";
+import { renameArea } from "../../integration/area-registry.js";
+import { areaFilterWhere } from "../../resolvers/areas.js";
+import { builder } from "../builder.js";
+import { badInput, hubError, notFound } from "../errors.js";
+
+export const AreaLevelEnum = builder.enumType("AreaLevel", {
+  description: "Level in the five-level hierarchy 市 → 区/县 → 街道/乡镇 → 社区/村 → 网格.",
+  values: Object.fromEntries(
+    AREA_LEVELS.map((l) => [
+      l,
+      { value: l, description: `${AREA_LEVEL_RULES[l].label}: ${AREA_LEVEL_RULES[l].description}` },
+    ]),
+  ) as Record<(typeof AREA_LEVELS)[number], { value: (typeof AREA_LEVELS)[number]; description: string }>,
+});
+
+const SubtreeCounts = builder
+  .objectRef<{ total: number; DISTRICT: number; STREET: number; COMMUNITY: number; GRID: number }>(
+    "AreaSubtreeCounts",
+  )
+  .implement({
+    description: "How many areas of each level lie below an area (the area itself not counted).",
+    fields: (t) => ({
+      total: t.exposeInt("total", { description: "All areas below." }),
+      districts: t.exposeInt("DISTRICT", { description: "Districts and counties below." }),
+      streets: t.exposeInt("STREET", { description: "Streets and townships below." }),
+      communities: t.exposeInt("COMMUNITY", { description: "Communities and villages below." }),
+      grids: t.exposeInt("GRID", { description: "Grids below." }),
+    }),
+  });
+
+export const AreaNode = builder.prismaNode("Area", {
+  id: { field: "id" },
+  description:
+    "An administrative area or grid. Visible to a principal inside its jurisdiction, and as an ancestor of it.",
+  // Second line of defence: whatever path reaches an area, its fields resolve only if visible.
+  authScopes: (area, ctx) => canReadArea(ctx.principal, area.path),
+  fields: (t) => ({
+    code: t.exposeString("code", {
+      description:
+        "Division code: GB/T 2260 (city, county), 12-digit statistical code (township, community), plus a 3-digit grid number.",
+    }),
+    name: t.exposeString("name", {
+      description: "Official name, e.g. 崇川区, 和平桥街道, 友谊社区第一网格.",
+    }),
+    level: t.expose("level", { type: AreaLevelEnum, description: "Level in the hierarchy." }),
+    kind: t.string({
+      nullable: true,
+      description: "For townships 街道/镇/乡 and for communities 居委会/村委会, read from the code ranges.",
+      resolve: (area) =>
+        area.level === "STREET"
+          ? townshipKind(area.code)
+          : area.level === "COMMUNITY"
+            ? communityKind(area.code)
+            : null,
+    }),
+    depth: t.exposeInt("depth", { description: "0 for the city, 4 for a grid." }),
+    latitude: t.exposeFloat("latitude", {
+      nullable: true,
+      description: "Centroid latitude (WGS-84), when known.",
+    }),
+    longitude: t.exposeFloat("longitude", {
+      nullable: true,
+      description: "Centroid longitude (WGS-84), when known.",
+    }),
+    parent: t.relation("parent", {
+      nullable: true,
+      description: "The area one level up; null for the city.",
+    }),
+    children: t.relatedConnection("children", {
+      cursor: "id",
+      totalCount: true,
+      description: "Areas one level down, by code.",
+      query: () => ({ orderBy: { code: "asc" } }),
+    }),
+    subtreeCounts: t.field({
+      type: SubtreeCounts,
+      description: "How many areas of each level lie below.",
+      resolve: (area, _args, ctx) => ctx.loaders.areaSubtreeCounts.load(area.id),
+    }),
+    updatedAt: t.expose("updatedAt", {
+      type: "DateTime",
+      description: "When the registry entry last changed.",
+    }),
+  }),
+});
+
+// Declared apart from the node: a field returning its own type.
+builder.prismaObjectFields("Area", (t) => ({
+  ancestors: t.field({
+    type: [AreaNode],
+    description: "All areas above, from the city down to the parent.",
+    resolve: (area, _args, ctx) => ctx.loaders.areaAncestors.load(area.id),
+  }),
+}));
+
+builder.queryFields((t) => ({
+  area: t.prismaField({
+    type: "Area",
+    nullable: true,
+    authScopes: { authenticated: true },
+    description:
+      "One area by its division code (any common spelling: spaces, full-width digits, 12-digit county form).",
+    args: {
+      code: t.arg.string({ required: true, description: "Division code, e.g. 320602 or 320602001000." }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const area = await ctx.loaders.areaByCode.load(normaliseAreaCode(args.code));
+      return area ? ctx.db.area.findUnique({ ...query, where: { id: area.id } }) : null;
+    },
+  }),
+  areas: t.prismaConnection({
+    type: "Area",
+    cursor: "id",
+    authScopes: { authenticated: true },
+    description: "Areas visible to the caller, filtered, ordered by code.",
+    args: {
+      level: t.arg({ type: AreaLevelEnum, description: "Only this level." }),
+      under: t.arg.string({ description: "Only areas below this area code." }),
+      nameContains: t.arg.string({ description: "Only names containing this text." }),
+    },
+    totalCount: (_parent, args, ctx) => ctx.db.area.count({ where: areaFilterWhere(ctx.principal, args) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.area.findMany({
+        ...query,
+        where: areaFilterWhere(ctx.principal, args),
+        orderBy: { code: "asc" },
+      }),
+  }),
+}));
+
+const UpdateAreaInput = builder.inputType("UpdateAreaInput", {
+  description: "Corrections to an area's registry entry. Omitted fields stay as they are.",
+  fields: (t) => ({
+    code: t.string({ required: true, description: "Division code of the area to change." }),
+    name: t.string({ description: "New official name (1–50 characters)." }),
+    latitude: t.float({ description: "Centroid latitude, −90…90." }),
+    longitude: t.float({ description: "Centroid longitude, −180…180." }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  updateArea: t.prismaField({
+    type: "Area",
+    authScopes: { role: "area_admin" },
+    description:
+      "Correct an area's name or centroid (area administrators, inside their jurisdiction). Publishes areaChanged.",
+    args: { input: t.arg({ type: UpdateAreaInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const code = normaliseAreaCode(input.code);
+      const area = await ctx.loaders.areaByCode.load(code);
+      if (!area) throw notFound("area", code);
+      if (!canUpdateArea(ctx.principal, area.path))
+        throw hubError("FORBIDDEN", `area ${code} is outside your jurisdiction`, { field: "input.code" });
+      const name = input.name?.trim();
+      if (name !== undefined && (name.length === 0 || name.length > 50))
+        throw badInput("input.name", "name must be 1–50 characters");
+      if (input.latitude != null && Math.abs(input.latitude) > 90)
+        throw badInput("input.latitude", "latitude must be within −90…90");
+      if (input.longitude != null && Math.abs(input.longitude) > 180)
+        throw badInput("input.longitude", "longitude must be within −180…180");
+      await renameArea(ctx.db, area.id, {
+        name,
+        latitude: input.latitude ?? undefined,
+        longitude: input.longitude ?? undefined,
+      });
+      return ctx.db.area.findUniqueOrThrow({ ...query, where: { id: area.id } });
+    },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  areaChanged: t.field({
+    type: AreaNode,
+    authScopes: { authenticated: true },
+    description: "Areas whose registry entry changes, within `under` (default: all the caller may see).",
+    args: { under: t.arg.string({ description: "Only changes below or at this area code." }) },
+    subscribe: async function* (_root, args, ctx) {
+      let rootPath: string | null = null;
+      if (args.under) {
+        const root = await ctx.loaders.areaByCode.load(normaliseAreaCode(args.under));
+        if (!root) throw notFound("area", args.under);
+        rootPath = root.path;
+      }
+      const stop = new AbortController();
+      try {
+        for await (const change of ctx.changes.subscribe(
+          (c) =>
+            c.topic === "AREA" &&
+            c.areaPath !== null &&
+            (rootPath === null || isInSubtree(c.areaPath, rootPath)) &&
+            canReadArea(ctx.principal, c.areaPath),
+          stop.signal,
+        )) {
+          yield change.id;
+        }
+      } finally {
+        stop.abort();
+      }
+    },
+    resolve: async (id, _args, ctx) => {
+      const area = await ctx.db.area.findUnique({ where: { id } });
+      if (!area) throw notFound("area", id);
+      return area;
+    },
+  }),
+}));
