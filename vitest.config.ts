@@ -9,6 +9,10 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
   },
   test: {
+    // The JSON report lets .ci/run print the plain "N passed, N failed" line CI reads.
+    reporters: ["default", ["json", { outputFile: "tests/.artifacts/vitest-report.json" }]],
+    // 2 cores: two files at a time; integration files each work on their own cloned database.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -22,8 +26,6 @@ export default defineConfig({
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // 2 cores: files run in parallel, each on its own cloned database
-          maxWorkers: 2,
         },
       },
     ],

@@ -32,7 +32,7 @@ const envSchema = z.object({
   LIMIT_MAX_DEPTH: int(12, 2, 100),
   LIMIT_MAX_ALIASES: int(20, 0, 1000),
   LIMIT_MAX_TOKENS: int(3000, 100, 100_000),
-  LIMIT_MAX_COST: int(20_000, 100, 10_000_000),
+  LIMIT_MAX_COST: int(20_000, 10, 10_000_000),
   LIMIT_MAX_DIRECTIVES: int(20, 0, 1000),
 
   GRAPHIQL: bool.default(true),
@@ -69,7 +69,8 @@ export interface HubConfig {
 export class ConfigError extends Error {}
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
-  const parsed = envSchema.safeParse(source);
+  // An empty variable counts as unset (VAR= in a unit file or a compose file).
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);

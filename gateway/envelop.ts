@@ -47,7 +47,7 @@ export function envelopGateway(schema: GraphQLSchema, getEnveloped: GetEnveloped
       schema: env.schema,
       document: request.document,
       variableValues: request.request.variables,
-      operationName: request.operationName,
+      operationName: request.request.operationName, // as the client asked, so an unknown name is reported
       contextValue: await env.contextFactory(),
     });
     if (Symbol.asyncIterator in result) throw new Error("subscriptions are served over WebSocket");

@@ -68,7 +68,6 @@ export async function startHub({ config, db, changes, log }: HubDeps): Promise<R
   const contexts = createContextFactory({ db, changes, verifier: await createTokenVerifier(config.auth) });
   const httpServer = http.createServer();
   const ws = attachWebSocket(httpServer, { path: GRAPHQL_PATH, getEnveloped, contexts, log });
-  const isDev = config.env === "development";
 
   const apollo = new ApolloServer<Context>({
     gateway: envelopGateway(schema, getEnveloped),
@@ -84,9 +83,8 @@ export async function startHub({ config, db, changes, log }: HubDeps): Promise<R
         const classified = classifyParseError(error);
         return { message: classified.message, extensions: { ...classified.extensions } };
       }
-      return isDev
-        ? formatted
-        : { ...formatted, extensions: { code: formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR" } };
+      // Resolver errors were masked by envelop already; what is left carries our own extensions.
+      return formatted;
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),

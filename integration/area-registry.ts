@@ -30,6 +30,8 @@ export class AreaRegistryError extends Error {
 export async function upsertAreaTree(
   db: Db,
   input: readonly AreaInput[],
+  /** "sync": the input is the registry's truth and names follow it; "insert-missing": existing areas stay as they are (demo seed). */
+  mode: "sync" | "insert-missing" = "sync",
 ): Promise<{ created: number; updated: number }> {
   let created = 0;
   let updated = 0;
@@ -67,7 +69,7 @@ export async function upsertAreaTree(
                 area.code,
                 `area ${area.code} cannot move to a new parent`,
               );
-            if (current.name !== area.name) {
+            if (mode === "sync" && current.name !== area.name) {
               await tx.area.update({ where: { id: current.id }, data: { name: area.name } });
               updated++;
             }

@@ -11,5 +11,6 @@ export async function seedDepartments(db: Db): Promise<void> {
 
 export async function seedReferenceData(db: Db, demoAreas: readonly AreaInput[] | null) {
   await seedDepartments(db);
-  return demoAreas ? upsertAreaTree(db, demoAreas) : { created: 0, updated: 0 };
+  // The demo tree only fills in what is missing: corrections made through the API are kept.
+  return demoAreas ? upsertAreaTree(db, demoAreas, "insert-missing") : { created: 0, updated: 0 };
 }

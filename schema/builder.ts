@@ -30,6 +30,8 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Check subscriptions when they start, not on each event: a refused one never runs.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       authenticated: ctx.principal.authenticated,
       role: (role: Role) => hasRole(ctx.principal, role),

@@ -1,5 +1,5 @@
 // Clients see stable codes and our own messages, never stack traces or internal messages: an
-// unexpected error becomes INTERNAL_SERVER_ERROR with the request id, and is logged in full.
+// unexpected error becomes INTERNAL_SERVER_ERROR ("Unexpected error.") and is logged in full.
 import { type Plugin, useMaskedErrors } from "@envelop/core";
 import { GraphQLError } from "graphql";
 import type { Logger } from "../logger.js";
@@ -9,9 +9,9 @@ export function useHubMaskedErrors(log: Logger, isDev: boolean): Plugin<{ reques
     maskError(error, message) {
       const gqlError = error instanceof GraphQLError ? error : null;
       const original = gqlError?.originalError ?? (gqlError ? null : error);
-      // Errors we raised on purpose are GraphQLErrors with a code and no foreign cause.
-      if (gqlError && !(original && !(original instanceof GraphQLError)) && gqlError.extensions?.code)
-        return gqlError;
+      // GraphQLErrors with no foreign cause were raised on purpose (ours carry a code; graphql-js's
+      // own, such as an unknown operation name, describe the request): they pass unchanged.
+      if (gqlError && (!original || original instanceof GraphQLError)) return gqlError;
       const cause = original instanceof Error ? original : new Error(String(original ?? error));
       log.error("unexpected error in resolver", {
         error: cause.message,

@@ -6,13 +6,13 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import { GraphQLError, parse } from "graphql";
+import { GraphQLError, parse, type ValidationContext } from "graphql";
 import type { HubConfig } from "../config.js";
 
 export type OperationLimits = HubConfig["limits"];
 
 /** graphql's own message when `maxTokens` stops the parser. */
-const TOKEN_LIMIT = /^Syntax Error: Document contains more th[ae]n? (\d+) tokens/;
+const TOKEN_LIMIT = /^Syntax Error: Document contains more th\w+ (\d+) tokens/; // graphql 16 writes "more that"
 
 export function limitError(message: string, limit: string, nodes?: GraphQLError["nodes"]): GraphQLError {
   return new GraphQLError(message.replace(/^Syntax Error: /, ""), {
@@ -29,11 +29,14 @@ export function classifyParseError(error: GraphQLError): GraphQLError {
 }
 
 export function useOperationLimits(limits: OperationLimits): Plugin {
-  // The rules report through onReject; remember which errors are theirs, and which limit.
-  const rejected = new WeakMap<GraphQLError, string>();
+  // The rules would throw their error out of validate(); report it as a validation error with
+  // our code instead, so both transports answer it like any other invalid operation.
   const reporting = (limit: string) => ({
-    onReject: [(_ctx: unknown, error: GraphQLError) => void rejected.set(error, limit)],
-    propagateOnRejection: true,
+    onReject: [
+      (ctx: ValidationContext | null, error: GraphQLError) =>
+        ctx?.reportError(limitError(error.message, limit)),
+    ],
+    propagateOnRejection: false,
     exposeLimits: true,
   });
   const rules = [
@@ -53,12 +56,6 @@ export function useOperationLimits(limits: OperationLimits): Plugin {
     },
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule);
-      return ({ result, setResult }) => {
-        if (!result.some((e) => rejected.has(e))) return;
-        setResult(
-          result.map((e) => (rejected.has(e) ? limitError(e.message, rejected.get(e)!, e.nodes) : e)),
-        );
-      };
     },
   };
 }

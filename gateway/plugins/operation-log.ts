@@ -1,9 +1,12 @@
 // One log line per operation: who, what, how long, how it ended. The audit trail (a later issue)
 // hooks in at the same place.
 import type { Plugin } from "@envelop/core";
-import type { ExecutionResult } from "graphql";
+import { type ExecutionArgs, type ExecutionResult, getOperationAST } from "graphql";
 import type { Context } from "../../schema/context.js";
 import type { Logger } from "../logger.js";
+
+const operationName = (args: ExecutionArgs) =>
+  getOperationAST(args.document, args.operationName)?.name?.value ?? args.operationName ?? null;
 
 export function useOperationLog(log: Logger): Plugin<Context> {
   return {
@@ -17,7 +20,7 @@ export function useOperationLog(log: Logger): Plugin<Context> {
           log.info("operation", {
             requestId: ctx.requestId,
             transport: ctx.transport,
-            operation: args.operationName ?? null,
+            operation: operationName(args),
             subject: ctx.principal.subject,
             ms: Math.round(performance.now() - started),
             errors: r.errors?.map((e) => e.extensions?.code ?? "UNKNOWN") ?? [],
@@ -29,7 +32,7 @@ export function useOperationLog(log: Logger): Plugin<Context> {
       const ctx = args.contextValue;
       log.info("subscription started", {
         requestId: ctx.requestId,
-        operation: args.operationName ?? null,
+        operation: operationName(args),
         subject: ctx.principal.subject,
       });
     },

@@ -1,0 +1,128 @@
+// A real hub for a test file: its own cloned database, real HTTP and WebSocket servers on a free
+// port, real clients. Nothing of our own code is mocked.
+import { type Client, createClient } from "graphql-ws";
+import { inject } from "vitest";
+import WebSocket from "ws";
+import type { Role } from "../../domain/roles.js";
+import { mintToken, type TokenClaims } from "../../gateway/auth.js";
+import { type HubConfig, loadConfig } from "../../gateway/config.js";
+import { createLogger } from "../../gateway/logger.js";
+import { type RunningHub, startHub } from "../../gateway/server.js";
+import { ChangeBus } from "../../integration/change-bus.js";
+import { createDb, type Db } from "../../prisma/db.js";
+import { cloneTemplate } from "./pg.js";
+
+export const TEST_JWT_SECRET = "test-secret-0123456789-0123456789-abcdef";
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+  headers: Headers;
+}
+
+export interface TestHub {
+  url: string;
+  wsUrl: string;
+  db: Db;
+  databaseUrl: string;
+  config: HubConfig;
+  hub: RunningHub;
+  /** Log lines the hub wrote (JSON), for assertions on logging. */
+  logs: string[];
+  token(claims: Partial<TokenClaims> & { roles: Role[] }, expiresIn?: string | number): Promise<string>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    options?: { token?: string; variables?: Record<string, unknown>; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>;
+  wsClient(connectionParams?: Record<string, unknown>): Client;
+  stop(): Promise<void>;
+}
+
+export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    DATABASE_URL: database.url,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: "info",
+    DB_POOL_MAX: "4",
+    ...env,
+  });
+  const logs: string[] = [];
+  const log = createLogger(config.logLevel, (line) => logs.push(line));
+  const db = createDb({ url: database.url, poolMax: config.dbPoolMax });
+  const changes = await ChangeBus.start({ url: database.url });
+  const hub = await startHub({ config, db, changes, log });
+  const wsUrl = `${hub.url.replace(/^http/, "ws")}/graphql`;
+  const clients: Client[] = [];
+
+  return {
+    url: hub.url,
+    wsUrl,
+    db,
+    databaseUrl: database.url,
+    config,
+    hub,
+    logs,
+    token: (claims, expiresIn = "1h") =>
+      mintToken(
+        TEST_JWT_SECRET,
+        { sub: claims.sub ?? `test-${claims.roles[0]}`, areas: [], ...claims },
+        { expiresIn },
+      ),
+    async gql(query, options = {}) {
+      const response = await fetch(`${hub.url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables: options.variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse, "status" | "headers">;
+      return { ...body, status: response.status, headers: response.headers } as GraphQLResponse<never>;
+    },
+    wsClient(connectionParams) {
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams,
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const c of clients) await c.dispose();
+      await hub.stop();
+      await changes.stop();
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** Collect a subscription's first `count` results (or all, for a query) over graphql-ws. */
+export async function take<T>(
+  client: Client,
+  payload: { query: string; variables?: Record<string, unknown> },
+  count = Number.POSITIVE_INFINITY,
+): Promise<
+  { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }[]
+> {
+  const results: {
+    data?: T | null;
+    errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+  }[] = [];
+  const iterator = client.iterate<T>(payload);
+  for await (const result of iterator) {
+    results.push(result as (typeof results)[number]);
+    if (results.length >= count) break;
+  }
+  return results;
+}
