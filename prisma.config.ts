@@ -14,6 +14,8 @@ export default defineConfig({
   migrations: { path: "prisma/migrations" },
   // Unset DATABASE_URL: the embedded PostgreSQL's default address (see gateway/config.ts).
   datasource: {
-    url: process.env.DATABASE_URL ?? "postgresql://citygraph:citygraph@127.0.0.1:54329/citygraph",
+    url:
+      process.env.DATABASE_URL ??
+      `postgresql://citygraph:citygraph@127.0.0.1:${process.env.EMBEDDED_PG_PORT || "54329"}/citygraph`,
   },
 });
