@@ -102,6 +102,10 @@ export async function startHub({ config, db, changes, log }: HubDeps): Promise<R
   });
   await apollo.start();
 
+  // Operations still executing. A request whose client hung up is no longer a connection the
+  // drain waits for, but it may still be using the database: stop() waits for these too.
+  let inflight = 0;
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
     let principal: Context["principal"];
@@ -143,10 +147,13 @@ export async function startHub({ config, db, changes, log }: HubDeps): Promise<R
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => contexts.context(principal, "http", requestId),
-    });
+    inflight++;
+    const response = await apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => contexts.context(principal, "http", requestId),
+      })
+      .finally(() => inflight--);
     for (const [k, v] of response.headers) res.setHeader(k, v);
     res.setHeader("x-request-id", requestId);
     res.statusCode = response.status ?? 200;
@@ -218,7 +225,11 @@ export async function startHub({ config, db, changes, log }: HubDeps): Promise<R
     stop: () => {
       // Apollo's drain plugin closes the listener, waits for in-flight requests (up to the grace
       // period), then runs drainServer: the WebSockets close.
-      stopping ??= apollo.stop();
+      stopping ??= (async () => {
+        await apollo.stop();
+        const until = Date.now() + config.shutdownGraceMs;
+        while (inflight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      })();
       return stopping;
     },
   };

@@ -8,6 +8,8 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import { applyMigrations } from "./engine/engine.mjs";
 
 export type Db = PrismaClient;
+/** A client inside an interactive transaction. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export { PrismaClient };
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");

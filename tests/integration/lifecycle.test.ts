@@ -13,7 +13,6 @@ import { emptyDatabase, freePort } from "../support/pg.js";
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SECRET = "lifecycle-secret-0123456789-0123456789";
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 const PRISMA = path.join(ROOT, "node_modules/.bin/prisma");
 
 interface Started {
@@ -24,7 +23,8 @@ interface Started {
 
 async function startMain(env: Record<string, string>): Promise<Started> {
   const port = await freePort();
-  const child = spawn(TSX, ["gateway/main.ts"], {
+  // node --import tsx: one process, as `npm start` runs it (no launcher relaying signals).
+  const child = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "development", PORT: String(port), AUTH_JWT_SECRET: SECRET, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -123,7 +123,7 @@ describe("an operator's PostgreSQL (DATABASE_URL)", () => {
     cleanups.push(db.drop);
     const hub = await startMain({ DATABASE_URL: db.url });
     cleanups.push(() => void hub.child.kill("SIGKILL"));
-    expect(hub.output()).toMatch(/"msg":"migrations applied","applied":\["\d+_init"\]/);
+    expect(hub.output()).toMatch(/"msg":"migrations applied","applied":\["\d+_init",/);
     const ready = (await (await fetch(`${hub.url}/readyz`)).json()) as { migrations: { pending: string[] } };
     expect(ready.migrations.pending).toEqual([]);
     const token = await mintToken(SECRET, { sub: "ops", roles: ["city_commander"], areas: ["320600"] });
@@ -134,7 +134,7 @@ describe("an operator's PostgreSQL (DATABASE_URL)", () => {
   });
 
   it("refuses to start on an invalid configuration, naming the variable", async () => {
-    const r = await exec(TSX, ["gateway/main.ts"], {
+    const r = await exec(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: "mysql://nope", LIMIT_MAX_DEPTH: "1" },
     }).catch((e: { code: number; stderr: string }) => e);

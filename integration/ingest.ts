@@ -1,0 +1,554 @@
+// One page of source records into the graph, inside the transaction that also moves the
+// connector's cursor. Per page, not per record: a handful of statements whatever the page size.
+//   1. unchanged records (same connector, key and payload hash) are no-ops;
+//   2. records that cannot be mapped, or name an unknown area, are quarantined with every reason;
+//   3. each element draft links to a canonical row: the row an earlier version of the same record
+//      made (SAME_SOURCE), else the row with the same trustworthy key (EXACT_KEY: valid citizen ID,
+//      valid USCC, standard-address key, area code), else a new row (NEW);
+//   4. every value is kept as an assertion of the record version that made it (provenance);
+//   5. every event created or changed is published to subscribers on commit.
+// Probabilistic matching of records without a trustworthy key is integration/resolution's job.
+import { createHash, randomUUID } from "node:crypto";
+import type {
+  AddressDraft,
+  AreaDraft,
+  ElementDraft,
+  EventDraft,
+  JsonValue,
+  MappingOutcome,
+  MappingProblem,
+  OrganisationDraft,
+  PersonDraft,
+  SourceRecordInput,
+} from "../connectors/contract.js";
+import { checkAreaCode } from "../domain/area.js";
+import {
+  type CanonicalPerson,
+  canonicalAddressKey,
+  canonicalPerson,
+  canonicalUscc,
+} from "../domain/canonical.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Tx } from "../prisma/db.js";
+import { upsertAreaTreeIn } from "./area-registry.js";
+import { type Change, notifyStatement } from "./change-bus.js";
+
+export interface IngestSource {
+  connectorId: string;
+  departmentCode: string;
+  map(record: SourceRecordInput): MappingOutcome;
+}
+
+export interface PageOutcome {
+  ingested: number;
+  unchanged: number;
+  quarantined: number;
+  changes: Change[];
+}
+
+type EntityType = "PERSON" | "ORGANISATION" | "ADDRESS" | "AREA" | "EVENT";
+const ORDER: Record<ElementDraft["element"], number> = {
+  AREA: 0,
+  ADDRESS: 1,
+  PERSON: 2,
+  ORGANISATION: 3,
+  EVENT: 4,
+};
+
+/** JSON with keys sorted, so the same content always hashes the same. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value ?? null);
+}
+
+export const payloadHash = (payload: JsonValue) =>
+  createHash("sha256").update(stableJson(payload)).digest("hex");
+
+interface Prepared {
+  input: SourceRecordInput;
+  hash: string;
+  drafts: ElementDraft[];
+  recordId: string;
+}
+
+export async function ingestPage(
+  tx: Tx,
+  source: IngestSource,
+  records: readonly SourceRecordInput[],
+): Promise<PageOutcome> {
+  const outcome: PageOutcome = { ingested: 0, unchanged: 0, quarantined: 0, changes: [] };
+  if (records.length === 0) return outcome;
+
+  // 1. Unchanged: already ingested or already quarantined in this very version.
+  const hashed = records.map((input) => ({ input, hash: payloadHash(input.payload) }));
+  const keys = [...new Set(records.map((r) => r.sourceKey))];
+  const seen = new Set(
+    [
+      ...(await tx.sourceRecord.findMany({
+        where: { connectorId: source.connectorId, sourceKey: { in: keys } },
+        select: { sourceKey: true, payloadHash: true },
+      })),
+      ...(await tx.quarantinedRecord.findMany({
+        where: { connectorId: source.connectorId, sourceKey: { in: keys } },
+        select: { sourceKey: true, payloadHash: true },
+      })),
+    ].map((r) => `${r.sourceKey}\u0000${r.payloadHash}`),
+  );
+  const fresh: { input: SourceRecordInput; hash: string }[] = [];
+  for (const r of hashed) {
+    const id = `${r.input.sourceKey}\u0000${r.hash}`;
+    if (seen.has(id)) outcome.unchanged++;
+    else {
+      seen.add(id); // the same version twice in one page counts once
+      fresh.push(r);
+    }
+  }
+
+  // 2. Map, and check every area a draft names.
+  const areas = await areaIndex(tx);
+  const prepared: Prepared[] = [];
+  const quarantine: Prisma.QuarantinedRecordCreateManyInput[] = [];
+  for (const { input, hash } of fresh) {
+    let mapped: MappingOutcome;
+    try {
+      mapped = source.map(input);
+    } catch (e) {
+      mapped = {
+        ok: false,
+        problems: [
+          { code: "MALFORMED_RECORD", field: "", message: `mapping failed: ${(e as Error).message}` },
+        ],
+      };
+    }
+    const problems = mapped.ok ? areaProblems(mapped.drafts, areas) : mapped.problems;
+    if (problems.length > 0 || !mapped.ok) {
+      const first = problems[0]!;
+      quarantine.push({
+        connectorId: source.connectorId,
+        sourceKey: input.sourceKey,
+        payload: input.payload as Prisma.InputJsonValue,
+        payloadHash: hash,
+        reasonCode: first.code,
+        field: first.field || null,
+        message: first.message,
+        problems: problems as unknown as Prisma.InputJsonValue,
+      });
+      continue;
+    }
+    prepared.push({
+      input,
+      hash,
+      drafts: [...mapped.drafts].sort((a, b) => ORDER[a.element] - ORDER[b.element]),
+      recordId: randomUUID(),
+    });
+  }
+  if (quarantine.length > 0) {
+    await tx.quarantinedRecord.createMany({ data: quarantine, skipDuplicates: true });
+    outcome.quarantined = quarantine.length;
+  }
+  if (prepared.length === 0) return outcome;
+
+  await tx.sourceRecord.createMany({
+    data: prepared.map((p) => ({
+      id: p.recordId,
+      connectorId: source.connectorId,
+      departmentCode: source.departmentCode,
+      sourceKey: p.input.sourceKey,
+      payload: p.input.payload as Prisma.InputJsonValue,
+      payloadHash: p.hash,
+    })),
+  });
+  // A record that was quarantined before and now arrives in a good version is resolved.
+  await tx.quarantinedRecord.updateMany({
+    where: {
+      connectorId: source.connectorId,
+      sourceKey: { in: prepared.map((p) => p.input.sourceKey) },
+      resolvedAt: null,
+    },
+    data: { resolvedAt: new Date() },
+  });
+
+  // Areas first (grid registry): they are what every other element is placed in.
+  const areaDrafts = prepared.flatMap((p) => p.drafts.filter((d): d is AreaDraft => d.element === "AREA"));
+  if (areaDrafts.length > 0) {
+    await upsertAreaTreeIn(tx, areaDrafts, "sync");
+    Object.assign(areas, await areaIndex(tx));
+  }
+
+  const linker = new Linker(tx, source.connectorId, areas);
+  await linker.load(prepared);
+  for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
+  await linker.write();
+  outcome.changes = linker.changes;
+  for (const change of linker.changes) {
+    const { sql, params } = notifyStatement(change);
+    await tx.$executeRawUnsafe(sql, ...params);
+  }
+  outcome.ingested = prepared.length;
+  return outcome;
+}
+
+type AreaIndex = Record<string, { id: string; path: string }>;
+
+async function areaIndex(tx: Tx): Promise<AreaIndex> {
+  const rows = await tx.area.findMany({ select: { id: true, code: true, path: true } });
+  return Object.fromEntries(rows.map((a) => [a.code, { id: a.id, path: a.path }]));
+}
+
+function areaProblems(drafts: readonly ElementDraft[], areas: AreaIndex): MappingProblem[] {
+  const known = new Set(Object.keys(areas));
+  const problems: MappingProblem[] = [];
+  for (const d of drafts) {
+    if (d.element === "AREA") {
+      const p = checkAreaCode(d.level, d.code, d.parentCode);
+      if (p) problems.push({ code: "INVALID_VALUE", field: "code", message: `area ${d.code}: ${p.detail}` });
+      else if (d.parentCode && !known.has(d.parentCode))
+        problems.push({
+          code: "UNKNOWN_AREA",
+          field: "parentCode",
+          message: `area ${d.code}: parent ${d.parentCode} is unknown`,
+        });
+      known.add(d.code);
+    } else if ((d.element === "EVENT" || d.element === "ADDRESS") && !known.has(d.areaCode)) {
+      problems.push({
+        code: "UNKNOWN_AREA",
+        field: "areaCode",
+        message: `${d.element.toLowerCase()} ${d.ref}: area ${d.areaCode} is unknown`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Resolves drafts to canonical rows for one page, then writes everything in batches. */
+class Linker {
+  private previous = new Map<string, { entityType: EntityType; entityId: string }>();
+  private personsByCitizenId = new Map<string, string>();
+  private orgsByUscc = new Map<string, string>();
+  private addressesByKey = new Map<string, string>();
+  private existingEvents = new Map<string, { status: string; areaId: string }>();
+
+  private newPersons: Prisma.PersonCreateManyInput[] = [];
+  private newOrgs: Prisma.OrganisationCreateManyInput[] = [];
+  private newAddresses: Prisma.AddressCreateManyInput[] = [];
+  private newEvents: Prisma.EventCreateManyInput[] = [];
+  private personUpdates = new Map<string, Prisma.PersonUpdateInput>();
+  private orgUpdates = new Map<string, Prisma.OrganisationUpdateInput>();
+  private eventUpdates = new Map<string, Prisma.EventUncheckedUpdateInput>();
+  private links: Prisma.EntitySourceCreateManyInput[] = [];
+  private assertions: Prisma.AssertionCreateManyInput[] = [];
+  private personAddresses: Prisma.PersonAddressCreateManyInput[] = [];
+  private personOrgs: Prisma.PersonOrganisationCreateManyInput[] = [];
+  private eventPersons: Prisma.EventPersonCreateManyInput[] = [];
+  private eventOrgs: Prisma.EventOrganisationCreateManyInput[] = [];
+  private steps: Prisma.EventStepCreateManyInput[] = [];
+  readonly changes: Change[] = [];
+  /** ref → entity id, for the record being resolved. */
+  private refs = new Map<string, string>();
+  private currentRecord: string | null = null;
+
+  constructor(
+    private readonly tx: Tx,
+    private readonly connectorId: string,
+    private readonly areas: AreaIndex,
+  ) {}
+
+  /** Everything the page's drafts could link to, in one query per kind. */
+  async load(prepared: readonly Prepared[]): Promise<void> {
+    const keys = prepared.map((p) => p.input.sourceKey);
+    const prev = await this.tx.$queryRaw<
+      { sourceKey: string; ref: string; entityType: EntityType; entityId: string }[]
+    >`
+      SELECT DISTINCT ON (sr."sourceKey", es.ref) sr."sourceKey", es.ref, es."entityType"::text AS "entityType", es."entityId"::text AS "entityId"
+      FROM "EntitySource" es JOIN "SourceRecord" sr ON sr.id = es."sourceRecordId"
+      WHERE sr."connectorId" = ${this.connectorId} AND sr."sourceKey" = ANY(${keys}::text[])
+      ORDER BY sr."sourceKey", es.ref, sr."fetchedAt" DESC`;
+    for (const r of prev) this.previous.set(`${r.sourceKey}\u0000${r.ref}`, r);
+
+    const drafts = prepared.flatMap((p) => p.drafts);
+    const ids = new Set<string>();
+    const usccs = new Set<string>();
+    const addressKeys = new Set<string>();
+    for (const d of drafts) {
+      if (d.element === "PERSON") {
+        const id = canonicalPerson(d).citizenId;
+        if (id) ids.add(id);
+      } else if (d.element === "ORGANISATION") {
+        const { uscc } = canonicalUscc(d.uscc);
+        if (uscc) usccs.add(uscc);
+      } else if (d.element === "ADDRESS") addressKeys.add(canonicalAddressKey(d.text));
+    }
+    for (const p of await this.tx.person.findMany({
+      where: { citizenId: { in: [...ids] } },
+      select: { id: true, citizenId: true },
+    }))
+      this.personsByCitizenId.set(p.citizenId!, p.id);
+    for (const o of await this.tx.organisation.findMany({
+      where: { uscc: { in: [...usccs] } },
+      select: { id: true, uscc: true },
+    }))
+      this.orgsByUscc.set(o.uscc!, o.id);
+    for (const a of await this.tx.address.findMany({
+      where: { addressKey: { in: [...addressKeys] } },
+      select: { id: true, addressKey: true },
+    }))
+      this.addressesByKey.set(a.addressKey, a.id);
+    const eventIds = prev.filter((r) => r.entityType === "EVENT").map((r) => r.entityId);
+    for (const e of await this.tx.event.findMany({
+      where: { id: { in: eventIds } },
+      select: { id: true, status: true, areaId: true },
+    }))
+      this.existingEvents.set(e.id, e);
+  }
+
+  resolve(p: Prepared, draft: ElementDraft): void {
+    if (this.currentRecord !== p.recordId) {
+      this.currentRecord = p.recordId;
+      this.refs.clear();
+    }
+    const prev = this.previous.get(`${p.input.sourceKey}\u0000${draft.ref}`);
+    switch (draft.element) {
+      case "AREA":
+        this.link(p, draft.ref, "AREA", this.areas[draft.code]!.id, prev ? "SAME_SOURCE" : "EXACT_KEY", {
+          name: draft.name,
+          level: draft.level,
+        });
+        return;
+      case "ADDRESS":
+        return this.resolveAddress(p, draft, prev);
+      case "PERSON":
+        return this.resolvePerson(p, draft, prev);
+      case "ORGANISATION":
+        return this.resolveOrganisation(p, draft, prev);
+      case "EVENT":
+        return this.resolveEvent(p, draft, prev);
+    }
+  }
+
+  private link(
+    p: Prepared,
+    ref: string,
+    entityType: EntityType,
+    entityId: string,
+    method: string,
+    values: Record<string, JsonValue | undefined>,
+  ): void {
+    this.refs.set(ref, entityId);
+    this.links.push({ sourceRecordId: p.recordId, ref, entityType, entityId, method });
+    for (const [attribute, value] of Object.entries(values)) {
+      if (value === undefined || value === null || value === "") continue;
+      this.assertions.push({
+        entityType,
+        entityId,
+        attribute,
+        value: value as Prisma.InputJsonValue,
+        sourceRecordId: p.recordId,
+      });
+    }
+  }
+
+  private resolveAddress(p: Prepared, d: AddressDraft, prev: { entityId: string } | undefined): void {
+    const key = canonicalAddressKey(d.text);
+    let id = prev?.entityId ?? this.addressesByKey.get(key);
+    const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    if (!id) {
+      id = randomUUID();
+      this.addressesByKey.set(key, id);
+      this.newAddresses.push({
+        id,
+        areaId: this.areas[d.areaCode]!.id,
+        fullText: d.text,
+        addressKey: key,
+        latitude: d.latitude ?? null,
+        longitude: d.longitude ?? null,
+      });
+    }
+    this.link(p, d.ref, "ADDRESS", id, method, { fullText: d.text, areaCode: d.areaCode });
+  }
+
+  private resolvePerson(p: Prepared, d: PersonDraft, prev: { entityId: string } | undefined): void {
+    const c = canonicalPerson(d);
+    let id = prev?.entityId ?? (c.citizenId ? this.personsByCitizenId.get(c.citizenId) : undefined);
+    const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    if (!id) {
+      id = randomUUID();
+      if (c.citizenId) this.personsByCitizenId.set(c.citizenId, id);
+      this.newPersons.push({
+        id,
+        ...personColumns(c),
+        name: c.name ?? c.citizenId ?? c.citizenIdLowTrust ?? "（无名）",
+      });
+    } else {
+      this.personUpdates.set(id, { ...this.personUpdates.get(id), ...definedOnly(personColumns(c)) });
+    }
+    this.link(p, d.ref, "PERSON", id, method, {
+      citizenId: c.citizenId,
+      citizenIdLowTrust: c.citizenIdLowTrust,
+      name: c.name,
+      sex: c.sex,
+      birthDate: c.birthDate,
+      phone: c.phone,
+      ethnicity: c.ethnicity,
+      ...Object.fromEntries((d.addresses ?? []).map((a) => [`address.${a.kind}`, a.text])),
+    });
+    for (const a of d.addresses ?? []) {
+      const area = a.areaCode ? this.areas[a.areaCode] : undefined;
+      if (!area) continue; // the text stays as an assertion; an address needs its area
+      const key = canonicalAddressKey(a.text);
+      let addressId = this.addressesByKey.get(key);
+      if (!addressId) {
+        addressId = randomUUID();
+        this.addressesByKey.set(key, addressId);
+        this.newAddresses.push({ id: addressId, areaId: area.id, fullText: a.text, addressKey: key });
+      }
+      this.personAddresses.push({ personId: id, addressId, kind: a.kind });
+    }
+  }
+
+  private resolveOrganisation(
+    p: Prepared,
+    d: OrganisationDraft,
+    prev: { entityId: string } | undefined,
+  ): void {
+    const { uscc, lowTrust } = canonicalUscc(d.uscc);
+    let id = prev?.entityId ?? (uscc ? this.orgsByUscc.get(uscc) : undefined);
+    const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    const areaId = d.areaCode ? (this.areas[d.areaCode]?.id ?? null) : null;
+    if (!id) {
+      id = randomUUID();
+      if (uscc) this.orgsByUscc.set(uscc, id);
+      this.newOrgs.push({ id, uscc, usccValid: uscc !== null, name: d.name, kind: d.kind, areaId });
+    } else {
+      this.orgUpdates.set(id, { name: d.name, kind: d.kind, ...(uscc ? { uscc, usccValid: true } : {}) });
+    }
+    this.link(p, d.ref, "ORGANISATION", id, method, {
+      uscc,
+      usccLowTrust: lowTrust,
+      name: d.name,
+      kind: d.kind,
+      areaCode: d.areaCode ?? null,
+      addressText: d.addressText ?? null,
+    });
+    for (const m of d.members ?? []) {
+      const personId = this.refs.get(m.personRef);
+      if (personId) this.personOrgs.push({ personId, organisationId: id, role: m.role });
+    }
+  }
+
+  private resolveEvent(p: Prepared, d: EventDraft, prev: { entityId: string } | undefined): void {
+    const area = this.areas[d.areaCode]!;
+    const columns = {
+      kind: d.kind,
+      title: d.title,
+      description: d.description ?? null,
+      occurredAt: new Date(d.occurredAt),
+      reportedAt: new Date(d.reportedAt),
+      deadlineAt: d.deadlineAt ? new Date(d.deadlineAt) : null,
+      areaId: area.id,
+      status: d.status,
+      warningLevel: d.warningLevel ?? "NONE",
+      details: (d.details ?? {}) as Prisma.InputJsonValue,
+    };
+    const existing = prev ? this.existingEvents.get(prev.entityId) : undefined;
+    let id: string;
+    if (prev && existing) {
+      id = prev.entityId;
+      this.eventUpdates.set(id, columns);
+      if (existing.status !== d.status)
+        this.steps.push({
+          eventId: id,
+          fromStatus: existing.status as EventDraft["status"],
+          toStatus: d.status,
+          actor: this.connectorId,
+        });
+      this.changes.push({
+        topic: "EVENT",
+        kind: "UPDATED",
+        id,
+        areaPath: area.path,
+        at: new Date().toISOString(),
+      });
+    } else {
+      id = randomUUID();
+      this.newEvents.push({ id, ...columns });
+      this.steps.push({
+        eventId: id,
+        fromStatus: null,
+        toStatus: d.status,
+        actor: this.connectorId,
+        at: columns.reportedAt,
+      });
+      this.changes.push({
+        topic: "EVENT",
+        kind: "CREATED",
+        id,
+        areaPath: area.path,
+        at: new Date().toISOString(),
+      });
+    }
+    this.link(p, d.ref, "EVENT", id, prev ? "SAME_SOURCE" : "NEW", {
+      title: d.title,
+      status: d.status,
+      occurredAt: d.occurredAt,
+      areaCode: d.areaCode,
+      handlingUnit: d.handlingUnit ?? null,
+    });
+    for (const person of d.persons) {
+      const personId = this.refs.get(person.ref);
+      if (personId) this.eventPersons.push({ eventId: id, personId, role: person.role });
+    }
+    for (const org of d.organisations) {
+      const organisationId = this.refs.get(org.ref);
+      if (organisationId) this.eventOrgs.push({ eventId: id, organisationId, role: org.role });
+    }
+  }
+
+  async write(): Promise<void> {
+    const tx = this.tx;
+    if (this.newAddresses.length)
+      await tx.address.createMany({ data: this.newAddresses, skipDuplicates: true });
+    if (this.newPersons.length) await tx.person.createMany({ data: this.newPersons });
+    if (this.newOrgs.length) await tx.organisation.createMany({ data: this.newOrgs });
+    for (const [id, data] of this.personUpdates)
+      if (Object.keys(data).length) await tx.person.update({ where: { id }, data });
+    for (const [id, data] of this.orgUpdates) await tx.organisation.update({ where: { id }, data });
+    if (this.newEvents.length) await tx.event.createMany({ data: this.newEvents });
+    for (const [id, data] of this.eventUpdates) await tx.event.update({ where: { id }, data });
+    if (this.links.length) await tx.entitySource.createMany({ data: this.links, skipDuplicates: true });
+    if (this.assertions.length) await tx.assertion.createMany({ data: this.assertions });
+    if (this.personAddresses.length)
+      await tx.personAddress.createMany({ data: this.personAddresses, skipDuplicates: true });
+    if (this.personOrgs.length)
+      await tx.personOrganisation.createMany({ data: this.personOrgs, skipDuplicates: true });
+    if (this.eventPersons.length)
+      await tx.eventPerson.createMany({ data: this.eventPersons, skipDuplicates: true });
+    if (this.eventOrgs.length)
+      await tx.eventOrganisation.createMany({ data: this.eventOrgs, skipDuplicates: true });
+    if (this.steps.length) await tx.eventStep.createMany({ data: this.steps });
+  }
+}
+
+function personColumns(c: CanonicalPerson) {
+  return {
+    citizenId: c.citizenId,
+    citizenIdValid: c.citizenId !== null,
+    namePinyin: c.namePinyin,
+    sex: c.sex ?? "UNKNOWN",
+    birthDate: c.birthDate ? new Date(`${c.birthDate}T00:00:00Z`) : null,
+    ethnicity: c.ethnicity,
+    phone: c.phone,
+    ...(c.name ? { name: c.name } : {}),
+  } as const;
+}
+
+/** An update keeps what the graph knows where the new version says nothing. */
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== null && v !== undefined && v !== "UNKNOWN"),
+  ) as Partial<T>;
+}
