@@ -9,6 +9,8 @@ const int = (def: number, min: number, max: number) => z.coerce.number().int().m
 
 /** Signs `npm run token` tokens when no key is configured; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = "citygraph-development-secret-do-not-use-in-production";
+/** Accepted on webhook pushes when WEBHOOK_TOKEN is unset; refused when NODE_ENV=production. */
+export const DEVELOPMENT_WEBHOOK_TOKEN = "citygraph-development-webhook-token";
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -27,6 +29,7 @@ const envSchema = z.object({
   AUTH_JWT_PUBLIC_KEY_FILE: z.string().optional(),
   AUTH_JWKS_FILE: z.string().optional(),
   AUTH_ISSUER: z.string().optional(),
+  WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   AUTH_AUDIENCE: z.string().optional(),
 
   LIMIT_MAX_DEPTH: int(12, 2, 100),
@@ -36,6 +39,7 @@ const envSchema = z.object({
   LIMIT_MAX_DIRECTIVES: int(20, 0, 1000),
 
   GRAPHIQL: bool.default(true),
+  SYNC_SCHEDULER: bool.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000),
 });
@@ -53,6 +57,8 @@ export interface HubConfig {
   dbPoolMax: number;
   /** Load the demo area tree at start (default: only with the embedded database). */
   demoData: boolean;
+  /** Departments' systems send it in `x-webhook-token` with every push. */
+  webhookToken: string;
   auth: {
     secret: string | null;
     publicKeyFile: string | null;
@@ -62,6 +68,8 @@ export interface HubConfig {
   };
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
   graphiql: boolean;
+  /** Run connectors on their schedules (off: only triggerSync runs them). */
+  syncScheduler: boolean;
   logLevel: Env["LOG_LEVEL"];
   shutdownGraceMs: number;
 }
@@ -81,8 +89,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new ConfigError(
       "invalid configuration:\n  AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE or AUTH_JWKS_FILE is required in production",
     );
+  if (!e.WEBHOOK_TOKEN && e.NODE_ENV === "production")
+    throw new ConfigError("invalid configuration:\n  WEBHOOK_TOKEN is required in production");
   return {
     env: e.NODE_ENV,
+    webhookToken: e.WEBHOOK_TOKEN ?? DEVELOPMENT_WEBHOOK_TOKEN,
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? null,
@@ -105,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
     },
     graphiql: e.GRAPHIQL,
+    syncScheduler: e.SYNC_SCHEDULER,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { ANONYMOUS, type Principal } from "../domain/principal.js";
 import type { ChangeBus } from "../integration/change-bus.js";
+import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { jurisdictionPaths } from "../resolvers/areas.js";
 import { createLoaders } from "../resolvers/loaders.js";
@@ -12,6 +13,7 @@ import type { TokenVerifier } from "./auth.js";
 export interface ContextDeps {
   db: Db;
   changes: ChangeBus;
+  sync: SyncEngine;
   verifier: TokenVerifier;
 }
 
@@ -47,6 +49,7 @@ export function createContextFactory(deps: ContextDeps) {
         db: deps.db,
         loaders: createLoaders(deps.db),
         changes: deps.changes,
+        sync: deps.sync,
         requestId,
         transport,
       };

@@ -2,16 +2,18 @@
 // (data under DATA_DIR, kept across restarts), applies pending migrations, loads reference data
 // and the demo city, and serves. SIGTERM/SIGINT stop it gracefully.
 import path from "node:path";
+import type { Connector } from "../connectors/contract.js";
 import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
 import { ChangeBus } from "../integration/change-bus.js";
 import { seedReferenceData } from "../integration/seed.js";
+import { SyncEngine } from "../integration/sync/engine.js";
 import { createDb, migrate } from "../prisma/db.js";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "../prisma/embedded-postgres.js";
 import { ConfigError, DEVELOPMENT_JWT_SECRET, type HubConfig, loadConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { startHub } from "./server.js";
 
-export async function boot(config: HubConfig, log: Logger) {
+export async function boot(config: HubConfig, log: Logger, connectors: readonly Connector[] = []) {
   // Shutdown steps, run in reverse order of start-up.
   const cleanups: { step: string; run: () => Promise<void> }[] = [];
   const cleanup = async () => {
@@ -46,7 +48,12 @@ export async function boot(config: HubConfig, log: Logger) {
     const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
     cleanups.push({ step: "close change bus", run: () => changes.stop() });
 
-    const hub = await startHub({ config, db, changes, log });
+    const sync = new SyncEngine(db, { log: (msg, fields) => log.warn(msg, fields) });
+    for (const connector of connectors) await sync.register(connector, "BUILTIN");
+    if (config.syncScheduler) sync.start();
+    cleanups.push({ step: "stop sync engine", run: () => sync.stop() });
+
+    const hub = await startHub({ config, db, changes, sync, log });
     cleanups.push({ step: "drain HTTP and WebSocket", run: () => hub.stop() });
     return { hub, databaseUrl, embedded, stop: cleanup };
   } catch (e) {

@@ -1,13 +1,15 @@
 // The hub's one HTTP server: Apollo Server 5 for /graphql (POST, GET), graphql-ws on the same
 // path, GraphiQL, and the health probes. Everything a request needs comes in as dependencies.
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { GraphQLError } from "graphql";
+import type { JsonValue } from "../connectors/contract.js";
 import type { ChangeBus } from "../integration/change-bus.js";
+import type { SyncEngine } from "../integration/sync/engine.js";
 import { type Db, migrationState } from "../prisma/db.js";
 import type { Context } from "../schema/context.js";
 import { buildSchema } from "../schema/index.js";
@@ -22,11 +24,19 @@ import { attachWebSocket } from "./ws.js";
 
 export const GRAPHQL_PATH = "/graphql";
 const MAX_BODY_BYTES = 1024 * 1024;
+const WEBHOOK_PATH = /^\/connectors\/([a-z][a-z0-9_-]{2,62})\/webhook$/;
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 export interface HubDeps {
   config: HubConfig;
   db: Db;
   changes: ChangeBus;
+  sync: SyncEngine;
   log: Logger;
 }
 
@@ -62,10 +72,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startHub({ config, db, changes, log }: HubDeps): Promise<RunningHub> {
+export async function startHub({ config, db, changes, sync, log }: HubDeps): Promise<RunningHub> {
   const schema = buildSchema();
   const getEnveloped = createEnveloped(schema, config, log);
-  const contexts = createContextFactory({ db, changes, verifier: await createTokenVerifier(config.auth) });
+  const contexts = createContextFactory({
+    db,
+    changes,
+    sync,
+    verifier: await createTokenVerifier(config.auth),
+  });
   const httpServer = http.createServer();
   const ws = attachWebSocket(httpServer, { path: GRAPHQL_PATH, getEnveloped, contexts, log });
 
@@ -165,6 +180,39 @@ export async function startHub({ config, db, changes, log }: HubDeps): Promise<R
     res.end();
   }
 
+  /** POST /connectors/:id/webhook: a department system pushes new or changed records. */
+  async function handleWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    connectorId: string,
+  ): Promise<void> {
+    const fail = (status: number, code: string, message: string) =>
+      json(res, status, { errors: [{ message, extensions: { code } }] });
+    if (req.method !== "POST") return fail(405, "BAD_REQUEST", "webhooks are POST requests");
+    const token = req.headers["x-webhook-token"];
+    if (typeof token !== "string" || !safeEqual(token, config.webhookToken))
+      return fail(401, "UNAUTHENTICATED", "missing or wrong x-webhook-token");
+    const connector = sync.connector(connectorId);
+    if (!connector?.parsePush)
+      return fail(404, "NOT_FOUND", `connector "${connectorId}" does not take pushes`);
+    let body: JsonValue;
+    try {
+      body = JSON.parse(await readBody(req)) as JsonValue;
+    } catch (e) {
+      if (e instanceof BodyTooLarge)
+        return fail(413, "BAD_REQUEST", `request body exceeds ${MAX_BODY_BYTES} bytes`);
+      return fail(400, "BAD_REQUEST", "request body is not valid JSON");
+    }
+    let delivery: ReturnType<NonNullable<typeof connector.parsePush>>;
+    try {
+      delivery = connector.parsePush(body);
+    } catch (e) {
+      return fail(400, "BAD_USER_INPUT", `push not in ${connectorId}'s format: ${(e as Error).message}`);
+    }
+    const result = await sync.ingestPush(connectorId, delivery.deliveryId, delivery.records);
+    json(res, 202, { deliveryId: delivery.deliveryId, ...result });
+  }
+
   async function readiness(res: ServerResponse): Promise<void> {
     try {
       const state = await migrationState(db);
@@ -186,6 +234,8 @@ export async function startHub({ config, db, changes, log }: HubDeps): Promise<R
     const route = (): Promise<void> | void => {
       if (url.pathname === GRAPHQL_PATH) return handleGraphQL(req, res, url);
       if (url.pathname === "/healthz") return json(res, 200, { status: "alive" });
+      const webhook = WEBHOOK_PATH.exec(url.pathname);
+      if (webhook) return handleWebhook(req, res, webhook[1]!);
       if (url.pathname === "/readyz") return readiness(res);
       if (config.graphiql && isGraphiQLPath(url.pathname)) return serveGraphiQL(req, res, url.pathname);
       if (url.pathname === "/")

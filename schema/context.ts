@@ -1,6 +1,7 @@
 // What every resolver receives. Built by the gateway once per request (HTTP) or operation (WS).
 import type { Principal } from "../domain/principal.js";
 import type { ChangeBus } from "../integration/change-bus.js";
+import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import type { Loaders } from "../resolvers/loaders.js";
 
@@ -9,6 +10,7 @@ export interface Context {
   db: Db;
   loaders: Loaders;
   changes: ChangeBus;
+  sync: SyncEngine;
   /** Correlates logs and (later) audit records of one request. */
   requestId: string;
   transport: "http" | "ws";

@@ -15,6 +15,12 @@ const PUBLIC_GRID: FieldPolicy = { class: "PUBLIC", owner: "grid" };
 const INTERNAL_GRID: FieldPolicy = { class: "INTERNAL", owner: "grid" };
 const INTERNAL_HUB: FieldPolicy = { class: "INTERNAL", owner: "command_centre" };
 
+const SENSITIVE_HUB: FieldPolicy = { class: "SENSITIVE", owner: "command_centre" };
+
+/** Several fields of one type under one policy. */
+const fields = (type: string, names: string[], policy: FieldPolicy) =>
+  Object.fromEntries(names.map((n) => [`${type}.${n}`, policy]));
+
 export const FIELD_POLICY: Record<string, FieldPolicy> = {
   // Roots: the query paths. Jurisdiction applies below them.
   "Query.node": INTERNAL_HUB,
@@ -53,6 +59,58 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   "Principal.department": INTERNAL_HUB,
   "Principal.purpose": INTERNAL_HUB,
   "Principal.jurisdiction": INTERNAL_HUB,
+
+  // Connectors: operational state of the federation, for operators; raw payloads are as
+  // sensitive as the most sensitive thing a department record can hold.
+  "Query.connectors": INTERNAL_HUB,
+  "Query.quarantinedRecords": SENSITIVE_HUB,
+  "Mutation.triggerSync": INTERNAL_HUB,
+  "Mutation.setConnectorState": INTERNAL_HUB,
+  ...fields(
+    "Connector",
+    [
+      "id",
+      "department",
+      "description",
+      "kind",
+      "produces",
+      "state",
+      "health",
+      "intervalSeconds",
+      "lastRunAt",
+      "lastSuccessAt",
+      "lagSeconds",
+      "lastErrorAt",
+      "lastError",
+      "circuitOpenUntil",
+      "recordsIngested",
+      "recordsUnchanged",
+      "recordsQuarantined",
+    ],
+    INTERNAL_HUB,
+  ),
+  ...fields(
+    "QuarantinedRecord",
+    [
+      "id",
+      "connectorId",
+      "sourceKey",
+      "reasonCode",
+      "field",
+      "message",
+      "problems",
+      "quarantinedAt",
+      "resolvedAt",
+    ],
+    INTERNAL_HUB,
+  ),
+  "QuarantinedRecord.payload": SENSITIVE_HUB,
+  ...fields("MappingProblem", ["code", "field", "message"], INTERNAL_HUB),
+  ...fields(
+    "SyncRunReport",
+    ["connectorId", "outcome", "skipped", "pages", "ingested", "unchanged", "quarantined", "error"],
+    INTERNAL_HUB,
+  ),
 
   "Heartbeat.at": INTERNAL_HUB,
   "Heartbeat.databaseReady": INTERNAL_HUB,

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { builder } from "./builder.js";
 import { applyFieldPolicy } from "./field-policy.js";
 import "./types/area.js";
+import "./types/connector.js";
 import "./types/system.js";
 
 builder.queryType({

@@ -3,12 +3,14 @@
 import { type Client, createClient } from "graphql-ws";
 import { inject } from "vitest";
 import WebSocket from "ws";
+import type { Connector } from "../../connectors/contract.js";
 import type { Role } from "../../domain/roles.js";
 import { mintToken, type TokenClaims } from "../../gateway/auth.js";
 import { type HubConfig, loadConfig } from "../../gateway/config.js";
 import { createLogger } from "../../gateway/logger.js";
 import { type RunningHub, startHub } from "../../gateway/server.js";
 import { ChangeBus } from "../../integration/change-bus.js";
+import { SyncEngine } from "../../integration/sync/engine.js";
 import { createDb, type Db } from "../../prisma/db.js";
 import { cloneTemplate } from "./pg.js";
 
@@ -29,6 +31,7 @@ export interface TestHub {
   databaseUrl: string;
   config: HubConfig;
   hub: RunningHub;
+  sync: SyncEngine;
   /** Log lines the hub wrote (JSON), for assertions on logging. */
   logs: string[];
   token(claims: Partial<TokenClaims> & { roles: Role[] }, expiresIn?: string | number): Promise<string>;
@@ -40,7 +43,10 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(
+  env: Record<string, string> = {},
+  connectors: readonly Connector[] = [],
+): Promise<TestHub> {
   const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -55,7 +61,9 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
   const log = createLogger(config.logLevel, (line) => logs.push(line));
   const db = createDb({ url: database.url, poolMax: config.dbPoolMax });
   const changes = await ChangeBus.start({ url: database.url });
-  const hub = await startHub({ config, db, changes, log });
+  const sync = new SyncEngine(db, { random: () => 0 });
+  for (const connector of connectors) await sync.register(connector, "BUILTIN");
+  const hub = await startHub({ config, db, changes, sync, log });
   const wsUrl = `${hub.url.replace(/^http/, "ws")}/graphql`;
   const clients: Client[] = [];
 
@@ -66,6 +74,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     databaseUrl: database.url,
     config,
     hub,
+    sync,
     logs,
     token: (claims, expiresIn = "1h") =>
       mintToken(
@@ -100,6 +109,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     async stop() {
       for (const c of clients) await c.dispose();
       await hub.stop();
+      await sync.stop();
       await changes.stop();
       await db.$disconnect();
       await database.drop();

@@ -38,7 +38,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(
       /AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE or AUTH_JWKS_FILE/,
     );
-    const c = loadConfig({ NODE_ENV: "production", AUTH_JWKS_FILE: "/etc/citygraph/jwks.json" });
+    expect(() => loadConfig({ NODE_ENV: "production", AUTH_JWKS_FILE: "/etc/citygraph/jwks.json" })).toThrow(
+      /WEBHOOK_TOKEN is required in production/,
+    );
+    const c = loadConfig({
+      NODE_ENV: "production",
+      AUTH_JWKS_FILE: "/etc/citygraph/jwks.json",
+      WEBHOOK_TOKEN: "a-webhook-token-for-the-city",
+    });
     expect(c.auth).toMatchObject({ secret: null, jwksFile: "/etc/citygraph/jwks.json" });
   });
 });

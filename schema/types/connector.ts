@@ -1,0 +1,213 @@
+// Connectors (数据接入): the department systems feeding the graph, their health, and the records
+// they could not deliver.
+import type { ConnectorManifest } from "../../connectors/contract.js";
+import { builder } from "../builder.js";
+import { notFound } from "../errors.js";
+
+const ConnectorHealthEnum = builder.enumType("ConnectorHealth", {
+  description: "How a connector's source is doing.",
+  values: {
+    UNKNOWN: { description: "Never run." },
+    HEALTHY: { description: "The last run succeeded." },
+    DEGRADED: { description: "Runs are failing; retries continue." },
+    DOWN: { description: "Circuit open: the source is left alone until a trial run." },
+  },
+});
+
+const ConnectorStateEnum = builder.enumType("ConnectorState", {
+  description: "Whether a connector runs.",
+  values: {
+    ACTIVE: { description: "Runs on its schedule." },
+    PAUSED: { description: "Kept, not run." },
+    REMOVED: { description: "Retired; its data stays." },
+  },
+});
+
+const manifestOf = (c: { manifest: unknown }) => c.manifest as ConnectorManifest;
+
+builder.prismaObject("Connector", {
+  description: "A department system feeding the graph, and how its synchronisation is going.",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Connector id, e.g. public-security." }),
+    department: t.exposeString("departmentCode", {
+      description: "Code of the department that owns the source.",
+    }),
+    description: t.string({ description: "What the source is.", resolve: (c) => manifestOf(c).description }),
+    kind: t.exposeString("kind", { description: "BUILTIN (code) or DECLARATIVE (registered at runtime)." }),
+    produces: t.stringList({
+      description: "Element kinds it produces.",
+      resolve: (c) => manifestOf(c).produces,
+    }),
+    state: t.expose("state", { type: ConnectorStateEnum, description: "Whether it runs." }),
+    health: t.expose("health", { type: ConnectorHealthEnum, description: "How its source is doing." }),
+    intervalSeconds: t.int({
+      description: "Scheduled sync interval.",
+      resolve: (c) => manifestOf(c).schedule.intervalSeconds,
+    }),
+    lastRunAt: t.expose("lastRunAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When a run last started.",
+    }),
+    lastSuccessAt: t.expose("lastSuccessAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When a run last succeeded.",
+    }),
+    lagSeconds: t.int({
+      nullable: true,
+      description: "Seconds since the last successful run (null: never succeeded).",
+      resolve: (c) => (c.lastSuccessAt ? Math.round((Date.now() - c.lastSuccessAt.getTime()) / 1000) : null),
+    }),
+    lastErrorAt: t.expose("lastErrorAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When a run last failed.",
+    }),
+    lastError: t.exposeString("lastError", { nullable: true, description: "Why it last failed." }),
+    circuitOpenUntil: t.expose("circuitOpenUntil", {
+      type: "DateTime",
+      nullable: true,
+      description: "While DOWN: when the next trial run is allowed.",
+    }),
+    recordsIngested: t.exposeInt("recordsIngested", { description: "Record versions taken into the graph." }),
+    recordsUnchanged: t.exposeInt("recordsUnchanged", {
+      description: "Records fetched again unchanged (no-ops).",
+    }),
+    recordsQuarantined: t.exposeInt("recordsQuarantined", {
+      description: "Records quarantined with a reason.",
+    }),
+  }),
+});
+
+const MappingProblem = builder
+  .objectRef<{ code: string; field: string; message: string }>("MappingProblem")
+  .implement({
+    description: "One reason a record could not be ingested.",
+    fields: (t) => ({
+      code: t.exposeString("code", {
+        description: "MISSING_FIELD, INVALID_VALUE, UNKNOWN_AREA or MALFORMED_RECORD.",
+      }),
+      field: t.exposeString("field", { description: "The source field at fault." }),
+      message: t.exposeString("message", { description: "What is wrong, naming the record." }),
+    }),
+  });
+
+builder.prismaObject("QuarantinedRecord", {
+  description: "A record that could not be ingested: kept whole with every reason, never dropped.",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Quarantine entry id." }),
+    connectorId: t.exposeString("connectorId", { description: "The connector that fetched it." }),
+    sourceKey: t.exposeString("sourceKey", { description: "The record's key in its source." }),
+    reasonCode: t.exposeString("reasonCode", { description: "The first problem's code." }),
+    field: t.exposeString("field", { nullable: true, description: "The first problem's source field." }),
+    message: t.exposeString("message", { description: "The first problem, in words." }),
+    problems: t.field({
+      type: [MappingProblem],
+      description: "Every problem found.",
+      resolve: (q) => q.problems as { code: string; field: string; message: string }[],
+    }),
+    payload: t.string({
+      description: "The record as the source sent it (JSON text).",
+      resolve: (q) => JSON.stringify(q.payload),
+    }),
+    quarantinedAt: t.expose("quarantinedAt", { type: "DateTime", description: "When it was quarantined." }),
+    resolvedAt: t.expose("resolvedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When a later, valid version of the record was ingested.",
+    }),
+  }),
+});
+
+const SyncRunReport = builder
+  .objectRef<{
+    connectorId: string;
+    outcome: string;
+    skipped?: string | undefined;
+    pages: number;
+    ingested: number;
+    unchanged: number;
+    quarantined: number;
+    error?: string | undefined;
+  }>("SyncRunReport")
+  .implement({
+    description: "What one sync run did.",
+    fields: (t) => ({
+      connectorId: t.exposeString("connectorId", { description: "The connector run." }),
+      outcome: t.exposeString("outcome", { description: "SUCCEEDED, FAILED or SKIPPED." }),
+      skipped: t.exposeString("skipped", {
+        nullable: true,
+        description: "Why skipped: RUNNING_ELSEWHERE, CIRCUIT_OPEN or NOT_ACTIVE.",
+      }),
+      pages: t.exposeInt("pages", { description: "Pages committed." }),
+      ingested: t.exposeInt("ingested", { description: "Record versions ingested." }),
+      unchanged: t.exposeInt("unchanged", { description: "Records unchanged since last time." }),
+      quarantined: t.exposeInt("quarantined", { description: "Records quarantined." }),
+      error: t.exposeString("error", { nullable: true, description: "Why the run failed." }),
+    }),
+  });
+
+builder.queryFields((t) => ({
+  connectors: t.prismaField({
+    type: ["Connector"],
+    authScopes: { authenticated: true },
+    description: "Every connector with its health, lag and counts.",
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.connector.findMany({ ...query, where: { state: { not: "REMOVED" } }, orderBy: { id: "asc" } }),
+  }),
+  quarantinedRecords: t.prismaConnection({
+    type: "QuarantinedRecord",
+    cursor: "id",
+    authScopes: { role: "connector_admin" },
+    description: "Records that could not be ingested, newest first.",
+    args: {
+      connectorId: t.arg.string({ description: "Only this connector's." }),
+      unresolvedOnly: t.arg.boolean({
+        defaultValue: true,
+        description: "Hide entries a later version resolved.",
+      }),
+    },
+    totalCount: (_parent, args, ctx) => ctx.db.quarantinedRecord.count({ where: quarantineWhere(args) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.quarantinedRecord.findMany({
+        ...query,
+        where: quarantineWhere(args),
+        orderBy: { quarantinedAt: "desc" },
+      }),
+  }),
+}));
+
+function quarantineWhere(args: { connectorId?: string | null; unresolvedOnly?: boolean | null }) {
+  return {
+    ...(args.connectorId ? { connectorId: args.connectorId } : {}),
+    ...(args.unresolvedOnly !== false ? { resolvedAt: null } : {}),
+  };
+}
+
+builder.mutationFields((t) => ({
+  triggerSync: t.field({
+    type: SyncRunReport,
+    authScopes: { role: "connector_admin" },
+    description: "Run a connector's sync now and report what it did.",
+    args: { connectorId: t.arg.string({ required: true, description: "The connector to run." }) },
+    resolve: async (_root, { connectorId }, ctx) => {
+      if (!ctx.sync.connector(connectorId)) throw notFound("connector", connectorId);
+      return ctx.sync.run(connectorId);
+    },
+  }),
+  setConnectorState: t.prismaField({
+    type: "Connector",
+    authScopes: { role: "connector_admin" },
+    description: "Pause or resume a connector (REMOVED retires it; its data stays).",
+    args: {
+      connectorId: t.arg.string({ required: true, description: "The connector." }),
+      state: t.arg({ type: ConnectorStateEnum, required: true, description: "The new state." }),
+    },
+    resolve: async (query, _root, { connectorId, state }, ctx) => {
+      const found = await ctx.db.connector.findUnique({ where: { id: connectorId }, select: { id: true } });
+      if (!found) throw notFound("connector", connectorId);
+      return ctx.db.connector.update({ ...query, where: { id: connectorId }, data: { state } });
+    },
+  }),
+}));
