@@ -38,6 +38,16 @@ const envSchema = z.object({
   LIMIT_MAX_COST: int(20_000, 10, 10_000_000),
   LIMIT_MAX_DIRECTIVES: int(20, 0, 1000),
 
+  SANDBOX: bool.optional(),
+  SANDBOX_PRESET: z.enum(["test", "demo", "bench"]).default("demo"),
+  SANDBOX_SEED: z.string().min(1).default("citygraph"),
+  SANDBOX_PORT_BASE: int(4101, 1, 65530),
+  SOURCE_GRID_URL: z.url().optional(),
+  SOURCE_PUBLIC_SECURITY_URL: z.url().optional(),
+  SOURCE_CIVIL_AFFAIRS_URL: z.url().optional(),
+  SOURCE_HOTLINE_URL: z.url().optional(),
+  SOURCE_PETITION_URL: z.url().optional(),
+  SOURCE_TIMEOUT_MS: int(10_000, 100, 600_000),
   GRAPHIQL: bool.default(true),
   SYNC_SCHEDULER: bool.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -68,6 +78,11 @@ export interface HubConfig {
   };
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
   graphiql: boolean;
+  /** The sandbox department systems: started with the hub, and the built-in connectors read them. */
+  sandbox: { enabled: boolean; preset: "test" | "demo" | "bench"; seed: string; portBase: number };
+  /** Base URLs of real department systems for the built-in connectors. */
+  sources: Partial<Record<"grid" | "publicSecurity" | "civilAffairs" | "hotline" | "petition", string>>;
+  sourceTimeoutMs: number;
   /** Run connectors on their schedules (off: only triggerSync runs them). */
   syncScheduler: boolean;
   logLevel: Env["LOG_LEVEL"];
@@ -89,6 +104,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new ConfigError(
       "invalid configuration:\n  AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE or AUTH_JWKS_FILE is required in production",
     );
+  const sources = Object.fromEntries(
+    (
+      [
+        ["grid", e.SOURCE_GRID_URL],
+        ["publicSecurity", e.SOURCE_PUBLIC_SECURITY_URL],
+        ["civilAffairs", e.SOURCE_CIVIL_AFFAIRS_URL],
+        ["hotline", e.SOURCE_HOTLINE_URL],
+        ["petition", e.SOURCE_PETITION_URL],
+      ] as const
+    ).filter(([, url]) => url !== undefined),
+  ) as HubConfig["sources"];
   if (!e.WEBHOOK_TOKEN && e.NODE_ENV === "production")
     throw new ConfigError("invalid configuration:\n  WEBHOOK_TOKEN is required in production");
   return {
@@ -116,6 +142,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
     },
     graphiql: e.GRAPHIQL,
+    sandbox: {
+      // The zero-configuration default: no database and no department systems configured.
+      enabled: e.SANDBOX ?? (e.DATABASE_URL === undefined && Object.keys(sources).length === 0),
+      preset: e.SANDBOX_PRESET,
+      seed: e.SANDBOX_SEED,
+      portBase: e.SANDBOX_PORT_BASE,
+    },
+    sources,
+    sourceTimeoutMs: e.SOURCE_TIMEOUT_MS,
     syncScheduler: e.SYNC_SCHEDULER,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

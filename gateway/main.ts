@@ -3,6 +3,8 @@
 // and the demo city, and serves. SIGTERM/SIGINT stop it gracefully.
 import path from "node:path";
 import type { Connector } from "../connectors/contract.js";
+import { hotlineManifest } from "../connectors/departments/hotline/manifest.js";
+import { builtinConnectors } from "../connectors/departments/index.js";
 import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
 import { ChangeBus } from "../integration/change-bus.js";
 import { seedReferenceData } from "../integration/seed.js";
@@ -48,8 +50,33 @@ export async function boot(config: HubConfig, log: Logger, connectors: readonly 
     const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
     cleanups.push({ step: "close change bus", run: () => changes.stop() });
 
+    let sources = config.sources;
+    if (config.sandbox.enabled) {
+      const { startSandbox } = await import("../connectors/sandbox/services/index.js");
+      const base = config.sandbox.portBase;
+      const sandbox = await startSandbox({
+        seed: config.sandbox.seed,
+        preset: config.sandbox.preset,
+        ports: {
+          publicSecurity: base,
+          civilAffairs: base + 1,
+          hotline: base + 2,
+          petition: base + 3,
+          grid: base + 4,
+        },
+        webhookUrl: `http://127.0.0.1:${config.port}/connectors/${hotlineManifest.id}/webhook`,
+        webhookToken: config.webhookToken,
+      });
+      cleanups.push({ step: "stop sandbox department systems", run: () => sandbox.stop() });
+      log.info("sandbox department systems started", { preset: config.sandbox.preset, urls: sandbox.urls });
+      sources = { ...sandbox.urls, ...sources };
+    }
     const sync = new SyncEngine(db, { log: (msg, fields) => log.warn(msg, fields) });
-    for (const connector of connectors) await sync.register(connector, "BUILTIN");
+    for (const connector of [
+      ...builtinConnectors(sources, { timeoutMs: config.sourceTimeoutMs }),
+      ...connectors,
+    ])
+      await sync.register(connector, "BUILTIN");
     if (config.syncScheduler) sync.start();
     cleanups.push({ step: "stop sync engine", run: () => sync.stop() });
 

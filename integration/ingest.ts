@@ -282,6 +282,9 @@ class Linker {
         const { uscc } = canonicalUscc(d.uscc);
         if (uscc) usccs.add(uscc);
       } else if (d.element === "ADDRESS") addressKeys.add(canonicalAddressKey(d.text));
+      if (d.element === "PERSON")
+        for (const a of d.addresses ?? [])
+          if (a.areaCode && this.areas[a.areaCode]) addressKeys.add(canonicalAddressKey(a.text));
     }
     for (const p of await this.tx.person.findMany({
       where: { citizenId: { in: [...ids] } },

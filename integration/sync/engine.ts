@@ -85,10 +85,23 @@ export class SyncEngine {
     return this.connectors.get(id);
   }
 
-  /** Run every ACTIVE connector on its manifest's interval until stop(). */
+  /**
+   * Run every connector once, in registration order (the area registry first), then each on its
+   * manifest's interval until stop().
+   */
   start(): void {
-    for (const [id, connector] of this.connectors)
-      this.schedule(id, connector.manifest.schedule.intervalSeconds * 1000, 0);
+    void (async () => {
+      for (const id of this.connectors.keys()) {
+        if (this.stopping.signal.aborted) return;
+        await this.run(id).catch((e: Error) =>
+          this.log("initial sync crashed", { connector: id, error: e.message }),
+        );
+      }
+      for (const [id, connector] of this.connectors) {
+        const every = connector.manifest.schedule.intervalSeconds * 1000;
+        if (!this.stopping.signal.aborted) this.schedule(id, every, every);
+      }
+    })();
   }
 
   private schedule(id: string, everyMs: number, firstInMs: number): void {
@@ -151,7 +164,7 @@ export class SyncEngine {
       await this.finish(id, row, "success", null);
     } catch (e) {
       report.outcome = "FAILED";
-      report.error = (e as Error).message;
+      report.error = errorSummary(e);
       this.log("sync failed", { connector: id, error: report.error });
       await this.finish(id, row, "failure", report.error);
     }
@@ -288,4 +301,13 @@ export class SyncEngine {
     this.timers.clear();
     await Promise.allSettled([...this.running.values()]);
   }
+}
+
+/** The line of an error that says what went wrong (Prisma's messages start with a code frame). */
+export function errorSummary(e: unknown): string {
+  const lines = String((e as Error)?.message ?? e)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return (lines.at(-1) ?? "unknown error").slice(0, 500);
 }

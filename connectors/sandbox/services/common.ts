@@ -1,0 +1,410 @@
+// Shared plumbing of the sandbox department systems: one node:http server per silo, a small
+// router, parameter validation (400 naming the parameter), opaque offset cursors, paging over the
+// generator's datasets (DatasetPager: page N without materialising the dataset) and the
+// fault-injection control every service exposes for the hub's resilience tests.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { City } from "../generator/city.js";
+import { createCity } from "../generator/city.js";
+import { DatasetPager, type SiloDataset } from "../generator/dataset.js";
+import type { PresetName } from "../generator/presets.js";
+import { hashSeed, Rng } from "../generator/rng.js";
+import { siloDatasets } from "../generator/silos/index.js";
+import type { DatasetName } from "../generator/truth.js";
+
+export const SERVICE_NAMES = ["publicSecurity", "civilAffairs", "hotline", "petition", "grid"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Largest page a data endpoint serves; larger limits are capped to it. */
+export const MAX_LIMIT = 5_000;
+/** Page size when the request gives no limit. */
+export const DEFAULT_LIMIT = 500;
+
+export interface ServiceOptions {
+  /** Generator seed: the same (seed, preset | persons) serves the same records. */
+  seed: string;
+  preset?: PresetName;
+  /** Override the preset's number of persons (tests use small cities). */
+  persons?: number;
+  /** A city already built with the same options, to share one between services. */
+  city?: City;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+}
+
+export interface RunningService {
+  name: ServiceName;
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:4101 */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function cityOf(options: ServiceOptions): City {
+  return options.city ?? createCity({ seed: options.seed, preset: options.preset, persons: options.persons });
+}
+
+const datasetCache = new WeakMap<City, SiloDataset[]>();
+
+/** One of the city's silo datasets by name, typed with its record shape. */
+export function datasetOf<R extends object>(city: City, name: DatasetName): SiloDataset<R> {
+  let all = datasetCache.get(city);
+  if (!all) {
+    all = siloDatasets(city);
+    datasetCache.set(city, all);
+  }
+  const ds = all.find((d) => d.name === name);
+  if (!ds) throw new Error(`the generator has no dataset "${name}"`);
+  return ds as SiloDataset<R>;
+}
+
+// ---- paging ----
+
+/** Random access over a sequence of records. */
+export interface Feed<R> {
+  total(): number;
+  page(offset: number, limit: number): R[];
+}
+
+/** A generator dataset, paged by record offset (only the units a page needs are generated). */
+export function datasetFeed<R extends object>(dataset: SiloDataset<R>): Feed<R> {
+  const pager = new DatasetPager(dataset);
+  return {
+    total: () => pager.total(),
+    page: (offset, limit) => pager.page(offset, limit).map((e) => e.record),
+  };
+}
+
+export function arrayFeed<R>(items: readonly R[]): Feed<R> {
+  return { total: () => items.length, page: (offset, limit) => items.slice(offset, offset + limit) };
+}
+
+export interface Page<R> {
+  records: R[];
+  total: number;
+  nextOffset: number;
+  hasMore: boolean;
+}
+
+export function pageOf<R>(feed: Feed<R>, offset: number, limit: number): Page<R> {
+  const total = feed.total();
+  const records = offset < total ? feed.page(offset, limit) : [];
+  const nextOffset = offset + records.length;
+  return { records, total, nextOffset, hasMore: nextOffset < total };
+}
+
+// ---- parameters ----
+
+/** A request parameter the service cannot accept: answered 400 naming the parameter. */
+export class ParamError extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseLimit(url: URL, max = MAX_LIMIT, fallback = DEFAULT_LIMIT): number {
+  const raw = url.searchParams.get("limit");
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new ParamError("limit", `limit must be a positive integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < 1) throw new ParamError("limit", `limit must be at least 1, got ${raw}`);
+  return Math.min(n, max);
+}
+
+export function parseOffsetParam(url: URL, name = "offset"): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return 0;
+  if (!/^\d{1,15}$/.test(raw))
+    throw new ParamError(name, `${name} must be a non-negative integer, got "${raw}"`);
+  return Number(raw);
+}
+
+/** An opaque cursor: base64url of "<tag>:<offset>", so a cursor of one feed is refused by another. */
+export function encodeCursor(tag: string, offset: number): string {
+  return Buffer.from(`${tag}:${offset}`, "utf8").toString("base64url");
+}
+
+export function parseCursorParam(url: URL, tag: string, name = "cursor"): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return 0;
+  const bad = () => new ParamError(name, `${name} "${raw}" is not a cursor this endpoint issued`);
+  if (!/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
+  const m = /^([A-Za-z]+):(\d{1,15})$/.exec(Buffer.from(raw, "base64url").toString("utf8"));
+  if (!m || m[1] !== tag) throw bad();
+  return Number(m[2]);
+}
+
+// ---- faults ----
+
+export const FAULT_MODES = ["none", "error500", "timeout", "garbage"] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+export interface FaultState {
+  mode: FaultMode;
+  /** Probability that a data request gets the fault. */
+  rate: number;
+  /** Faults left before the mode reverts to "none"; null = unlimited. */
+  remaining: number | null;
+}
+
+/** Which fault (if any) the next data request gets; draws are seeded, so runs repeat. */
+export class FaultInjector {
+  private state: FaultState = { mode: "none", rate: 1, remaining: null };
+  private readonly rng: Rng;
+
+  constructor(seed: string, service: ServiceName) {
+    this.rng = new Rng(hashSeed(`${seed}\u0000faults\u0000${service}`));
+  }
+
+  get current(): FaultState {
+    return { ...this.state };
+  }
+
+  configure(body: unknown): FaultState {
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+      throw new ParamError("body", 'expected a JSON object {"mode", "rate"?, "remaining"?}');
+    const b = body as Record<string, unknown>;
+    const mode = b.mode;
+    if (typeof mode !== "string" || !(FAULT_MODES as readonly string[]).includes(mode))
+      throw new ParamError("mode", `mode must be one of ${FAULT_MODES.join(", ")}`);
+    const rate = b.rate ?? 1;
+    if (typeof rate !== "number" || !(rate >= 0 && rate <= 1))
+      throw new ParamError("rate", "rate must be a number between 0 and 1");
+    const remaining = b.remaining ?? null;
+    if (
+      remaining !== null &&
+      !(typeof remaining === "number" && Number.isInteger(remaining) && remaining >= 1)
+    )
+      throw new ParamError("remaining", "remaining must be a positive integer (or absent for unlimited)");
+    this.state = { mode: mode as FaultMode, rate, remaining };
+    return this.current;
+  }
+
+  /** Draw the fault for one data request (and count it down). */
+  next(): FaultMode {
+    const s = this.state;
+    if (s.mode === "none") return "none";
+    if (s.rate < 1 && this.rng.float() >= s.rate) return "none";
+    const mode = s.mode;
+    if (s.remaining !== null) {
+      s.remaining--;
+      if (s.remaining <= 0) this.state = { mode: "none", rate: 1, remaining: null };
+    }
+    return mode;
+  }
+}
+
+// ---- HTTP ----
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+}
+
+export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    body: JSON.stringify(value),
+  };
+}
+
+export interface RequestInfo {
+  req: IncomingMessage;
+  url: URL;
+  /** Capture groups of a RegExp route. */
+  params: string[];
+  /** The parsed JSON body of a POST (undefined when there is none). */
+  json: () => Promise<unknown>;
+}
+
+export interface Route {
+  method: "GET" | "POST";
+  path: string | RegExp;
+  /** Data endpoints get the injected faults; health and control endpoints do not. */
+  data: boolean;
+  handle(request: RequestInfo): Reply | Promise<Reply>;
+}
+
+export interface ServiceDefinition {
+  name: ServiceName;
+  seed: string;
+  routes: Route[];
+  /** The malformed 200 answer of the "garbage" fault, made from the real one. */
+  corrupt(reply: Reply): Reply;
+  /** The 500 answer of the "error500" fault, in the silo's own style. */
+  serverError?(): Reply;
+  /** Called after the server stopped. */
+  onStop?(): void;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ParamError("body", `request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
+  res.writeHead(reply.status, { ...reply.headers, "content-length": String(body.length) });
+  res.end(body);
+}
+
+const HEALTH_ROUTE: Route = {
+  method: "GET",
+  path: "/health",
+  data: false,
+  handle: () => jsonReply(200, { status: "UP" }),
+};
+
+/** Start one service: routes plus /health and /_sandbox/faults. */
+export async function startService(
+  def: ServiceDefinition,
+  options: { host?: string; port?: number },
+): Promise<RunningService> {
+  const faults = new FaultInjector(def.seed, def.name);
+  const faultRoutes: Route[] = [
+    { method: "GET", path: "/_sandbox/faults", data: false, handle: () => jsonReply(200, faults.current) },
+    {
+      method: "POST",
+      path: "/_sandbox/faults",
+      data: false,
+      handle: async (r) => jsonReply(200, faults.configure(await r.json())),
+    },
+  ];
+  const routes = [HEALTH_ROUTE, ...faultRoutes, ...def.routes];
+  const serverError =
+    def.serverError ?? (() => jsonReply(500, { error: "internal_error", message: "injected fault" }));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
+    const matching = routes
+      .map((route) => {
+        if (typeof route.path === "string") return route.path === url.pathname ? { route, params: [] } : null;
+        const m = route.path.exec(url.pathname);
+        return m ? { route, params: m.slice(1) } : null;
+      })
+      .filter((x) => x !== null);
+    if (matching.length === 0) {
+      send(res, jsonReply(404, { error: "not_found", message: `no endpoint ${url.pathname}` }));
+      return;
+    }
+    const hit = matching.find((m) => m.route.method === req.method);
+    if (!hit) {
+      const allow = [...new Set(matching.map((m) => m.route.method))].join(", ");
+      send(res, jsonReply(405, { error: "method_not_allowed", message: `use ${allow}` }, { allow }));
+      return;
+    }
+    let bodyPromise: Promise<unknown> | null = null;
+    const info: RequestInfo = {
+      req,
+      url,
+      params: hit.params,
+      json: () => {
+        bodyPromise ??= readBody(req).then((buf) => {
+          if (buf.length === 0) return undefined;
+          try {
+            return JSON.parse(buf.toString("utf8")) as unknown;
+          } catch {
+            throw new ParamError("body", "request body is not valid JSON");
+          }
+        });
+        return bodyPromise;
+      },
+    };
+    const fault = hit.route.data ? faults.next() : "none";
+    if (fault === "timeout") return; // never answer: the client gives up; stop() closes the socket
+    if (fault === "error500") {
+      send(res, serverError());
+      return;
+    }
+    let reply: Reply;
+    try {
+      reply = await hit.route.handle(info);
+    } catch (err) {
+      if (err instanceof ParamError) {
+        reply = jsonReply(400, {
+          error: "invalid_parameter",
+          parameter: err.parameter,
+          message: err.message,
+        });
+      } else {
+        console.error(`[sandbox ${def.name}] ${req.method} ${url.pathname}:`, err);
+        reply = jsonReply(500, { error: "internal_error", message: String(err) });
+      }
+    }
+    send(res, fault === "garbage" && reply.status === 200 ? def.corrupt(reply) : reply);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error(`[sandbox ${def.name}]`, err);
+      if (!res.headersSent) send(res, jsonReply(500, { error: "internal_error", message: String(err) }));
+      else res.destroy();
+    });
+  });
+  // Hanging requests (timeout fault) must not keep a finished server alive.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 1_000;
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let stopping: Promise<void> | null = null;
+  return {
+    name: def.name,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    stop: () => {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => def.onStop?.());
+      return stopping;
+    },
+  };
+}
+
+// ---- garbage helpers ----
+
+/** A JSON reply cut in half: never valid JSON (the closing brace is the last character). */
+export function truncatedJson(reply: Reply): Reply {
+  const text = typeof reply.body === "string" ? reply.body : reply.body.toString("utf8");
+  return { ...reply, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+}
+
+/** A deterministic shuffle (Fisher–Yates) keyed by a string. */
+export function shuffled<T>(items: readonly T[], key: string): T[] {
+  const out = [...items];
+  const rng = new Rng(hashSeed(key));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

@@ -1,0 +1,249 @@
+// Sandbox 12345 hotline system: work orders as a snake_case JSON API, plus webhooks.
+//   GET  /orders?cursor=&limit= → {"orders":[…],"next_cursor":"…","has_more":bool}
+//   POST /_sandbox/push {"count":N,"duplicate":bool,"url"?} → delivers N new or changed orders to
+//        the webhook URL as POST {"delivery_id","event":"order.created"|"order.updated","order"}
+//        (duplicate=true: every delivery is sent twice with the same delivery_id, at-least-once).
+// Pushed orders (new ones, and new versions of existing ones with the same order_no and a later
+// status) are appended after the generated orders, so incremental sync sees them too. Which order
+// the k-th push is depends only on (seed, size, k).
+import {
+  addWorkingDays,
+  dayOf,
+  dayOfSeconds,
+  formatDate,
+  formatTime,
+  secondsOfDay,
+} from "../generator/calendar.js";
+import type { HotlineWorkOrder } from "../generator/index.js";
+import { CITY_CLOCK } from "../generator/presets.js";
+import { hashSeed, type Rng, streamRng } from "../generator/rng.js";
+import { HOTLINE_SLA_WORKING_DAYS, SATISFACTION } from "../generator/tables/codes.js";
+import {
+  cityOf,
+  datasetFeed,
+  datasetOf,
+  encodeCursor,
+  type Feed,
+  jsonReply,
+  ParamError,
+  pageOf,
+  parseCursorParam,
+  parseLimit,
+  type RunningService,
+  type ServiceOptions,
+  startService,
+  truncatedJson,
+} from "./common.js";
+
+export interface HotlineServiceOptions extends ServiceOptions {
+  /** Where pushed orders are delivered (POST JSON). */
+  webhookUrl?: string;
+  /** Sent as x-webhook-token with every delivery (the hub's WEBHOOK_TOKEN). */
+  webhookToken?: string;
+}
+
+export type HotlineEvent = "order.created" | "order.updated";
+
+export interface HotlineDelivery {
+  delivery_id: string;
+  event: HotlineEvent;
+  order: HotlineWorkOrder;
+}
+
+/** The next status of an order that is still moving, by its current one. */
+const NEXT_STATUS: Readonly<Record<string, string>> = {
+  待受理: "已派单",
+  已派单: "办理中",
+  办理中: "已办结",
+  超期未办结: "已办结",
+  已办结: "已回访",
+};
+
+const WEBHOOK_ATTEMPTS = 3;
+const WEBHOOK_TIMEOUT_MS = 5_000;
+
+interface DeliveryOutcome {
+  delivery_id: string;
+  event: HotlineEvent;
+  order_no: string;
+  status: string;
+  /** HTTP status (or error) of every attempt of every send. */
+  attempts: (number | string)[];
+  delivered: boolean;
+}
+
+async function deliver(
+  url: string,
+  token: string | undefined,
+  delivery: HotlineDelivery,
+  attempts: (number | string)[],
+): Promise<boolean> {
+  const body = JSON.stringify(delivery);
+  for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "x-delivery-id": delivery.delivery_id,
+          ...(token ? { "x-webhook-token": token } : {}),
+        },
+        body,
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      attempts.push(res.status);
+      if (res.ok) return true;
+    } catch (err) {
+      attempts.push(err instanceof Error ? err.message : String(err));
+    }
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
+  return false;
+}
+
+export function startHotlineService(options: HotlineServiceOptions): Promise<RunningService> {
+  const city = cityOf(options);
+  const base = datasetFeed(datasetOf<HotlineWorkOrder>(city, "workOrders"));
+  const baseTotal = base.total();
+  // order numbers the generator hands out are < 2 × units: new orders count on from there
+  const firstNewNumber = 2 * (city.counts.hotlineOrders + city.counts.hotlineTransfers);
+  const seedTag = hashSeed(options.seed)[0]!.toString(16).padStart(8, "0");
+  const pushStart = secondsOfDay(dayOf(CITY_CLOCK.asOf) + 1) + 9 * 3600;
+
+  /** Pushed versions, in push order (served after the generated orders). */
+  const appended: HotlineWorkOrder[] = [];
+  /** Latest version of every order a push touched. */
+  const latest = new Map<string, HotlineWorkOrder>();
+  const touched: string[] = [];
+  let pushes = 0;
+  let created = 0;
+
+  const feed: Feed<HotlineWorkOrder> = {
+    total: () => baseTotal + appended.length,
+    page: (offset, limit) => {
+      const out = offset < baseTotal ? base.page(offset, limit) : [];
+      const from = Math.max(0, offset - baseTotal);
+      return [...out, ...appended.slice(from, from + limit - out.length)];
+    },
+  };
+
+  const pickUpdatable = (rng: Rng): HotlineWorkOrder | null => {
+    for (let tries = 0; tries < 32; tries++) {
+      const candidate =
+        touched.length > 0 && rng.chance(0.3)
+          ? latest.get(rng.pick(touched))!
+          : base.page(rng.int(0, baseTotal - 1), 1)[0]!;
+      const current = latest.get(candidate.order_no) ?? candidate;
+      if (NEXT_STATUS[current.status]) return current;
+    }
+    return null;
+  };
+
+  const nextEvent = (): HotlineDelivery => {
+    const k = pushes++;
+    const rng = streamRng(city.plan.base, "sandboxHotlinePush", k);
+    const at = pushStart + k * 97 + rng.int(0, 60);
+    const now = formatTime(at, "sql");
+    let event: HotlineEvent = "order.updated";
+    let order: HotlineWorkOrder | null = null;
+    const current = rng.chance(0.5) ? pickUpdatable(rng) : null;
+    if (current) {
+      const status = NEXT_STATUS[current.status]!;
+      order = { ...current, status };
+      if (status === "已办结") order.closed_at = now;
+      if (status === "已回访") {
+        order.closed_at ??= now;
+        order.satisfaction = rng.pick(SATISFACTION.map(([s]) => s));
+      }
+    } else {
+      event = "order.created";
+      const template = base.page(rng.int(0, baseTotal - 1), 1)[0]!;
+      const day = dayOfSeconds(at);
+      const sla =
+        template.urgency === "紧急"
+          ? HOTLINE_SLA_WORKING_DAYS.紧急
+          : HOTLINE_SLA_WORKING_DAYS[template.category];
+      const number = firstNewNumber + created++;
+      order = {
+        ...template,
+        order_no: `${formatDate(day, "compact")}${String(number).padStart(8, "0")}`,
+        channel: template.channel === "110转办" ? "12345热线" : template.channel,
+        created_at: now,
+        deadline: `${formatDate(addWorkingDays(day, sla), "iso")} 23:59:59`,
+        status: "待受理",
+        closed_at: null,
+        satisfaction: null,
+        source_ref: null,
+      };
+    }
+    if (!latest.has(order.order_no)) touched.push(order.order_no);
+    latest.set(order.order_no, order);
+    appended.push(order);
+    return { delivery_id: `dlv_${seedTag}_${String(k + 1).padStart(8, "0")}`, event, order };
+  };
+
+  return startService(
+    {
+      name: "hotline",
+      seed: options.seed,
+      routes: [
+        {
+          method: "GET",
+          path: "/orders",
+          data: true,
+          handle: ({ url }) => {
+            const page = pageOf(feed, parseCursorParam(url, "orders"), parseLimit(url));
+            return jsonReply(200, {
+              orders: page.records,
+              next_cursor: encodeCursor("orders", page.nextOffset),
+              has_more: page.hasMore,
+            });
+          },
+        },
+        {
+          method: "POST",
+          path: "/_sandbox/push",
+          data: false,
+          handle: async ({ json }) => {
+            const body = (await json()) ?? {};
+            if (typeof body !== "object" || body === null || Array.isArray(body))
+              throw new ParamError("body", 'expected a JSON object {"count", "duplicate"?}');
+            const b = body as Record<string, unknown>;
+            const count = b.count ?? 1;
+            if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > 1000)
+              throw new ParamError("count", "count must be an integer 1..1000");
+            const duplicate = b.duplicate ?? false;
+            if (typeof duplicate !== "boolean")
+              throw new ParamError("duplicate", "duplicate must be a boolean");
+            const target = b.url ?? options.webhookUrl;
+            if (typeof target !== "string" || !/^https?:\/\//.test(target))
+              throw new ParamError("url", "no webhook URL: start the service with webhookUrl or pass url");
+            const outcomes: DeliveryOutcome[] = [];
+            for (let i = 0; i < count; i++) {
+              const d = nextEvent();
+              const attempts: (number | string)[] = [];
+              let ok = await deliver(target, options.webhookToken, d, attempts);
+              if (duplicate) ok = (await deliver(target, options.webhookToken, d, attempts)) && ok;
+              outcomes.push({
+                delivery_id: d.delivery_id,
+                event: d.event,
+                order_no: d.order.order_no,
+                status: d.order.status,
+                attempts,
+                delivered: ok,
+              });
+            }
+            return jsonReply(200, {
+              delivered: outcomes.filter((o) => o.delivered).length,
+              failed: outcomes.filter((o) => !o.delivered).length,
+              deliveries: outcomes,
+            });
+          },
+        },
+      ],
+      corrupt: truncatedJson,
+    },
+    options,
+  );
+}
