@@ -323,13 +323,17 @@ class Linker {
         });
         return;
       case "ADDRESS":
-        return this.resolveAddress(p, draft, prev);
+        this.resolveAddress(p, draft, prev);
+        return;
       case "PERSON":
-        return this.resolvePerson(p, draft, prev);
+        this.resolvePerson(p, draft, prev);
+        return;
       case "ORGANISATION":
-        return this.resolveOrganisation(p, draft, prev);
+        this.resolveOrganisation(p, draft, prev);
+        return;
       case "EVENT":
-        return this.resolveEvent(p, draft, prev);
+        this.resolveEvent(p, draft, prev);
+        return;
     }
   }
 
