@@ -47,7 +47,7 @@ export function createContextFactory(deps: ContextDeps) {
       return {
         principal,
         db: deps.db,
-        loaders: createLoaders(deps.db),
+        loaders: createLoaders(deps.db, deps.sync),
         changes: deps.changes,
         sync: deps.sync,
         requestId,

@@ -1,9 +1,12 @@
 // Per-request DataLoaders: one batch per kind of lookup per tick, cached for one request only.
+import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { createAreaLoaders } from "./areas.js";
+import { createLookupLoaders } from "./lookups.js";
+import { createPersonLoaders } from "./persons.js";
 
-export function createLoaders(db: Db) {
-  return { ...createAreaLoaders(db) };
+export function createLoaders(db: Db, sync: SyncEngine) {
+  return { ...createAreaLoaders(db), ...createPersonLoaders(db), live: createLookupLoaders(sync) };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -16,6 +16,10 @@ const INTERNAL_GRID: FieldPolicy = { class: "INTERNAL", owner: "grid" };
 const INTERNAL_HUB: FieldPolicy = { class: "INTERNAL", owner: "command_centre" };
 
 const SENSITIVE_HUB: FieldPolicy = { class: "SENSITIVE", owner: "command_centre" };
+// Canonical person and event values are asserted by several departments; the command centre
+// owns the merged record, the assertions keep each department's own claim.
+const PERSONAL_HUB: FieldPolicy = { class: "PERSONAL", owner: "command_centre" };
+const SENSITIVE_CIVIL: FieldPolicy = { class: "SENSITIVE", owner: "civil_affairs" };
 
 /** Several fields of one type under one policy. */
 const fields = (type: string, names: string[], policy: FieldPolicy) =>
@@ -111,6 +115,44 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
     ["connectorId", "outcome", "skipped", "pages", "ingested", "unchanged", "quarantined", "error"],
     INTERNAL_HUB,
   ),
+
+  // Events: handling data is internal; what people reported is personal.
+  "Query.events": INTERNAL_HUB,
+  ...fields(
+    "Event",
+    [
+      "id",
+      "kind",
+      "title",
+      "status",
+      "warningLevel",
+      "occurredAt",
+      "reportedAt",
+      "deadlineAt",
+      "area",
+      "timeline",
+      "sources",
+    ],
+    INTERNAL_HUB,
+  ),
+  "Event.description": PERSONAL_HUB,
+  "Event.persons": PERSONAL_HUB,
+  ...fields("EventStep", ["fromStatus", "toStatus", "actor", "at"], INTERNAL_HUB),
+  ...fields("Provenance", ["connector", "sourceKey", "fetchedAt", "method"], INTERNAL_HUB),
+
+  // Persons: personal by default; the ID number and assistance are PIPL art. 28 sensitive.
+  "Query.person": SENSITIVE_HUB,
+  ...fields(
+    "Person",
+    ["id", "name", "sex", "birthYear", "phone", "addresses", "events", "sources"],
+    PERSONAL_HUB,
+  ),
+  "Person.citizenId": SENSITIVE_HUB,
+  "Person.assistanceStatus": SENSITIVE_CIVIL,
+  ...fields("AssistanceStatus", ["status", "category", "amount"], SENSITIVE_CIVIL),
+  ...fields("PersonAddress", ["kind", "address"], PERSONAL_HUB),
+  ...fields("Address", ["fullText", "area"], PERSONAL_HUB),
+  ...fields("EventPerson", ["role", "event", "person"], PERSONAL_HUB),
 
   "Heartbeat.at": INTERNAL_HUB,
   "Heartbeat.databaseReady": INTERNAL_HUB,

@@ -4,6 +4,8 @@ import { builder } from "./builder.js";
 import { applyFieldPolicy } from "./field-policy.js";
 import "./types/area.js";
 import "./types/connector.js";
+import "./types/event.js";
+import "./types/person.js";
 import "./types/system.js";
 
 builder.queryType({
