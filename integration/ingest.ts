@@ -80,6 +80,8 @@ export async function ingestPage(
   tx: Tx,
   source: IngestSource,
   records: readonly SourceRecordInput[],
+  /** Map versions that were quarantined before again (after the registry learnt new areas). */
+  options: { reconsiderQuarantined?: boolean } = {},
 ): Promise<PageOutcome> {
   const outcome: PageOutcome = { ingested: 0, unchanged: 0, quarantined: 0, changes: [] };
   if (records.length === 0) return outcome;
@@ -93,10 +95,12 @@ export async function ingestPage(
         where: { connectorId: source.connectorId, sourceKey: { in: keys } },
         select: { sourceKey: true, payloadHash: true },
       })),
-      ...(await tx.quarantinedRecord.findMany({
-        where: { connectorId: source.connectorId, sourceKey: { in: keys } },
-        select: { sourceKey: true, payloadHash: true },
-      })),
+      ...(options.reconsiderQuarantined
+        ? []
+        : await tx.quarantinedRecord.findMany({
+            where: { connectorId: source.connectorId, sourceKey: { in: keys } },
+            select: { sourceKey: true, payloadHash: true },
+          })),
     ].map((r) => `${r.sourceKey}\u0000${r.payloadHash}`),
   );
   const fresh: { input: SourceRecordInput; hash: string }[] = [];

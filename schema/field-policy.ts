@@ -70,6 +70,8 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   "Query.quarantinedRecords": SENSITIVE_HUB,
   "Mutation.triggerSync": INTERNAL_HUB,
   "Mutation.setConnectorState": INTERNAL_HUB,
+  "Mutation.retryQuarantined": INTERNAL_HUB,
+  ...fields("QuarantineRetryReport", ["retried", "ingested", "stillQuarantined"], INTERNAL_HUB),
   ...fields(
     "Connector",
     [

@@ -5,7 +5,13 @@
 // runner per connector across all hub instances, through a lease on the connector's row.
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Connector, ConnectorContext, SourceRecordInput, SyncPage } from "../../connectors/contract.js";
+import type {
+  Connector,
+  ConnectorContext,
+  JsonValue,
+  SourceRecordInput,
+  SyncPage,
+} from "../../connectors/contract.js";
 import { afterRun, backoffDelayMs, circuitAllows, RETRY_POLICY } from "../../domain/resilience.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../prisma/db.js";
@@ -216,6 +222,42 @@ export class SyncEngine {
         return outcome;
       },
       { timeout: 120_000, maxWait: 30_000 },
+    );
+  }
+
+  /**
+   * Try a connector's unresolved quarantined records again, as they were received: a record that
+   * named an area the registry did not have yet goes in once the area exists. Entries that still
+   * fail stay quarantined; the ones that go in are marked resolved.
+   */
+  async retryQuarantined(id: string): Promise<PageOutcome & { retried: number }> {
+    const connector = this.connectors.get(id);
+    if (!connector) throw new Error(`connector ${id} is not registered`);
+    const m = connector.manifest;
+    const entries = await this.db.quarantinedRecord.findMany({
+      where: { connectorId: id, resolvedAt: null },
+      orderBy: { quarantinedAt: "asc" },
+      take: 5_000,
+    });
+    const records = entries.map((e) => ({ sourceKey: e.sourceKey, payload: e.payload as JsonValue }));
+    return this.db.$transaction(
+      async (tx) => {
+        const outcome = await ingestPage(
+          tx,
+          { connectorId: id, departmentCode: m.department.code, map: (r) => connector.map(r) },
+          records,
+          { reconsiderQuarantined: true },
+        );
+        await tx.connector.update({
+          where: { id },
+          data: {
+            recordsIngested: { increment: outcome.ingested },
+            recordsQuarantined: { decrement: outcome.ingested },
+          },
+        });
+        return { ...outcome, retried: entries.length };
+      },
+      { timeout: 120_000 },
     );
   }
 

@@ -148,6 +148,17 @@ const SyncRunReport = builder
     }),
   });
 
+const RetryReport = builder
+  .objectRef<{ retried: number; ingested: number; stillQuarantined: number }>("QuarantineRetryReport")
+  .implement({
+    description: "What a retry of quarantined records did.",
+    fields: (t) => ({
+      retried: t.exposeInt("retried", { description: "Entries tried again." }),
+      ingested: t.exposeInt("ingested", { description: "Entries that went in (now resolved)." }),
+      stillQuarantined: t.exposeInt("stillQuarantined", { description: "Entries that still fail." }),
+    }),
+  });
+
 builder.queryFields((t) => ({
   connectors: t.prismaField({
     type: ["Connector"],
@@ -194,6 +205,18 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { connectorId }, ctx) => {
       if (!ctx.sync.connector(connectorId)) throw notFound("connector", connectorId);
       return ctx.sync.run(connectorId);
+    },
+  }),
+  retryQuarantined: t.field({
+    type: RetryReport,
+    authScopes: { role: "connector_admin" },
+    description:
+      "Try a connector's unresolved quarantined records again (e.g. after the area registry learnt the areas they name).",
+    args: { connectorId: t.arg.string({ required: true, description: "The connector." }) },
+    resolve: async (_root, { connectorId }, ctx) => {
+      if (!ctx.sync.connector(connectorId)) throw notFound("connector", connectorId);
+      const r = await ctx.sync.retryQuarantined(connectorId);
+      return { retried: r.retried, ingested: r.ingested, stillQuarantined: r.quarantined };
     },
   }),
   setConnectorState: t.prismaField({

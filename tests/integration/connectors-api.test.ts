@@ -1,6 +1,7 @@
 // Connectors through the API: status, on-demand sync, quarantine, pause, and webhook intake.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVELOPMENT_WEBHOOK_TOKEN } from "../../gateway/config.js";
+import { upsertAreaTree } from "../../integration/area-registry.js";
 import { housingConnector, registrations, startHousingSystem } from "../support/housing.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
@@ -99,6 +100,37 @@ describe("triggerSync and connectors", () => {
     await hub.gql(`mutation { setConnectorState(connectorId: "housing-test", state: ACTIVE) { state } }`, {
       token: admin,
     });
+  });
+});
+
+describe("retryQuarantined", () => {
+  it("takes in records that named an area the registry learnt later", async () => {
+    const records = registrations(2, "LATE");
+    records[0]!.gridCode = "320602001001099"; // a grid the registry does not know yet
+    records[1]!.gridCode = "320602001001099";
+    system.state.extra = records;
+    const run = await hub.gql(
+      `mutation { triggerSync(connectorId: "housing-test") { outcome skipped quarantined } }`,
+      {
+        token: admin,
+      },
+    );
+    expect(run.data).toEqual({ triggerSync: { outcome: "SUCCEEDED", skipped: null, quarantined: 2 } });
+
+    await upsertAreaTree(hub.db, [
+      { code: "320602001001099", name: "新建网格", level: "GRID", parentCode: "320602001001" },
+    ]);
+    const r = await hub.gql<{ retryQuarantined: Record<string, number> }>(
+      `mutation { retryQuarantined(connectorId: "housing-test") { retried ingested stillQuarantined } }`,
+      { token: admin },
+    );
+    expect(r.data?.retryQuarantined).toEqual({ retried: 3, ingested: 2, stillQuarantined: 1 }); // API00003 still lacks its time
+    expect(await hub.db.event.count({ where: { title: { startsWith: "出租登记 LATE" } } })).toBe(2);
+    expect(
+      await hub.db.quarantinedRecord.count({
+        where: { sourceKey: { startsWith: "LATE" }, resolvedAt: null },
+      }),
+    ).toBe(0);
   });
 });
 

@@ -50,7 +50,12 @@ export function registrations(n: number, prefix = "ZF"): Registration[] {
 
 /** The housing bureau's system: GET /registrations?offset=&limit=, with a switchable fault. */
 export function startHousingSystem(data: Registration[]) {
-  const state = { fault: "none" as "none" | "error500" | "garbage", requests: 0 };
+  // `extra`: records the system gains later, served after `data`.
+  const state = {
+    fault: "none" as "none" | "error500" | "garbage",
+    requests: 0,
+    extra: [] as Registration[],
+  };
   const server = http.createServer((req, res) => {
     state.requests++;
     const url = new URL(req.url ?? "/", "http://x");
@@ -59,12 +64,13 @@ export function startHousingSystem(data: Registration[]) {
       return void res.writeHead(200, { "content-type": "application/json" }).end("{ not json");
     const offset = Number(url.searchParams.get("offset") ?? 0);
     const limit = Number(url.searchParams.get("limit") ?? 10);
-    const items = data.slice(offset, offset + limit);
+    const all = [...data, ...state.extra];
+    const items = all.slice(offset, offset + limit);
     res.writeHead(200, { "content-type": "application/json" }).end(
       JSON.stringify({
         items,
         nextOffset: offset + items.length,
-        hasMore: offset + items.length < data.length,
+        hasMore: offset + items.length < all.length,
       }),
     );
   });
