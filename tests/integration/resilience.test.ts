@@ -1,0 +1,70 @@
+// A department system that answers 500s, hangs, or sends garbage marks its connector DEGRADED,
+// then DOWN, while the hub keeps serving everything else.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtinConnectors } from "../../connectors/departments/index.js";
+import type { Sandbox } from "../../connectors/sandbox/services/index.js";
+import { startTestHub, type TestHub } from "../support/hub.js";
+import { startSmallSandbox } from "./sandbox/support.js";
+
+let sandbox: Sandbox;
+let hub: TestHub;
+let admin: string;
+
+beforeAll(async () => {
+  sandbox = await startSmallSandbox();
+  // A short timeout, so that a hanging system fails the run in test time.
+  hub = await startTestHub({}, builtinConnectors(sandbox.urls, { timeoutMs: 300 }));
+  admin = await hub.token({ roles: ["connector_admin", "city_commander"], areas: ["320600"] });
+});
+afterAll(async () => {
+  await hub?.stop();
+  await sandbox?.stop();
+});
+
+const fault = (url: string, mode: string) =>
+  fetch(`${url}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode }),
+  });
+
+describe.each([
+  ["error500", "petition", () => sandbox.urls.petition!],
+  ["timeout", "hotline-12345", () => sandbox.urls.hotline!],
+  ["garbage", "public-security", () => sandbox.urls.publicSecurity!],
+])("a system answering %s", (mode, connectorId, url) => {
+  it("marks its connector DEGRADED then DOWN, and the hub keeps serving", async () => {
+    await fault(url(), mode);
+    try {
+      const healths: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const [run, other] = await Promise.all([
+          hub.gql<{ triggerSync: { outcome: string; error: string } }>(
+            `mutation($id: String!) { triggerSync(connectorId: $id) { outcome error } }`,
+            { token: admin, variables: { id: connectorId } },
+          ),
+          // Meanwhile, the rest of the graph answers.
+          hub.gql<{ area: { name: string } }>(`{ area(code: "320600") { name } }`, { token: admin }),
+        ]);
+        expect(run.data?.triggerSync.outcome).toBe("FAILED");
+        expect(run.data?.triggerSync.error).toBeTruthy();
+        expect(other.data?.area.name).toBe("南通市");
+        const status = await hub.gql<{ connectors: { id: string; health: string }[] }>(
+          `{ connectors { id health } }`,
+          {
+            token: admin,
+          },
+        );
+        healths.push(status.data!.connectors.find((c) => c.id === connectorId)!.health);
+      }
+      expect(healths).toEqual(["DEGRADED", "DEGRADED", "DOWN"]);
+      const skipped = await hub.gql<{ triggerSync: { outcome: string } }>(
+        `mutation($id: String!) { triggerSync(connectorId: $id) { outcome skipped } }`,
+        { token: admin, variables: { id: connectorId } },
+      );
+      expect(skipped.data?.triggerSync).toEqual({ outcome: "SKIPPED", skipped: "CIRCUIT_OPEN" });
+    } finally {
+      await fault(url(), "none");
+    }
+  }, 60_000);
+});
