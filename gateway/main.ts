@@ -7,6 +7,7 @@ import { hotlineManifest } from "../connectors/departments/hotline/manifest.js";
 import { builtinConnectors } from "../connectors/departments/index.js";
 import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
 import { ChangeBus } from "../integration/change-bus.js";
+import { restoreDeclarative } from "../integration/declarative-registry.js";
 import { seedReferenceData } from "../integration/seed.js";
 import { SyncEngine } from "../integration/sync/engine.js";
 import { createDb, migrate } from "../prisma/db.js";

@@ -4,6 +4,7 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { valueFromASTUntyped } from "graphql";
 import { hasRole } from "../domain/principal.js";
 import type { Role } from "../domain/roles.js";
 import type PrismaTypes from "../generated/pothos-types.js";
@@ -22,6 +23,7 @@ export interface BuilderTypes {
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
   };
   DefaultFieldNullability: false;
 }
@@ -69,4 +71,11 @@ builder.scalarType("DateTime", {
       throw hubError("BAD_USER_INPUT", "DateTime must be an ISO 8601 string");
     return d;
   },
+});
+
+builder.scalarType("JSON", {
+  description: "Any JSON value (a connector definition, a raw source record, mapped drafts).",
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

@@ -71,6 +71,12 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   "Mutation.triggerSync": INTERNAL_HUB,
   "Mutation.setConnectorState": INTERNAL_HUB,
   "Mutation.retryQuarantined": INTERNAL_HUB,
+  "Mutation.registerConnector": INTERNAL_HUB,
+  "Query.previewConnector": SENSITIVE_HUB, // shows raw source records
+  ...fields("DefinitionError", ["path", "message"], INTERNAL_HUB),
+  ...fields("ConnectorPreview", ["records", "errors"], SENSITIVE_HUB),
+  ...fields("PreviewRecord", ["sourceKey", "problems"], INTERNAL_HUB),
+  ...fields("PreviewRecord", ["payload", "drafts"], SENSITIVE_HUB),
   ...fields("QuarantineRetryReport", ["retried", "ingested", "stillQuarantined"], INTERNAL_HUB),
   ...fields(
     "Connector",

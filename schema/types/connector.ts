@@ -1,8 +1,10 @@
 // Connectors (数据接入): the department systems feeding the graph, their health, and the records
 // they could not deliver.
 import type { ConnectorManifest } from "../../connectors/contract.js";
+import { PREVIEW_MAX_RECORDS, previewConnector } from "../../connectors/declarative/preview.js";
+import { DefinitionRejected, registerDeclarative } from "../../integration/declarative-registry.js";
 import { builder } from "../builder.js";
-import { notFound } from "../errors.js";
+import { badInput, notFound } from "../errors.js";
 
 const ConnectorHealthEnum = builder.enumType("ConnectorHealth", {
   description: "How a connector's source is doing.",
@@ -159,7 +161,88 @@ const RetryReport = builder
     }),
   });
 
+const DefinitionError = builder.objectRef<{ path: string; message: string }>("DefinitionError").implement({
+  description: "What is wrong with a connector definition, and where.",
+  fields: (t) => ({
+    path: t.exposeString("path", { description: "Where in the definition, e.g. source.paging.cursorParam." }),
+    message: t.exposeString("message", { description: "What is wrong." }),
+  }),
+});
+
+const PreviewRecord = builder
+  .objectRef<{
+    sourceKey: string | null;
+    payload: unknown;
+    drafts: unknown;
+    problems: { code: string; field: string; message: string }[];
+  }>("PreviewRecord")
+  .implement({
+    description: "One source record as a connector definition would map it.",
+    fields: (t) => ({
+      sourceKey: t.exposeString("sourceKey", {
+        nullable: true,
+        description: "The record's key (null when missing).",
+      }),
+      payload: t.field({
+        type: "JSON",
+        description: "The record as the source sent it.",
+        resolve: (r) => r.payload,
+      }),
+      drafts: t.field({
+        type: "JSON",
+        nullable: true,
+        description: "The element drafts it maps to.",
+        resolve: (r) => r.drafts,
+      }),
+      problems: t.field({
+        type: [MappingProblem],
+        description: "Every mapping problem.",
+        resolve: (r) => r.problems,
+      }),
+    }),
+  });
+
+const ConnectorPreview = builder
+  .objectRef<{
+    records: (typeof PreviewRecord)["$inferType"][];
+    errors: { path: string; message: string }[];
+  }>("ConnectorPreview")
+  .implement({
+    description: "What a connector definition would do, before it is registered.",
+    fields: (t) => ({
+      records: t.field({
+        type: [PreviewRecord],
+        description: "The first records, mapped.",
+        resolve: (p) => p.records,
+      }),
+      errors: t.field({
+        type: [DefinitionError],
+        description: "Problems of the definition itself.",
+        resolve: (p) => p.errors,
+      }),
+    }),
+  });
+
 builder.queryFields((t) => ({
+  previewConnector: t.field({
+    type: ConnectorPreview,
+    authScopes: { role: "connector_admin" },
+    description:
+      "Fetch and map the first records of a declarative connector definition without registering it.",
+    args: {
+      definition: t.arg({
+        type: "JSON",
+        required: true,
+        description: "The connector definition (manifest, source, mapping).",
+      }),
+      limit: t.arg.int({ defaultValue: 10, description: `How many records (1–${PREVIEW_MAX_RECORDS}).` }),
+    },
+    resolve: async (_root, { definition, limit }) => {
+      const n = limit ?? 10;
+      if (n < 1 || n > PREVIEW_MAX_RECORDS) throw badInput("limit", `limit must be 1–${PREVIEW_MAX_RECORDS}`);
+      return previewConnector(definition, { limit: n, signal: AbortSignal.timeout(30_000) });
+    },
+  }),
   connectors: t.prismaField({
     type: ["Connector"],
     authScopes: { authenticated: true },
@@ -217,6 +300,32 @@ builder.mutationFields((t) => ({
       if (!ctx.sync.connector(connectorId)) throw notFound("connector", connectorId);
       const r = await ctx.sync.retryQuarantined(connectorId);
       return { retried: r.retried, ingested: r.ingested, stillQuarantined: r.quarantined };
+    },
+  }),
+  registerConnector: t.prismaField({
+    type: "Connector",
+    authScopes: { role: "connector_admin" },
+    description:
+      "Register (or replace) a declarative HTTP connector: endpoint, paging, format and a JSONata mapping, no code. It runs at once and then on its schedule; it is kept across restarts.",
+    args: {
+      definition: t.arg({
+        type: "JSON",
+        required: true,
+        description: "The connector definition (manifest, source, mapping).",
+      }),
+    },
+    resolve: async (query, _root, { definition }, ctx) => {
+      let id: string;
+      try {
+        id = (await registerDeclarative(ctx.db, ctx.sync, definition)).manifest.id;
+      } catch (e) {
+        if (!(e instanceof DefinitionRejected)) throw e;
+        const first = e.errors[0]!;
+        throw badInput(`definition.${first.path}`, `invalid connector definition: ${e.message}`, {
+          errors: e.errors,
+        });
+      }
+      return ctx.db.connector.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
   setConnectorState: t.prismaField({

@@ -10,6 +10,7 @@ import { type HubConfig, loadConfig } from "../../gateway/config.js";
 import { createLogger } from "../../gateway/logger.js";
 import { type RunningHub, startHub } from "../../gateway/server.js";
 import { ChangeBus } from "../../integration/change-bus.js";
+import { restoreDeclarative } from "../../integration/declarative-registry.js";
 import { SyncEngine } from "../../integration/sync/engine.js";
 import { createDb, type Db } from "../../prisma/db.js";
 import { cloneTemplate } from "./pg.js";
@@ -40,14 +41,20 @@ export interface TestHub {
     options?: { token?: string; variables?: Record<string, unknown>; headers?: Record<string, string> },
   ): Promise<GraphQLResponse<T>>;
   wsClient(connectionParams?: Record<string, unknown>): Client;
-  stop(): Promise<void>;
+  /** Stop; the database is dropped unless kept for a restart. */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+  dropDatabase(): Promise<void>;
 }
 
 export async function startTestHub(
   env: Record<string, string> = {},
   connectors: readonly Connector[] = [],
+  /** Reuse a database (a restart): not cloned; stored connectors are restored. */
+  reuse?: { databaseUrl: string; dropDatabase: () => Promise<void> },
 ): Promise<TestHub> {
-  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
+  const database = reuse
+    ? { url: reuse.databaseUrl, drop: reuse.dropDatabase }
+    : await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
   const config = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
@@ -63,6 +70,7 @@ export async function startTestHub(
   const changes = await ChangeBus.start({ url: database.url });
   const sync = new SyncEngine(db, { random: () => 0 });
   for (const connector of connectors) await sync.register(connector, "BUILTIN");
+  await restoreDeclarative(db, sync, () => {});
   const hub = await startHub({ config, db, changes, sync, log });
   const wsUrl = `${hub.url.replace(/^http/, "ws")}/graphql`;
   const clients: Client[] = [];
@@ -106,13 +114,14 @@ export async function startTestHub(
       clients.push(client);
       return client;
     },
-    async stop() {
+    dropDatabase: database.drop,
+    async stop(options = {}) {
       for (const c of clients) await c.dispose();
       await hub.stop();
       await sync.stop();
       await changes.stop();
       await db.$disconnect();
-      await database.drop();
+      if (!options.keepDatabase) await database.drop();
     },
   };
 }

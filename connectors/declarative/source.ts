@@ -1,0 +1,520 @@
+// The source half of a declarative connector: one GET per page against the definition's endpoint,
+// the body decoded in its declared format, the records found at recordsPath, and the paging state
+// carried in the engine's opaque cursor. Errors follow the contract: non-2xx, timeout, refused →
+// UpstreamUnavailableError; a body not in the declared format → DeclarativeFormatError (an
+// UpstreamFormatError that also names the definition path that did not fit, for previews).
+//
+// Cursors (readable, so an operator can see where a connector stands):
+//   OFFSET "offset:<n>"            next offset
+//   PAGE   "page:<n>/<size>"       next page and the page size it was counted in (if the engine's
+//                                  page size changes, the page is recomputed from the offset, so a
+//                                  changed size re-reads a little but never skips)
+//   CURSOR "cursor:<upstream>"     the source's own cursor ("cursor:" = from the start)
+//   NONE   "none"                  every run reads everything
+// A page is the last (done) when it is short or empty, or when hasMorePath says so. A done page's
+// cursor points where the next run should look for new records: after the last offset, at the
+// last (partial) page, at the source's last cursor.
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import iconv from "iconv-lite";
+import {
+  type ConnectorContext,
+  type JsonValue,
+  UpstreamFormatError,
+  UpstreamUnavailableError,
+} from "../contract.js";
+import {
+  CsvSyntaxError,
+  isJsonObject,
+  type JsonObject,
+  pageLimit,
+  parseCsv,
+  type UpstreamReply,
+} from "../departments/http.js";
+import type { DeclarativeDefinition, PagingDefinition } from "./definition.js";
+
+/** The body was not in the declared format; `path` is the part of the definition it did not fit. */
+export class DeclarativeFormatError extends UpstreamFormatError {
+  constructor(
+    connectorId: string,
+    message: string,
+    readonly path: string,
+  ) {
+    super(connectorId, message);
+  }
+}
+
+export type PagingState =
+  | { style: "OFFSET"; offset: number }
+  | { style: "PAGE"; page: number; size: number }
+  | { style: "CURSOR"; cursor: string | null }
+  | { style: "NONE" };
+
+export interface FetchedPage {
+  /** The records as the source wrote them (CSV rows as objects keyed by the header). */
+  records: JsonObject[];
+  next: PagingState;
+  done: boolean;
+  url: string;
+}
+
+// ---- cursors ----
+
+export function encodeCursor(state: PagingState): string {
+  switch (state.style) {
+    case "OFFSET":
+      return `offset:${state.offset}`;
+    case "PAGE":
+      return `page:${state.page}/${state.size}`;
+    case "CURSOR":
+      return `cursor:${state.cursor ?? ""}`;
+    case "NONE":
+      return "none";
+  }
+}
+
+/** The paging state an engine cursor stands for (null / "" = from the start), at this page size. */
+export function decodeCursor(
+  definition: DeclarativeDefinition,
+  cursor: string | null,
+  limit: number,
+): PagingState {
+  const paging = definition.source.paging;
+  const fresh = cursor === null || cursor === "";
+  const wrong = () =>
+    new Error(
+      `connector ${definition.manifest.id}: cursor ${JSON.stringify(cursor?.slice(0, 80))} is not a ${paging.style} cursor ` +
+        "(did the definition's paging style change? reset the connector's cursor)",
+    );
+  switch (paging.style) {
+    case "OFFSET": {
+      if (fresh) return { style: "OFFSET", offset: 0 };
+      const m = /^offset:(\d{1,15})$/.exec(cursor);
+      if (!m) throw wrong();
+      return { style: "OFFSET", offset: Number(m[1]) };
+    }
+    case "PAGE": {
+      const first = paging.firstPage;
+      const size = pageLimit(limit);
+      if (fresh) return { style: "PAGE", page: first, size };
+      const m = /^page:(\d{1,12})\/(\d{1,5})$/.exec(cursor);
+      if (!m) throw wrong();
+      const page = Number(m[1]);
+      const countedIn = Number(m[2]);
+      if (page < first || countedIn < 1) throw wrong();
+      if (countedIn === size) return { style: "PAGE", page, size };
+      // counted in another page size: restart at the page holding the same offset
+      return { style: "PAGE", page: first + Math.floor(((page - first) * countedIn) / size), size };
+    }
+    case "CURSOR": {
+      if (fresh) return { style: "CURSOR", cursor: null };
+      if (!cursor.startsWith("cursor:")) throw wrong();
+      const raw = cursor.slice("cursor:".length);
+      return { style: "CURSOR", cursor: raw === "" ? null : raw };
+    }
+    case "NONE":
+      if (!fresh && cursor !== "none") throw wrong();
+      return { style: "NONE" };
+  }
+}
+
+// ---- the request ----
+
+/** Why a request failed: the first error code down the cause chain, else the innermost message. */
+function errorCode(err: unknown): string {
+  let cur: unknown = err;
+  let message = err instanceof Error ? err.message : String(err);
+  for (let depth = 0; depth < 4 && cur instanceof Error; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    message = cur.message;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+const ACCEPT = { JSON: "application/json", CSV: "text/csv", XML: "application/xml, text/xml" } as const;
+
+/**
+ * GET the endpoint with these query parameters and the definition's headers. Resolves only with a
+ * 2xx reply read in full. This mirrors departments/http.ts upstreamRequest (same error mapping and
+ * wording), which cannot send a definition's own headers (an API key, a tenant id).
+ */
+export async function requestPage(
+  definition: DeclarativeDefinition,
+  ctx: ConnectorContext,
+  query: Record<string, string | number>,
+): Promise<UpstreamReply> {
+  const id = definition.manifest.id;
+  const { endpoint, timeoutMs, headers, format } = definition.source;
+  const target = new URL(endpoint);
+  for (const [k, v] of Object.entries(query)) target.searchParams.set(k, String(v));
+  const url = target.toString();
+  const method = "GET";
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, timeout]);
+  const unavailable = (err: unknown): UpstreamUnavailableError => {
+    if (ctx.signal.aborted)
+      return new UpstreamUnavailableError(id, `connector ${id}: ${method} ${url}: aborted by the caller`);
+    if (timeout.aborted)
+      return new UpstreamUnavailableError(
+        id,
+        `connector ${id}: ${method} ${url}: no answer within ${timeoutMs} ms (timed out)`,
+      );
+    return new UpstreamUnavailableError(
+      id,
+      `connector ${id}: ${method} ${url}: unreachable (${errorCode(err)})`,
+    );
+  };
+  const sent = new Headers({ accept: ACCEPT[format] });
+  for (const [k, v] of Object.entries(headers ?? {})) sent.set(k, v);
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers: sent, signal, redirect: "error" });
+  } catch (err) {
+    throw unavailable(err);
+  }
+  if (res.status < 200 || res.status > 299) {
+    let detail = "";
+    try {
+      detail = (await res.text()).slice(0, 200).replace(/\s+/g, " ").trim();
+    } catch {
+      // the status is what matters
+    }
+    throw new UpstreamUnavailableError(
+      id,
+      `connector ${id}: ${method} ${url}: HTTP ${res.status}${detail ? ` (${detail})` : ""}`,
+      res.status,
+    );
+  }
+  let body: Buffer;
+  try {
+    body = Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    throw unavailable(err);
+  }
+  return { method, url, status: res.status, headers: res.headers, body };
+}
+
+// ---- decoding ----
+
+type Fail = (path: string, problem: string) => DeclarativeFormatError;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function charsetOf(reply: UpstreamReply): string | null {
+  const contentType = reply.headers.get("content-type") ?? "";
+  return /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1] ?? null;
+}
+
+/** The body as text: declared encoding, else the reply's charset, else (XML) its declaration, else UTF-8. */
+function bodyText(definition: DeclarativeDefinition, reply: UpstreamReply, fail: Fail): string {
+  const { format, encoding } = definition.source;
+  let charset = "UTF-8";
+  let from = "source.format";
+  if (format !== "JSON") {
+    const declaredXml =
+      format === "XML"
+        ? (/^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/.exec(
+            reply.body.subarray(0, 200).toString("latin1"),
+          )?.[1] ?? null)
+        : null;
+    charset = encoding ?? charsetOf(reply) ?? declaredXml ?? "UTF-8";
+    from = "source.encoding";
+  }
+  if (/^utf-?8$/i.test(charset)) {
+    try {
+      return utf8.decode(reply.body).replace(/^\uFEFF/, "");
+    } catch {
+      throw fail(
+        from,
+        "body is not valid UTF-8 (declare source.encoding if the source writes GB18030 / GBK)",
+      );
+    }
+  }
+  if (!iconv.encodingExists(charset)) throw fail(from, `unknown charset ${charset}`);
+  return iconv.decode(reply.body, charset).replace(/^\uFEFF/, "");
+}
+
+/** The value at a dot path ("data.records", "feed.@nextCursor"); numeric segments index lists. */
+export function valueAtPath(root: JsonValue | undefined, path: string): JsonValue | undefined {
+  let cur: JsonValue | undefined = root;
+  for (const segment of path.split(".")) {
+    if (Array.isArray(cur)) {
+      if (!/^\d+$/.test(segment)) return undefined;
+      cur = cur[Number(segment)];
+    } else if (isJsonObject(cur)) {
+      cur = Object.hasOwn(cur, segment) ? cur[segment] : undefined;
+    } else return undefined;
+  }
+  return cur;
+}
+
+interface Decoded {
+  records: JsonObject[];
+  /** Reads a paging value: a body path, or header:<Name>. */
+  read(path: string): JsonValue | undefined;
+}
+
+function readerFor(
+  reply: UpstreamReply,
+  body: JsonValue | undefined,
+): (path: string) => JsonValue | undefined {
+  return (path) => {
+    if (path.startsWith("header:")) return reply.headers.get(path.slice("header:".length)) ?? undefined;
+    return valueAtPath(body, path);
+  };
+}
+
+function recordObjects(list: readonly JsonValue[], where: string, fail: Fail): JsonObject[] {
+  return list.map((r, i) => {
+    if (!isJsonObject(r))
+      throw fail("source.recordsPath", `${where}[${i}] is not an object but ${describe(r)}`);
+    return r;
+  });
+}
+
+function describe(v: JsonValue | undefined): string {
+  if (v === undefined) return "absent";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${JSON.stringify(v).slice(0, 40)}`;
+}
+
+function decodeJson(definition: DeclarativeDefinition, reply: UpstreamReply, fail: Fail): Decoded {
+  const text = bodyText(definition, reply, fail);
+  let body: JsonValue;
+  try {
+    body = JSON.parse(text) as JsonValue;
+  } catch (err) {
+    throw fail("source.format", `body is not valid JSON (${(err as Error).message})`);
+  }
+  const path = definition.source.recordsPath;
+  const list = path === undefined ? body : valueAtPath(body, path);
+  const where = path ?? "the body";
+  if (list === null && path !== undefined) return { records: [], read: readerFor(reply, body) };
+  if (!Array.isArray(list))
+    throw fail(
+      "source.recordsPath",
+      path === undefined
+        ? `the body is ${describe(body)}, not a list of records (set source.recordsPath to where the list is)`
+        : `no list of records at ${path} (found ${describe(list)})`,
+    );
+  return { records: recordObjects(list, where, fail), read: readerFor(reply, body) };
+}
+
+function decodeCsv(definition: DeclarativeDefinition, reply: UpstreamReply, fail: Fail): Decoded {
+  const text = bodyText(definition, reply, fail);
+  let rows: string[][];
+  try {
+    rows = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw fail("source.format", `malformed CSV: ${err.message}`);
+    throw err;
+  }
+  const read = readerFor(reply, undefined);
+  // blank lines are not records
+  rows = rows.filter((r) => !(r.length === 1 && r[0] === ""));
+  const header = rows[0];
+  if (!header) return { records: [], read };
+  if (new Set(header).size !== header.length) throw fail("source.format", "CSV header repeats a column");
+  const records = rows.slice(1).map((cells, i) => {
+    if (cells.length !== header.length)
+      throw fail("source.format", `CSV row ${i + 1} has ${cells.length} fields, the header ${header.length}`);
+    const record: JsonObject = {};
+    header.forEach((h, j) => {
+      record[h] = cells[j]!;
+    });
+    return record;
+  });
+  return { records, read };
+}
+
+const xmlParsers = new WeakMap<DeclarativeDefinition, XMLParser>();
+
+function decodeXml(definition: DeclarativeDefinition, reply: UpstreamReply, fail: Fail): Decoded {
+  const path = definition.source.recordsPath ?? "";
+  const text = bodyText(definition, reply, fail);
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw fail("source.format", `malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  let parser = xmlParsers.get(definition);
+  if (!parser) {
+    parser = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@",
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: true,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      // the record elements are a list however many there are
+      isArray: (_name, jpath) => jpath === path,
+    });
+    xmlParsers.set(definition, parser);
+  }
+  let doc: JsonValue;
+  try {
+    doc = parser.parse(text) as JsonValue;
+  } catch (err) {
+    throw fail("source.format", `malformed XML: ${(err as Error).message}`);
+  }
+  const segments = path.split(".");
+  const parentPath = segments.slice(0, -1).join(".");
+  const parent = parentPath === "" ? doc : valueAtPath(doc, parentPath);
+  // an element with no children parses as "": no records
+  if (parent === "") return { records: [], read: readerFor(reply, doc) };
+  if (!isJsonObject(parent))
+    throw fail(
+      "source.recordsPath",
+      `no <${segments.at(-2) ?? segments[0]}> element at ${parentPath || "the root"}`,
+    );
+  const list = parent[segments.at(-1)!];
+  if (list === undefined) return { records: [], read: readerFor(reply, doc) };
+  if (!Array.isArray(list))
+    throw fail("source.recordsPath", `<${segments.at(-1)}> elements expected at ${path}`);
+  const records = list.map((r, i) => {
+    if (!isJsonObject(r))
+      throw fail(
+        "source.recordsPath",
+        `${path}[${i}] is not an element with child elements but ${describe(r)}`,
+      );
+    return r;
+  });
+  return { records, read: readerFor(reply, doc) };
+}
+
+function decode(definition: DeclarativeDefinition, reply: UpstreamReply): Decoded {
+  const id = definition.manifest.id;
+  const fail: Fail = (path, problem) =>
+    new DeclarativeFormatError(id, `connector ${id}: ${reply.method} ${reply.url}: ${problem}`, path);
+  switch (definition.source.format) {
+    case "JSON":
+      return decodeJson(definition, reply, fail);
+    case "CSV":
+      return decodeCsv(definition, reply, fail);
+    case "XML":
+      return decodeXml(definition, reply, fail);
+  }
+}
+
+// ---- one page ----
+
+function asCursor(v: JsonValue | undefined): string | null {
+  if (typeof v === "string") return v === "" ? null : v;
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  return null;
+}
+
+function asFlag(v: JsonValue | undefined): boolean | null {
+  if (typeof v === "boolean") return v;
+  if (v === 1 || v === 0) return v === 1;
+  if (typeof v === "string" && /^(true|false|1|0)$/i.test(v.trim())) return /^(true|1)$/i.test(v.trim());
+  return null;
+}
+
+/** The paging definition and a state of the same style, or an error naming both. */
+type Paired = {
+  [S in PagingState["style"]]: {
+    style: S;
+    paging: Extract<PagingDefinition, { style: S }>;
+    state: Extract<PagingState, { style: S }>;
+  };
+}[PagingState["style"]];
+
+function pair(id: string, paging: PagingDefinition, state: PagingState): Paired {
+  if (paging.style === "OFFSET" && state.style === "OFFSET") return { style: "OFFSET", paging, state };
+  if (paging.style === "PAGE" && state.style === "PAGE") return { style: "PAGE", paging, state };
+  if (paging.style === "CURSOR" && state.style === "CURSOR") return { style: "CURSOR", paging, state };
+  if (paging.style === "NONE" && state.style === "NONE") return { style: "NONE", paging, state };
+  throw new Error(`connector ${id}: a ${state.style} paging state for ${paging.style} paging`);
+}
+
+/** The query parameters that ask for the page at `state`. */
+function pageQuery(p: Paired, size: number): Record<string, string | number> {
+  switch (p.style) {
+    case "OFFSET":
+      return { [p.paging.offsetParam]: p.state.offset, [p.paging.limitParam]: size };
+    case "PAGE":
+      return { [p.paging.pageParam]: p.state.page, [p.paging.sizeParam]: p.state.size };
+    case "CURSOR": {
+      const { cursor } = p.state;
+      return { ...(cursor === null ? {} : { [p.paging.cursorParam]: cursor }), [p.paging.limitParam]: size };
+    }
+    case "NONE":
+      return {};
+  }
+}
+
+/** Read one page at `state`, asking for `limit` records. */
+export async function fetchPage(
+  definition: DeclarativeDefinition,
+  state: PagingState,
+  limit: number,
+  ctx: ConnectorContext,
+): Promise<FetchedPage> {
+  const id = definition.manifest.id;
+  const size = pageLimit(limit);
+  const p = pair(id, definition.source.paging, state);
+  const reply = await requestPage(definition, ctx, pageQuery(p, size));
+  const { records, read } = decode(definition, reply);
+  const fail = (path: string, problem: string) =>
+    new DeclarativeFormatError(id, `connector ${id}: ${reply.method} ${reply.url}: ${problem}`, path);
+  const n = records.length;
+  const url = reply.url;
+
+  switch (p.style) {
+    case "OFFSET": {
+      const { offset } = p.state;
+      return { records, next: { style: "OFFSET", offset: offset + n }, done: n < size, url };
+    }
+    case "PAGE": {
+      const { page, size: pageSize } = p.state;
+      if (n > pageSize)
+        throw fail(
+          "source.paging.sizeParam",
+          `${n} records on a page of ${pageSize} (does the source honour the page-size parameter?)`,
+        );
+      // a short page is the last for now: the next run reads it again, to see what was added
+      const done = n < pageSize;
+      return { records, next: { style: "PAGE", page: done ? page : page + 1, size: pageSize }, done, url };
+    }
+    case "CURSOR": {
+      const { nextCursorPath, hasMorePath } = p.paging;
+      const { cursor } = p.state;
+      const rawNext = read(nextCursorPath);
+      const next = asCursor(rawNext);
+      if (rawNext !== undefined && rawNext !== null && next === null && rawNext !== "")
+        throw fail(
+          "source.paging.nextCursorPath",
+          `the next cursor at ${nextCursorPath} is ${describe(rawNext)}`,
+        );
+      let hasMore: boolean | null = null;
+      if (hasMorePath !== undefined) {
+        const raw = read(hasMorePath);
+        hasMore = asFlag(raw);
+        if (hasMore === null)
+          throw fail("source.paging.hasMorePath", `${hasMorePath} is ${describe(raw)}, not true / false`);
+      }
+      const done = hasMore === null ? n < size || next === null : !hasMore;
+      if (!done && next === null)
+        throw fail("source.paging.nextCursorPath", `more pages, but no next cursor at ${nextCursorPath}`);
+      if (!done && next === cursor)
+        throw fail(
+          "source.paging.nextCursorPath",
+          `the next cursor is the one just sent (${JSON.stringify(next)}): the source does not advance`,
+        );
+      // at the end, the next run starts from the source's last cursor (or this one, if it gave none)
+      return { records, next: { style: "CURSOR", cursor: next ?? cursor }, done, url };
+    }
+    case "NONE":
+      return { records, next: { style: "NONE" }, done: true, url };
+  }
+}
+
+/** A record's source key: its keyField as non-blank text or an integer; null when it has none. */
+export function sourceKeyOf(record: JsonObject, keyField: string): string | null {
+  const v = record[keyField];
+  if (typeof v === "string") return v.trim() === "" ? null : v.trim();
+  if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
+  return null;
+}
