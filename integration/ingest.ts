@@ -29,9 +29,104 @@ import {
   canonicalUscc,
 } from "../domain/canonical.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { bulkInsert, bulkUpdateKeep, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
-import { type Change, notifyStatement } from "./change-bus.js";
+import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
+
+/** Column types of the tables the ingest writes in bulk (prisma/bulk.ts). */
+const TABLES = {
+  SourceRecord: {
+    id: "uuid",
+    connectorId: "text",
+    departmentCode: "text",
+    sourceKey: "text",
+    payload: "jsonb",
+    payloadHash: "text",
+  },
+  Address: {
+    id: "uuid",
+    areaId: "uuid",
+    fullText: "text",
+    addressKey: "text",
+    latitude: "float8",
+    longitude: "float8",
+    updatedAt: "timestamp",
+  },
+  Person: {
+    id: "uuid",
+    citizenId: "text",
+    citizenIdValid: "bool",
+    name: "text",
+    namePinyin: "text",
+    sex: { enum: "Sex" },
+    birthDate: "date",
+    ethnicity: "text",
+    phone: "text",
+    updatedAt: "timestamp",
+  },
+  PersonUpdate: {
+    citizenId: "text",
+    citizenIdValid: "bool",
+    name: "text",
+    namePinyin: "text",
+    sex: { enum: "Sex" },
+    birthDate: "date",
+    ethnicity: "text",
+    phone: "text",
+    updatedAt: "timestamp",
+  },
+  Organisation: {
+    id: "uuid",
+    uscc: "text",
+    usccValid: "bool",
+    name: "text",
+    kind: { enum: "OrganisationKind" },
+    areaId: "uuid",
+    updatedAt: "timestamp",
+  },
+  Event: {
+    id: "uuid",
+    kind: { enum: "EventKind" },
+    title: "text",
+    description: "text",
+    occurredAt: "timestamp",
+    reportedAt: "timestamp",
+    deadlineAt: "timestamp",
+    areaId: "uuid",
+    status: { enum: "EventStatus" },
+    warningLevel: { enum: "WarningLevel" },
+    details: "jsonb",
+    updatedAt: "timestamp",
+  },
+  EntitySource: {
+    sourceRecordId: "uuid",
+    ref: "text",
+    entityType: { enum: "EntityType" },
+    entityId: "uuid",
+    method: "text",
+  },
+  Assertion: {
+    id: "uuid",
+    entityType: { enum: "EntityType" },
+    entityId: "uuid",
+    attribute: "text",
+    value: "jsonb",
+    sourceRecordId: "uuid",
+  },
+  PersonAddress: { personId: "uuid", addressId: "uuid", kind: { enum: "PersonAddressKind" } },
+  PersonOrganisation: { personId: "uuid", organisationId: "uuid", role: "text" },
+  EventPerson: { eventId: "uuid", personId: "uuid", role: { enum: "EventPersonRole" } },
+  EventOrganisation: { eventId: "uuid", organisationId: "uuid", role: "text" },
+  EventStep: {
+    id: "uuid",
+    eventId: "uuid",
+    fromStatus: { enum: "EventStatus" },
+    toStatus: { enum: "EventStatus" },
+    actor: "text",
+    at: "timestamp",
+  },
+} satisfies Record<string, Columns>;
 
 export interface IngestSource {
   connectorId: string;
@@ -157,16 +252,19 @@ export async function ingestPage(
   }
   if (prepared.length === 0) return outcome;
 
-  await tx.sourceRecord.createMany({
-    data: prepared.map((p) => ({
+  await bulkInsert(
+    tx,
+    "SourceRecord",
+    TABLES.SourceRecord,
+    prepared.map((p) => ({
       id: p.recordId,
       connectorId: source.connectorId,
       departmentCode: source.departmentCode,
       sourceKey: p.input.sourceKey,
-      payload: p.input.payload as Prisma.InputJsonValue,
+      payload: p.input.payload,
       payloadHash: p.hash,
     })),
-  });
+  );
   // A record that was quarantined before and now arrives in a good version is resolved.
   await tx.quarantinedRecord.updateMany({
     where: {
@@ -189,9 +287,13 @@ export async function ingestPage(
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
   outcome.changes = linker.changes;
-  for (const change of linker.changes) {
-    const { sql, params } = notifyStatement(change);
-    await tx.$executeRawUnsafe(sql, ...params);
+  if (linker.changes.length > 0) {
+    // One statement for the page's notifications; delivered on commit.
+    await tx.$executeRawUnsafe(
+      "SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c",
+      CHANGE_CHANNEL,
+      linker.changes.map((c) => JSON.stringify(c)),
+    );
   }
   outcome.ingested = prepared.length;
   return outcome;
@@ -241,7 +343,7 @@ class Linker {
   private newOrgs: Prisma.OrganisationCreateManyInput[] = [];
   private newAddresses: Prisma.AddressCreateManyInput[] = [];
   private newEvents: Prisma.EventCreateManyInput[] = [];
-  private personUpdates = new Map<string, Prisma.PersonUpdateInput>();
+  private personUpdates = new Map<string, Record<string, unknown>>();
   private orgUpdates = new Map<string, Prisma.OrganisationUpdateInput>();
   private eventUpdates = new Map<string, Prisma.EventUncheckedUpdateInput>();
   private links: Prisma.EntitySourceCreateManyInput[] = [];
@@ -395,7 +497,13 @@ class Linker {
         name: c.name ?? c.citizenId ?? c.citizenIdLowTrust ?? "（无名）",
       });
     } else {
-      this.personUpdates.set(id, { ...this.personUpdates.get(id), ...definedOnly(personColumns(c)) });
+      // A version without a valid ID says nothing about the ID's validity.
+      const { citizenIdValid, ...columns } = personColumns(c);
+      this.personUpdates.set(id, {
+        ...this.personUpdates.get(id),
+        ...definedOnly(columns),
+        ...(c.citizenId ? { citizenIdValid } : {}),
+      });
     }
     this.link(p, d.ref, "PERSON", id, method, {
       citizenId: c.citizenId,
@@ -521,26 +629,41 @@ class Linker {
 
   async write(): Promise<void> {
     const tx = this.tx;
-    if (this.newAddresses.length)
-      await tx.address.createMany({ data: this.newAddresses, skipDuplicates: true });
-    if (this.newPersons.length) await tx.person.createMany({ data: this.newPersons });
-    if (this.newOrgs.length) await tx.organisation.createMany({ data: this.newOrgs });
-    for (const [id, data] of this.personUpdates)
-      if (Object.keys(data).length) await tx.person.update({ where: { id }, data });
+    const now = new Date();
+    const stamped = <T extends object>(rows: T[]) => rows.map((r) => ({ ...r, updatedAt: now }));
+    await bulkInsert(tx, "Address", TABLES.Address, stamped(this.newAddresses), { conflict: "ignore" });
+    await bulkInsert(tx, "Person", TABLES.Person, stamped(this.newPersons));
+    await bulkInsert(tx, "Organisation", TABLES.Organisation, stamped(this.newOrgs));
+    await bulkUpdateKeep(
+      tx,
+      "Person",
+      TABLES.PersonUpdate,
+      [...this.personUpdates].map(([id, data]) => ({ id, ...data, updatedAt: now })),
+    );
     for (const [id, data] of this.orgUpdates) await tx.organisation.update({ where: { id }, data });
-    if (this.newEvents.length) await tx.event.createMany({ data: this.newEvents });
+    await bulkInsert(tx, "Event", TABLES.Event, stamped(this.newEvents));
     for (const [id, data] of this.eventUpdates) await tx.event.update({ where: { id }, data });
-    if (this.links.length) await tx.entitySource.createMany({ data: this.links, skipDuplicates: true });
-    if (this.assertions.length) await tx.assertion.createMany({ data: this.assertions });
-    if (this.personAddresses.length)
-      await tx.personAddress.createMany({ data: this.personAddresses, skipDuplicates: true });
-    if (this.personOrgs.length)
-      await tx.personOrganisation.createMany({ data: this.personOrgs, skipDuplicates: true });
-    if (this.eventPersons.length)
-      await tx.eventPerson.createMany({ data: this.eventPersons, skipDuplicates: true });
-    if (this.eventOrgs.length)
-      await tx.eventOrganisation.createMany({ data: this.eventOrgs, skipDuplicates: true });
-    if (this.steps.length) await tx.eventStep.createMany({ data: this.steps });
+    await bulkInsert(tx, "EntitySource", TABLES.EntitySource, this.links, { conflict: "ignore" });
+    await bulkInsert(
+      tx,
+      "Assertion",
+      TABLES.Assertion,
+      this.assertions.map((a) => ({ ...a, id: randomUUID() })),
+    );
+    await bulkInsert(tx, "PersonAddress", TABLES.PersonAddress, this.personAddresses, { conflict: "ignore" });
+    await bulkInsert(tx, "PersonOrganisation", TABLES.PersonOrganisation, this.personOrgs, {
+      conflict: "ignore",
+    });
+    await bulkInsert(tx, "EventPerson", TABLES.EventPerson, this.eventPersons, { conflict: "ignore" });
+    await bulkInsert(tx, "EventOrganisation", TABLES.EventOrganisation, this.eventOrgs, {
+      conflict: "ignore",
+    });
+    await bulkInsert(
+      tx,
+      "EventStep",
+      TABLES.EventStep,
+      this.steps.map((st) => ({ ...st, id: randomUUID(), at: st.at ?? now })),
+    );
   }
 }
 
