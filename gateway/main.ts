@@ -78,6 +78,8 @@ export async function boot(config: HubConfig, log: Logger, connectors: readonly 
       ...connectors,
     ])
       await sync.register(connector, "BUILTIN");
+    const restored = await restoreDeclarative(db, sync, (msg, fields) => log.error(msg, fields));
+    if (restored.length > 0) log.info("declarative connectors restored", { connectors: restored });
     if (config.syncScheduler) sync.start();
     cleanups.push({ step: "stop sync engine", run: () => sync.stop() });
 

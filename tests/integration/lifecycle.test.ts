@@ -53,11 +53,16 @@ async function stopMain(s: Started): Promise<number | null> {
   return exited;
 }
 
-async function query<T>(url: string, q: string, token: string): Promise<T> {
+async function query<T>(
+  url: string,
+  q: string,
+  token: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
   const r = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: q }),
+    body: JSON.stringify({ query: q, variables }),
   });
   return ((await r.json()) as { data: T }).data;
 }
@@ -72,7 +77,17 @@ describe("the embedded default (no DATABASE_URL)", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "citygraph-data-"));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const pgPort = String(await freePort());
-    const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: pgPort, DATABASE_URL: "" };
+    // The embedded default also starts the sandbox department systems: the small city, on ports
+    // of its own, with the scheduler off so the test does not wait for a full sync.
+    const sandboxBase = String(20_000 + Math.floor(Math.random() * 30_000));
+    const env = {
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: pgPort,
+      DATABASE_URL: "",
+      SANDBOX_PRESET: "test",
+      SANDBOX_PORT_BASE: sandboxBase,
+      SYNC_SCHEDULER: "false",
+    };
 
     const first = await startMain(env);
     cleanups.push(() => void first.child.kill("SIGKILL"));
