@@ -208,11 +208,8 @@ export async function ingestPage(
     }
   }
 
-  // 2. Map, and check every area a draft names.
-  const areas = await areaIndex(tx);
-  const prepared: Prepared[] = [];
-  const quarantine: Prisma.QuarantinedRecordCreateManyInput[] = [];
-  for (const { input, hash } of fresh) {
+  // 2. Map, then check every area a draft names against the areas the page names (one query).
+  const mappedRecords = fresh.map(({ input, hash }) => {
     let mapped: MappingOutcome;
     try {
       mapped = source.map(input);
@@ -224,6 +221,15 @@ export async function ingestPage(
         ],
       };
     }
+    return { input, hash, mapped };
+  });
+  const areas = await areaIndex(
+    tx,
+    mappedRecords.flatMap(({ mapped }) => (mapped.ok ? mapped.drafts.flatMap(areaCodesOf) : [])),
+  );
+  const prepared: Prepared[] = [];
+  const quarantine: Prisma.QuarantinedRecordCreateManyInput[] = [];
+  for (const { input, hash, mapped } of mappedRecords) {
     const problems = mapped.ok ? areaProblems(mapped.drafts, areas) : mapped.problems;
     if (problems.length > 0 || !mapped.ok) {
       const first = problems[0]!;
@@ -279,7 +285,13 @@ export async function ingestPage(
   const areaDrafts = prepared.flatMap((p) => p.drafts.filter((d): d is AreaDraft => d.element === "AREA"));
   if (areaDrafts.length > 0) {
     await upsertAreaTreeIn(tx, areaDrafts, "sync");
-    Object.assign(areas, await areaIndex(tx));
+    Object.assign(
+      areas,
+      await areaIndex(
+        tx,
+        prepared.flatMap((p) => p.drafts.flatMap(areaCodesOf)),
+      ),
+    );
   }
 
   const linker = new Linker(tx, source.connectorId, areas);
@@ -301,8 +313,27 @@ export async function ingestPage(
 
 type AreaIndex = Record<string, { id: string; path: string }>;
 
-async function areaIndex(tx: Tx): Promise<AreaIndex> {
-  const rows = await tx.area.findMany({ select: { id: true, code: true, path: true } });
+/** Every area code a draft names: where it is placed, its parent, its person's addresses. */
+function areaCodesOf(d: ElementDraft): string[] {
+  switch (d.element) {
+    case "AREA":
+      return d.parentCode ? [d.code, d.parentCode] : [d.code];
+    case "EVENT":
+    case "ADDRESS":
+      return [d.areaCode];
+    case "ORGANISATION":
+      return d.areaCode ? [d.areaCode] : [];
+    case "PERSON":
+      return (d.addresses ?? []).flatMap((a) => (a.areaCode ? [a.areaCode] : []));
+  }
+}
+
+/** The areas of these codes (a city has tens of thousands; a page names a few hundred). */
+async function areaIndex(tx: Tx, codes: readonly string[]): Promise<AreaIndex> {
+  const rows = await tx.area.findMany({
+    where: { code: { in: [...new Set(codes)] } },
+    select: { id: true, code: true, path: true },
+  });
   return Object.fromEntries(rows.map((a) => [a.code, { id: a.id, path: a.path }]));
 }
 
