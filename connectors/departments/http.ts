@@ -355,3 +355,48 @@ export function compositeSync(
 export function pageLimit(pageSize: number): number {
   return Math.max(1, Math.min(5_000, Math.floor(pageSize)));
 }
+
+/** Where a JSON page keeps its records and paging, and how to reach that object in the body. */
+export interface JsonEnvelope {
+  records: string;
+  nextCursor: string;
+  hasMore: string;
+  /** The object holding the three (default: the body); throws for an application-level error. */
+  unwrap?: (body: JsonObject, reply: UpstreamReply) => JsonObject;
+  /** How the object is named in error messages, e.g. "data." */
+  prefix?: string;
+}
+
+/** A dataset read as JSON pages with a cursor: `GET path?cursor=&limit=`. */
+export function jsonPageReader(
+  options: HttpSourceOptions,
+  dataset: { name: string; path: string; keyField: string },
+  envelope: JsonEnvelope,
+): DatasetReader {
+  const p = envelope.prefix ?? "";
+  return {
+    name: dataset.name,
+    read: async (cursor, limit, ctx) => {
+      const reply = await upstreamRequest(options, ctx, dataset.path, {
+        query: { cursor, limit: pageLimit(limit) },
+        accept: "application/json",
+      });
+      const body = jsonBody(options, reply);
+      const page = envelope.unwrap ? envelope.unwrap(body, reply) : body;
+      const records = page[envelope.records];
+      const nextCursor = page[envelope.nextCursor];
+      const hasMore = page[envelope.hasMore];
+      if (!Array.isArray(records))
+        throw formatError(options, reply, `${p}${envelope.records} is not an array`);
+      if (typeof nextCursor !== "string" || nextCursor === "")
+        throw formatError(options, reply, `${p}${envelope.nextCursor} is missing`);
+      if (typeof hasMore !== "boolean")
+        throw formatError(options, reply, `${p}${envelope.hasMore} is not a boolean`);
+      return {
+        records: toSourceRecords(options, reply, dataset.name, dataset.keyField, records),
+        nextCursor,
+        hasMore,
+      };
+    },
+  };
+}

@@ -8,14 +8,9 @@
 import {
   checkHealth,
   compositeSync,
-  type DatasetReader,
-  formatError,
   type HttpSource,
   type HttpSourceOptions,
-  jsonBody,
-  pageLimit,
-  toSourceRecords,
-  upstreamRequest,
+  jsonPageReader,
 } from "../http.js";
 
 export const GRID_DATASETS = [
@@ -30,25 +25,9 @@ export const GRID_DATASETS = [
 export type GridSource = HttpSource;
 
 export function createGridSource(options: HttpSourceOptions): GridSource {
-  const readers: DatasetReader[] = GRID_DATASETS.map((ds) => ({
-    name: ds.name,
-    read: async (cursor, limit, ctx) => {
-      const reply = await upstreamRequest(options, ctx, ds.path, {
-        query: { cursor, limit: pageLimit(limit) },
-        accept: "application/json",
-      });
-      const body = jsonBody(options, reply);
-      if (!Array.isArray(body.items)) throw formatError(options, reply, "items is not an array");
-      if (typeof body.nextCursor !== "string" || body.nextCursor === "")
-        throw formatError(options, reply, "nextCursor is missing");
-      if (typeof body.hasMore !== "boolean") throw formatError(options, reply, "hasMore is not a boolean");
-      return {
-        records: toSourceRecords(options, reply, ds.name, ds.keyField, body.items),
-        nextCursor: body.nextCursor,
-        hasMore: body.hasMore,
-      };
-    },
-  }));
+  const readers = GRID_DATASETS.map((ds) =>
+    jsonPageReader(options, ds, { records: "items", nextCursor: "nextCursor", hasMore: "hasMore" }),
+  );
   return {
     sync: compositeSync(readers),
     health: (ctx) => checkHealth(options, ctx),

@@ -7,15 +7,10 @@ import { type JsonValue, type SourceRecordInput, UpstreamFormatError } from "../
 import {
   checkHealth,
   compositeSync,
-  type DatasetReader,
-  formatError,
   type HttpSource,
   type HttpSourceOptions,
   isJsonObject,
-  jsonBody,
-  pageLimit,
-  toSourceRecords,
-  upstreamRequest,
+  jsonPageReader,
 } from "../http.js";
 
 export const HOTLINE_DATASET = { name: "workOrders", path: "/orders", keyField: "order_no" } as const;
@@ -27,25 +22,11 @@ export interface HotlineSource extends HttpSource {
 }
 
 export function createHotlineSource(options: HttpSourceOptions): HotlineSource {
-  const reader: DatasetReader = {
-    name: HOTLINE_DATASET.name,
-    read: async (cursor, limit, ctx) => {
-      const reply = await upstreamRequest(options, ctx, HOTLINE_DATASET.path, {
-        query: { cursor, limit: pageLimit(limit) },
-        accept: "application/json",
-      });
-      const body = jsonBody(options, reply);
-      if (!Array.isArray(body.orders)) throw formatError(options, reply, "orders is not an array");
-      if (typeof body.next_cursor !== "string" || body.next_cursor === "")
-        throw formatError(options, reply, "next_cursor is missing");
-      if (typeof body.has_more !== "boolean") throw formatError(options, reply, "has_more is not a boolean");
-      return {
-        records: toSourceRecords(options, reply, HOTLINE_DATASET.name, HOTLINE_DATASET.keyField, body.orders),
-        nextCursor: body.next_cursor,
-        hasMore: body.has_more,
-      };
-    },
-  };
+  const reader = jsonPageReader(options, HOTLINE_DATASET, {
+    records: "orders",
+    nextCursor: "next_cursor",
+    hasMore: "has_more",
+  });
 
   return {
     sync: compositeSync([reader]),

@@ -7,15 +7,11 @@ import { UpstreamUnavailableError } from "../../contract.js";
 import {
   checkHealth,
   compositeSync,
-  type DatasetReader,
   formatError,
   type HttpSource,
   type HttpSourceOptions,
   isJsonObject,
-  jsonBody,
-  pageLimit,
-  toSourceRecords,
-  upstreamRequest,
+  jsonPageReader,
 } from "../http.js";
 
 export const PUBLIC_SECURITY_DATASETS = [
@@ -26,36 +22,27 @@ export const PUBLIC_SECURITY_DATASETS = [
 export type PublicSecuritySource = HttpSource;
 
 export function createPublicSecuritySource(options: HttpSourceOptions): PublicSecuritySource {
-  const readers: DatasetReader[] = PUBLIC_SECURITY_DATASETS.map((ds) => ({
-    name: ds.name,
-    read: async (cursor, limit, ctx) => {
-      const reply = await upstreamRequest(options, ctx, ds.path, {
-        query: { cursor, limit: pageLimit(limit) },
-        accept: "application/json",
-      });
-      const body = jsonBody(options, reply);
-      if (body.code !== "0") {
-        const message = typeof body.message === "string" ? body.message : "";
-        throw new UpstreamUnavailableError(
-          options.connectorId,
-          `${reply.method} ${reply.url}: HTTP ${reply.status} with code ${JSON.stringify(body.code ?? null)} ${message}`.trim(),
-          reply.status,
-        );
-      }
-      const data = body.data;
-      if (!isJsonObject(data)) throw formatError(options, reply, "no data object");
-      if (!Array.isArray(data.records)) throw formatError(options, reply, "data.records is not an array");
-      if (typeof data.nextCursor !== "string" || data.nextCursor === "")
-        throw formatError(options, reply, "data.nextCursor is missing");
-      if (typeof data.hasMore !== "boolean")
-        throw formatError(options, reply, "data.hasMore is not a boolean");
-      return {
-        records: toSourceRecords(options, reply, ds.name, ds.keyField, data.records),
-        nextCursor: data.nextCursor,
-        hasMore: data.hasMore,
-      };
-    },
-  }));
+  const readers = PUBLIC_SECURITY_DATASETS.map((ds) =>
+    jsonPageReader(options, ds, {
+      records: "records",
+      nextCursor: "nextCursor",
+      hasMore: "hasMore",
+      prefix: "data.",
+      // {"code":"0","data":{…}}: any other code is the system refusing, not a format problem.
+      unwrap: (body, reply) => {
+        if (body.code !== "0") {
+          const message = typeof body.message === "string" ? body.message : "";
+          throw new UpstreamUnavailableError(
+            options.connectorId,
+            `${reply.method} ${reply.url}: HTTP ${reply.status} with code ${JSON.stringify(body.code ?? null)} ${message}`.trim(),
+            reply.status,
+          );
+        }
+        if (!isJsonObject(body.data)) throw formatError(options, reply, "no data object");
+        return body.data;
+      },
+    }),
+  );
   return {
     sync: compositeSync(readers),
     health: (ctx) => checkHealth(options, ctx),
