@@ -81,6 +81,12 @@ export interface PersonDraft extends Ref {
     text: string;
     areaCode?: string | null;
   }[];
+  /**
+   * The silo's own reference to a person it keeps elsewhere (a patrol report's 网格员编号 naming
+   * the worker's record): the element `ref` of record `sourceKey` of the same connector is this
+   * person. A trustworthy key within the silo.
+   */
+  sameAs?: { sourceKey: string; ref: string } | null;
 }
 
 export interface OrganisationDraft extends Ref {

@@ -16,3 +16,32 @@ export function maskName(name: string): string {
 }
 
 export { maskMobile };
+
+/**
+ * Claimed person attribute values (provenance) are shown like the person's own fields: SENSITIVE
+ * ones need a declared purpose, PERSONAL ones a role that works with people. Unlisted attributes
+ * are PERSONAL.
+ */
+const CLAIM_MASKS: Readonly<
+  Record<string, { class: "PERSONAL" | "SENSITIVE"; mask: (v: string) => string }>
+> = {
+  citizenId: { class: "SENSITIVE", mask: maskCitizenId },
+  citizenIdLowTrust: { class: "SENSITIVE", mask: maskCitizenId },
+  ethnicity: { class: "SENSITIVE", mask: () => "**" },
+  name: { class: "PERSONAL", mask: maskName },
+  phone: { class: "PERSONAL", mask: maskMobile },
+  birthDate: { class: "PERSONAL", mask: (v) => `${v.slice(0, 4)}-**-**` },
+  sex: { class: "PERSONAL", mask: (v) => v },
+};
+const maskAddress = (v: string) => `${[...v].slice(0, 8).join("")}***`;
+
+export function maskClaimValue(
+  attribute: string,
+  value: unknown,
+  clearance: { personal: boolean; sensitive: boolean },
+): unknown {
+  if (typeof value !== "string") return value;
+  const rule = CLAIM_MASKS[attribute] ?? { class: "PERSONAL" as const, mask: maskAddress };
+  const cleared = rule.class === "SENSITIVE" ? clearance.sensitive : clearance.personal;
+  return cleared ? value : rule.mask(value);
+}

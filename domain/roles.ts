@@ -14,6 +14,10 @@ export const ROLES = {
   analyst: { label: "分析员", description: "Explores the graph for statistics and research" },
   area_admin: { label: "区划管理员", description: "Maintains the area and grid registry" },
   connector_admin: { label: "接入管理员", description: "Registers and operates department connectors" },
+  data_steward: {
+    label: "数据治理员",
+    description: "Works the entity-resolution review queue: merges and unmerges persons, audited",
+  },
   security_admin: { label: "安全管理员", description: "Manages field policies and principals" },
   auditor: { label: "审计员", description: "Reads the audit trail; nothing else" },
 } as const;

@@ -4,10 +4,12 @@
 //   2. records that cannot be mapped, or name an unknown area, are quarantined with every reason;
 //   3. each element draft links to a canonical row: the row an earlier version of the same record
 //      made (SAME_SOURCE), else the row with the same trustworthy key (EXACT_KEY: valid citizen ID,
-//      valid USCC, standard-address key, area code), else a new row (NEW);
-//   4. every value is kept as an assertion of the record version that made it (provenance);
+//      valid USCC, standard-address key, area code), else, for persons, the best match above the
+//      link threshold among those sharing a blocking key (PROBABILISTIC, integration/resolution),
+//      else a new row (NEW; a pair for the review queue when the best match scored in between);
+//   4. every value the record asserts is kept on its link (EntitySource.values: provenance), and
+//      the canonical columns of persons that gained a source are chosen again from all claims;
 //   5. every event created or changed is published to subscribers on commit.
-// Probabilistic matching of records without a trustworthy key is integration/resolution's job.
 import { createHash, randomUUID } from "node:crypto";
 import type {
   AddressDraft,
@@ -28,11 +30,20 @@ import {
   canonicalPerson,
   canonicalUscc,
 } from "../domain/canonical.js";
+import type { MatchReason } from "../domain/resolution/fellegi-sunter.js";
+import {
+  bestPersonMatch,
+  householdKey,
+  impliedSex,
+  type PersonProfile,
+} from "../domain/resolution/person-match.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { bulkInsert, bulkUpdateKeep, type Columns } from "../prisma/bulk.js";
+import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
+import { recomputePersons } from "./resolution/canonical.js";
+import { PersonBlocks } from "./resolution/person-blocks.js";
 
 /** Column types of the tables the ingest writes in bulk (prisma/bulk.ts). */
 const TABLES = {
@@ -65,17 +76,6 @@ const TABLES = {
     phone: "text",
     updatedAt: "timestamp",
   },
-  PersonUpdate: {
-    citizenId: "text",
-    citizenIdValid: "bool",
-    name: "text",
-    namePinyin: "text",
-    sex: { enum: "Sex" },
-    birthDate: "date",
-    ethnicity: "text",
-    phone: "text",
-    updatedAt: "timestamp",
-  },
   Organisation: {
     id: "uuid",
     uscc: "text",
@@ -83,6 +83,7 @@ const TABLES = {
     name: "text",
     kind: { enum: "OrganisationKind" },
     areaId: "uuid",
+    addressId: "uuid",
     updatedAt: "timestamp",
   },
   Event: {
@@ -94,6 +95,8 @@ const TABLES = {
     reportedAt: "timestamp",
     deadlineAt: "timestamp",
     areaId: "uuid",
+    addressId: "uuid",
+    sourceDepartmentCode: "text",
     status: { enum: "EventStatus" },
     warningLevel: { enum: "WarningLevel" },
     details: "jsonb",
@@ -105,14 +108,17 @@ const TABLES = {
     entityType: { enum: "EntityType" },
     entityId: "uuid",
     method: "text",
+    score: "float8",
+    reasons: "jsonb",
+    values: "jsonb",
   },
-  Assertion: {
+  MatchCandidate: {
     id: "uuid",
     entityType: { enum: "EntityType" },
     entityId: "uuid",
-    attribute: "text",
-    value: "jsonb",
-    sourceRecordId: "uuid",
+    candidateId: "uuid",
+    score: "float8",
+    reasons: "jsonb",
   },
   PersonAddress: { personId: "uuid", addressId: "uuid", kind: { enum: "PersonAddressKind" } },
   PersonOrganisation: { personId: "uuid", organisationId: "uuid", role: "text" },
@@ -294,7 +300,7 @@ export async function ingestPage(
     );
   }
 
-  const linker = new Linker(tx, source.connectorId, areas);
+  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas);
   await linker.load(prepared);
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
@@ -374,11 +380,13 @@ class Linker {
   private newOrgs: Prisma.OrganisationCreateManyInput[] = [];
   private newAddresses: Prisma.AddressCreateManyInput[] = [];
   private newEvents: Prisma.EventCreateManyInput[] = [];
-  private personUpdates = new Map<string, Record<string, unknown>>();
+  /** Persons that gained a source this page: their canonical values are chosen again. */
+  private touchedPersons = new Set<string>();
+  private readonly blocks = new PersonBlocks();
+  private reviews: { entityId: string; candidateId: string; score: number; reasons: MatchReason[] }[] = [];
   private orgUpdates = new Map<string, Prisma.OrganisationUpdateInput>();
   private eventUpdates = new Map<string, Prisma.EventUncheckedUpdateInput>();
   private links: Prisma.EntitySourceCreateManyInput[] = [];
-  private assertions: Prisma.AssertionCreateManyInput[] = [];
   private personAddresses: Prisma.PersonAddressCreateManyInput[] = [];
   private personOrgs: Prisma.PersonOrganisationCreateManyInput[] = [];
   private eventPersons: Prisma.EventPersonCreateManyInput[] = [];
@@ -392,12 +400,26 @@ class Linker {
   constructor(
     private readonly tx: Tx,
     private readonly connectorId: string,
+    private readonly departmentCode: string,
     private readonly areas: AreaIndex,
   ) {}
 
+  /** The known standard address a free-text place names, if any (never creates one). */
+  private knownAddress(text: string | null | undefined): string | null {
+    return text ? (this.addressesByKey.get(canonicalAddressKey(text)) ?? null) : null;
+  }
+
   /** Everything the page's drafts could link to, in one query per kind. */
   async load(prepared: readonly Prepared[]): Promise<void> {
-    const keys = prepared.map((p) => p.input.sourceKey);
+    // The page's own keys (earlier versions) and the records its drafts name as the same person.
+    const keys = [
+      ...new Set([
+        ...prepared.map((p) => p.input.sourceKey),
+        ...prepared.flatMap((p) =>
+          p.drafts.flatMap((d) => (d.element === "PERSON" && d.sameAs ? [d.sameAs.sourceKey] : [])),
+        ),
+      ]),
+    ];
     const prev = await this.tx.$queryRaw<
       { sourceKey: string; ref: string; entityType: EntityType; entityId: string }[]
     >`
@@ -413,12 +435,15 @@ class Linker {
     const addressKeys = new Set<string>();
     for (const d of drafts) {
       if (d.element === "PERSON") {
-        const id = canonicalPerson(d).citizenId;
+        const id = this.personOf(d).canonical.citizenId;
         if (id) ids.add(id);
       } else if (d.element === "ORGANISATION") {
         const { uscc } = canonicalUscc(d.uscc);
         if (uscc) usccs.add(uscc);
       } else if (d.element === "ADDRESS") addressKeys.add(canonicalAddressKey(d.text));
+      // An event or organisation is placed at a standard address the graph already knows.
+      if ((d.element === "EVENT" || d.element === "ORGANISATION") && d.addressText)
+        addressKeys.add(canonicalAddressKey(d.addressText));
       if (d.element === "PERSON")
         for (const a of d.addresses ?? [])
           if (a.areaCode && this.areas[a.areaCode]) addressKeys.add(canonicalAddressKey(a.text));
@@ -428,6 +453,20 @@ class Linker {
       select: { id: true, citizenId: true },
     }))
       this.personsByCitizenId.set(p.citizenId!, p.id);
+    // Persons neither an earlier version nor a trustworthy key links: who could they be?
+    const unlinked = prepared.flatMap((p) =>
+      p.drafts.filter(
+        (d): d is PersonDraft =>
+          d.element === "PERSON" &&
+          !this.previous.has(`${p.input.sourceKey}\u0000${d.ref}`) &&
+          !this.sameAsOf(d) &&
+          !this.personsByCitizenId.has(this.personOf(d).canonical.citizenId ?? ""),
+      ),
+    );
+    await this.blocks.load(
+      this.tx,
+      unlinked.map((d) => this.personOf(d).profile),
+    );
     for (const o of await this.tx.organisation.findMany({
       where: { uscc: { in: [...usccs] } },
       select: { id: true, uscc: true },
@@ -444,6 +483,41 @@ class Linker {
       select: { id: true, status: true, areaId: true },
     }))
       this.existingEvents.set(e.id, e);
+  }
+
+  /** The person a draft's silo-internal reference names, when that record is already in. */
+  private sameAsOf(d: PersonDraft): string | undefined {
+    if (!d.sameAs) return undefined;
+    const target = this.previous.get(`${d.sameAs.sourceKey}\u0000${d.sameAs.ref}`);
+    return target?.entityType === "PERSON" ? target.entityId : undefined;
+  }
+
+  private persons = new Map<PersonDraft, { canonical: CanonicalPerson; profile: PersonProfile }>();
+
+  /** A person draft's canonical values and matching profile, computed once (pinyin is not free). */
+  private personOf(d: PersonDraft): { canonical: CanonicalPerson; profile: PersonProfile } {
+    let known = this.persons.get(d);
+    if (!known) {
+      const c = canonicalPerson(d);
+      known = {
+        canonical: c,
+        profile: {
+          citizenId: c.citizenId,
+          citizenIdLowTrust: c.citizenIdLowTrust,
+          name: c.name,
+          namePinyin: c.namePinyin,
+          sex: c.sex ?? impliedSex(c.name),
+          birthDate: c.birthDate,
+          phone: c.phone,
+          addressKeys: (d.addresses ?? []).flatMap((a) => {
+            const key = householdKey(a.text);
+            return key ? [key] : [];
+          }),
+        },
+      };
+      this.persons.set(d, known);
+    }
+    return known;
   }
 
   resolve(p: Prepared, draft: ElementDraft): void {
@@ -481,19 +555,22 @@ class Linker {
     entityId: string,
     method: string,
     values: Record<string, JsonValue | undefined>,
+    match?: { score: number; reasons: MatchReason[] },
   ): void {
     this.refs.set(ref, entityId);
-    this.links.push({ sourceRecordId: p.recordId, ref, entityType, entityId, method });
-    for (const [attribute, value] of Object.entries(values)) {
-      if (value === undefined || value === null || value === "") continue;
-      this.assertions.push({
-        entityType,
-        entityId,
-        attribute,
-        value: value as Prisma.InputJsonValue,
-        sourceRecordId: p.recordId,
-      });
-    }
+    const asserted: Record<string, JsonValue> = {};
+    for (const [attribute, value] of Object.entries(values))
+      if (value !== undefined && value !== null && value !== "") asserted[attribute] = value;
+    this.links.push({
+      sourceRecordId: p.recordId,
+      ref,
+      entityType,
+      entityId,
+      method,
+      score: match?.score ?? null,
+      reasons: (match?.reasons ?? null) as unknown as Prisma.InputJsonValue,
+      values: asserted,
+    });
   }
 
   private resolveAddress(p: Prepared, d: AddressDraft, prev: { entityId: string } | undefined): void {
@@ -516,9 +593,17 @@ class Linker {
   }
 
   private resolvePerson(p: Prepared, d: PersonDraft, prev: { entityId: string } | undefined): void {
-    const c = canonicalPerson(d);
-    let id = prev?.entityId ?? (c.citizenId ? this.personsByCitizenId.get(c.citizenId) : undefined);
-    const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    const { canonical: c, profile } = this.personOf(d);
+    const referenced = prev ? undefined : this.sameAsOf(d);
+    let id =
+      prev?.entityId ?? referenced ?? (c.citizenId ? this.personsByCitizenId.get(c.citizenId) : undefined);
+    let method = prev ? "SAME_SOURCE" : referenced ? "SOURCE_REFERENCE" : id ? "EXACT_KEY" : "NEW";
+    const match = id ? null : bestPersonMatch(profile, this.blocks.candidates(profile));
+    if (match?.decision === "LINK") {
+      id = match.candidateId;
+      method = "PROBABILISTIC";
+      if (c.citizenId) this.personsByCitizenId.set(c.citizenId, id);
+    }
     if (!id) {
       id = randomUUID();
       if (c.citizenId) this.personsByCitizenId.set(c.citizenId, id);
@@ -527,25 +612,35 @@ class Linker {
         ...personColumns(c),
         name: c.name ?? c.citizenId ?? c.citizenIdLowTrust ?? "（无名）",
       });
+      if (match?.decision === "REVIEW")
+        this.reviews.push({
+          entityId: id,
+          candidateId: match.candidateId,
+          score: match.score,
+          reasons: match.reasons,
+        });
     } else {
-      // A version without a valid ID says nothing about the ID's validity.
-      const { citizenIdValid, ...columns } = personColumns(c);
-      this.personUpdates.set(id, {
-        ...this.personUpdates.get(id),
-        ...definedOnly(columns),
-        ...(c.citizenId ? { citizenIdValid } : {}),
-      });
+      this.touchedPersons.add(id);
     }
-    this.link(p, d.ref, "PERSON", id, method, {
-      citizenId: c.citizenId,
-      citizenIdLowTrust: c.citizenIdLowTrust,
-      name: c.name,
-      sex: c.sex,
-      birthDate: c.birthDate,
-      phone: c.phone,
-      ethnicity: c.ethnicity,
-      ...Object.fromEntries((d.addresses ?? []).map((a) => [`address.${a.kind}`, a.text])),
-    });
+    this.blocks.add(id, profile);
+    this.link(
+      p,
+      d.ref,
+      "PERSON",
+      id,
+      method,
+      {
+        citizenId: c.citizenId,
+        citizenIdLowTrust: c.citizenIdLowTrust,
+        name: c.name,
+        sex: c.sex,
+        birthDate: c.birthDate,
+        phone: c.phone,
+        ethnicity: c.ethnicity,
+        ...Object.fromEntries((d.addresses ?? []).map((a) => [`address.${a.kind}`, a.text])),
+      },
+      method === "PROBABILISTIC" ? match! : undefined,
+    );
     for (const a of d.addresses ?? []) {
       const area = a.areaCode ? this.areas[a.areaCode] : undefined;
       if (!area) continue; // the text stays as an assertion; an address needs its area
@@ -572,7 +667,15 @@ class Linker {
     if (!id) {
       id = randomUUID();
       if (uscc) this.orgsByUscc.set(uscc, id);
-      this.newOrgs.push({ id, uscc, usccValid: uscc !== null, name: d.name, kind: d.kind, areaId });
+      this.newOrgs.push({
+        id,
+        uscc,
+        usccValid: uscc !== null,
+        name: d.name,
+        kind: d.kind,
+        areaId,
+        addressId: this.knownAddress(d.addressText),
+      });
     } else {
       this.orgUpdates.set(id, { name: d.name, kind: d.kind, ...(uscc ? { uscc, usccValid: true } : {}) });
     }
@@ -600,6 +703,8 @@ class Linker {
       reportedAt: new Date(d.reportedAt),
       deadlineAt: d.deadlineAt ? new Date(d.deadlineAt) : null,
       areaId: area.id,
+      addressId: this.knownAddress(d.addressText),
+      sourceDepartmentCode: this.departmentCode,
       status: d.status,
       warningLevel: d.warningLevel ?? "NONE",
       details: (d.details ?? {}) as Prisma.InputJsonValue,
@@ -665,21 +770,17 @@ class Linker {
     await bulkInsert(tx, "Address", TABLES.Address, stamped(this.newAddresses), { conflict: "ignore" });
     await bulkInsert(tx, "Person", TABLES.Person, stamped(this.newPersons));
     await bulkInsert(tx, "Organisation", TABLES.Organisation, stamped(this.newOrgs));
-    await bulkUpdateKeep(
-      tx,
-      "Person",
-      TABLES.PersonUpdate,
-      [...this.personUpdates].map(([id, data]) => ({ id, ...data, updatedAt: now })),
-    );
     for (const [id, data] of this.orgUpdates) await tx.organisation.update({ where: { id }, data });
     await bulkInsert(tx, "Event", TABLES.Event, stamped(this.newEvents));
     for (const [id, data] of this.eventUpdates) await tx.event.update({ where: { id }, data });
     await bulkInsert(tx, "EntitySource", TABLES.EntitySource, this.links, { conflict: "ignore" });
+    await recomputePersons(tx, [...this.touchedPersons]);
     await bulkInsert(
       tx,
-      "Assertion",
-      TABLES.Assertion,
-      this.assertions.map((a) => ({ ...a, id: randomUUID() })),
+      "MatchCandidate",
+      TABLES.MatchCandidate,
+      this.reviews.map((r) => ({ ...r, id: randomUUID(), entityType: "PERSON" })),
+      { conflict: "ignore" },
     );
     await bulkInsert(tx, "PersonAddress", TABLES.PersonAddress, this.personAddresses, { conflict: "ignore" });
     await bulkInsert(tx, "PersonOrganisation", TABLES.PersonOrganisation, this.personOrgs, {
@@ -709,11 +810,4 @@ function personColumns(c: CanonicalPerson) {
     phone: c.phone,
     ...(c.name ? { name: c.name } : {}),
   } as const;
-}
-
-/** An update keeps what the graph knows where the new version says nothing. */
-function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== null && v !== undefined && v !== "UNKNOWN"),
-  ) as Partial<T>;
 }

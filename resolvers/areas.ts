@@ -92,3 +92,18 @@ export function createAreaLoaders(db: Db) {
 
   return { areaByCode: byCode, areaAncestors: ancestors, areaSubtreeCounts: subtreeCounts };
 }
+
+/** Visible areas strictly below an area (its subtree without itself), optionally of one level. */
+export function subtreeWhere(
+  principal: Principal,
+  areaId: string,
+  level?: AreaLevel | null,
+): Prisma.AreaWhereInput {
+  return {
+    AND: [
+      visibleAreasWhere(principal),
+      { ancestorLinks: { some: { ancestorId: areaId, distance: { gt: 0 } } } },
+      ...(level ? [{ level }] : []),
+    ],
+  };
+}

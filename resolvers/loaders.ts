@@ -3,10 +3,18 @@ import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { createAreaLoaders } from "./areas.js";
 import { createLookupLoaders } from "./lookups.js";
+import { createOrganisationLoaders } from "./organisations.js";
 import { createPersonLoaders } from "./persons.js";
+import { createResolutionLoaders } from "./resolution.js";
 
 export function createLoaders(db: Db, sync: SyncEngine) {
-  return { ...createAreaLoaders(db), ...createPersonLoaders(db), live: createLookupLoaders(sync) };
+  return {
+    ...createAreaLoaders(db),
+    ...createPersonLoaders(db),
+    ...createOrganisationLoaders(db),
+    ...createResolutionLoaders(db),
+    live: createLookupLoaders(sync),
+  };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

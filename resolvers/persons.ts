@@ -1,38 +1,62 @@
-// Data access for persons and events, jurisdiction in SQL: an event is visible inside the
-// principal's jurisdiction; a person through an address or an event there.
+// Data access for persons, jurisdiction in SQL: a person is visible through an address or an
+// event inside the principal's jurisdiction; so are the person's ties, filtered the same way.
 import DataLoader from "dataloader";
-import { normaliseAreaCode } from "../domain/area.js";
 import type { Principal } from "../domain/principal.js";
-import type { EventKind, EventStatus, Prisma } from "../generated/prisma/client.js";
+import { type Person, type PersonAddressKind, Prisma, type Sex } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
+import { type EventFilter, eventsWhere } from "./events.js";
+import {
+  areaInJurisdictionSql,
+  hasJurisdiction,
+  inJurisdiction,
+  NOTHING,
+  underArea,
+  underAreaId,
+} from "./jurisdiction.js";
 
-const inJurisdiction = (principal: Principal): Prisma.AreaWhereInput => ({
-  ancestorLinks: { some: { ancestor: { code: { in: [...principal.jurisdiction] } } } },
-});
-
-export interface EventFilter {
-  under?: string | null;
-  kind?: EventKind | null;
-  status?: EventStatus | null;
-}
-
-export function eventsWhere(principal: Principal, filter: EventFilter): Prisma.EventWhereInput {
-  if (!principal.authenticated || principal.jurisdiction.length === 0) return { id: { in: [] } };
-  const and: Prisma.EventWhereInput[] = [{ area: inJurisdiction(principal) }];
-  if (filter.under)
-    and.push({ area: { ancestorLinks: { some: { ancestor: { code: normaliseAreaCode(filter.under) } } } } });
-  if (filter.kind) and.push({ kind: filter.kind });
-  if (filter.status) and.push({ status: filter.status });
-  return { AND: and };
-}
+// Event access moved to resolvers/events.ts; re-exported for the existing imports.
+export { type EventFilter, eventsWhere };
 
 export function visiblePersonsWhere(principal: Principal): Prisma.PersonWhereInput {
-  if (!principal.authenticated || principal.jurisdiction.length === 0) return { id: { in: [] } };
+  if (!hasJurisdiction(principal)) return NOTHING;
   const area = inJurisdiction(principal);
   return {
     OR: [{ addresses: { some: { address: { area } } } }, { events: { some: { event: { area } } } }],
   };
 }
+
+export interface PersonFilter {
+  /** Only persons with an address in this area's subtree. */
+  under?: string | null;
+  /** Only names containing this text. */
+  nameContains?: string | null;
+  sex?: Sex | null;
+  /** Only persons who take part in a visible event matching this filter. */
+  inEvents?: EventFilter | null;
+}
+
+export function personFilterWhere(principal: Principal, filter: PersonFilter | null | undefined) {
+  const and: Prisma.PersonWhereInput[] = [visiblePersonsWhere(principal)];
+  if (filter?.under) and.push({ addresses: { some: { address: { area: underArea(filter.under) } } } });
+  if (filter?.nameContains?.trim()) and.push({ name: { contains: filter.nameContains.trim() } });
+  if (filter?.sex) and.push({ sex: filter.sex });
+  if (filter?.inEvents) and.push({ events: { some: { event: eventsWhere(principal, filter.inEvents) } } });
+  return { AND: and } satisfies Prisma.PersonWhereInput;
+}
+
+/** A person's addresses that the principal may see (inside its jurisdiction). */
+export function visiblePersonAddressesWhere(principal: Principal): Prisma.PersonAddressWhereInput {
+  if (!hasJurisdiction(principal)) return { personId: { in: [] } };
+  return { address: { area: inJurisdiction(principal) } };
+}
+
+export interface CoPartyRow {
+  person: Person;
+  sharedEvents: number;
+  lastSharedAt: Date;
+}
+
+export const CO_PARTIES_MAX = 100;
 
 export function createPersonLoaders(db: Db) {
   /** Paths of the areas a person is tied to (addresses and events), for the type-level check. */
@@ -81,5 +105,74 @@ export function createPersonLoaders(db: Db) {
     return entityIds.map((id) => byEntity.get(id) ?? []);
   });
 
-  return { personAreaPaths, areaPathById, entitySources: sources };
+  /**
+   * Co-parties: the other persons in the events a person takes part in, only through events
+   * inside the principal's jurisdiction, most shared events first. One statement for the pairs
+   * of every person in the tick, one for the persons. The principal is the request's (loaders
+   * live for one request).
+   */
+  const coPartyLoaders = new Map<number, DataLoader<string, CoPartyRow[]>>();
+  function coParties(principal: Principal, limit: number): DataLoader<string, CoPartyRow[]> {
+    const n = Math.min(Math.max(limit, 0), CO_PARTIES_MAX);
+    let loader = coPartyLoaders.get(n);
+    if (!loader) {
+      loader = new DataLoader<string, CoPartyRow[]>(async (ids) => {
+        if (n === 0 || !hasJurisdiction(principal)) return ids.map(() => []);
+        const pairs = await db.$queryRaw<
+          { owner: string; other: string; shared: number; last: Date }[]
+        >(Prisma.sql`
+          WITH mine AS (
+            SELECT DISTINCT ep."personId" AS owner, ep."eventId", e."occurredAt"
+            FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
+            WHERE ep."personId" = ANY(${[...ids]}::uuid[])
+              AND ${areaInJurisdictionSql(principal, Prisma.sql`e."areaId"`)}
+          ), pairs AS (
+            SELECT m.owner, o."personId" AS other, count(DISTINCT m."eventId")::int AS shared,
+                   max(m."occurredAt") AS last
+            FROM mine m JOIN "EventPerson" o ON o."eventId" = m."eventId" AND o."personId" <> m.owner
+            GROUP BY 1, 2
+          ), ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY owner ORDER BY shared DESC, last DESC, other) AS rn
+            FROM pairs
+          )
+          SELECT owner::text AS owner, other::text AS other, shared, last FROM ranked WHERE rn <= ${n}
+          ORDER BY owner, rn`);
+        const persons = pairs.length
+          ? await db.person.findMany({ where: { id: { in: [...new Set(pairs.map((p) => p.other))] } } })
+          : [];
+        const byId = new Map(persons.map((p) => [p.id, p]));
+        const byOwner = new Map<string, CoPartyRow[]>();
+        for (const p of pairs) {
+          const person = byId.get(p.other);
+          if (!person) continue;
+          byOwner.set(p.owner, [
+            ...(byOwner.get(p.owner) ?? []),
+            { person, sharedEvents: p.shared, lastSharedAt: p.last },
+          ]);
+        }
+        return ids.map((id) => byOwner.get(id) ?? []);
+      });
+      coPartyLoaders.set(n, loader);
+    }
+    return loader;
+  }
+
+  return { personAreaPaths, areaPathById, entitySources: sources, coParties };
+}
+
+/** Persons with an address (of this kind) in the area's subtree and inside the jurisdiction. */
+export function residentsWhere(
+  principal: Principal,
+  areaId: string,
+  kind?: PersonAddressKind | null,
+): Prisma.PersonWhereInput {
+  if (!hasJurisdiction(principal)) return NOTHING;
+  return {
+    addresses: {
+      some: {
+        ...(kind ? { kind } : {}),
+        address: { area: { AND: [underAreaId(areaId), inJurisdiction(principal)] } },
+      },
+    },
+  };
 }

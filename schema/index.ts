@@ -2,10 +2,17 @@
 import type { GraphQLSchema } from "graphql";
 import { builder } from "./builder.js";
 import { applyFieldPolicy } from "./field-policy.js";
+import "./types/address.js";
 import "./types/area.js";
 import "./types/connector.js";
+import "./types/department.js";
 import "./types/event.js";
+import "./types/event-kinds.js";
+import "./types/organisation.js";
 import "./types/person.js";
+import "./types/provenance.js";
+import "./types/search.js";
+import "./types/resolution.js";
 import "./types/system.js";
 
 builder.queryType({

@@ -71,6 +71,12 @@ export const personDraftSchema = z.strictObject({
     }),
     "a list of addresses",
   ).optional(),
+  sameAs: z
+    .strictObject({
+      sourceKey: nonBlank("the source key of a record of this connector"),
+      ref: nonBlank("the ref of a PERSON draft of that record"),
+    })
+    .nullish(),
 });
 
 export const organisationDraftSchema = z.strictObject({

@@ -142,3 +142,33 @@ export function namesSimilarity(a: string, b: string): number {
   while (prefix < WINKLER_PREFIX_MAX && prefix < ka.length && ka[prefix] === kb[prefix]) prefix++;
   return Math.min(1, j + prefix * WINKLER_SCALE * (1 - j));
 }
+
+/**
+ * Forms of address callers give instead of a name (the 12345 hotline's "王先生"), with the sex
+ * they imply where they imply one. Declared once; matching reads only the surname from such a name.
+ */
+export const HONORIFIC_SUFFIXES: Readonly<Record<string, "MALE" | "FEMALE" | null>> = {
+  先生: "MALE",
+  女士: "FEMALE",
+  小姐: "FEMALE",
+  阿姨: "FEMALE",
+  大爷: "MALE",
+  大妈: "FEMALE",
+  师傅: null,
+  老师: null,
+};
+
+/** "王先生" → { surname: "王", sex: "MALE" }; a real name → null. Surnames of one or two characters. */
+export function honorificName(name: string): { surname: string; sex: "MALE" | "FEMALE" | null } | null {
+  const chars = [...cleanName(name)];
+  for (const [suffix, sex] of Object.entries(HONORIFIC_SUFFIXES)) {
+    const n = [...suffix].length;
+    const surnameLength = chars.length - n;
+    if (surnameLength < 1 || surnameLength > 2) continue;
+    if (chars.slice(surnameLength).join("") !== suffix) continue;
+    const surname = chars.slice(0, surnameLength).join("");
+    if (!/^\p{Script=Han}+$/u.test(surname)) continue;
+    return { surname, sex };
+  }
+  return null;
+}

@@ -9,9 +9,16 @@ import {
 } from "../../domain/area.js";
 import { canReadArea, canUpdateArea } from "../../domain/policies/area.js";
 import { renameArea } from "../../integration/area-registry.js";
-import { areaFilterWhere } from "../../resolvers/areas.js";
+import { addressesUnderWhere } from "../../resolvers/addresses.js";
+import { areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
+import { eventOrderBy, eventsUnderWhere } from "../../resolvers/events.js";
+import { organisationsUnderWhere } from "../../resolvers/organisations.js";
+import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
 import { badInput, hubError, notFound } from "../errors.js";
+import { EventRef, eventListArgs } from "./event.js";
+import { OrganisationKindEnum } from "./organisation.js";
+import { AddressKindEnum } from "./person.js";
 
 export const AreaLevelEnum = builder.enumType("AreaLevel", {
   description: "Level in the five-level hierarchy 市 → 区/县 → 街道/乡镇 → 社区/村 → 网格.",
@@ -212,5 +219,80 @@ builder.subscriptionFields((t) => ({
       if (!area) throw notFound("area", id);
       return area;
     },
+  }),
+}));
+
+// The elements placed in an area's subtree. Each list is one query per area it is asked for
+// (jurisdiction and the subtree in SQL); the elements' own fields are batched as everywhere.
+builder.prismaObjectFields("Area", (t) => ({
+  subtree: t.prismaConnection({
+    type: "Area",
+    cursor: "id",
+    description: "Areas below this one at any depth, visible to the caller, by code.",
+    args: { level: t.arg({ type: AreaLevelEnum, description: "Only this level." }) },
+    totalCount: (area, args, ctx) =>
+      ctx.db.area.count({ where: subtreeWhere(ctx.principal, area.id, args.level) }),
+    resolve: (query, area, args, ctx) =>
+      ctx.db.area.findMany({
+        ...query,
+        where: subtreeWhere(ctx.principal, area.id, args.level),
+        orderBy: { code: "asc" },
+      }),
+  }),
+  residents: t.prismaConnection({
+    type: "Person",
+    cursor: "id",
+    description: "Persons with an address in this area's subtree (inside the caller's jurisdiction), by id.",
+    args: { kind: t.arg({ type: AddressKindEnum, description: "Only this kind of tie to the address." }) },
+    totalCount: (area, args, ctx) =>
+      ctx.db.person.count({ where: residentsWhere(ctx.principal, area.id, args.kind) }),
+    resolve: (query, area, args, ctx) =>
+      ctx.db.person.findMany({
+        ...query,
+        where: residentsWhere(ctx.principal, area.id, args.kind),
+        orderBy: { id: "asc" },
+      }),
+  }),
+  organisations: t.prismaConnection({
+    type: "Organisation",
+    cursor: "id",
+    description: "Organisations placed in this area's subtree that the caller may see, by name.",
+    args: { kinds: t.arg({ type: [OrganisationKindEnum], description: "Only these kinds." }) },
+    totalCount: (area, args, ctx) =>
+      ctx.db.organisation.count({ where: organisationsUnderWhere(ctx.principal, area.id, args.kinds) }),
+    resolve: (query, area, args, ctx) =>
+      ctx.db.organisation.findMany({
+        ...query,
+        where: organisationsUnderWhere(ctx.principal, area.id, args.kinds),
+        orderBy: [{ name: "asc" }, { id: "asc" }],
+      }),
+  }),
+  addresses: t.prismaConnection({
+    type: "Address",
+    cursor: "id",
+    description: "Standard addresses in this area's subtree (inside the caller's jurisdiction), by text.",
+    args: { textContains: t.arg.string({ description: "Only addresses whose text contains this." }) },
+    totalCount: (area, args, ctx) =>
+      ctx.db.address.count({ where: addressesUnderWhere(ctx.principal, area.id, args.textContains) }),
+    resolve: (query, area, args, ctx) =>
+      ctx.db.address.findMany({
+        ...query,
+        where: addressesUnderWhere(ctx.principal, area.id, args.textContains),
+        orderBy: [{ fullText: "asc" }, { id: "asc" }],
+      }),
+  }),
+  events: t.prismaConnection({
+    type: EventRef,
+    cursor: "id",
+    description: "Events in this area's subtree (inside the caller's jurisdiction), newest first by default.",
+    args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
+    totalCount: (area, args, ctx) =>
+      ctx.db.event.count({ where: eventsUnderWhere(ctx.principal, area.id, args.filter) }),
+    resolve: (query, area, args, ctx) =>
+      ctx.db.event.findMany({
+        ...query,
+        where: eventsUnderWhere(ctx.principal, area.id, args.filter),
+        orderBy: eventOrderBy(args.orderBy),
+      }),
   }),
 }));

@@ -1,7 +1,12 @@
-// Event (事): incidents, work orders, petitions, disputes and grid reports in one closed loop.
-import { withinJurisdiction } from "../../domain/policies/area.js";
-import { eventsWhere } from "../../resolvers/persons.js";
+// Event (事): incidents, work orders, petitions, disputes and grid reports in one closed loop. The
+// Event interface carries what every kind shares; each kind is its own type (event-kinds.ts).
+import type { EventKind, Prisma } from "../../generated/prisma/client.js";
+import { type EVENT_ORDERS, type EventFilter, eventOrderBy, eventsWhere } from "../../resolvers/events.js";
 import { builder } from "../builder.js";
+import { Provenance } from "./provenance.js";
+
+// Declared here for the files that imported it from event.ts.
+export { Provenance };
 
 export const EventKindEnum = builder.enumType("EventKind", {
   description: "What kind of matter an event is.",
@@ -13,6 +18,15 @@ export const EventKindEnum = builder.enumType("EventKind", {
     GRID_REPORT: { description: "网格巡查上报 and other grid registrations." },
   },
 });
+
+/** The GraphQL type of each kind of event. */
+export const EVENT_TYPE_NAMES: Record<EventKind, string> = {
+  POLICE_INCIDENT: "PoliceIncident",
+  HOTLINE_TICKET: "HotlineTicket",
+  PETITION: "Petition",
+  DISPUTE: "Dispute",
+  GRID_REPORT: "GridReport",
+};
 
 export const EventStatusEnum = builder.enumType("EventStatus", {
   description:
@@ -38,24 +52,37 @@ export const WarningLevelEnum = builder.enumType("WarningLevel", {
   },
 });
 
-const Provenance = builder
-  .objectRef<{ connectorId: string; sourceKey: string; fetchedAt: Date; method: string }>("Provenance")
-  .implement({
-    description: "A source record version that asserts (part of) an element: who says so.",
-    fields: (t) => ({
-      connector: t.exposeString("connectorId", { description: "The connector that fetched it." }),
-      sourceKey: t.exposeString("sourceKey", { description: "The record's key in its source system." }),
-      fetchedAt: t.expose("fetchedAt", {
-        type: "DateTime",
-        description: "When the hub fetched this version.",
-      }),
-      method: t.exposeString("method", { description: "How it was linked: SAME_SOURCE, EXACT_KEY, NEW …" }),
+export const EventOrderEnum = builder.enumType("EventOrder", {
+  description: "How an event list is ordered (ties broken by id, so cursors are stable).",
+  values: {
+    OCCURRED_AT_DESC: { description: "Newest first (the default)." },
+    OCCURRED_AT_ASC: { description: "Oldest first." },
+    REPORTED_AT_DESC: { description: "Most recently reported first." },
+    WARNING_LEVEL_DESC: { description: "Red first, then yellow, blue, none; newest first within a level." },
+  } satisfies Record<(typeof EVENT_ORDERS)[number], { description: string }>,
+});
+
+export const EventFilterInput = builder.inputType("EventFilter", {
+  description: "Which events to list. Every condition given must hold; jurisdiction always applies.",
+  fields: (t) => ({
+    under: t.string({
+      description: "Only events in this area's subtree (the area itself included), by division code.",
     }),
-  });
+    kinds: t.field({ type: [EventKindEnum], description: "Only these kinds." }),
+    statuses: t.field({ type: [EventStatusEnum], description: "Only these statuses." }),
+    warningLevels: t.field({ type: [WarningLevelEnum], description: "Only these warning levels." }),
+    occurredFrom: t.field({ type: "DateTime", description: "Only events that occurred at or after this." }),
+    occurredBefore: t.field({ type: "DateTime", description: "Only events that occurred before this." }),
+  }),
+});
 
-export { Provenance };
+/** The arguments every event list takes. */
+export const eventListArgs = {
+  filter: { type: EventFilterInput, description: "Which events." },
+  orderBy: { type: EventOrderEnum, description: "Order; newest first when omitted." },
+} as const;
 
-builder.prismaObject("EventStep", {
+export const EventStepRef = builder.prismaObject("EventStep", {
   description: "One step of an event's timeline.",
   fields: (t) => ({
     fromStatus: t.expose("fromStatus", {
@@ -69,13 +96,37 @@ builder.prismaObject("EventStep", {
   }),
 });
 
-builder.prismaNode("Event", {
-  id: { field: "id" },
-  description: "A matter in the closed loop, placed in an area. Visible inside the caller's jurisdiction.",
-  authScopes: async (event, ctx) => {
-    const path = await ctx.loaders.areaPathById.load(event.areaId);
-    return path !== null && withinJurisdiction(ctx.principal, path);
-  },
+/**
+ * Every column of an event: what an Event node needs whatever fields are asked for (the kinds read
+ * `details`, resolveType reads `kind`). Join-row connections select it beneath their edges.
+ */
+export const EVENT_COLUMNS = {
+  id: true,
+  kind: true,
+  title: true,
+  description: true,
+  occurredAt: true,
+  reportedAt: true,
+  deadlineAt: true,
+  areaId: true,
+  addressId: true,
+  status: true,
+  warningLevel: true,
+  sourceDepartmentCode: true,
+  handlingDeptCode: true,
+  details: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies Prisma.EventSelect;
+
+const CLOSED = new Set(["HANDLED", "VERIFIED", "ARCHIVED", "REJECTED"]);
+
+export const EventRef = builder.prismaInterface("Event", {
+  name: "Event",
+  interfaces: [builder.nodeInterfaceRef()],
+  description:
+    "A matter in the closed loop, placed in an area: a 110 incident, a 12345 work order, a petition, a dispute or a grid report. Visible inside the caller's jurisdiction. Each kind is its own type with its own fields.",
+  resolveType: (event) => EVENT_TYPE_NAMES[event.kind],
   fields: (t) => ({
     kind: t.expose("kind", { type: EventKindEnum, description: "What kind of matter." }),
     title: t.exposeString("title", { description: "Short title, e.g. the work order's subject." }),
@@ -92,10 +143,27 @@ builder.prismaNode("Event", {
       nullable: true,
       description: "The current step's time limit.",
     }),
-    area: t.relation("area", { description: "Where it happened." }),
+    overdue: t.boolean({
+      description: "Whether the time limit has passed while the event is still open (督办).",
+      select: { deadlineAt: true, status: true },
+      resolve: (e) => e.deadlineAt !== null && e.deadlineAt.getTime() < Date.now() && !CLOSED.has(e.status),
+    }),
+    area: t.relation("area", { description: "Where it happened: the grid, community or street." }),
+    address: t.relation("address", {
+      nullable: true,
+      description: "The standard address where it happened, when known.",
+    }),
+    handlingDepartment: t.relation("handlingDepartment", {
+      nullable: true,
+      description: "The department handling it (承办部门), when assigned.",
+    }),
+    reportingDepartment: t.relation("sourceDepartment", {
+      nullable: true,
+      description: "The department whose system reported it, when recorded.",
+    }),
     timeline: t.relation("steps", {
       description: "Every status change, oldest first.",
-      query: () => ({ orderBy: { at: "asc" } }),
+      query: () => ({ orderBy: [{ at: "asc" }, { id: "asc" }] }),
     }),
     sources: t.field({
       type: [Provenance],
@@ -107,21 +175,44 @@ builder.prismaNode("Event", {
 
 builder.queryFields((t) => ({
   events: t.prismaConnection({
-    type: "Event",
+    type: EventRef,
     cursor: "id",
     authScopes: { authenticated: true },
-    description: "Events in the caller's jurisdiction, newest first.",
+    description: "Events in the caller's jurisdiction, filtered and ordered (newest first by default).",
     args: {
-      under: t.arg.string({ description: "Only events in this area's subtree." }),
-      kind: t.arg({ type: EventKindEnum, description: "Only this kind." }),
-      status: t.arg({ type: EventStatusEnum, description: "Only this status." }),
+      filter: t.arg(eventListArgs.filter),
+      orderBy: t.arg(eventListArgs.orderBy),
+      under: t.arg.string({
+        description: "Only events in this area's subtree.",
+        deprecationReason: "Use filter.under.",
+      }),
+      kind: t.arg({
+        type: EventKindEnum,
+        description: "Only this kind.",
+        deprecationReason: "Use filter.kinds.",
+      }),
+      status: t.arg({
+        type: EventStatusEnum,
+        description: "Only this status.",
+        deprecationReason: "Use filter.statuses.",
+      }),
     },
-    totalCount: (_parent, args, ctx) => ctx.db.event.count({ where: eventsWhere(ctx.principal, args) }),
+    totalCount: (_parent, args, ctx) =>
+      ctx.db.event.count({ where: eventsWhere(ctx.principal, { ...args.filter, ...legacy(args) }) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.event.findMany({
         ...query,
-        where: eventsWhere(ctx.principal, args),
-        orderBy: [{ occurredAt: "desc" }, { id: "asc" }],
+        where: eventsWhere(ctx.principal, { ...args.filter, ...legacy(args) }),
+        orderBy: eventOrderBy(args.orderBy),
       }),
   }),
 }));
+
+/** The deprecated top-level arguments, as a filter (only those given). */
+function legacy(args: Pick<EventFilter, "under" | "kind" | "status">): EventFilter {
+  return {
+    ...(args.under ? { under: args.under } : {}),
+    ...(args.kind ? { kind: args.kind } : {}),
+    ...(args.status ? { status: args.status } : {}),
+  };
+}

@@ -1,14 +1,25 @@
 // Person (人): one real person across the silos, with values masked unless the caller may see them.
+import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import { normaliseCitizenId } from "../../domain/identifiers/citizen-id.js";
 import { maskCitizenId, maskMobile, maskName } from "../../domain/masking.js";
 import { withinJurisdiction } from "../../domain/policies/area.js";
 import { canSeePersonal, canSeeSensitive } from "../../domain/policies/person.js";
-import { visiblePersonsWhere } from "../../resolvers/persons.js";
+import type { EventPersonRole, Prisma } from "../../generated/prisma/client.js";
+import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
+import { visibleMembershipsOfPersonWhere } from "../../resolvers/organisations.js";
+import {
+  CO_PARTIES_MAX,
+  type CoPartyRow,
+  personFilterWhere,
+  visiblePersonAddressesWhere,
+  visiblePersonsWhere,
+} from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
 import { badInput, hubError } from "../errors.js";
-import { Provenance } from "./event.js";
+import { EVENT_COLUMNS, EventFilterInput, EventRef, eventListArgs } from "./event.js";
+import { Provenance } from "./provenance.js";
 
-const SexEnum = builder.enumType("Sex", {
+export const SexEnum = builder.enumType("Sex", {
   description: "Sex as registered (GB/T 2261.1).",
   values: {
     MALE: { description: "男." },
@@ -17,7 +28,7 @@ const SexEnum = builder.enumType("Sex", {
   },
 });
 
-const AddressKindEnum = builder.enumType("PersonAddressKind", {
+export const AddressKindEnum = builder.enumType("PersonAddressKind", {
   description: "How a person is tied to an address.",
   values: {
     REGISTERED: { description: "户籍地." },
@@ -27,7 +38,7 @@ const AddressKindEnum = builder.enumType("PersonAddressKind", {
   },
 });
 
-const EventRoleEnum = builder.enumType("EventPersonRole", {
+export const EventRoleEnum = builder.enumType("EventPersonRole", {
   description: "A person's part in an event.",
   values: {
     REPORTER: { description: "报告人 / 来电人." },
@@ -40,24 +51,14 @@ const EventRoleEnum = builder.enumType("EventPersonRole", {
   },
 });
 
-builder.prismaObject("Address", {
-  description: "A standard address (一标) in its area.",
-  fields: (t) => ({
-    fullText: t.string({
-      description:
-        "The address as written; masked after the community for callers who may not see personal data.",
-      resolve: (a, _args, ctx) =>
-        canSeePersonal(ctx.principal) ? a.fullText : `${[...a.fullText].slice(0, 8).join("")}***`,
-    }),
-    area: t.relation("area", { description: "The area (grid or community) that contains it." }),
-  }),
-});
-
 builder.prismaObject("PersonAddress", {
-  description: "A person's tie to an address.",
+  description: "A person's tie to a standard address.",
   fields: (t) => ({
     kind: t.expose("kind", { type: AddressKindEnum, description: "Registered, resident, work …" }),
+    since: t.expose("since", { type: "DateTime", nullable: true, description: "Since when, if known." }),
+    until: t.expose("until", { type: "DateTime", nullable: true, description: "Until when, if it ended." }),
     address: t.relation("address", { description: "The standard address." }),
+    person: t.relation("person", { description: "The person." }),
   }),
 });
 
@@ -84,7 +85,7 @@ const AssistanceStatus = builder
     }),
   });
 
-builder.prismaNode("Person", {
+export const PersonRef = builder.prismaNode("Person", {
   id: { field: "id" },
   description:
     "One real person across the silos. Visible through an address or an event in the caller's jurisdiction; values are masked unless the caller may see them.",
@@ -110,13 +111,33 @@ builder.prismaNode("Person", {
       description: "Year of birth.",
       resolve: (p) => p.birthDate?.getUTCFullYear() ?? null,
     }),
+    birthDate: t.string({
+      nullable: true,
+      description:
+        "Date of birth (YYYY-MM-DD); null for callers who may not see personal data (birthYear stays).",
+      resolve: (p, _args, ctx) =>
+        p.birthDate && canSeePersonal(ctx.principal) ? p.birthDate.toISOString().slice(0, 10) : null,
+    }),
     phone: t.string({
       nullable: true,
       description: "Mobile; masked (138****1234) for callers who may not see personal data.",
       resolve: (p, _args, ctx) => (p.phone && !canSeePersonal(ctx.principal) ? maskMobile(p.phone) : p.phone),
     }),
-    addresses: t.relation("addresses", { description: "Registered, resident and other addresses." }),
-    events: t.relation("events", { description: "Events the person takes part in, with the role." }),
+    addresses: t.relation("addresses", {
+      description: "Registered, resident and other addresses inside the caller's jurisdiction.",
+      query: (_args, ctx) => ({
+        where: visiblePersonAddressesWhere(ctx.principal),
+        orderBy: [{ kind: "asc" }, { addressId: "asc" }],
+      }),
+    }),
+    organisations: t.relation("organisations", {
+      description:
+        "Organisations the person belongs to (legal representative, member, employee, grid worker …), those the caller may see.",
+      query: (_args, ctx) => ({
+        where: visibleMembershipsOfPersonWhere(ctx.principal),
+        orderBy: [{ role: "asc" }, { organisationId: "asc" }],
+      }),
+    }),
     sources: t.field({
       type: [Provenance],
       description: "The source records that assert this person.",
@@ -147,9 +168,115 @@ builder.prismaNode("Person", {
   }),
 });
 
-builder.prismaObjectField("Event", "persons", (t) =>
-  t.relation("persons", { description: "The people in the event, with their roles." }),
+// A person's events: a connection through the EventPerson join rows, one edge per part played.
+const personEvents = prismaConnectionHelpers(builder, "EventPerson", {
+  cursor: "eventId_personId_role",
+  args: (t) => ({ filter: t.field(eventListArgs.filter), orderBy: t.field(eventListArgs.orderBy) }),
+  // Every column, also when only edge fields are asked for (an empty selection is invalid).
+  select: (nodeSelection) => ({ role: true, event: nodeSelection({ select: EVENT_COLUMNS }) }),
+  resolveNode: (join) => join.event,
+  query: (args, ctx) => ({
+    where: { event: eventsWhere(ctx.principal, args.filter) },
+    // Prisma takes a list of orderings; the helper's type names a single one.
+    orderBy: [
+      ...eventOrderByVia(args.orderBy),
+      { personId: "asc" },
+      { role: "asc" },
+    ] as Prisma.EventPersonOrderByWithRelationInput,
+  }),
+});
+
+builder.prismaObjectField("Person", "events", (t) =>
+  t.connection(
+    {
+      type: EventRef,
+      description:
+        "Events the person takes part in, inside the caller's jurisdiction, newest first by default; one edge per part played.",
+      args: personEvents.getArgs(),
+      select: (args, ctx, nestedSelection) => ({
+        events: personEvents.getQuery(args, ctx, nestedSelection),
+        _count: { select: { events: { where: { event: eventsWhere(ctx.principal, args.filter) } } } },
+      }),
+      resolve: (person, args, ctx) => ({
+        ...personEvents.resolve(person.events, args, ctx),
+        totalCount: person._count.events,
+      }),
+    },
+    {
+      name: "PersonEventsConnection",
+      description: "A page of a person's events.",
+      fields: (c) => ({
+        totalCount: c.int({
+          description: "How many edges match, over all pages.",
+          resolve: (connection) => connection.totalCount,
+        }),
+      }),
+    },
+    {
+      name: "PersonEventsEdge",
+      description: "An event and the part the person played in it.",
+      fields: (e) => ({
+        role: e.field({
+          type: EventRoleEnum,
+          description: "The part the person played.",
+          resolve: (edge) => (edge as unknown as { role: EventPersonRole }).role,
+        }),
+      }),
+    },
+  ),
 );
+
+const CoParty = builder.objectRef<CoPartyRow>("CoParty").implement({
+  description: "Another person who shares events with a person (共同涉事人).",
+  fields: (t) => ({
+    person: t.field({ type: PersonRef, description: "The other person.", resolve: (c) => c.person }),
+    sharedEvents: t.exposeInt("sharedEvents", {
+      description: "How many events inside the caller's jurisdiction they share.",
+    }),
+    lastSharedAt: t.expose("lastSharedAt", {
+      type: "DateTime",
+      description: "When the latest shared event occurred.",
+    }),
+  }),
+});
+
+builder.prismaObjectField("Person", "coParties", (t) =>
+  t.field({
+    type: [CoParty],
+    description: `The other persons in this person's events (inside the caller's jurisdiction), most shared events first; at most ${CO_PARTIES_MAX}.`,
+    args: { first: t.arg.int({ defaultValue: 20, description: `How many, 1–${CO_PARTIES_MAX}.` }) },
+    resolve: (p, args, ctx) => ctx.loaders.coParties(ctx.principal, args.first ?? 20).load(p.id),
+  }),
+);
+
+builder.prismaInterfaceFields("Event", (t) => ({
+  parties: t.relation("persons", {
+    description: "The people in the event, with their roles.",
+    args: { role: t.arg({ type: EventRoleEnum, description: "Only this role." }) },
+    query: (args) => ({
+      where: args.role ? { role: args.role } : {},
+      orderBy: [{ role: "asc" }, { personId: "asc" }],
+    }),
+  }),
+  persons: t.relation("persons", {
+    description: "The people in the event, with their roles.",
+    deprecationReason: "Use parties.",
+    query: () => ({ orderBy: [{ role: "asc" }, { personId: "asc" }] }),
+  }),
+}));
+
+const PersonFilterInput = builder.inputType("PersonFilter", {
+  description: "Which persons to list. Every condition given must hold; jurisdiction always applies.",
+  fields: (t) => ({
+    under: t.string({ description: "Only persons with an address in this area's subtree (division code)." }),
+    nameContains: t.string({ description: "Only names containing this text." }),
+    sex: t.field({ type: SexEnum, description: "Only this sex." }),
+    inEvents: t.field({
+      type: EventFilterInput,
+      description: "Only persons who take part in an event matching this filter (e.g. red-warning disputes).",
+    }),
+  }),
+});
 
 builder.queryFields((t) => ({
   person: t.prismaField({
@@ -167,5 +294,20 @@ builder.queryFields((t) => ({
         where: { AND: [{ citizenId: id.value }, visiblePersonsWhere(ctx.principal)] },
       });
     },
+  }),
+  persons: t.prismaConnection({
+    type: "Person",
+    cursor: "id",
+    authScopes: { authenticated: true },
+    description: "Persons visible to the caller (an address or an event in its jurisdiction), by id.",
+    args: { filter: t.arg({ type: PersonFilterInput, description: "Which persons." }) },
+    totalCount: (_parent, args, ctx) =>
+      ctx.db.person.count({ where: personFilterWhere(ctx.principal, args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.person.findMany({
+        ...query,
+        where: personFilterWhere(ctx.principal, args.filter),
+        orderBy: { id: "asc" },
+      }),
   }),
 }));

@@ -551,15 +551,7 @@ async function main(): Promise<number> {
         (await database.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*)::bigint AS n FROM "${table}"`))[0]
           ?.n ?? 0,
       );
-    const tables = [
-      "SourceRecord",
-      "Person",
-      "Event",
-      "Assertion",
-      "Address",
-      "Organisation",
-      "EntitySource",
-    ];
+    const tables = ["SourceRecord", "Person", "Event", "Address", "Organisation", "EntitySource"];
     const rowCounts: Record<string, number> = {};
     for (const t of tables) rowCounts[t] = await countRows(t);
     const dbBytes = Number(

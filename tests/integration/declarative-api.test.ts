@@ -123,14 +123,17 @@ describe("registerConnector", () => {
     );
     expect(rentalEvents).toHaveLength(30);
     const tenantId = data[0]!.承租人身份证号;
-    const tenant = await hub.gql<{ person: { name: string; citizenId: string; events: { role: string }[] } }>(
-      `query($id: String!) { person(citizenId: $id) { name citizenId events { role } } }`,
-      { token: admin, variables: { id: tenantId } },
-    );
+    const tenant = await hub.gql<{
+      person: { name: string; citizenId: string; events: { edges: { role: string }[] } };
+    }>(`query($id: String!) { person(citizenId: $id) { name citizenId events { edges { role } } } }`, {
+      token: admin,
+      variables: { id: tenantId },
+    });
+    expect(tenant.errors).toBeUndefined();
     expect(tenant.data?.person).toMatchObject({
       name: data[0]!.承租人姓名,
       citizenId: tenantId,
-      events: [{ role: "SUBJECT" }],
+      events: { edges: [{ role: "SUBJECT" }] },
     });
   });
 

@@ -63,10 +63,10 @@ describe("a full sync", () => {
       include: { persons: { include: { person: true } } },
     });
     expect(event.persons[0]!.person.citizenId).toBe(data[8]!.tenantId);
-    const assertions = await db.assertion.findMany({
-      where: { entityId: event.persons[0]!.personId, attribute: "phone" },
-    });
-    expect(assertions.map((a) => a.value).sort()).toEqual([data[8]!.phone, data[9]!.phone].sort());
+    const links = await db.entitySource.findMany({ where: { entityId: event.persons[0]!.personId } });
+    expect(links.map((l) => (l.values as { phone?: string }).phone).sort()).toEqual(
+      [data[8]!.phone, data[9]!.phone].sort(),
+    );
 
     // Re-sync from the start: the same versions are no-ops.
     await db.connector.update({ where: { id }, data: { cursor: null } });

@@ -35,6 +35,11 @@ export interface TestHub {
   sync: SyncEngine;
   /** Log lines the hub wrote (JSON), for assertions on logging. */
   logs: string[];
+  /**
+   * Every SQL statement the hub's database client sent since the last reset (only with
+   * `countStatements`; otherwise always empty). For N+1 tests: compare counts, not timings.
+   */
+  statements: { list(): string[]; reset(): void };
   token(claims: Partial<TokenClaims> & { roles: Role[] }, expiresIn?: string | number): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -51,6 +56,7 @@ export async function startTestHub(
   connectors: readonly Connector[] = [],
   /** Reuse a database (a restart): not cloned; stored connectors are restored. */
   reuse?: { databaseUrl: string; dropDatabase: () => Promise<void> },
+  options: { countStatements?: boolean } = {},
 ): Promise<TestHub> {
   const database = reuse
     ? { url: reuse.databaseUrl, drop: reuse.dropDatabase }
@@ -66,7 +72,12 @@ export async function startTestHub(
   });
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line));
-  const db = createDb({ url: database.url, poolMax: config.dbPoolMax });
+  let statements: string[] = [];
+  const db = createDb({
+    url: database.url,
+    poolMax: config.dbPoolMax,
+    ...(options.countStatements ? { onQuery: (sql: string) => void statements.push(sql) } : {}),
+  });
   const changes = await ChangeBus.start({ url: database.url });
   const sync = new SyncEngine(db, { random: () => 0 });
   for (const connector of connectors) await sync.register(connector, "BUILTIN");
@@ -84,6 +95,12 @@ export async function startTestHub(
     hub,
     sync,
     logs,
+    statements: {
+      list: () => [...statements],
+      reset: () => {
+        statements = [];
+      },
+    },
     token: (claims, expiresIn = "1h") =>
       mintToken(
         TEST_JWT_SECRET,

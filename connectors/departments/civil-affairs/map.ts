@@ -84,7 +84,17 @@ function mapAssistance(rec: Fields, ctx: Ctx): ElementDraft[] {
   const headName = text(rec, "户主姓名", ctx);
   const relation = text(rec, "与户主关系", ctx);
   if (headName !== null && !(relation !== null && SELF_RELATIONS.includes(relation.trim())))
-    drafts.push({ element: "PERSON", ref: "householdHead", name: headName });
+    // a household head is registered at the household's address (户籍地): the recipient's
+    drafts.push(
+      prune<PersonDraft>({
+        element: "PERSON",
+        ref: "householdHead",
+        name: headName,
+        addresses: addresses.some((a) => a.kind === "REGISTERED")
+          ? addresses.filter((a) => a.kind === "REGISTERED")
+          : undefined,
+      }),
+    );
   return drafts;
 }
 

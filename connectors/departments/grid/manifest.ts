@@ -26,6 +26,8 @@ export const gridManifest: ConnectorManifest = connectorManifestSchema.parse({
     ...fields("ADDRESS", "INTERNAL", ["text", "areaCode", "latitude", "longitude"]),
     ...fields("PERSON", "SENSITIVE", ["citizenId"]),
     ...fields("PERSON", "PERSONAL", ["name", "sex", "phone", "addresses"]),
+    // a patrol report's 网格员编号: which worker record it means
+    ...fields("PERSON", "INTERNAL", ["sameAs"]),
     ...fields("ORGANISATION", "PUBLIC", ["uscc", "name", "kind"]),
     ...fields("ORGANISATION", "INTERNAL", ["areaCode", "addressText"]),
     ...fields("ORGANISATION", "PERSONAL", ["members"]),

@@ -279,8 +279,11 @@ function mapPatrolReport(rec: Fields, ctx: Ctx): ElementDraft[] {
   const drafts: ElementDraft[] = [];
   const persons: EventDraft["persons"] = [];
   const reporter = text(rec, "reporterName", ctx);
+  const workerNo = text(rec, "workerNo", ctx);
   if (reporter !== null) {
-    drafts.push({ element: "PERSON", ref: "reporter", name: reporter });
+    // the worker's number names their record in the gridWorkers dataset: the same person
+    const sameAs = workerNo === null ? null : { sourceKey: `gridWorkers:${workerNo}`, ref: "worker" };
+    drafts.push(prune<PersonDraft>({ element: "PERSON", ref: "reporter", name: reporter, sameAs }));
     persons.push({ ref: "reporter", role: "REPORTER" });
   }
   const visitedRaw = rec.visitedPerson;
@@ -313,7 +316,7 @@ function mapPatrolReport(rec: Fields, ctx: Ctx): ElementDraft[] {
       status,
       details: prune<Record<string, JsonValue>>({
         patrolType: type,
-        workerNo: text(rec, "workerNo", ctx),
+        workerNo,
         addressCode: text(rec, "addressCode", ctx),
         handledAt,
       }),

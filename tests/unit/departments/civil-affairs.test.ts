@@ -90,7 +90,13 @@ describe("mapping the generated city", () => {
       expect(drafts).toHaveLength(isHead ? 1 : 2);
       if (!isHead) {
         heads++;
-        expect(drafts[1]).toEqual({ element: "PERSON", ref: "householdHead", name: r.户主姓名 });
+        // the head is registered at the household's address, the recipient's 户籍地址
+        expect(drafts[1]).toEqual({
+          element: "PERSON",
+          ref: "householdHead",
+          name: r.户主姓名,
+          addresses: [{ kind: "REGISTERED", text: r.户籍地址, areaCode: r.社区代码 }],
+        });
       }
     }
     expect(heads).toBeGreaterThan(0);

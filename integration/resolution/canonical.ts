@@ -1,0 +1,101 @@
+// The canonical columns of a person, chosen from every source's current claim by the attribute
+// rules (domain/resolution/source-priority.ts). Run for the persons a page, a merge or an
+// unmerge touched; the claims themselves stay in EntitySource.values.
+import { honorificName, nameBlockingKey } from "../../domain/identifiers/person-name.js";
+import { type Claim, chooseValues, PERSON_ATTRIBUTE_RULES } from "../../domain/resolution/source-priority.js";
+import type { Tx } from "../../prisma/db.js";
+
+export interface ClaimRow {
+  entityId: string;
+  values: Record<string, unknown>;
+  departmentCode: string;
+  connectorId: string;
+  sourceKey: string;
+  ref: string;
+  fetchedAt: Date;
+  method: string;
+  score: number | null;
+  reasons: unknown;
+}
+
+/** Each source element's latest version only: an older version of a record no longer claims. */
+export async function currentClaims(
+  tx: Tx,
+  entityType: "PERSON" | "ORGANISATION",
+  ids: readonly string[],
+): Promise<ClaimRow[]> {
+  if (ids.length === 0) return [];
+  return tx.$queryRawUnsafe<ClaimRow[]>(
+    `SELECT DISTINCT ON (es."entityId", sr."connectorId", sr."sourceKey", es.ref)
+            es."entityId"::text AS "entityId", es.values, sr."departmentCode", sr."connectorId",
+            sr."sourceKey", es.ref, sr."fetchedAt", es.method, es.score, es.reasons
+     FROM "EntitySource" es JOIN "SourceRecord" sr ON sr.id = es."sourceRecordId"
+     WHERE es."entityType" = $1::"EntityType" AND es."entityId" = ANY($2::uuid[])
+     ORDER BY es."entityId", sr."connectorId", sr."sourceKey", es.ref, sr."fetchedAt" DESC`,
+    entityType,
+    [...ids],
+  );
+}
+
+export interface SourcedClaim extends Claim<unknown> {
+  row: ClaimRow;
+}
+
+/** attribute → claims, for one entity's claim rows. */
+export function claimsByAttribute(rows: readonly ClaimRow[]): Map<string, SourcedClaim[]> {
+  const out = new Map<string, SourcedClaim[]>();
+  for (const r of rows)
+    for (const [attribute, value] of Object.entries(r.values)) {
+      if (value === null || value === undefined || value === "") continue;
+      const claims = out.get(attribute) ?? [];
+      claims.push({
+        value,
+        department: r.departmentCode,
+        at: r.fetchedAt,
+        source: `${r.connectorId}\u0000${r.sourceKey}\u0000${r.ref}`,
+        row: r,
+        weak: attribute === "name" && typeof value === "string" && honorificName(value) !== null,
+      });
+      out.set(attribute, claims);
+    }
+  return out;
+}
+
+/**
+ * Re-choose the canonical columns of these persons. A person keeps its citizen ID once it has
+ * one (the ID is the key other records link by); unmerge is what takes an ID away.
+ */
+export async function recomputePersons(tx: Tx, ids: readonly string[]): Promise<void> {
+  const rows = await currentClaims(tx, "PERSON", ids);
+  const byPerson = new Map<string, ClaimRow[]>();
+  for (const r of rows) byPerson.set(r.entityId, [...(byPerson.get(r.entityId) ?? []), r]);
+  const updates: { id: string; v: Record<string, unknown> }[] = [];
+  for (const [id, claims] of byPerson)
+    updates.push({ id, v: chooseValues(PERSON_ATTRIBUTE_RULES, claimsByAttribute(claims)) });
+  if (updates.length === 0) return;
+  const col = (name: string) =>
+    updates.map((u) => (typeof u.v[name] === "string" ? (u.v[name] as string) : null));
+  await tx.$executeRawUnsafe(
+    `UPDATE "Person" AS t SET
+       "citizenId" = COALESCE(t."citizenId", u.cid),
+       "citizenIdValid" = t."citizenIdValid" OR u.cid IS NOT NULL,
+       name = COALESCE(u.name, t.name),
+       "namePinyin" = COALESCE(u.pinyin, t."namePinyin"),
+       sex = COALESCE(u.sex::"Sex", t.sex),
+       "birthDate" = COALESCE(u.birth::date, t."birthDate"),
+       ethnicity = COALESCE(u.ethnicity, t.ethnicity),
+       phone = COALESCE(u.phone, t.phone),
+       "updatedAt" = now()
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       AS u(id, cid, name, pinyin, sex, birth, ethnicity, phone)
+     WHERE t.id = u.id`,
+    updates.map((u) => u.id),
+    col("citizenId"),
+    col("name"),
+    col("name").map((n) => (n ? nameBlockingKey(n) || null : null)),
+    col("sex"),
+    col("birthDate"),
+    col("ethnicity"),
+    col("phone"),
+  );
+}

@@ -1,0 +1,498 @@
+// `npm run bench:resolve -- --scale test|demo|bench [--seed S]`: how well the hub resolves the
+// people, organisations and places of the five department systems into one graph, measured against
+// the synthetic city's ground truth, and what it costs.
+//
+// Set-up (support/sandbox-graph.ts): a throwaway embedded PostgreSQL (migrated, seeded) and the
+// sandbox department systems for the preset in a process of their own; every built-in connector
+// runs to completion, grid first. That is timed as "ingest + resolve" (the hub resolves while it
+// ingests). If integration/resolution/index.ts exports resolvePending(db), a post-ingest pass, it
+// runs next and is timed on its own. Meanwhile a child process writes the generator's ground truth
+// (support/ground-truth.ts) to a temp file.
+//
+// Evaluation (support/truth-links.ts): every truth reference to a person, organisation or place is
+// followed to the canonical row the graph linked it to; references the graph does not link count as
+// entities of their own (and are counted, per dataset, so that a mapping gap cannot hide). Prints
+// pairwise precision, recall and F1 per entity kind (support/pairwise.ts), per-dataset coverage,
+// and, for tuning the matcher, the false splits and false merges of persons by dirt kind, dataset
+// role and silo pair with a few concrete examples (support/resolve-diagnostics.ts). Writes
+// tests/.artifacts/bench-resolve-<scale>.json. Nothing is asserted: a benchmark, not a test; it
+// exits 1 only when it could not measure.
+//
+//   npm run bench:resolve -- --scale demo
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { DIRT_TABLE, PRESET_NAMES, type PresetName } from "../../connectors/sandbox/generator/index.js";
+import type { Db } from "../../prisma/db.js";
+import { writeTruthInChild } from "./support/ground-truth.js";
+import { type PairwiseScores, pairwise } from "./support/pairwise.js";
+import { commandLine, descendantsOf, RssSampler } from "./support/proc.js";
+import { describeMachine, fixed, formatTable, machineInfo, mib, writeArtifact } from "./support/report.js";
+import { type Diagnostics, diagnose, type ExampleGroup, topList } from "./support/resolve-diagnostics.js";
+import { ingestSandboxGraph, type SandboxGraph } from "./support/sandbox-graph.js";
+import { TreeMemorySampler } from "./support/tree-memory.js";
+import {
+  type DatasetCounts,
+  ENTITY_KINDS,
+  type EntityKind,
+  entityIdsOf,
+  linkTruthToGraph,
+  type RefCounts,
+  STATUS_NAMES,
+  type TruthIndex,
+  truthLines,
+  withSingletons,
+} from "./support/truth-links.js";
+
+const USAGE = `usage: npm run bench:resolve -- [--scale test|demo|bench] [--seed S] [--keep-truth]
+  --scale       sandbox preset: test (5k persons), demo (50k, default), bench (1M)
+  --seed        generator seed (default citygraph)
+  --keep-truth  keep the ground-truth JSON Lines file (its path is printed)`;
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const RESOLUTION_MODULE = path.resolve(HERE, "../../integration/resolution/index.ts");
+const TIMEOUTS_MIN: Record<PresetName, number> = { test: 20, demo: 60, bench: 240 };
+
+interface Options {
+  scale: PresetName;
+  seed: string;
+  keepTruth: boolean;
+}
+
+function parseOptions(): Options {
+  const args = process.argv.slice(2).filter((a) => a !== "--");
+  const { values } = parseArgs({
+    args,
+    options: {
+      scale: { type: "string", default: "demo" },
+      seed: { type: "string", default: "citygraph" },
+      "keep-truth": { type: "boolean", default: false },
+      // other benchmarks' options, which `npm run bench -- …` passes to every one: ignored here
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      "max-minutes": { type: "string" },
+      "query-stats": { type: "boolean" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const fail = (message: string): never => {
+    process.stderr.write(`${message}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  if (!(PRESET_NAMES as readonly string[]).includes(values.scale))
+    fail(`--scale must be one of ${PRESET_NAMES.join(", ")}, not "${values.scale}"`);
+  if (!/^[\w.-]{1,64}$/.test(values.seed)) fail("--seed must be 1–64 letters, digits, _ . -");
+  return { scale: values.scale as PresetName, seed: values.seed, keepTruth: values["keep-truth"] };
+}
+
+/** The post-ingest resolution pass, when the hub has one (imported late: it may not exist yet). */
+async function loadResolvePending(): Promise<((db: Db) => Promise<unknown>) | null> {
+  if (!fs.existsSync(RESOLUTION_MODULE)) return null;
+  const mod = (await import(RESOLUTION_MODULE)) as { resolvePending?: unknown };
+  return typeof mod.resolvePending === "function"
+    ? (mod.resolvePending as (db: Db) => Promise<unknown>)
+    : null;
+}
+
+/** Samples PostgreSQL's memory once its postmaster appears among this process's descendants. */
+function samplePostgresWhenItStarts(): { sampler: () => TreeMemorySampler | null; stop(): void } {
+  let sampler: TreeMemorySampler | null = null;
+  const timer = setInterval(() => {
+    if (sampler) return;
+    const pid = descendantsOf(process.pid).find((p) => {
+      const cmd = commandLine(p);
+      return /\/postgres\b/.test(cmd) && cmd.includes(" -D ");
+    });
+    if (pid !== undefined) sampler = new TreeMemorySampler(pid).start();
+  }, 500);
+  timer.unref();
+  return {
+    sampler: () => sampler,
+    stop() {
+      clearInterval(timer);
+      sampler?.stop();
+    },
+  };
+}
+
+const sumCounts = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+function scoresTable(
+  scores: Record<EntityKind, PairwiseScores>,
+  unlinked: Record<EntityKind, number>,
+): string {
+  return formatTable(
+    [
+      { title: "kind", align: "left" },
+      { title: "refs" },
+      { title: "unlinked" },
+      { title: "true clusters" },
+      { title: "predicted" },
+      { title: "true pairs" },
+      { title: "predicted pairs" },
+      { title: "TP" },
+      { title: "precision" },
+      { title: "recall" },
+      { title: "F1" },
+    ],
+    ENTITY_KINDS.map((k) => {
+      const s = scores[k];
+      return [
+        k,
+        String(s.items),
+        String(unlinked[k]),
+        String(s.trueClusters),
+        String(s.predictedClusters),
+        String(s.truePairs),
+        String(s.predictedPairs),
+        String(s.truePositives),
+        fixed(s.precision, 4),
+        fixed(s.recall, 4),
+        fixed(s.f1, 4),
+      ];
+    }),
+  );
+}
+
+function datasetTable(datasets: readonly DatasetCounts[]): string {
+  const refs = (r: RefCounts) => {
+    const u = sumCounts(r.unlinked);
+    return u === 0 ? String(r.refs) : `${r.refs} (${u} unlinked)`;
+  };
+  const notScored = (d: DatasetCounts) => {
+    const parts: string[] = [];
+    for (const k of ENTITY_KINDS) {
+      const r = d.refs[k];
+      const n = r.unnamed + r.sameDraft + r.unmapped + sumCounts(r.excluded);
+      if (n > 0) parts.push(`${k} ${n}`);
+    }
+    return parts.join(", ") || "—";
+  };
+  return formatTable(
+    [
+      { title: "dataset", align: "left" },
+      { title: "records" },
+      { title: "not stored" },
+      { title: "person refs" },
+      { title: "organisation refs" },
+      { title: "place refs" },
+      { title: "not scored", align: "left" },
+    ],
+    datasets.map((d) => [
+      `${d.connector}/${d.dataset}`,
+      String(d.records),
+      d.recordsMissing === 0 ? "0" : `${d.recordsMissing} (${d.recordsQuarantined} quarantined)`,
+      refs(d.refs.person),
+      refs(d.refs.organisation),
+      refs(d.refs.place),
+      notScored(d),
+    ]),
+  );
+}
+
+async function main(): Promise<number> {
+  const { scale, seed, keepTruth } = parseOptions();
+  const machine = machineInfo();
+  const log = (line = "") => process.stdout.write(`${line}\n`);
+  const abandon = new AbortController();
+  const truthFile = path.join(os.tmpdir(), `citygraph-resolve-truth-${scale}-${seed}-${process.pid}.jsonl`);
+  let graph: SandboxGraph | null = null;
+  let client: pg.Client | null = null;
+  const pgMemory = samplePostgresWhenItStarts();
+  const self = new RssSampler(process.pid).start();
+
+  let cleaning: Promise<boolean> | null = null;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      abandon.abort();
+      pgMemory.stop();
+      self.stop();
+      if (client) await client.end().catch(() => {});
+      const clean = graph ? await graph.stop() : true;
+      if (!keepTruth) fs.rmSync(truthFile, { force: true });
+      return clean;
+    })();
+    return cleaning;
+  };
+  const abort = (why: string, code: number) => {
+    process.stderr.write(`\n${why}: stopping the sync engine, the sandbox and PostgreSQL\n`);
+    void cleanup().finally(() => process.exit(code));
+  };
+  const watchdog = setTimeout(
+    () => abort(`benchmark exceeded ${TIMEOUTS_MIN[scale]} min`, 1),
+    TIMEOUTS_MIN[scale] * 60_000,
+  );
+  watchdog.unref();
+  process.once("SIGINT", () => abort("interrupted", 130));
+  process.once("SIGTERM", () => abort("terminated", 143));
+
+  try {
+    log(`CityGraph resolve benchmark — ${describeMachine(machine)}`);
+    log(`scale ${scale}, seed ${seed}\n`);
+
+    // The ground truth, in a child process, while the graph is being set up and filled.
+    const truthStarted = performance.now();
+    const truthPromise = writeTruthInChild(seed, scale, truthFile).then((r) => ({
+      ...r,
+      ms: performance.now() - truthStarted,
+    }));
+    truthPromise.catch(() => {});
+
+    log("ingesting every department system (grid first):");
+    self.beginWindow();
+    const ingestStarted = performance.now();
+    graph = await ingestSandboxGraph({ scale, seed, log, signal: abandon.signal });
+    const setupMs = performance.now() - ingestStarted;
+    const ingestMs = graph.timings.ingestMs ?? setupMs;
+    const ingestPeakKiB = self.endWindow();
+    const records = graph.connectors.reduce((n, c) => n + c.stored, 0);
+
+    let resolveMs: number | null = null;
+    const resolvePending = await loadResolvePending();
+    if (resolvePending) {
+      log("post-ingest resolution: integration/resolution resolvePending(db) …");
+      const started = performance.now();
+      await resolvePending(graph.db);
+      resolveMs = performance.now() - started;
+      log(`  ${fixed(resolveMs / 1000, 1)} s`);
+    } else log("no post-ingest resolution pass (integration/resolution/index.ts has no resolvePending)");
+    const pgIngestPeakKiB = pgMemory.sampler()?.peakTotalKiB ?? null;
+
+    process.stdout.write("waiting for the ground truth … ");
+    const truth = await truthPromise;
+    log(`${truth.records} records (written in ${fixed(truth.ms / 1000, 1)} s)`);
+
+    // ---- evaluation ----
+    self.beginWindow();
+    const evalStarted = performance.now();
+    client = new pg.Client({ connectionString: graph.databaseUrl });
+    await client.connect();
+    log("following every truth reference into the graph …");
+    const linked = await linkTruthToGraph(client, truthFile, (n) => {
+      if (n % 500_000 === 0) log(`  … ${n} records`);
+    });
+    const index: TruthIndex = linked.index;
+    const scores = {} as Record<EntityKind, PairwiseScores>;
+    const unlinked = {} as Record<EntityKind, number>;
+    const diagnostics = {} as Record<EntityKind, Diagnostics>;
+    for (const kind of ENTITY_KINDS) {
+      const c = index.refs[kind];
+      const predicted = withSingletons(c.predicted);
+      scores[kind] = pairwise(c.truth.view(), predicted);
+      unlinked[kind] = c.status.reduce((n, s) => n + (s === 0 ? 0 : 1), 0);
+      diagnostics[kind] = diagnose(c, index.datasets, predicted, kind === "person" ? 5 : 0);
+    }
+    const evalMs = performance.now() - evalStarted;
+    const evalPeakKiB = self.endWindow();
+
+    // Examples: re-read their ground-truth lines; the entity ids of linked references.
+    const person = index.refs.person;
+    const exampleItems = [...diagnostics.person.splitExamples, ...diagnostics.person.mergeExamples].flatMap(
+      (g) => g.items,
+    );
+    const lines = await truthLines(truthFile, new Set(exampleItems.map((i) => person.record.get(i))));
+    const entityIds = await entityIdsOf(client, "person", exampleItems);
+    const describeRef = (item: number) => {
+      const t = lines.get(person.record.get(item));
+      const label = person.labels.names[person.label.get(item)]!;
+      const role = label.slice(label.indexOf(":") + 1);
+      const key = `P${String(person.truth.get(item)).padStart(7, "0")}`;
+      const ref = t?.persons.find((p) => p.person === key && p.role === role);
+      const paths = Object.values(ref?.fields ?? {});
+      const dirt = (t?.dirt ?? [])
+        .filter((d) => d.field === "" || paths.includes(d.field))
+        .map((d) => `${d.field || "record"} ${d.kind}${d.note ? ` (was ${d.note})` : ""}`);
+      const status = person.status[item]!;
+      return {
+        silo: t?.silo ?? "?",
+        dataset: t?.dataset ?? "?",
+        sourceKey: t?.sourceKey ?? "?",
+        role,
+        truePerson: key,
+        fields: Object.keys(ref?.fields ?? {}),
+        dirt,
+        entity: status === 0 ? (entityIds.get(item) ?? "?") : null,
+        unlinked: status === 0 ? null : STATUS_NAMES[status]!,
+      };
+    };
+    const describeGroup = (g: ExampleGroup) => ({
+      cluster: g.cluster,
+      pairs: g.pairs,
+      more: g.more,
+      refs: g.items.map(describeRef),
+    });
+    const splitExamples = diagnostics.person.splitExamples.map(describeGroup);
+    const mergeExamples = diagnostics.person.mergeExamples.map(describeGroup);
+
+    // ---- report ----
+    const maxRssKiB = process.resourceUsage().maxRSS;
+    const pgPeak = pgMemory.sampler();
+    log("");
+    log(
+      `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}`,
+    );
+    log(`scale ${scale} (${graph.expected.persons} persons), seed ${seed}`);
+    log("");
+    log("pairwise scores (an unlinked reference counts as an entity of its own):");
+    log(scoresTable(scores, unlinked));
+    log("");
+    log("per dataset (refs scored; unlinked: no canonical row found for them):");
+    log(datasetTable(index.datasets));
+    const unlinkedLines = index.datasets.flatMap((d) =>
+      ENTITY_KINDS.flatMap((k) =>
+        sumCounts(d.refs[k].unlinked) > 0
+          ? [`  ${d.connector}/${d.dataset} ${k}: ${topList(d.refs[k].unlinked)}`]
+          : [],
+      ),
+    );
+    if (unlinkedLines.length > 0) {
+      log("unlinked references, why:");
+      for (const l of unlinkedLines) log(l);
+    }
+    const notScored = ENTITY_KINDS.map((k) => {
+      const total = (f: (r: RefCounts) => number) => index.datasets.reduce((n, d) => n + f(d.refs[k]), 0);
+      const excluded: Record<string, number> = {};
+      for (const d of index.datasets)
+        for (const [c, n] of Object.entries(d.refs[k].excluded)) excluded[c] = (excluded[c] ?? 0) + n;
+      return `${k}: ${total((r) => r.unnamed)} name nobody, ${total((r) => r.sameDraft)} same draft as another ref, ${total((r) => r.unmapped)} unmapped${Object.keys(excluded).length ? `, not place elements: ${topList(excluded)}` : ""}`;
+    });
+    log(`not scored: ${notScored.join("; ")}`);
+    const dangling = ENTITY_KINDS.filter((k) => linked.dangling[k] > 0);
+    if (dangling.length > 0)
+      log(
+        `CAUTION: links to rows that no longer exist: ${dangling.map((k) => `${k} ${linked.dangling[k]}`).join(", ")}`,
+      );
+
+    const d = diagnostics.person;
+    log("");
+    log(
+      `persons — false splits: ${d.splits.groups} true persons over 2+ entities, ${d.splits.pairs} missed pairs, ${d.splits.strayRefs} references outside their person's main entity`,
+    );
+    log(`  stray refs by cause:        ${topList(d.splits.byCause, 12)}`);
+    log(`  stray refs by dataset:role: ${topList(d.splits.byLabel, 12)}`);
+    log(`  stray refs linked?          ${topList(d.splits.byStatus)}`);
+    log(`  missed pairs by silo pair:  ${topList(d.splits.pairsBySiloPair, 15)}`);
+    log(
+      `persons — false merges: ${d.merges.groups} entities holding 2+ true persons, ${d.merges.pairs} wrong pairs, ${d.merges.strayRefs} references of a minority person; ${d.merges.withFamilyPhone ?? 0} of the entities involve familyPhone dirt`,
+    );
+    log(`  stray refs by cause:        ${topList(d.merges.byCause, 12)}`);
+    log(`  stray refs by dataset:role: ${topList(d.merges.byLabel, 12)}`);
+    log(`  wrong pairs by silo pair:   ${topList(d.merges.pairsBySiloPair, 15)}`);
+    for (const kind of ["organisation", "place"] as const) {
+      const x = diagnostics[kind];
+      log(
+        `${kind}s — splits: ${x.splits.groups} (${x.splits.pairs} missed pairs; stray refs ${topList(x.splits.byLabel, 6)}); merges: ${x.merges.groups} (${x.merges.pairs} wrong pairs; ${topList(x.merges.byLabel, 6)})`,
+      );
+    }
+    const printExamples = (title: string, groups: ReturnType<typeof describeGroup>[], what: string) => {
+      if (groups.length === 0) return;
+      log("");
+      log(title);
+      for (const g of groups) {
+        log(`  ${what} ${g.cluster}: ${g.pairs} ${what === "true person" ? "missed" : "wrong"} pairs`);
+        for (const r of g.refs)
+          log(
+            `    ${r.silo}/${r.dataset} ${r.sourceKey} ${r.role} ${r.truePerson} [${r.fields.join(",")}]${r.dirt.length ? ` dirt: ${r.dirt.join("; ")}` : ""} → ${r.entity ?? `unlinked (${r.unlinked})`}`,
+          );
+        if (g.more > 0) log(`    … ${g.more} more references`);
+      }
+    };
+    printExamples(
+      "examples of false splits (one true person, several entities):",
+      splitExamples,
+      "true person",
+    );
+    printExamples("examples of false merges (one entity, several true persons):", mergeExamples, "cluster");
+
+    const wallIngest = ingestMs + (resolveMs ?? 0);
+    const memory = {
+      benchMaxRssMiB: mib(maxRssKiB),
+      benchIngestPeakRssMiB: mib(ingestPeakKiB),
+      benchEvaluationPeakRssMiB: mib(evalPeakKiB),
+      postgresIngestPeakPssMiB: mib(pgIngestPeakKiB),
+      postgresPeakPssMiB: pgPeak ? mib(pgPeak.peakTotalKiB) : null,
+    };
+    log("");
+    const areas = graph.expected.perDataset.grid?.areas ?? 0;
+    log(
+      `records:           ${records} ingested (${truth.records} in the ground truth + ${areas} grid areas, which it does not list)`,
+    );
+    log(
+      `wall time:         ingest + resolve ${fixed(ingestMs / 1000, 1)} s (${fixed(records / (ingestMs / 1000), 0)} records/s)${resolveMs === null ? "" : `, post-ingest resolvePending ${fixed(resolveMs / 1000, 1)} s`}; together ${fixed(wallIngest / 60_000, 2)} min, ${fixed(records / (wallIngest / 1000), 0)} records/s`,
+    );
+    log(
+      `evaluation:        ${fixed(evalMs / 1000, 1)} s (load ${fixed(linked.timings.loadMs / 1000, 1)} s, join ${fixed(linked.timings.joinMs / 1000, 1)} s, read ${fixed(linked.timings.readMs / 1000, 1)} s)`,
+    );
+    log(
+      `peak RSS:          bench process ${memory.benchMaxRssMiB} MiB (maxRSS; sampled: ingest ${memory.benchIngestPeakRssMiB}, evaluation ${memory.benchEvaluationPeakRssMiB}), PostgreSQL ${memory.postgresPeakPssMiB ?? "n/a"} MiB PSS (during ingest ${memory.postgresIngestPeakPssMiB ?? "n/a"})`,
+    );
+    log(
+      `set-up:            ${Object.entries(graph.timings)
+        .map(([k, v]) => `${k.replace(/Ms$/, "")} ${fixed(v / 1000, 1)} s`)
+        .join(", ")}; ground truth ${fixed(truth.ms / 1000, 1)} s (child process, during the set-up)`,
+    );
+    log(
+      `database rows:     ${Object.entries(graph.rowCounts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
+    if (keepTruth) log(`ground truth kept: ${truthFile}`);
+
+    const file = writeArtifact(`bench-resolve-${scale}.json`, {
+      benchmark: "resolve",
+      generatedAt: new Date().toISOString(),
+      machine,
+      settings: { scale, seed, persons: graph.expected.persons },
+      scores,
+      unlinked,
+      datasets: index.datasets,
+      dangling: linked.dangling,
+      diagnostics: Object.fromEntries(
+        ENTITY_KINDS.map((k) => [k, { splits: diagnostics[k].splits, merges: diagnostics[k].merges }]),
+      ),
+      examples: { splits: splitExamples, merges: mergeExamples },
+      dirtTable: DIRT_TABLE.map((r) => ({ kind: r.kind, rates: r.rates })),
+      records,
+      groundTruthRecords: truth.records,
+      timingsMs: {
+        ...graph.timings,
+        ingestAndResolve: Math.round(ingestMs),
+        resolvePending: resolveMs === null ? null : Math.round(resolveMs),
+        groundTruth: Math.round(truth.ms),
+        evaluation: Math.round(evalMs),
+        evaluationPhases: linked.timings,
+      },
+      recordsPerSecond: Math.round(records / (wallIngest / 1000)),
+      connectors: graph.connectors.map((c) => ({
+        connector: c.connector,
+        stored: c.stored,
+        expected: c.expected,
+        quarantined: c.report.quarantined,
+        wallMs: c.wallMs,
+      })),
+      memory,
+      rowCounts: graph.rowCounts,
+    });
+    log(`\nfigures written to ${file}`);
+    return 0;
+  } catch (e) {
+    if (abandon.signal.aborted) return 1;
+    process.stderr.write(`\nbenchmark failed: ${(e as Error).stack ?? (e as Error).message}\n`);
+    return 1;
+  } finally {
+    const clean = await cleanup();
+    clearTimeout(watchdog);
+    if (!clean) process.exitCode = 1;
+  }
+}
+
+const code = await main();
+process.exit(process.exitCode || code);

@@ -1,0 +1,355 @@
+// A throwaway CityGraph database filled the way production fills it, for benchmarks that read the
+// graph (bench:query, bench:resolve …): an embedded PostgreSQL in a temp dir, migrated, seeded with
+// the reference data and the demo area tree, then every built-in connector run to completion
+// against the sandbox department systems of a preset (in a process of their own), in order, grid
+// first. Every connector's stored record count is checked against the generator's: a benchmark on
+// the wrong data is worthless, so a mismatch throws.
+//
+//   const graph = await ingestSandboxGraph({ scale: "demo", seed: "citygraph", log });
+//   … graph.databaseUrl, graph.db …
+//   await graph.stop();
+//
+// `statementStats: true` starts PostgreSQL with pg_stat_statements preloaded (one restart after
+// initdb) and the extension created in the database, so that a caller can read how many statements
+// each database role sent (give each measured server a role of its own: addLoginRole()).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { builtinConnectors } from "../../../connectors/departments/index.js";
+import { buildDemoAreaTree } from "../../../connectors/sandbox/city/areas.js";
+import type { PresetName } from "../../../connectors/sandbox/generator/index.js";
+import { seedReferenceData } from "../../../integration/seed.js";
+import { type RunReport, SyncEngine } from "../../../integration/sync/engine.js";
+import { createDb, type Db, migrate } from "../../../prisma/db.js";
+import { startEmbeddedPostgres } from "../../../prisma/embedded-postgres.js";
+import { freePort } from "../../support/pg.js";
+import { type ExpectedCounts, expectedCountsInChild } from "./expected-counts.js";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "./hub-process.js";
+import { commandLine, descendantsOf } from "./proc.js";
+import { type SandboxProcess, spawnSandbox } from "./sandbox-process.js";
+
+export interface SandboxGraphOptions {
+  scale: PresetName;
+  seed: string;
+  /** Preload pg_stat_statements and create the extension (costs one PostgreSQL restart). */
+  statementStats?: boolean;
+  /** Connections of the returned Prisma client (default 4). */
+  poolMax?: number;
+  /** Keep the sandbox systems running after the ingest (default: stopped once ingested). */
+  keepSandbox?: boolean;
+  /** Progress lines ("starting PostgreSQL … 1.2 s"). */
+  log?: (line: string) => void;
+  /** Aborting stops whatever has started and makes the promise reject. */
+  signal?: AbortSignal;
+}
+
+export interface ConnectorIngest {
+  connector: string;
+  report: RunReport;
+  expected: number;
+  stored: number;
+  wallMs: number;
+}
+
+export interface SandboxGraph {
+  pg: ThrowawayPostgres;
+  /** Prisma over the database (the caller may use it; stop() disconnects it). */
+  db: Db;
+  databaseUrl: string;
+  /** The maintenance database's URL, same superuser. */
+  adminUrl: string;
+  expected: ExpectedCounts;
+  connectors: ConnectorIngest[];
+  /** Rows per table after the ingest (Person, Event, …). */
+  rowCounts: Record<string, number>;
+  /** Milliseconds per set-up step: postgresMs, migrateMs, seedMs, sandboxMs, ingestMs. */
+  timings: Record<string, number>;
+  /** The sandbox process when keepSandbox was set, else null (already stopped). */
+  sandbox: SandboxProcess | null;
+  /** Stop the sandbox (if kept), disconnect, stop and delete PostgreSQL. Idempotent; false if something misbehaved. */
+  stop(): Promise<boolean>;
+}
+
+const ROW_COUNT_TABLES = [
+  "Area",
+  "Address",
+  "Person",
+  "Organisation",
+  "Event",
+  "EventPerson",
+  "SourceRecord",
+];
+
+/** A throwaway cluster whose server preloads pg_stat_statements (initdb, set, restart). */
+async function startPostgresWithStatementStats(database: string): Promise<ThrowawayPostgres> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citygraph-bench-pg-"));
+  try {
+    const port = await freePort();
+    const first = await startEmbeddedPostgres({ dataDir: dir, port, database });
+    const admin = new pg.Client({ connectionString: first.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+      await admin.query("ALTER SYSTEM SET pg_stat_statements.max = 10000");
+    } finally {
+      await admin.end();
+    }
+    await first.stop();
+    const server = await startEmbeddedPostgres({ dataDir: dir, port, database, ephemeral: true });
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    try {
+      await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    } finally {
+      await client.end();
+    }
+    const pid = descendantsOf(process.pid).find((p) => commandLine(p).includes(`-D ${dir} `)) ?? null;
+    return {
+      url: server.url,
+      adminUrl: server.adminUrl,
+      dir,
+      port,
+      pid,
+      async stop() {
+        await server.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * A login role for one measured server, with the owner's rights (member of the database owner),
+ * so that pg_stat_statements tells its statements apart from everyone else's. Returns its URL.
+ */
+export async function addLoginRole(databaseUrl: string, role: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`not a plain role name: ${role}`);
+  const owner = decodeURIComponent(new URL(databaseUrl).username);
+  const password = `${role}-bench`;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE "${owner.replaceAll('"', '""')}"`,
+    );
+    // Objects the role creates (none expected) stay usable by the owner.
+    await client.query(`ALTER ROLE ${role} SET search_path = public`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+/** Statements PostgreSQL executed per role (pg_stat_statements, top-level statements only). */
+export async function statementsByRole(
+  databaseUrl: string,
+  roles: readonly string[],
+): Promise<Record<string, { calls: number; execMs: number }>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ role: string; calls: string; exec_ms: number }>(
+      `SELECT r.rolname AS role, coalesce(sum(s.calls), 0)::bigint AS calls,
+              coalesce(sum(s.total_exec_time), 0)::float8 AS exec_ms
+         FROM pg_roles r LEFT JOIN pg_stat_statements s ON s.userid = r.oid AND s.toplevel
+        WHERE r.rolname = ANY($1) GROUP BY r.rolname`,
+      [[...roles]],
+    );
+    return Object.fromEntries(rows.map((r) => [r.role, { calls: Number(r.calls), execMs: r.exec_ms }]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Forget one role's statement statistics (pg_stat_statements_reset for its user id). */
+export async function resetStatements(databaseUrl: string, role: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_stat_statements_reset(r.oid) FROM pg_roles r WHERE r.rolname = $1", [role]);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface StatementStat {
+  calls: number;
+  meanMs: number;
+  totalMs: number;
+  /** Normalised text, whitespace collapsed. */
+  query: string;
+}
+
+/** One role's statements by total execution time, most first. */
+export async function topStatements(
+  databaseUrl: string,
+  role: string,
+  limit: number,
+): Promise<StatementStat[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ calls: string; mean_ms: number; total_ms: number; query: string }>(
+      `SELECT s.calls::bigint AS calls, s.mean_exec_time::float8 AS mean_ms, s.total_exec_time::float8 AS total_ms,
+              regexp_replace(s.query, '\\s+', ' ', 'g') AS query
+         FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+        WHERE r.rolname = $1 AND s.toplevel ORDER BY s.total_exec_time DESC LIMIT $2`,
+      [role, limit],
+    );
+    return rows.map((r) => ({
+      calls: Number(r.calls),
+      meanMs: r.mean_ms,
+      totalMs: r.total_ms,
+      query: r.query,
+    }));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Upper bound on a full run's pages: every dataset may end on a short page; a little slack. */
+const pageBound = (datasets: Record<string, number> | undefined, pageSize: number) =>
+  5 + Object.values(datasets ?? {}).reduce((pages, records) => pages + 1 + Math.ceil(records / pageSize), 0);
+
+export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<SandboxGraph> {
+  const { scale, seed, signal } = options;
+  const log = options.log ?? (() => {});
+  const timings: Record<string, number> = {};
+  let pgServer: ThrowawayPostgres | null = null;
+  let sandbox: SandboxProcess | null = null;
+  let db: Db | null = null;
+  let engine: SyncEngine | null = null;
+
+  let stopping: Promise<boolean> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      let clean = true;
+      if (engine) await engine.stop().catch(() => {});
+      if (sandbox) {
+        const s = await sandbox.stop();
+        if (s.forced || s.exitCode !== 0) {
+          clean = false;
+          log(`sandbox did not stop cleanly: exit ${s.exitCode}, signal ${s.signal}, killed: ${s.forced}`);
+        }
+        sandbox = null;
+      }
+      if (db) await db.$disconnect().catch(() => {});
+      if (pgServer)
+        await pgServer.stop().catch((e: Error) => {
+          clean = false;
+          log(`PostgreSQL did not stop cleanly: ${e.message}`);
+        });
+      return clean;
+    })();
+    return stopping;
+  };
+  const checkAborted = () => {
+    if (signal?.aborted) throw new Error("ingest abandoned");
+  };
+  const onAbort = () => void engine?.stop().catch(() => {});
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const step = async <T>(name: string, what: string, fn: () => Promise<T>): Promise<T> => {
+    checkAborted();
+    const started = performance.now();
+    const value = await fn();
+    timings[name] = Math.round(performance.now() - started);
+    log(`  ${what}: ${(timings[name]! / 1000).toFixed(1)} s`);
+    checkAborted();
+    return value;
+  };
+
+  try {
+    const expectedPromise = expectedCountsInChild(seed, scale);
+    expectedPromise.catch(() => {});
+    pgServer = await step("postgresMs", "throwaway PostgreSQL", () =>
+      options.statementStats ? startPostgresWithStatementStats("citygraph") : startThrowawayPostgres(),
+    );
+    const url = pgServer.url;
+    await step("migrateMs", "migrations", () => migrate(url));
+    db = createDb({ url, poolMax: options.poolMax ?? 4 });
+    const database = db;
+    await step("seedMs", "reference data and the demo area tree", () =>
+      seedReferenceData(database, buildDemoAreaTree()),
+    );
+    sandbox = await step("sandboxMs", `the ${scale} sandbox systems (own process)`, () =>
+      spawnSandbox({ preset: scale, seed, ...(signal ? { signal } : {}) }),
+    );
+    const expected = await step("expectedMs", "the generator's expected counts", () => expectedPromise);
+
+    engine = new SyncEngine(db, {
+      log: (message, fields) => log(`    engine: ${message} ${JSON.stringify(fields ?? {})}`),
+    });
+    const connectors = builtinConnectors(sandbox.urls);
+    for (const c of connectors) await engine.register(c, "BUILTIN");
+
+    const ingested: ConnectorIngest[] = [];
+    const ingestStarted = performance.now();
+    for (const c of connectors) {
+      checkAborted();
+      const id = c.manifest.id;
+      const want = expected.perConnector[id];
+      if (want === undefined) throw new Error(`no expected count for connector ${id}`);
+      const started = performance.now();
+      const report = await engine.run(id, {
+        maxPages: pageBound(expected.perDataset[id], c.manifest.schedule.pageSize),
+      });
+      checkAborted();
+      const stored = await db.sourceRecord.count({ where: { connectorId: id } });
+      const wallMs = performance.now() - started;
+      log(
+        `  ${id}: ${report.ingested} records in ${(wallMs / 1000).toFixed(1)} s (${report.outcome}${report.quarantined ? `, ${report.quarantined} quarantined` : ""})`,
+      );
+      if (report.outcome !== "SUCCEEDED")
+        throw new Error(`connector ${id}: ${report.outcome} ${report.skipped ?? ""} ${report.error ?? ""}`);
+      if (report.quarantined !== 0 || stored !== want)
+        throw new Error(
+          `connector ${id}: ${stored} records stored, ${report.quarantined} quarantined; the generator serves ${want}`,
+        );
+      ingested.push({ connector: id, report, expected: want, stored, wallMs: Math.round(wallMs) });
+    }
+    timings.ingestMs = Math.round(performance.now() - ingestStarted);
+    await engine.stop();
+    engine = null;
+    if (!options.keepSandbox) {
+      const s = await sandbox.stop();
+      sandbox = null;
+      if (s.forced || s.exitCode !== 0)
+        log(`sandbox did not stop cleanly: exit ${s.exitCode}, signal ${s.signal}, killed: ${s.forced}`);
+    }
+
+    // Fresh planner statistics, as autovacuum would have them after a while.
+    await db.$executeRawUnsafe("ANALYZE");
+    const rowCounts: Record<string, number> = {};
+    for (const table of ROW_COUNT_TABLES) {
+      const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*)::bigint AS n FROM "${table}"`);
+      rowCounts[table] = Number(row?.n ?? 0);
+    }
+
+    const server = pgServer;
+    return {
+      pg: server,
+      db,
+      databaseUrl: server.url,
+      adminUrl: server.adminUrl,
+      expected,
+      connectors: ingested,
+      rowCounts,
+      timings,
+      sandbox,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
