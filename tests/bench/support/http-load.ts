@@ -7,6 +7,8 @@ export interface GraphQLRequest {
   url: string;
   query: string;
   variables?: Record<string, unknown>;
+  /** Several variable sets: successive requests take them in turn (overrides `variables`). */
+  variablesList?: readonly Record<string, unknown>[];
   headers?: Record<string, string>;
 }
 
@@ -100,7 +102,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const url = new URL(request.url);
   if (url.hostname !== "127.0.0.1") throw new Error(`load is only sent to 127.0.0.1, not ${url.hostname}`);
-  const payload = Buffer.from(JSON.stringify({ query: request.query, variables: request.variables }));
+  const payloads = (request.variablesList ?? [request.variables]).map((variables) =>
+    Buffer.from(JSON.stringify({ query: request.query, variables })),
+  );
+  if (payloads.length === 0) throw new Error("variablesList is empty");
+  let turn = 0;
   const headers = { "content-type": "application/json", accept: "application/json", ...request.headers };
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
 
@@ -122,6 +128,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ) {
       const started = performance.now();
       try {
+        const payload = payloads[turn++ % payloads.length]!;
         const res = await postOnce(agent, url, payload, headers, timeoutMs);
         if (!measure) continue;
         latencies[count++] = res.ms;
