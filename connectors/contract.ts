@@ -87,6 +87,8 @@ export interface PersonDraft extends Ref {
    * person. A trustworthy key within the silo.
    */
   sameAs?: { sourceKey: string; ref: string } | null;
+  /** Posts the person holds in an area, e.g. the grid worker (网格员) of a grid. */
+  posts?: { role: "GRID_WORKER"; areaCode: string }[];
 }
 
 export interface OrganisationDraft extends Ref {

@@ -24,26 +24,19 @@ import type {
   SourceRecordInput,
 } from "../connectors/contract.js";
 import { checkAreaCode } from "../domain/area.js";
-import {
-  type CanonicalPerson,
-  canonicalAddressKey,
-  canonicalPerson,
-  canonicalUscc,
-} from "../domain/canonical.js";
+import { type CanonicalPerson, canonicalUscc } from "../domain/canonical.js";
 import type { MatchReason } from "../domain/resolution/fellegi-sunter.js";
-import {
-  bestPersonMatch,
-  householdKey,
-  impliedSex,
-  type PersonProfile,
-} from "../domain/resolution/person-match.js";
+import { bestPersonMatch } from "../domain/resolution/person-match.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
 import { recomputePersons } from "./resolution/canonical.js";
+import { addressKeysOf, analysePerson } from "./resolution/draft-keys.js";
 import { PersonBlocks } from "./resolution/person-blocks.js";
+
+const addressKeyOf = (text: string) => addressKeysOf(text).key;
 
 /** Column types of the tables the ingest writes in bulk (prisma/bulk.ts). */
 const TABLES = {
@@ -121,6 +114,7 @@ const TABLES = {
     reasons: "jsonb",
   },
   PersonAddress: { personId: "uuid", addressId: "uuid", kind: { enum: "PersonAddressKind" } },
+  PersonPost: { personId: "uuid", areaId: "uuid", role: "text" },
   PersonOrganisation: { personId: "uuid", organisationId: "uuid", role: "text" },
   EventPerson: { eventId: "uuid", personId: "uuid", role: { enum: "EventPersonRole" } },
   EventOrganisation: { eventId: "uuid", organisationId: "uuid", role: "text" },
@@ -177,18 +171,69 @@ interface Prepared {
   recordId: string;
 }
 
+/** A record hashed and mapped ahead of its transaction (see preparePage). */
+export interface PreparedRecord {
+  input: SourceRecordInput;
+  hash: string;
+  mapped: MappingOutcome | null;
+}
+
+function mapSafely(source: IngestSource, input: SourceRecordInput): MappingOutcome {
+  try {
+    return source.map(input);
+  } catch (e) {
+    return {
+      ok: false,
+      problems: [{ code: "MALFORMED_RECORD", field: "", message: `mapping failed: ${(e as Error).message}` }],
+    };
+  }
+}
+
+/**
+ * The CPU part of a page, which needs no database: hash every record, map the ones not known in
+ * this version (`known`: sourceKey + NUL + hash), and compute their drafts' matching keys. The
+ * sync engine runs it for the next page while the current one is being written.
+ */
+export function preparePage(
+  source: IngestSource,
+  records: readonly SourceRecordInput[],
+  known: ReadonlySet<string> = new Set(),
+): PreparedRecord[] {
+  return records.map((input) => {
+    const hash = payloadHash(input.payload);
+    if (known.has(`${input.sourceKey}\u0000${hash}`)) return { input, hash, mapped: null };
+    const mapped = mapSafely(source, input);
+    if (mapped.ok) for (const d of mapped.drafts) warmKeys(d);
+    return { input, hash, mapped };
+  });
+}
+
+function warmKeys(d: ElementDraft): void {
+  if (d.element === "PERSON") {
+    analysePerson(d);
+    for (const a of d.addresses ?? []) addressKeysOf(a.text);
+  } else if (d.element === "ADDRESS") addressKeysOf(d.text);
+  else if ((d.element === "EVENT" || d.element === "ORGANISATION") && d.addressText)
+    addressKeysOf(d.addressText);
+}
+
 export async function ingestPage(
   tx: Tx,
   source: IngestSource,
   records: readonly SourceRecordInput[],
-  /** Map versions that were quarantined before again (after the registry learnt new areas). */
-  options: { reconsiderQuarantined?: boolean } = {},
+  options: {
+    /** Map versions that were quarantined before again (after the registry learnt new areas). */
+    reconsiderQuarantined?: boolean;
+    /** The same records, hashed and mapped ahead by preparePage. */
+    prepared?: readonly PreparedRecord[];
+  } = {},
 ): Promise<PageOutcome> {
   const outcome: PageOutcome = { ingested: 0, unchanged: 0, quarantined: 0, changes: [] };
   if (records.length === 0) return outcome;
 
   // 1. Unchanged: already ingested or already quarantined in this very version.
-  const hashed = records.map((input) => ({ input, hash: payloadHash(input.payload) }));
+  const hashed: readonly PreparedRecord[] =
+    options.prepared ?? records.map((input) => ({ input, hash: payloadHash(input.payload), mapped: null }));
   const keys = [...new Set(records.map((r) => r.sourceKey))];
   const seen = new Set(
     [
@@ -204,7 +249,7 @@ export async function ingestPage(
           })),
     ].map((r) => `${r.sourceKey}\u0000${r.payloadHash}`),
   );
-  const fresh: { input: SourceRecordInput; hash: string }[] = [];
+  const fresh: PreparedRecord[] = [];
   for (const r of hashed) {
     const id = `${r.input.sourceKey}\u0000${r.hash}`;
     if (seen.has(id)) outcome.unchanged++;
@@ -215,20 +260,11 @@ export async function ingestPage(
   }
 
   // 2. Map, then check every area a draft names against the areas the page names (one query).
-  const mappedRecords = fresh.map(({ input, hash }) => {
-    let mapped: MappingOutcome;
-    try {
-      mapped = source.map(input);
-    } catch (e) {
-      mapped = {
-        ok: false,
-        problems: [
-          { code: "MALFORMED_RECORD", field: "", message: `mapping failed: ${(e as Error).message}` },
-        ],
-      };
-    }
-    return { input, hash, mapped };
-  });
+  const mappedRecords = fresh.map(({ input, hash, mapped }) => ({
+    input,
+    hash,
+    mapped: mapped ?? mapSafely(source, input),
+  }));
   const areas = await areaIndex(
     tx,
     mappedRecords.flatMap(({ mapped }) => (mapped.ok ? mapped.drafts.flatMap(areaCodesOf) : [])),
@@ -330,7 +366,10 @@ function areaCodesOf(d: ElementDraft): string[] {
     case "ORGANISATION":
       return d.areaCode ? [d.areaCode] : [];
     case "PERSON":
-      return (d.addresses ?? []).flatMap((a) => (a.areaCode ? [a.areaCode] : []));
+      return [
+        ...(d.addresses ?? []).flatMap((a) => (a.areaCode ? [a.areaCode] : [])),
+        ...(d.posts ?? []).map((p) => p.areaCode),
+      ];
   }
 }
 
@@ -388,6 +427,7 @@ class Linker {
   private eventUpdates = new Map<string, Prisma.EventUncheckedUpdateInput>();
   private links: Prisma.EntitySourceCreateManyInput[] = [];
   private personAddresses: Prisma.PersonAddressCreateManyInput[] = [];
+  private personPosts: Prisma.PersonPostCreateManyInput[] = [];
   private personOrgs: Prisma.PersonOrganisationCreateManyInput[] = [];
   private eventPersons: Prisma.EventPersonCreateManyInput[] = [];
   private eventOrgs: Prisma.EventOrganisationCreateManyInput[] = [];
@@ -406,7 +446,7 @@ class Linker {
 
   /** The known standard address a free-text place names, if any (never creates one). */
   private knownAddress(text: string | null | undefined): string | null {
-    return text ? (this.addressesByKey.get(canonicalAddressKey(text)) ?? null) : null;
+    return text ? (this.addressesByKey.get(addressKeyOf(text)) ?? null) : null;
   }
 
   /** Everything the page's drafts could link to, in one query per kind. */
@@ -440,13 +480,13 @@ class Linker {
       } else if (d.element === "ORGANISATION") {
         const { uscc } = canonicalUscc(d.uscc);
         if (uscc) usccs.add(uscc);
-      } else if (d.element === "ADDRESS") addressKeys.add(canonicalAddressKey(d.text));
+      } else if (d.element === "ADDRESS") addressKeys.add(addressKeyOf(d.text));
       // An event or organisation is placed at a standard address the graph already knows.
       if ((d.element === "EVENT" || d.element === "ORGANISATION") && d.addressText)
-        addressKeys.add(canonicalAddressKey(d.addressText));
+        addressKeys.add(addressKeyOf(d.addressText));
       if (d.element === "PERSON")
         for (const a of d.addresses ?? [])
-          if (a.areaCode && this.areas[a.areaCode]) addressKeys.add(canonicalAddressKey(a.text));
+          if (a.areaCode && this.areas[a.areaCode]) addressKeys.add(addressKeyOf(a.text));
     }
     for (const p of await this.tx.person.findMany({
       where: { citizenId: { in: [...ids] } },
@@ -492,32 +532,9 @@ class Linker {
     return target?.entityType === "PERSON" ? target.entityId : undefined;
   }
 
-  private persons = new Map<PersonDraft, { canonical: CanonicalPerson; profile: PersonProfile }>();
-
-  /** A person draft's canonical values and matching profile, computed once (pinyin is not free). */
-  private personOf(d: PersonDraft): { canonical: CanonicalPerson; profile: PersonProfile } {
-    let known = this.persons.get(d);
-    if (!known) {
-      const c = canonicalPerson(d);
-      known = {
-        canonical: c,
-        profile: {
-          citizenId: c.citizenId,
-          citizenIdLowTrust: c.citizenIdLowTrust,
-          name: c.name,
-          namePinyin: c.namePinyin,
-          sex: c.sex ?? impliedSex(c.name),
-          birthDate: c.birthDate,
-          phone: c.phone,
-          addressKeys: (d.addresses ?? []).flatMap((a) => {
-            const key = householdKey(a.text);
-            return key ? [key] : [];
-          }),
-        },
-      };
-      this.persons.set(d, known);
-    }
-    return known;
+  /** A person draft's canonical values and matching profile (computed once per draft). */
+  private personOf(d: PersonDraft) {
+    return analysePerson(d);
   }
 
   resolve(p: Prepared, draft: ElementDraft): void {
@@ -574,7 +591,7 @@ class Linker {
   }
 
   private resolveAddress(p: Prepared, d: AddressDraft, prev: { entityId: string } | undefined): void {
-    const key = canonicalAddressKey(d.text);
+    const key = addressKeyOf(d.text);
     let id = prev?.entityId ?? this.addressesByKey.get(key);
     const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
     if (!id) {
@@ -638,13 +655,18 @@ class Linker {
         phone: c.phone,
         ethnicity: c.ethnicity,
         ...Object.fromEntries((d.addresses ?? []).map((a) => [`address.${a.kind}`, a.text])),
+        ...Object.fromEntries((d.posts ?? []).map((p) => [`post.${p.role}`, p.areaCode])),
       },
       method === "PROBABILISTIC" ? match! : undefined,
     );
+    for (const post of d.posts ?? []) {
+      const area = this.areas[post.areaCode];
+      if (area) this.personPosts.push({ personId: id, areaId: area.id, role: post.role });
+    }
     for (const a of d.addresses ?? []) {
       const area = a.areaCode ? this.areas[a.areaCode] : undefined;
       if (!area) continue; // the text stays as an assertion; an address needs its area
-      const key = canonicalAddressKey(a.text);
+      const key = addressKeyOf(a.text);
       let addressId = this.addressesByKey.get(key);
       if (!addressId) {
         addressId = randomUUID();
@@ -783,6 +805,7 @@ class Linker {
       { conflict: "ignore" },
     );
     await bulkInsert(tx, "PersonAddress", TABLES.PersonAddress, this.personAddresses, { conflict: "ignore" });
+    await bulkInsert(tx, "PersonPost", TABLES.PersonPost, this.personPosts, { conflict: "ignore" });
     await bulkInsert(tx, "PersonOrganisation", TABLES.PersonOrganisation, this.personOrgs, {
       conflict: "ignore",
     });

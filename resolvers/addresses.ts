@@ -1,12 +1,18 @@
 // Data access for standard addresses (一标), jurisdiction in SQL: an address is visible when its
 // area lies inside the principal's jurisdiction.
-import type { Principal } from "../domain/principal.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { hasJurisdiction, inJurisdiction, NOTHING, underArea, underAreaId } from "./jurisdiction.js";
+import {
+  hasJurisdiction,
+  inJurisdiction,
+  NOTHING,
+  type Scope,
+  underArea,
+  underAreaId,
+} from "./jurisdiction.js";
 
-export function visibleAddressesWhere(principal: Principal): Prisma.AddressWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
-  return { area: inJurisdiction(principal) };
+export function visibleAddressesWhere(scope: Scope): Prisma.AddressWhereInput {
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  return { area: inJurisdiction(scope) };
 }
 
 export interface AddressFilter {
@@ -17,10 +23,10 @@ export interface AddressFilter {
 }
 
 export function addressFilterWhere(
-  principal: Principal,
+  scope: Scope,
   filter: AddressFilter | null | undefined,
 ): Prisma.AddressWhereInput {
-  const and: Prisma.AddressWhereInput[] = [visibleAddressesWhere(principal)];
+  const and: Prisma.AddressWhereInput[] = [visibleAddressesWhere(scope)];
   if (filter?.under) and.push({ area: underArea(filter.under) });
   if (filter?.textContains?.trim()) and.push({ fullText: { contains: filter.textContains.trim() } });
   return { AND: and };
@@ -28,14 +34,14 @@ export function addressFilterWhere(
 
 /** Addresses in the area's subtree and inside the jurisdiction. */
 export function addressesUnderWhere(
-  principal: Principal,
+  scope: Scope,
   areaId: string,
   textContains?: string | null,
 ): Prisma.AddressWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
   return {
     AND: [
-      { area: { AND: [underAreaId(areaId), inJurisdiction(principal)] } },
+      { area: { AND: [underAreaId(areaId), inJurisdiction(scope)] } },
       ...(textContains?.trim() ? [{ fullText: { contains: textContains.trim() } }] : []),
     ],
   };

@@ -5,13 +5,23 @@ import { AREA_LEVELS, type AreaLevel, normaliseAreaCode } from "../domain/area.j
 import type { Principal } from "../domain/principal.js";
 import type { Area, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
+import { jurisdictionIds, rememberJurisdictionIds, type Scope } from "./jurisdiction.js";
 
 export type AreaRow = Area;
 export type SubtreeCounts = Record<AreaLevel, number> & { total: number };
 
 /** Areas a principal may see: inside its jurisdiction, or an ancestor of it. */
-export function visibleAreasWhere(principal: Principal): Prisma.AreaWhereInput {
+export function visibleAreasWhere(scope: Scope): Prisma.AreaWhereInput {
+  const principal: Principal = scope.principal;
   if (!principal.authenticated || principal.jurisdiction.length === 0) return { id: { in: [] } };
+  const ids = jurisdictionIds(scope);
+  if (ids)
+    return {
+      OR: [
+        { ancestorLinks: { some: { ancestorId: { in: [...ids] } } } },
+        { subtreeLinks: { some: { descendantId: { in: [...ids] } } } },
+      ],
+    };
   const codes = [...principal.jurisdiction];
   return {
     OR: [
@@ -29,8 +39,8 @@ export interface AreaFilter {
   nameContains?: string | null;
 }
 
-export function areaFilterWhere(principal: Principal, filter: AreaFilter): Prisma.AreaWhereInput {
-  const and: Prisma.AreaWhereInput[] = [visibleAreasWhere(principal)];
+export function areaFilterWhere(scope: Scope, filter: AreaFilter): Prisma.AreaWhereInput {
+  const and: Prisma.AreaWhereInput[] = [visibleAreasWhere(scope)];
   if (filter.level) and.push({ level: filter.level });
   if (filter.under) {
     and.push({
@@ -41,13 +51,17 @@ export function areaFilterWhere(principal: Principal, filter: AreaFilter): Prism
   return { AND: and };
 }
 
-/** Paths of the principal's jurisdiction areas; codes that name no area are left out. */
+/**
+ * Paths of the principal's jurisdiction areas; codes that name no area are left out. The same
+ * lookup resolves the codes to area ids for the SQL filters (resolvers/jurisdiction.ts).
+ */
 export async function jurisdictionPaths(db: Db, codes: readonly string[]): Promise<string[]> {
   if (codes.length === 0) return [];
   const rows = await db.area.findMany({
     where: { code: { in: codes.map(normaliseAreaCode) } },
-    select: { path: true },
+    select: { id: true, code: true, path: true },
   });
+  rememberJurisdictionIds(db, codes, rows);
   return rows.map((r) => r.path);
 }
 
@@ -94,14 +108,10 @@ export function createAreaLoaders(db: Db) {
 }
 
 /** Visible areas strictly below an area (its subtree without itself), optionally of one level. */
-export function subtreeWhere(
-  principal: Principal,
-  areaId: string,
-  level?: AreaLevel | null,
-): Prisma.AreaWhereInput {
+export function subtreeWhere(scope: Scope, areaId: string, level?: AreaLevel | null): Prisma.AreaWhereInput {
   return {
     AND: [
-      visibleAreasWhere(principal),
+      visibleAreasWhere(scope),
       { ancestorLinks: { some: { ancestorId: areaId, distance: { gt: 0 } } } },
       ...(level ? [{ level }] : []),
     ],

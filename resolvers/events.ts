@@ -1,12 +1,27 @@
 // Data access for events: jurisdiction, filters and orderings in SQL, shared by every path that
 // lists events (the root list, a person's, an organisation's, an address's and an area's events).
-import type { Principal } from "../domain/principal.js";
-import type { EventKind, EventStatus, Prisma, WarningLevel } from "../generated/prisma/client.js";
-import { hasJurisdiction, inJurisdiction, NOTHING, underArea, underAreaId } from "./jurisdiction.js";
+import { normaliseAreaCode } from "../domain/area.js";
+import { type EventKind, type EventStatus, Prisma, type WarningLevel } from "../generated/prisma/client.js";
+import {
+  areaInJurisdictionSql,
+  areaUnderSql,
+  ensureJurisdiction,
+  hasJurisdiction,
+  inJurisdiction,
+  NOTHING,
+  type Scope,
+  underArea,
+  underAreaId,
+} from "./jurisdiction.js";
 
 export interface EventFilter {
   /** Only events in this area's subtree (the area included). */
   under?: string | null;
+  /**
+   * The id of the `under` area once resolved (resolveEventFilter): the subtree is then one index
+   * probe per row instead of a join on Area.code. An unknown code resolves to an id of no area.
+   */
+  underId?: string | null;
   kind?: EventKind | null;
   kinds?: readonly EventKind[] | null;
   status?: EventStatus | null;
@@ -30,7 +45,8 @@ export type EventOrder = (typeof EVENT_ORDERS)[number];
 export function eventFilterWhere(filter: EventFilter | null | undefined): Prisma.EventWhereInput[] {
   const and: Prisma.EventWhereInput[] = [];
   if (!filter) return and;
-  if (filter.under) and.push({ area: underArea(filter.under) });
+  if (filter.underId) and.push({ area: underAreaId(filter.underId) });
+  else if (filter.under) and.push({ area: underArea(filter.under) });
   if (filter.kind) and.push({ kind: filter.kind });
   if (filter.kinds) and.push({ kind: { in: [...filter.kinds] } });
   if (filter.status) and.push({ status: filter.status });
@@ -42,12 +58,67 @@ export function eventFilterWhere(filter: EventFilter | null | undefined): Prisma
 }
 
 /** Events visible to the principal (in its jurisdiction) that match the filter. */
-export function eventsWhere(
-  principal: Principal,
+export function eventsWhere(scope: Scope, filter: EventFilter | null | undefined): Prisma.EventWhereInput {
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  return { AND: [{ area: inJurisdiction(scope) }, ...eventFilterWhere(filter)] };
+}
+
+/** An id that names no area: what an unknown `under` code resolves to (matches nothing). */
+const NO_AREA = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Before building a request's event SQL: the jurisdiction resolved to area ids and the filter's
+ * `under` code to its area's id (batched and cached for the request by `areaId`).
+ */
+export async function resolveEventFilter(
+  scope: Scope,
   filter: EventFilter | null | undefined,
-): Prisma.EventWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
-  return { AND: [{ area: inJurisdiction(principal) }, ...eventFilterWhere(filter)] };
+  areaId: (code: string) => Promise<string | null>,
+): Promise<EventFilter> {
+  await ensureJurisdiction(scope);
+  if (!filter?.under || filter.underId) return { ...filter };
+  return { ...filter, underId: (await areaId(normaliseAreaCode(filter.under))) ?? NO_AREA };
+}
+
+/** SQL: the event (alias `e`) matches the filter; jurisdiction not included. */
+export function eventFilterSql(filter: EventFilter | null | undefined, e: string): Prisma.Sql {
+  const t = (column: string) => Prisma.raw(`${e}."${column}"`);
+  const and: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (!filter) return and[0]!;
+  if (filter.underId) and.push(areaUnderSql(filter.underId, t("areaId")));
+  else if (filter.under)
+    and.push(Prisma.sql`${t("areaId")} IN (SELECT fc."descendantId" FROM "AreaClosure" fc
+      JOIN "Area" fa ON fa.id = fc."ancestorId" WHERE fa.code = ${normaliseAreaCode(filter.under)})`);
+  if (filter.kind) and.push(Prisma.sql`${t("kind")}::text = ${filter.kind}`);
+  if (filter.kinds) and.push(Prisma.sql`${t("kind")}::text = ANY(${[...filter.kinds]}::text[])`);
+  if (filter.status) and.push(Prisma.sql`${t("status")}::text = ${filter.status}`);
+  if (filter.statuses) and.push(Prisma.sql`${t("status")}::text = ANY(${[...filter.statuses]}::text[])`);
+  if (filter.warningLevels)
+    and.push(Prisma.sql`${t("warningLevel")}::text = ANY(${[...filter.warningLevels]}::text[])`);
+  if (filter.occurredFrom) and.push(Prisma.sql`${t("occurredAt")} >= ${filter.occurredFrom}`);
+  if (filter.occurredBefore) and.push(Prisma.sql`${t("occurredAt")} < ${filter.occurredBefore}`);
+  return Prisma.join(and, " AND ");
+}
+
+/** How many visible events match the filter (optionally only in an area's subtree): one statement. */
+export async function countEvents(
+  scope: Scope,
+  filter: EventFilter | null | undefined,
+  underAreaId?: string,
+): Promise<number> {
+  if (!hasJurisdiction(scope.principal)) return 0;
+  await ensureJurisdiction(scope);
+  const [row] = await scope.db.$queryRaw<{ n: number }[]>(Prisma.sql`
+    SELECT count(*)::int AS n FROM "Event" e
+    WHERE ${eventsSql(scope, filter, "e")}
+      ${underAreaId ? Prisma.sql`AND ${areaUnderSql(underAreaId, Prisma.sql`e."areaId"`)}` : Prisma.empty}`);
+  return row?.n ?? 0;
+}
+
+/** SQL: the event (alias `e`) is visible to the principal and matches the filter. */
+export function eventsSql(scope: Scope, filter: EventFilter | null | undefined, e: string): Prisma.Sql {
+  if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
+  return Prisma.sql`${areaInJurisdictionSql(scope, Prisma.raw(`${e}."areaId"`))} AND ${eventFilterSql(filter, e)}`;
 }
 
 /** Ordering of an event list; the id breaks ties so that cursors are stable. */
@@ -81,10 +152,10 @@ export function eventOrderByVia(
 
 /** Visible events in the area's subtree that match the filter. */
 export function eventsUnderWhere(
-  principal: Principal,
+  scope: Scope,
   areaId: string,
   filter: EventFilter | null | undefined,
 ): Prisma.EventWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
-  return { AND: [eventsWhere(principal, filter), { area: underAreaId(areaId) }] };
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  return { AND: [eventsWhere(scope, filter), { area: underAreaId(areaId) }] };
 }

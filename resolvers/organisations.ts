@@ -2,15 +2,21 @@
 // area, its address or one of its events inside the principal's jurisdiction.
 import DataLoader from "dataloader";
 import { normaliseUscc } from "../domain/identifiers/uscc.js";
-import type { Principal } from "../domain/principal.js";
 import type { OrganisationKind, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
-import { hasJurisdiction, inJurisdiction, NOTHING, underArea, underAreaId } from "./jurisdiction.js";
+import {
+  hasJurisdiction,
+  inJurisdiction,
+  NOTHING,
+  type Scope,
+  underArea,
+  underAreaId,
+} from "./jurisdiction.js";
 import { visiblePersonsWhere } from "./persons.js";
 
-export function visibleOrganisationsWhere(principal: Principal): Prisma.OrganisationWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
-  const area = inJurisdiction(principal);
+export function visibleOrganisationsWhere(scope: Scope): Prisma.OrganisationWhereInput {
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  const area = inJurisdiction(scope);
   return {
     OR: [{ area }, { address: { area } }, { events: { some: { event: { area } } } }],
   };
@@ -24,10 +30,10 @@ export interface OrganisationFilter {
 }
 
 export function organisationFilterWhere(
-  principal: Principal,
+  scope: Scope,
   filter: OrganisationFilter | null | undefined,
 ): Prisma.OrganisationWhereInput {
-  const and: Prisma.OrganisationWhereInput[] = [visibleOrganisationsWhere(principal)];
+  const and: Prisma.OrganisationWhereInput[] = [visibleOrganisationsWhere(scope)];
   if (filter?.under) {
     const under = underArea(filter.under);
     and.push({ OR: [{ area: under }, { address: { area: under } }] });
@@ -38,13 +44,13 @@ export function organisationFilterWhere(
 }
 
 /** A person's organisations the principal may see. */
-export function visibleMembershipsOfPersonWhere(principal: Principal): Prisma.PersonOrganisationWhereInput {
-  return { organisation: visibleOrganisationsWhere(principal) };
+export function visibleMembershipsOfPersonWhere(scope: Scope): Prisma.PersonOrganisationWhereInput {
+  return { organisation: visibleOrganisationsWhere(scope) };
 }
 
 /** An organisation's members the principal may see. */
-export function visibleMembersWhere(principal: Principal): Prisma.PersonOrganisationWhereInput {
-  return { person: visiblePersonsWhere(principal) };
+export function visibleMembersWhere(scope: Scope): Prisma.PersonOrganisationWhereInput {
+  return { person: visiblePersonsWhere(scope) };
 }
 
 /** The USCC key to look up: the normalised code, or the low-trust key of a failed check. */
@@ -75,12 +81,12 @@ export function createOrganisationLoaders(db: Db) {
 
 /** Organisations placed (area or address) in the area's subtree and inside the jurisdiction. */
 export function organisationsUnderWhere(
-  principal: Principal,
+  scope: Scope,
   areaId: string,
   kinds?: readonly OrganisationKind[] | null,
 ): Prisma.OrganisationWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
-  const area = { AND: [underAreaId(areaId), inJurisdiction(principal)] };
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  const area = { AND: [underAreaId(areaId), inJurisdiction(scope)] };
   return {
     AND: [{ OR: [{ area }, { address: { area } }] }, ...(kinds ? [{ kind: { in: [...kinds] } }] : [])],
   };

@@ -1,15 +1,16 @@
 // Data access for persons, jurisdiction in SQL: a person is visible through an address or an
 // event inside the principal's jurisdiction; so are the person's ties, filtered the same way.
 import DataLoader from "dataloader";
-import type { Principal } from "../domain/principal.js";
 import { type Person, type PersonAddressKind, Prisma, type Sex } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
-import { type EventFilter, eventsWhere } from "./events.js";
+import { type EventFilter, eventsSql, eventsWhere } from "./events.js";
 import {
   areaInJurisdictionSql,
+  ensureJurisdiction,
   hasJurisdiction,
   inJurisdiction,
   NOTHING,
+  type Scope,
   underArea,
   underAreaId,
 } from "./jurisdiction.js";
@@ -17,11 +18,15 @@ import {
 // Event access moved to resolvers/events.ts; re-exported for the existing imports.
 export { type EventFilter, eventsWhere };
 
-export function visiblePersonsWhere(principal: Principal): Prisma.PersonWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
-  const area = inJurisdiction(principal);
+export function visiblePersonsWhere(scope: Scope): Prisma.PersonWhereInput {
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  const area = inJurisdiction(scope);
   return {
-    OR: [{ addresses: { some: { address: { area } } } }, { events: { some: { event: { area } } } }],
+    OR: [
+      { addresses: { some: { address: { area } } } },
+      { events: { some: { event: { area } } } },
+      { posts: { some: { area } } },
+    ],
   };
 }
 
@@ -35,19 +40,19 @@ export interface PersonFilter {
   inEvents?: EventFilter | null;
 }
 
-export function personFilterWhere(principal: Principal, filter: PersonFilter | null | undefined) {
-  const and: Prisma.PersonWhereInput[] = [visiblePersonsWhere(principal)];
+export function personFilterWhere(scope: Scope, filter: PersonFilter | null | undefined) {
+  const and: Prisma.PersonWhereInput[] = [visiblePersonsWhere(scope)];
   if (filter?.under) and.push({ addresses: { some: { address: { area: underArea(filter.under) } } } });
   if (filter?.nameContains?.trim()) and.push({ name: { contains: filter.nameContains.trim() } });
   if (filter?.sex) and.push({ sex: filter.sex });
-  if (filter?.inEvents) and.push({ events: { some: { event: eventsWhere(principal, filter.inEvents) } } });
+  if (filter?.inEvents) and.push({ events: { some: { event: eventsWhere(scope, filter.inEvents) } } });
   return { AND: and } satisfies Prisma.PersonWhereInput;
 }
 
 /** A person's addresses that the principal may see (inside its jurisdiction). */
-export function visiblePersonAddressesWhere(principal: Principal): Prisma.PersonAddressWhereInput {
-  if (!hasJurisdiction(principal)) return { personId: { in: [] } };
-  return { address: { area: inJurisdiction(principal) } };
+export function visiblePersonAddressesWhere(scope: Scope): Prisma.PersonAddressWhereInput {
+  if (!hasJurisdiction(scope.principal)) return { personId: { in: [] } };
+  return { address: { area: inJurisdiction(scope) } };
 }
 
 export interface CoPartyRow {
@@ -58,8 +63,11 @@ export interface CoPartyRow {
 
 export const CO_PARTIES_MAX = 100;
 
+const AREA_PATHS_MAX = 100_000;
+const areaPaths = new WeakMap<Db, Map<string, string>>();
+
 export function createPersonLoaders(db: Db) {
-  /** Paths of the areas a person is tied to (addresses and events), for the type-level check. */
+  /** Paths of the areas a person is tied to (addresses, events, posts), for the type-level check. */
   const personAreaPaths = new DataLoader<string, string[]>(async (ids) => {
     const rows = await db.$queryRaw<{ personId: string; path: string }[]>`
       SELECT pa."personId"::text AS "personId", a.path FROM "PersonAddress" pa
@@ -68,19 +76,33 @@ export function createPersonLoaders(db: Db) {
       UNION
       SELECT ep."personId"::text, a.path FROM "EventPerson" ep
         JOIN "Event" e ON e.id = ep."eventId" JOIN "Area" a ON a.id = e."areaId"
-        WHERE ep."personId" = ANY(${[...ids]}::uuid[])`;
+        WHERE ep."personId" = ANY(${[...ids]}::uuid[])
+      UNION
+      SELECT pp."personId"::text, a.path FROM "PersonPost" pp JOIN "Area" a ON a.id = pp."areaId"
+        WHERE pp."personId" = ANY(${[...ids]}::uuid[])`;
     const byPerson = new Map<string, string[]>();
     for (const r of rows) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r.path]);
     return ids.map((id) => byPerson.get(id) ?? []);
   });
 
+  /** An area's path: an area is never moved, so a path once read is kept (per database client). */
   const areaPathById = new DataLoader<string, string | null>(async (ids) => {
-    const rows = await db.area.findMany({
-      where: { id: { in: [...ids] } },
-      select: { id: true, path: true },
-    });
-    const found = new Map(rows.map((r) => [r.id, r.path]));
-    return ids.map((id) => found.get(id) ?? null);
+    let known = areaPaths.get(db);
+    if (!known) {
+      known = new Map();
+      areaPaths.set(db, known);
+    }
+    const cache = known;
+    const missing = ids.filter((id) => !cache.has(id));
+    if (missing.length > 0) {
+      const rows = await db.area.findMany({
+        where: { id: { in: missing } },
+        select: { id: true, path: true },
+      });
+      if (cache.size > AREA_PATHS_MAX) cache.clear();
+      for (const r of rows) cache.set(r.id, r.path);
+    }
+    return ids.map((id) => cache.get(id) ?? null);
   });
 
   /** Provenance rows: which source record versions made an entity. */
@@ -111,13 +133,43 @@ export function createPersonLoaders(db: Db) {
    * of every person in the tick, one for the persons. The principal is the request's (loaders
    * live for one request).
    */
+  /**
+   * How many parts the persons play in visible events matching a filter: one `GROUP BY` statement
+   * for every person of a tick (the scope is the request's: loaders live for one request).
+   */
+  const eventCountLoaders = new Map<string, DataLoader<string, number>>();
+  function personEventCounts(
+    scope: Scope,
+    filter: EventFilter | null | undefined,
+  ): DataLoader<string, number> {
+    const key = JSON.stringify(filter ?? {});
+    let loader = eventCountLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<string, number>(async (ids) => {
+        if (!hasJurisdiction(scope.principal)) return ids.map(() => 0);
+        await ensureJurisdiction(scope);
+        const rows = await db.$queryRaw<{ personId: string; n: number }[]>(Prisma.sql`
+          SELECT ep."personId"::text AS "personId", count(*)::int AS n
+          FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
+          WHERE ep."personId" = ANY(${[...ids]}::uuid[]) AND ${eventsSql(scope, filter, "e")}
+          GROUP BY ep."personId"`);
+        const byPerson = new Map(rows.map((r) => [r.personId, r.n]));
+        return ids.map((id) => byPerson.get(id) ?? 0);
+      });
+      eventCountLoaders.set(key, loader);
+    }
+    return loader;
+  }
+
   const coPartyLoaders = new Map<number, DataLoader<string, CoPartyRow[]>>();
-  function coParties(principal: Principal, limit: number): DataLoader<string, CoPartyRow[]> {
+  function coParties(scope: Scope, limit: number): DataLoader<string, CoPartyRow[]> {
+    const principal = scope.principal;
     const n = Math.min(Math.max(limit, 0), CO_PARTIES_MAX);
     let loader = coPartyLoaders.get(n);
     if (!loader) {
       loader = new DataLoader<string, CoPartyRow[]>(async (ids) => {
         if (n === 0 || !hasJurisdiction(principal)) return ids.map(() => []);
+        await ensureJurisdiction(scope);
         const pairs = await db.$queryRaw<
           { owner: string; other: string; shared: number; last: Date }[]
         >(Prisma.sql`
@@ -125,7 +177,7 @@ export function createPersonLoaders(db: Db) {
             SELECT DISTINCT ep."personId" AS owner, ep."eventId", e."occurredAt"
             FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
             WHERE ep."personId" = ANY(${[...ids]}::uuid[])
-              AND ${areaInJurisdictionSql(principal, Prisma.sql`e."areaId"`)}
+              AND ${areaInJurisdictionSql(scope, Prisma.sql`e."areaId"`)}
           ), pairs AS (
             SELECT m.owner, o."personId" AS other, count(DISTINCT m."eventId")::int AS shared,
                    max(m."occurredAt") AS last
@@ -157,21 +209,21 @@ export function createPersonLoaders(db: Db) {
     return loader;
   }
 
-  return { personAreaPaths, areaPathById, entitySources: sources, coParties };
+  return { personAreaPaths, areaPathById, entitySources: sources, coParties, personEventCounts };
 }
 
 /** Persons with an address (of this kind) in the area's subtree and inside the jurisdiction. */
 export function residentsWhere(
-  principal: Principal,
+  scope: Scope,
   areaId: string,
   kind?: PersonAddressKind | null,
 ): Prisma.PersonWhereInput {
-  if (!hasJurisdiction(principal)) return NOTHING;
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
   return {
     addresses: {
       some: {
         ...(kind ? { kind } : {}),
-        address: { area: { AND: [underAreaId(areaId), inJurisdiction(principal)] } },
+        address: { area: { AND: [underAreaId(areaId), inJurisdiction(scope)] } },
       },
     },
   };

@@ -39,7 +39,10 @@ const PERSON_IN_JURISDICTION = (person: string, codes: string) => `(
           WHERE pa."personId" = ${person} AND j.code = ANY(${codes}))
   OR EXISTS (SELECT 1 FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
           JOIN "AreaClosure" c ON c."descendantId" = e."areaId" JOIN "Area" j ON j.id = c."ancestorId"
-          WHERE ep."personId" = ${person} AND j.code = ANY(${codes})))`;
+          WHERE ep."personId" = ${person} AND j.code = ANY(${codes}))
+  OR EXISTS (SELECT 1 FROM "PersonPost" pp
+          JOIN "AreaClosure" c ON c."descendantId" = pp."areaId" JOIN "Area" j ON j.id = c."ancestorId"
+          WHERE pp."personId" = ${person} AND j.code = ANY(${codes})))`;
 
 /** Review-queue pair ids the principal may work on (the new person is in its jurisdiction). */
 export async function reviewQueueIds(

@@ -12,6 +12,7 @@ import { type Address, type Organisation, type Person, Prisma } from "../generat
 import type { Db } from "../prisma/db.js";
 import {
   areaInJurisdictionSql,
+  ensureJurisdiction,
   hasJurisdiction,
   organisationVisibleSql,
   personVisibleSql,
@@ -60,6 +61,8 @@ export async function searchElements(
   const limit = Math.min(Math.max(options.limit, 1), SEARCH_MAX);
   const types = new Set<SearchType>(options.types?.length ? options.types : SEARCH_TYPES);
   if (text.length === 0 || !hasJurisdiction(principal)) return [];
+  const scope = { db, principal };
+  await ensureJurisdiction(scope);
   const personal = canSeePersonal(principal);
 
   const persons: (Scored & { key: SearchKey })[] = [];
@@ -71,21 +74,21 @@ export async function searchElements(
     if (types.has("PERSON") && identifier.key === "CITIZEN_ID") {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT p.id::text AS id, 1::float8 AS score FROM "Person" p
-        WHERE p."citizenId" = ${identifier.value} AND ${personVisibleSql(principal, Prisma.sql`p.id`)}
+        WHERE p."citizenId" = ${identifier.value} AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
         LIMIT ${limit}`);
       persons.push(...rows.map((r) => ({ ...r, key: identifier.key })));
     }
     if (types.has("PERSON") && identifier.key === "PHONE" && personal) {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT p.id::text AS id, 1::float8 AS score FROM "Person" p
-        WHERE p.phone = ${identifier.value} AND ${personVisibleSql(principal, Prisma.sql`p.id`)}
+        WHERE p.phone = ${identifier.value} AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
         ORDER BY p.id LIMIT ${limit}`);
       persons.push(...rows.map((r) => ({ ...r, key: identifier.key })));
     }
     if (types.has("ORGANISATION") && identifier.key === "USCC") {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT o.id::text AS id, 1::float8 AS score FROM "Organisation" o
-        WHERE o.uscc = ${identifier.value} AND ${organisationVisibleSql(principal, "o")}
+        WHERE o.uscc = ${identifier.value} AND ${organisationVisibleSql(scope, "o")}
         LIMIT ${limit}`);
       orgs.push(...rows.map((r) => ({ ...r, key: identifier.key })));
     }
@@ -100,7 +103,7 @@ export async function searchElements(
         FROM "Person" p
         WHERE (p.name % ${text} OR p.name LIKE ${like} ESCAPE '\\'
                OR (${pinyin} <> '' AND p."namePinyin" = ${pinyin}))
-          AND ${personVisibleSql(principal, Prisma.sql`p.id`)}
+          AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
         ORDER BY score DESC, p.id LIMIT ${limit}`);
       persons.push(...rows.map((r) => ({ ...r, key: "NAME" as const })));
     }
@@ -109,7 +112,7 @@ export async function searchElements(
         SELECT o.id::text AS id, GREATEST(similarity(o.name, ${text}), word_similarity(${text}, o.name))::float8 AS score
         FROM "Organisation" o
         WHERE (o.name % ${text} OR ${text} <% o.name OR o.name LIKE ${like} ESCAPE '\\')
-          AND ${organisationVisibleSql(principal, "o")}
+          AND ${organisationVisibleSql(scope, "o")}
         ORDER BY score DESC, o.id LIMIT ${limit}`);
       orgs.push(...rows.map((r) => ({ ...r, key: "NAME" as const })));
     }
@@ -118,7 +121,7 @@ export async function searchElements(
         SELECT a.id::text AS id, word_similarity(${text}, a."fullText")::float8 AS score
         FROM "Address" a
         WHERE (${text} <% a."fullText" OR a."fullText" LIKE ${like} ESCAPE '\\')
-          AND ${areaInJurisdictionSql(principal, Prisma.sql`a."areaId"`)}
+          AND ${areaInJurisdictionSql(scope, Prisma.sql`a."areaId"`)}
         ORDER BY score DESC, a.id LIMIT ${limit}`);
       addresses.push(...rows.map((r) => ({ ...r, key: "ADDRESS" as const })));
     }

@@ -136,6 +136,10 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   ),
   "Merge.survivor": PERSONAL_HUB,
 
+  // Posts: who serves which grid is how the command centre dispatches; internal, not personal.
+  "Person.posts": INTERNAL_GRID,
+  ...fields("PersonPost", ["role", "area", "since"], INTERNAL_GRID),
+
   // Connectors: operational state of the federation, for operators; raw payloads are as
   // sensitive as the most sensitive thing a department record can hold.
   "Query.connectors": INTERNAL_HUB,

@@ -10,6 +10,7 @@ import "./types/event.js";
 import "./types/event-kinds.js";
 import "./types/organisation.js";
 import "./types/person.js";
+import "./types/post.js";
 import "./types/provenance.js";
 import "./types/search.js";
 import "./types/resolution.js";

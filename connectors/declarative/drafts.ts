@@ -71,6 +71,10 @@ export const personDraftSchema = z.strictObject({
     }),
     "a list of addresses",
   ).optional(),
+  posts: listOf(
+    z.strictObject({ role: enumOf(["GRID_WORKER"]), areaCode }),
+    "a list of posts ({ role, areaCode })",
+  ).optional(),
   sameAs: z
     .strictObject({
       sourceKey: nonBlank("the source key of a record of this connector"),

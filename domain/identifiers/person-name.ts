@@ -159,7 +159,11 @@ export const HONORIFIC_SUFFIXES: Readonly<Record<string, "MALE" | "FEMALE" | nul
 };
 
 /** "王先生" → { surname: "王", sex: "MALE" }; a real name → null. Surnames of one or two characters. */
+const HONORIFIC_ENDINGS = new Set(Object.keys(HONORIFIC_SUFFIXES).map((s) => s.at(-1)));
+
 export function honorificName(name: string): { surname: string; sex: "MALE" | "FEMALE" | null } | null {
+  // Most names end in no form of address: answer those without cleaning (matching asks often).
+  if (!HONORIFIC_ENDINGS.has(name.trim().at(-1))) return null;
   const chars = [...cleanName(name)];
   for (const [suffix, sex] of Object.entries(HONORIFIC_SUFFIXES)) {
     const n = [...suffix].length;

@@ -27,6 +27,8 @@ export interface PersonProfile {
   phone: string | null;
   /** Household-precise address keys (see householdKey). */
   addressKeys: readonly string[];
+  /** Posts held, as "ROLE@areaCode" (the grid worker of a grid). */
+  posts?: readonly string[];
 }
 
 /**
@@ -66,6 +68,10 @@ export const PERSON_WEIGHTS = {
     EXACT: { m: 0.85, u: 0.0001 },
     // People change numbers and give a relative's.
     DIFFERENT: { m: 0.15, u: 0.9999 },
+  },
+  post: {
+    // The same post in the same area: a grid has one or two workers.
+    SAME: { m: 0.9, u: 0.0002 },
   },
   address: {
     // Same household-precise standard address.
@@ -132,6 +138,8 @@ export function comparePersons(a: PersonProfile, b: PersonProfile): Record<strin
     birthDate: equalOrNull(a.birthDate, b.birthDate, "EXACT", "DIFFERENT"),
     sex: equalOrNull(a.sex, b.sex, "SAME", "DIFFERENT"),
     phone: equalOrNull(a.phone, b.phone, "EXACT", "DIFFERENT"),
+    // Holding different posts says nothing against: people hold several, or change.
+    post: a.posts?.some((p) => b.posts?.includes(p)) ? "SAME" : null,
     address:
       a.addressKeys.length === 0 || b.addressKeys.length === 0
         ? null
@@ -206,10 +214,12 @@ export interface PersonBlockingKeys {
   phone: string | null;
   citizenId: string | null;
   addressKeys: readonly string[];
+  posts: readonly string[];
 }
 
 export function personBlockingKeys(p: PersonProfile): PersonBlockingKeys {
   return {
+    posts: p.posts ?? [],
     nameBirth: p.namePinyin && p.birthDate ? { namePinyin: p.namePinyin, birthDate: p.birthDate } : null,
     phone: p.phone,
     citizenId: p.citizenId ?? correctedCitizenId(p.citizenIdLowTrust),

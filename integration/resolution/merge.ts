@@ -51,8 +51,10 @@ export const mergeSnapshotSchema = z.object({
     }),
   ),
   events: z.array(z.object({ eventId: z.string(), role: z.string() })),
+  posts: z.array(z.object({ areaId: z.string(), role: z.string() })).default([]),
   /** Relations the survivor gained through the merge (it did not have them before). */
   gained: z.object({
+    posts: z.array(z.object({ areaId: z.string(), role: z.string() })).default([]),
     addresses: z.array(z.object({ addressId: z.string(), kind: z.string() })),
     organisations: z.array(z.object({ organisationId: z.string(), role: z.string() })),
     events: z.array(z.object({ eventId: z.string(), role: z.string() })),
@@ -137,7 +139,19 @@ export async function mergePersons(tx: Tx, input: MergeInput): Promise<string> {
     mergedId,
   );
 
+  const posts = await tx.$queryRawUnsafe<MergeSnapshot["posts"]>(
+    `SELECT "areaId"::text AS "areaId", role FROM "PersonPost" WHERE "personId" = $1::uuid`,
+    mergedId,
+  );
+
   // The survivor takes the relations it lacks; RETURNING says which ones it gained.
+  const gainedPosts = await tx.$queryRawUnsafe<{ areaId: string; role: string }[]>(
+    `INSERT INTO "PersonPost" ("personId", "areaId", role, since)
+     SELECT $1::uuid, "areaId", role, since FROM "PersonPost" WHERE "personId" = $2::uuid
+     ON CONFLICT DO NOTHING RETURNING "areaId"::text AS "areaId", role`,
+    survivorId,
+    mergedId,
+  );
   const gainedAddresses = await tx.$queryRawUnsafe<{ addressId: string; kind: string }[]>(
     `INSERT INTO "PersonAddress" ("personId", "addressId", kind, since, until)
      SELECT $1::uuid, "addressId", kind, since, until FROM "PersonAddress" WHERE "personId" = $2::uuid
@@ -182,7 +196,13 @@ export async function mergePersons(tx: Tx, input: MergeInput): Promise<string> {
     addresses,
     organisations,
     events,
-    gained: { addresses: gainedAddresses, organisations: gainedOrganisations, events: gainedEvents },
+    posts,
+    gained: {
+      addresses: gainedAddresses,
+      organisations: gainedOrganisations,
+      events: gainedEvents,
+      posts: gainedPosts,
+    },
   };
   const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO "Merge" (id, "entityType", "survivorId", "mergedId", method, score, reason, actor, snapshot)
@@ -300,7 +320,21 @@ export async function unmergePersons(
     s.events.map((e) => e.eventId),
     s.events.map((e) => e.role),
   );
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "PersonPost" ("personId", "areaId", role)
+     SELECT $1::uuid, u.a, u.r FROM unnest($2::uuid[], $3::text[]) AS u(a, r) ON CONFLICT DO NOTHING`,
+    p.id,
+    s.posts.map((x) => x.areaId),
+    s.posts.map((x) => x.role),
+  );
   // What the survivor had only through the merge goes back with it.
+  await tx.$executeRawUnsafe(
+    `DELETE FROM "PersonPost" pp USING unnest($2::uuid[], $3::text[]) AS u(a, r)
+     WHERE pp."personId" = $1::uuid AND pp."areaId" = u.a AND pp.role = u.r`,
+    merge.survivorId,
+    s.gained.posts.map((x) => x.areaId),
+    s.gained.posts.map((x) => x.role),
+  );
   await tx.$executeRawUnsafe(
     `DELETE FROM "PersonAddress" pa USING unnest($2::uuid[], $3::text[]) AS u(a, k)
      WHERE pa."personId" = $1::uuid AND pa."addressId" = u.a AND pa.kind::text = u.k`,

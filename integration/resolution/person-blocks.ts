@@ -13,6 +13,7 @@ const blockKeys = (k: PersonBlockingKeys): string[] => [
   ...(k.phone ? [`ph\u0000${k.phone}`] : []),
   ...(k.citizenId ? [`id\u0000${k.citizenId}`] : []),
   ...k.addressKeys.map((a) => `ad\u0000${a}`),
+  ...k.posts.map((p) => `po\u0000${p}`),
 ];
 
 interface CandidateRow {
@@ -37,7 +38,9 @@ export class PersonBlocks {
     const phones = new Set<string>();
     const ids = new Set<string>();
     const addresses = new Set<string>();
+    const posts = new Set<string>();
     for (const k of keys) {
+      for (const p of k.posts) posts.add(p);
       if (k.nameBirth) {
         pinyins.push(k.nameBirth.namePinyin);
         births.push(k.nameBirth.birthDate);
@@ -46,7 +49,7 @@ export class PersonBlocks {
       if (k.citizenId) ids.add(k.citizenId);
       for (const a of k.addressKeys) addresses.add(a);
     }
-    if (pinyins.length + phones.size + ids.size + addresses.size === 0) return;
+    if (pinyins.length + phones.size + ids.size + addresses.size + posts.size === 0) return;
     const rows = await tx.$queryRawUnsafe<CandidateRow[]>(
       `SELECT p.id::text, p."citizenId", p.name, p."namePinyin", p.sex::text AS sex,
               to_char(p."birthDate", 'YYYY-MM-DD') AS "birthDate", p.phone
@@ -55,12 +58,15 @@ export class PersonBlocks {
          UNION SELECT id FROM "Person" WHERE phone = ANY($3::text[])
          UNION SELECT id FROM "Person" WHERE "citizenId" = ANY($4::text[])
          UNION SELECT pa."personId" FROM "PersonAddress" pa JOIN "Address" a ON a.id = pa."addressId"
-               WHERE a."addressKey" = ANY($5::text[]))`,
+               WHERE a."addressKey" = ANY($5::text[])
+         UNION SELECT pp."personId" FROM "PersonPost" pp JOIN "Area" a ON a.id = pp."areaId"
+               WHERE pp.role || '@' || a.code = ANY($6::text[]))`,
       pinyins,
       births,
       [...phones],
       [...ids],
       [...addresses],
+      [...posts],
     );
     if (rows.length === 0) return;
     const homes = await tx.$queryRawUnsafe<{ personId: string; addressKey: string }[]>(
@@ -70,6 +76,13 @@ export class PersonBlocks {
     );
     const homesOf = new Map<string, string[]>();
     for (const h of homes) homesOf.set(h.personId, [...(homesOf.get(h.personId) ?? []), h.addressKey]);
+    const held = await tx.$queryRawUnsafe<{ personId: string; post: string }[]>(
+      `SELECT pp."personId"::text AS "personId", pp.role || '@' || a.code AS post FROM "PersonPost" pp
+       JOIN "Area" a ON a.id = pp."areaId" WHERE pp."personId" = ANY($1::uuid[])`,
+      rows.map((r) => r.id),
+    );
+    const postsOf = new Map<string, string[]>();
+    for (const h of held) postsOf.set(h.personId, [...(postsOf.get(h.personId) ?? []), h.post]);
     for (const r of rows)
       this.add(r.id, {
         citizenId: r.citizenId,
@@ -80,6 +93,7 @@ export class PersonBlocks {
         birthDate: r.birthDate,
         phone: r.phone,
         addressKeys: homesOf.get(r.id) ?? [],
+        posts: postsOf.get(r.id) ?? [],
       });
   }
 
@@ -93,6 +107,7 @@ export class PersonBlocks {
           phone: known.phone ?? profile.phone,
           birthDate: known.birthDate ?? profile.birthDate,
           addressKeys: [...new Set([...known.addressKeys, ...profile.addressKeys])],
+          posts: [...new Set([...(known.posts ?? []), ...(profile.posts ?? [])])],
         }
       : profile;
     this.profiles.set(id, merged);

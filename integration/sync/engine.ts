@@ -16,7 +16,7 @@ import { afterRun, backoffDelayMs, circuitAllows, RETRY_POLICY } from "../../dom
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../prisma/db.js";
 import { notifyStatement } from "../change-bus.js";
-import { ingestPage, type PageOutcome } from "../ingest.js";
+import { ingestPage, type PageOutcome, type PreparedRecord, preparePage } from "../ingest.js";
 
 const LEASE_MS = 120_000;
 
@@ -39,6 +39,17 @@ export interface EngineOptions {
   /** Identifies this hub instance in leases. */
   instance?: string;
 }
+
+interface Ahead {
+  page: SyncPage;
+  prepared: PreparedRecord[];
+}
+
+const ingestSourceOf = (connector: Connector) => ({
+  connectorId: connector.manifest.id,
+  departmentCode: connector.manifest.department.code,
+  map: (r: Parameters<Connector["map"]>[0]) => connector.map(r),
+});
 
 export class SyncEngine {
   private readonly connectors = new Map<string, Connector>();
@@ -156,9 +167,15 @@ export class SyncEngine {
     };
     let cursor = row.cursor;
     try {
-      while (report.pages < maxPages && !this.stopping.signal.aborted) {
-        const page = await this.fetchWithRetry(connector, cursor, ctx);
-        const outcome = await this.commitPage(connector, page);
+      // One page ahead: the next page is fetched, hashed and mapped while this one is written,
+      // so the hub's CPU and the database's work overlap. Commits stay in order.
+      let next: Promise<Ahead> | null = this.fetchAhead(connector, cursor, ctx);
+      while (next && report.pages < maxPages && !this.stopping.signal.aborted) {
+        const { page, prepared }: Ahead = await next;
+        next =
+          page.done || report.pages + 1 >= maxPages ? null : this.fetchAhead(connector, page.nextCursor, ctx);
+        next?.catch(() => {}); // a failure surfaces when it is awaited, after this page's commit
+        const outcome = await this.commitPage(connector, page, prepared);
         report.pages++;
         report.ingested += outcome.ingested;
         report.unchanged += outcome.unchanged;
@@ -199,16 +216,36 @@ export class SyncEngine {
     }
   }
 
+  /** The next page, fetched and prepared (hashed, mapped, keyed) outside any transaction. */
+  private async fetchAhead(
+    connector: Connector,
+    cursor: string | null,
+    ctx: ConnectorContext,
+  ): Promise<Ahead> {
+    const page = await this.fetchWithRetry(connector, cursor, ctx);
+    // Versions already in (a re-sync) need no mapping; the transaction checks again.
+    const known = await this.db.sourceRecord.findMany({
+      where: { connectorId: connector.manifest.id, sourceKey: { in: page.records.map((r) => r.sourceKey) } },
+      select: { sourceKey: true, payloadHash: true },
+    });
+    const prepared = preparePage(
+      ingestSourceOf(connector),
+      page.records,
+      new Set(known.map((k) => `${k.sourceKey}\u0000${k.payloadHash}`)),
+    );
+    return { page, prepared };
+  }
+
   /** The page's records and the cursor after them: all or nothing. */
-  private commitPage(connector: Connector, page: SyncPage): Promise<PageOutcome> {
+  private commitPage(
+    connector: Connector,
+    page: SyncPage,
+    prepared?: readonly PreparedRecord[],
+  ): Promise<PageOutcome> {
     const m = connector.manifest;
     return this.db.$transaction(
       async (tx) => {
-        const outcome = await ingestPage(
-          tx,
-          { connectorId: m.id, departmentCode: m.department.code, map: (r) => connector.map(r) },
-          page.records,
-        );
+        const outcome = await ingestPage(tx, ingestSourceOf(connector), page.records, { prepared });
         await tx.connector.update({
           where: { id: m.id },
           data: {

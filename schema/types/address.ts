@@ -39,7 +39,7 @@ export const AddressRef = builder.prismaNode("Address", {
     organisations: t.relation("organisations", {
       description: "Organisations at this address whom the caller may see.",
       query: (_args, ctx) => ({
-        where: visibleOrganisationsWhere(ctx.principal),
+        where: visibleOrganisationsWhere(ctx),
         orderBy: [{ name: "asc" }, { id: "asc" }],
       }),
     }),
@@ -49,7 +49,7 @@ export const AddressRef = builder.prismaNode("Address", {
       description: "Events at this address, newest first by default.",
       args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
       query: (args, ctx) => ({
-        where: eventsWhere(ctx.principal, args.filter),
+        where: eventsWhere(ctx, args.filter),
         orderBy: eventOrderBy(args.orderBy),
       }),
     }),
@@ -76,12 +76,11 @@ builder.queryFields((t) => ({
     authScopes: { authenticated: true },
     description: "Standard addresses in the caller's jurisdiction, filtered, by text.",
     args: { filter: t.arg({ type: AddressFilterInput, description: "Which addresses." }) },
-    totalCount: (_parent, args, ctx) =>
-      ctx.db.address.count({ where: addressFilterWhere(ctx.principal, args.filter) }),
+    totalCount: (_parent, args, ctx) => ctx.db.address.count({ where: addressFilterWhere(ctx, args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.address.findMany({
         ...query,
-        where: addressFilterWhere(ctx.principal, args.filter),
+        where: addressFilterWhere(ctx, args.filter),
         orderBy: [{ fullText: "asc" }, { id: "asc" }],
       }),
   }),

@@ -11,12 +11,12 @@ import { canReadArea, canUpdateArea } from "../../domain/policies/area.js";
 import { renameArea } from "../../integration/area-registry.js";
 import { addressesUnderWhere } from "../../resolvers/addresses.js";
 import { areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
-import { eventOrderBy, eventsUnderWhere } from "../../resolvers/events.js";
+import { countEvents, eventOrderBy, eventsUnderWhere } from "../../resolvers/events.js";
 import { organisationsUnderWhere } from "../../resolvers/organisations.js";
 import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
 import { badInput, hubError, notFound } from "../errors.js";
-import { EventRef, eventListArgs } from "./event.js";
+import { EventRef, eventFilterOf, eventListArgs } from "./event.js";
 import { OrganisationKindEnum } from "./organisation.js";
 import { AddressKindEnum } from "./person.js";
 
@@ -135,11 +135,11 @@ builder.queryFields((t) => ({
       under: t.arg.string({ description: "Only areas below this area code." }),
       nameContains: t.arg.string({ description: "Only names containing this text." }),
     },
-    totalCount: (_parent, args, ctx) => ctx.db.area.count({ where: areaFilterWhere(ctx.principal, args) }),
+    totalCount: (_parent, args, ctx) => ctx.db.area.count({ where: areaFilterWhere(ctx, args) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.area.findMany({
         ...query,
-        where: areaFilterWhere(ctx.principal, args),
+        where: areaFilterWhere(ctx, args),
         orderBy: { code: "asc" },
       }),
   }),
@@ -230,12 +230,11 @@ builder.prismaObjectFields("Area", (t) => ({
     cursor: "id",
     description: "Areas below this one at any depth, visible to the caller, by code.",
     args: { level: t.arg({ type: AreaLevelEnum, description: "Only this level." }) },
-    totalCount: (area, args, ctx) =>
-      ctx.db.area.count({ where: subtreeWhere(ctx.principal, area.id, args.level) }),
+    totalCount: (area, args, ctx) => ctx.db.area.count({ where: subtreeWhere(ctx, area.id, args.level) }),
     resolve: (query, area, args, ctx) =>
       ctx.db.area.findMany({
         ...query,
-        where: subtreeWhere(ctx.principal, area.id, args.level),
+        where: subtreeWhere(ctx, area.id, args.level),
         orderBy: { code: "asc" },
       }),
   }),
@@ -244,12 +243,11 @@ builder.prismaObjectFields("Area", (t) => ({
     cursor: "id",
     description: "Persons with an address in this area's subtree (inside the caller's jurisdiction), by id.",
     args: { kind: t.arg({ type: AddressKindEnum, description: "Only this kind of tie to the address." }) },
-    totalCount: (area, args, ctx) =>
-      ctx.db.person.count({ where: residentsWhere(ctx.principal, area.id, args.kind) }),
+    totalCount: (area, args, ctx) => ctx.db.person.count({ where: residentsWhere(ctx, area.id, args.kind) }),
     resolve: (query, area, args, ctx) =>
       ctx.db.person.findMany({
         ...query,
-        where: residentsWhere(ctx.principal, area.id, args.kind),
+        where: residentsWhere(ctx, area.id, args.kind),
         orderBy: { id: "asc" },
       }),
   }),
@@ -259,11 +257,11 @@ builder.prismaObjectFields("Area", (t) => ({
     description: "Organisations placed in this area's subtree that the caller may see, by name.",
     args: { kinds: t.arg({ type: [OrganisationKindEnum], description: "Only these kinds." }) },
     totalCount: (area, args, ctx) =>
-      ctx.db.organisation.count({ where: organisationsUnderWhere(ctx.principal, area.id, args.kinds) }),
+      ctx.db.organisation.count({ where: organisationsUnderWhere(ctx, area.id, args.kinds) }),
     resolve: (query, area, args, ctx) =>
       ctx.db.organisation.findMany({
         ...query,
-        where: organisationsUnderWhere(ctx.principal, area.id, args.kinds),
+        where: organisationsUnderWhere(ctx, area.id, args.kinds),
         orderBy: [{ name: "asc" }, { id: "asc" }],
       }),
   }),
@@ -273,11 +271,11 @@ builder.prismaObjectFields("Area", (t) => ({
     description: "Standard addresses in this area's subtree (inside the caller's jurisdiction), by text.",
     args: { textContains: t.arg.string({ description: "Only addresses whose text contains this." }) },
     totalCount: (area, args, ctx) =>
-      ctx.db.address.count({ where: addressesUnderWhere(ctx.principal, area.id, args.textContains) }),
+      ctx.db.address.count({ where: addressesUnderWhere(ctx, area.id, args.textContains) }),
     resolve: (query, area, args, ctx) =>
       ctx.db.address.findMany({
         ...query,
-        where: addressesUnderWhere(ctx.principal, area.id, args.textContains),
+        where: addressesUnderWhere(ctx, area.id, args.textContains),
         orderBy: [{ fullText: "asc" }, { id: "asc" }],
       }),
   }),
@@ -286,12 +284,11 @@ builder.prismaObjectFields("Area", (t) => ({
     cursor: "id",
     description: "Events in this area's subtree (inside the caller's jurisdiction), newest first by default.",
     args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
-    totalCount: (area, args, ctx) =>
-      ctx.db.event.count({ where: eventsUnderWhere(ctx.principal, area.id, args.filter) }),
-    resolve: (query, area, args, ctx) =>
+    totalCount: async (area, args, ctx) => countEvents(ctx, await eventFilterOf(ctx, args.filter), area.id),
+    resolve: async (query, area, args, ctx) =>
       ctx.db.event.findMany({
         ...query,
-        where: eventsUnderWhere(ctx.principal, area.id, args.filter),
+        where: eventsUnderWhere(ctx, area.id, await eventFilterOf(ctx, args.filter)),
         orderBy: eventOrderBy(args.orderBy),
       }),
   }),

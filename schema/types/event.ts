@@ -1,8 +1,16 @@
 // Event (事): incidents, work orders, petitions, disputes and grid reports in one closed loop. The
 // Event interface carries what every kind shares; each kind is its own type (event-kinds.ts).
 import type { EventKind, Prisma } from "../../generated/prisma/client.js";
-import { type EVENT_ORDERS, type EventFilter, eventOrderBy, eventsWhere } from "../../resolvers/events.js";
+import {
+  countEvents,
+  type EVENT_ORDERS,
+  type EventFilter,
+  eventOrderBy,
+  eventsWhere,
+  resolveEventFilter,
+} from "../../resolvers/events.js";
 import { builder } from "../builder.js";
+import type { Context } from "../context.js";
 import { Provenance } from "./provenance.js";
 
 // Declared here for the files that imported it from event.ts.
@@ -197,16 +205,25 @@ builder.queryFields((t) => ({
         deprecationReason: "Use filter.statuses.",
       }),
     },
-    totalCount: (_parent, args, ctx) =>
-      ctx.db.event.count({ where: eventsWhere(ctx.principal, { ...args.filter, ...legacy(args) }) }),
-    resolve: (query, _root, args, ctx) =>
+    totalCount: async (_parent, args, ctx) =>
+      countEvents(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) })),
+    resolve: async (query, _root, args, ctx) =>
       ctx.db.event.findMany({
         ...query,
-        where: eventsWhere(ctx.principal, { ...args.filter, ...legacy(args) }),
+        where: eventsWhere(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) })),
         orderBy: eventOrderBy(args.orderBy),
       }),
   }),
 }));
+
+/** A request's event filter with its jurisdiction and `under` area resolved to ids. */
+export function eventFilterOf(ctx: Context, filter: EventFilter | null | undefined): Promise<EventFilter> {
+  return resolveEventFilter(
+    ctx,
+    filter,
+    async (code) => (await ctx.loaders.areaByCode.load(code))?.id ?? null,
+  );
+}
 
 /** The deprecated top-level arguments, as a filter (only those given). */
 function legacy(args: Pick<EventFilter, "under" | "kind" | "status">): EventFilter {

@@ -50,7 +50,7 @@ export const OrganisationRef = builder.prismaNode("Organisation", {
     members: t.relation("members", {
       description: "Persons tied to it (legal representative, member, employee …) whom the caller may see.",
       query: (_args, ctx) => ({
-        where: visibleMembersWhere(ctx.principal),
+        where: visibleMembersWhere(ctx),
         orderBy: [{ role: "asc" }, { personId: "asc" }],
       }),
     }),
@@ -101,7 +101,7 @@ const organisationEvents = prismaConnectionHelpers(builder, "EventOrganisation",
   select: (nodeSelection) => ({ role: true, event: nodeSelection({ select: EVENT_COLUMNS }) }),
   resolveNode: (join) => join.event,
   query: (args, ctx) => ({
-    where: { event: eventsWhere(ctx.principal, args.filter) },
+    where: { event: eventsWhere(ctx, args.filter) },
     // Prisma takes a list of orderings; the helper's type names a single one.
     orderBy: [
       ...eventOrderByVia(args.orderBy),
@@ -120,7 +120,7 @@ builder.prismaObjectField("Organisation", "events", (t) =>
       args: organisationEvents.getArgs(),
       select: (args, ctx, nestedSelection) => ({
         events: organisationEvents.getQuery(args, ctx, nestedSelection),
-        _count: { select: { events: { where: { event: eventsWhere(ctx.principal, args.filter) } } } },
+        _count: { select: { events: { where: { event: eventsWhere(ctx, args.filter) } } } },
       }),
       resolve: (org, args, ctx) => ({
         ...organisationEvents.resolve(org.events, args, ctx),
@@ -172,7 +172,7 @@ builder.queryFields((t) => ({
       if (!key) throw badInput("uscc", "not a unified social credit code");
       return ctx.db.organisation.findFirst({
         ...query,
-        where: { AND: [{ uscc: key }, visibleOrganisationsWhere(ctx.principal)] },
+        where: { AND: [{ uscc: key }, visibleOrganisationsWhere(ctx)] },
       });
     },
   }),
@@ -183,11 +183,11 @@ builder.queryFields((t) => ({
     description: "Organisations visible to the caller, filtered, by name.",
     args: { filter: t.arg({ type: OrganisationFilterInput, description: "Which organisations." }) },
     totalCount: (_parent, args, ctx) =>
-      ctx.db.organisation.count({ where: organisationFilterWhere(ctx.principal, args.filter) }),
+      ctx.db.organisation.count({ where: organisationFilterWhere(ctx, args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.organisation.findMany({
         ...query,
-        where: organisationFilterWhere(ctx.principal, args.filter),
+        where: organisationFilterWhere(ctx, args.filter),
         orderBy: [{ name: "asc" }, { id: "asc" }],
       }),
   }),

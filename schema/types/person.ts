@@ -126,7 +126,7 @@ export const PersonRef = builder.prismaNode("Person", {
     addresses: t.relation("addresses", {
       description: "Registered, resident and other addresses inside the caller's jurisdiction.",
       query: (_args, ctx) => ({
-        where: visiblePersonAddressesWhere(ctx.principal),
+        where: visiblePersonAddressesWhere(ctx),
         orderBy: [{ kind: "asc" }, { addressId: "asc" }],
       }),
     }),
@@ -134,7 +134,7 @@ export const PersonRef = builder.prismaNode("Person", {
       description:
         "Organisations the person belongs to (legal representative, member, employee, grid worker …), those the caller may see.",
       query: (_args, ctx) => ({
-        where: visibleMembershipsOfPersonWhere(ctx.principal),
+        where: visibleMembershipsOfPersonWhere(ctx),
         orderBy: [{ role: "asc" }, { organisationId: "asc" }],
       }),
     }),
@@ -176,7 +176,7 @@ const personEvents = prismaConnectionHelpers(builder, "EventPerson", {
   select: (nodeSelection) => ({ role: true, event: nodeSelection({ select: EVENT_COLUMNS }) }),
   resolveNode: (join) => join.event,
   query: (args, ctx) => ({
-    where: { event: eventsWhere(ctx.principal, args.filter) },
+    where: { event: eventsWhere(ctx, args.filter) },
     // Prisma takes a list of orderings; the helper's type names a single one.
     orderBy: [
       ...eventOrderByVia(args.orderBy),
@@ -194,12 +194,14 @@ builder.prismaObjectField("Person", "events", (t) =>
         "Events the person takes part in, inside the caller's jurisdiction, newest first by default; one edge per part played.",
       args: personEvents.getArgs(),
       select: (args, ctx, nestedSelection) => ({
+        id: true,
         events: personEvents.getQuery(args, ctx, nestedSelection),
-        _count: { select: { events: { where: { event: eventsWhere(ctx.principal, args.filter) } } } },
       }),
+      // The total is asked for apart: one batched GROUP BY over the persons of the tick, only when
+      // totalCount is selected (a relation _count would aggregate the whole join table).
       resolve: (person, args, ctx) => ({
         ...personEvents.resolve(person.events, args, ctx),
-        totalCount: person._count.events,
+        totalCount: () => ctx.loaders.personEventCounts(ctx, args.filter).load(person.id),
       }),
     },
     {
@@ -208,7 +210,7 @@ builder.prismaObjectField("Person", "events", (t) =>
       fields: (c) => ({
         totalCount: c.int({
           description: "How many edges match, over all pages.",
-          resolve: (connection) => connection.totalCount,
+          resolve: (connection) => connection.totalCount(),
         }),
       }),
     },
@@ -245,7 +247,7 @@ builder.prismaObjectField("Person", "coParties", (t) =>
     type: [CoParty],
     description: `The other persons in this person's events (inside the caller's jurisdiction), most shared events first; at most ${CO_PARTIES_MAX}.`,
     args: { first: t.arg.int({ defaultValue: 20, description: `How many, 1–${CO_PARTIES_MAX}.` }) },
-    resolve: (p, args, ctx) => ctx.loaders.coParties(ctx.principal, args.first ?? 20).load(p.id),
+    resolve: (p, args, ctx) => ctx.loaders.coParties(ctx, args.first ?? 20).load(p.id),
   }),
 );
 
@@ -291,7 +293,7 @@ builder.queryFields((t) => ({
       if (!id.ok) throw badInput("citizenId", `not a valid citizen ID: ${id.detail}`, { reason: id.reason });
       return ctx.db.person.findFirst({
         ...query,
-        where: { AND: [{ citizenId: id.value }, visiblePersonsWhere(ctx.principal)] },
+        where: { AND: [{ citizenId: id.value }, visiblePersonsWhere(ctx)] },
       });
     },
   }),
@@ -301,12 +303,11 @@ builder.queryFields((t) => ({
     authScopes: { authenticated: true },
     description: "Persons visible to the caller (an address or an event in its jurisdiction), by id.",
     args: { filter: t.arg({ type: PersonFilterInput, description: "Which persons." }) },
-    totalCount: (_parent, args, ctx) =>
-      ctx.db.person.count({ where: personFilterWhere(ctx.principal, args.filter) }),
+    totalCount: (_parent, args, ctx) => ctx.db.person.count({ where: personFilterWhere(ctx, args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.person.findMany({
         ...query,
-        where: personFilterWhere(ctx.principal, args.filter),
+        where: personFilterWhere(ctx, args.filter),
         orderBy: { id: "asc" },
       }),
   }),

@@ -31,10 +31,21 @@ const USAGE = `usage: npm run bench:gateway -- [--duration SECONDS] [--warmup SE
 const CONCURRENCY = [1, 16, 64] as const;
 
 function parseOptions(): { durationS: number; warmupS: number } {
+  // `npx tsx tests/bench/gateway.ts -- --duration 3` passes the "--" on: drop it.
+  const args = process.argv.slice(2).filter((a) => a !== "--");
   const { values } = parseArgs({
+    args,
     options: {
       duration: { type: "string", default: "10" },
       warmup: { type: "string", default: "2" },
+      // The other benchmarks' options, which `npm run bench -- --scale demo …` passes to every
+      // benchmark: accepted and ignored here (this one needs no data).
+      scale: { type: "string" },
+      seed: { type: "string" },
+      subjects: { type: "string" },
+      "max-minutes": { type: "string" },
+      "query-stats": { type: "boolean" },
+      "keep-truth": { type: "boolean" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,

@@ -184,6 +184,25 @@ describe("probabilistic matching during ingest", () => {
     expect(values.citizenId).toMatch(/^320\*{13}[\dX]{2}$/);
   });
 
+  it("knows a dispute's mediator as the grid's worker by post and name", async () => {
+    const grid = (await hub.db.area.findFirstOrThrow({ where: { level: "GRID" }, orderBy: { code: "asc" } }))
+      .code;
+    const post = [{ role: "GRID_WORKER" as const, areaCode: grid }];
+    await ingest(hub.db, "grid", "grid", [
+      ["gridWorkers:W1", [person("worker", { name: "周平", phone: "13900000001", posts: post })]],
+      ["disputes:D1", [person("mediator", { name: "周平", posts: post })]],
+      ["disputes:D2", [person("mediator", { name: "吴刚", posts: post })]],
+    ]);
+    const worker = await personIdOf(hub.db, "grid", "gridWorkers:W1", "worker");
+    expect(await personIdOf(hub.db, "grid", "disputes:D1", "mediator")).toBe(worker);
+    expect(await personIdOf(hub.db, "grid", "disputes:D2", "mediator")).not.toBe(worker);
+    const res = await hub.gql<{ node: { posts: { role: string; area: { code: string } }[] } }>(
+      `query($id: ID!) { node(id: $id) { ... on Person { posts { role area { code } } } } }`,
+      { token: commander, variables: { id: Buffer.from(`Person:${worker}`).toString("base64") } },
+    );
+    expect(res.data!.node.posts).toEqual([{ role: "GRID_WORKER", area: { code: grid } }]);
+  });
+
   it("keeps a person with a different valid ID apart, whatever else agrees", async () => {
     const other = citizenId("32060219800101456");
     await ingest(hub.db, "civil", "civil_affairs", [

@@ -27,7 +27,7 @@ export const gridManifest: ConnectorManifest = connectorManifestSchema.parse({
     ...fields("PERSON", "SENSITIVE", ["citizenId"]),
     ...fields("PERSON", "PERSONAL", ["name", "sex", "phone", "addresses"]),
     // a patrol report's 网格员编号: which worker record it means
-    ...fields("PERSON", "INTERNAL", ["sameAs"]),
+    ...fields("PERSON", "INTERNAL", ["sameAs", "posts"]),
     ...fields("ORGANISATION", "PUBLIC", ["uscc", "name", "kind"]),
     ...fields("ORGANISATION", "INTERNAL", ["areaCode", "addressText"]),
     ...fields("ORGANISATION", "PERSONAL", ["members"]),

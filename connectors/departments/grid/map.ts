@@ -224,10 +224,18 @@ function mapGridWorker(rec: Fields, ctx: Ctx): ElementDraft[] {
   if (worker === null && ctx.problems.length === 0)
     problem(ctx, "MISSING_FIELD", "name", "neither name nor idNumber: no grid worker to record");
   const sex = coded(text(rec, "sex", ctx), "sex", SEX_NAMES, ctx, "a known 性别");
-  // the grid itself comes from the grid map (dataset "areas"); which grid the worker serves, their
-  // post and since when have no place in the drafts (see the report on the contract)
+  // the grid itself comes from the grid map (dataset "areas"); the worker's post is the grid they
+  // serve, which disputes name them by (as the mediator)
+  const rawGrid = text(rec, "gridCode", ctx);
+  const grid = rawGrid === null ? null : areaCode(rawGrid, ["GRID"], ctx, "gridCode");
   if (!worker) return [];
-  return [sex === null ? worker : { ...worker, sex }];
+  return [
+    prune<PersonDraft>({
+      ...worker,
+      ...(sex === null ? {} : { sex }),
+      posts: grid === null ? undefined : [{ role: "GRID_WORKER", areaCode: grid }],
+    }),
+  ];
 }
 
 function mapAddress(rec: Fields, ctx: Ctx): ElementDraft[] {
@@ -406,7 +414,15 @@ function mapDispute(rec: Fields, ctx: Ctx): ElementDraft[] {
     );
     organisations.push({ ref: "mediator", role: MEDIATOR });
   } else if (mediator !== null) {
-    drafts.push({ element: "PERSON", ref: "mediator", name: mediator });
+    // a person mediating is the grid's worker: their post is what identifies them, with the name
+    drafts.push(
+      prune<PersonDraft>({
+        element: "PERSON",
+        ref: "mediator",
+        name: mediator,
+        posts: grid === null ? undefined : [{ role: "GRID_WORKER", areaCode: grid }],
+      }),
+    );
     persons.push({ ref: "mediator", role: "OTHER" });
   }
 

@@ -2,6 +2,7 @@
 // `tsx gateway/main.ts` as a separate child process (so the load generator never shares the
 // hub's event loop), with a bounded readiness wait and a bounded, signal-based shutdown.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -81,7 +82,7 @@ export function runCommand(
 
 /** Hub configuration variables (gateway/config.ts) stripped from the inherited environment. */
 const HUB_ENV =
-  /^(NODE_ENV|HOST|PORT|DATABASE_URL|DATA_DIR|EMBEDDED_PG_PORT|DB_POOL_MAX|DEMO_DATA|AUTH_.*|LIMIT_.*|GRAPHIQL|LOG_LEVEL|SHUTDOWN_GRACE_MS)$/;
+  /^(NODE_ENV|HOST|PORT|DATABASE_URL|DATA_DIR|EMBEDDED_PG_PORT|DB_POOL_MAX|DEMO_DATA|AUTH_.*|LIMIT_.*|GRAPHIQL|LOG_LEVEL|SHUTDOWN_GRACE_MS|WEBHOOK_TOKEN)$/;
 
 export interface HubProcessOptions {
   databaseUrl: string;
@@ -152,6 +153,8 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
     AUTH_JWT_SECRET: options.jwtSecret,
     LOG_LEVEL: "warn",
     NODE_ENV: "production",
+    // Production refuses to start without one (gateway/config.ts); a fresh one per hub.
+    WEBHOOK_TOKEN: randomBytes(24).toString("base64url"),
     ...options.env,
   });
 

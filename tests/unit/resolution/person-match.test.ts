@@ -124,6 +124,18 @@ describe("weights and thresholds", () => {
       "LINK",
     ],
     [
+      "a grid's mediator and its worker",
+      { name: "周平", posts: ["GRID_WORKER@320602001001001"] },
+      { name: "周平", posts: ["GRID_WORKER@320602001001001"], phone: "13800000009" },
+      "LINK",
+    ],
+    [
+      "the other worker of the same grid",
+      { name: "周平", posts: ["GRID_WORKER@320602001001001"] },
+      { name: "吴刚", posts: ["GRID_WORKER@320602001001001"] },
+      "NEW",
+    ],
+    [
       "a relative on the same phone",
       { name: "刘芳", sex: "FEMALE", phone: "13800000003" },
       { name: "李娜", sex: "FEMALE", phone: "13800000003" },
@@ -192,6 +204,7 @@ describe("blocking keys", () => {
       phone: "13800000003",
       citizenId: valid,
       addressKeys: [],
+      posts: [],
     });
   });
   it("takes household-precise addresses only", () => {
