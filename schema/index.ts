@@ -1,6 +1,7 @@
 // Assemble the schema: one builder, one small file per type, the field policy applied last.
 import type { GraphQLSchema } from "graphql";
 import { builder } from "./builder.js";
+import { describeStructure } from "./descriptions.js";
 import { applyFieldPolicy } from "./field-policy.js";
 import "./types/address.js";
 import "./types/area.js";
@@ -28,7 +29,7 @@ let schema: GraphQLSchema | null = null;
 
 /** The hub's schema (built once per process; the builder is a module singleton). */
 export function buildSchema(): GraphQLSchema {
-  schema ??= applyFieldPolicy(builder.toSchema({ sortSchema: true }));
+  schema ??= applyFieldPolicy(describeStructure(builder.toSchema({ sortSchema: true })));
   return schema;
 }
 

@@ -161,7 +161,13 @@ builder.mutationFields((t) => ({
     authScopes: { role: "area_admin" },
     description:
       "Correct an area's name or centroid (area administrators, inside their jurisdiction). Publishes areaChanged.",
-    args: { input: t.arg({ type: UpdateAreaInput, required: true }) },
+    args: {
+      input: t.arg({
+        type: UpdateAreaInput,
+        required: true,
+        description: "The area (by code) and what to change.",
+      }),
+    },
     resolve: async (query, _root, { input }, ctx) => {
       const code = normaliseAreaCode(input.code);
       const area = await ctx.loaders.areaByCode.load(code);
