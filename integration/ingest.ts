@@ -25,6 +25,7 @@ import type {
 } from "../connectors/contract.js";
 import { checkAreaCode } from "../domain/area.js";
 import { type CanonicalPerson, canonicalUscc } from "../domain/canonical.js";
+import { organisationNameKey } from "../domain/identifiers/org-name.js";
 import type { MatchReason } from "../domain/resolution/fellegi-sunter.js";
 import { bestPersonMatch } from "../domain/resolution/person-match.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -74,6 +75,7 @@ const TABLES = {
     uscc: "text",
     usccValid: "bool",
     name: "text",
+    nameKey: "text",
     kind: { enum: "OrganisationKind" },
     areaId: "uuid",
     addressId: "uuid",
@@ -412,6 +414,9 @@ class Linker {
   private previous = new Map<string, { entityType: EntityType; entityId: string }>();
   private personsByCitizenId = new Map<string, string>();
   private orgsByUscc = new Map<string, string>();
+  /** Organisations by name key (organisationNameKey), with their credit code if valid. */
+  private orgsByNameKey = new Map<string, { id: string; uscc: string | null }[]>();
+  private cityNames: string[] = [];
   private addressesByKey = new Map<string, string>();
   private existingEvents = new Map<string, { status: string; areaId: string }>();
 
@@ -512,6 +517,26 @@ class Linker {
       select: { id: true, uscc: true },
     }))
       this.orgsByUscc.set(o.uscc!, o.id);
+    // Organisations no earlier version and no credit code links: by the key of their name.
+    const orgDrafts = prepared.flatMap((p) =>
+      p.drafts.filter(
+        (d): d is OrganisationDraft =>
+          d.element === "ORGANISATION" &&
+          !this.previous.has(`${p.input.sourceKey}\u0000${d.ref}`) &&
+          !this.orgsByUscc.has(canonicalUscc(d.uscc).uscc ?? ""),
+      ),
+    );
+    if (orgDrafts.length > 0) {
+      this.cityNames = (
+        await this.tx.area.findMany({ where: { level: "CITY" }, select: { name: true } })
+      ).map((a) => a.name);
+      const keys = [...new Set(orgDrafts.map((d) => this.orgNameKey(d.name)))];
+      for (const o of await this.tx.organisation.findMany({
+        where: { nameKey: { in: keys } },
+        select: { id: true, uscc: true, nameKey: true },
+      }))
+        this.orgsByNameKey.set(o.nameKey!, [...(this.orgsByNameKey.get(o.nameKey!) ?? []), o]);
+    }
     for (const a of await this.tx.address.findMany({
       where: { addressKey: { in: [...addressKeys] } },
       select: { id: true, addressKey: true },
@@ -677,29 +702,64 @@ class Linker {
     }
   }
 
+  private orgNameKey(name: string): string {
+    return organisationNameKey(name, this.cityNames);
+  }
+
+  /**
+   * The one organisation a name names. Exactly one side may lack a credit code: a mention
+   * ("恒通物业公司" in a work order) joins the registered organisation that has one, and a
+   * registration with a code joins the one known by name only; two registrations without codes,
+   * or two with the same key, stay apart.
+   */
+  private orgByName(nameKey: string, uscc: string | null): string | undefined {
+    const fits = (this.orgsByNameKey.get(nameKey) ?? []).filter((o) => (uscc === null) !== (o.uscc === null));
+    return fits.length === 1 && (this.orgsByNameKey.get(nameKey) ?? []).length === 1
+      ? fits[0]!.id
+      : undefined;
+  }
+
   private resolveOrganisation(
     p: Prepared,
     d: OrganisationDraft,
     prev: { entityId: string } | undefined,
   ): void {
     const { uscc, lowTrust } = canonicalUscc(d.uscc);
+    const nameKey = this.orgNameKey(d.name);
     let id = prev?.entityId ?? (uscc ? this.orgsByUscc.get(uscc) : undefined);
-    const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    let method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    if (!id) {
+      id = this.orgByName(nameKey, uscc);
+      if (id) method = "NAME_KEY";
+    }
     const areaId = d.areaCode ? (this.areas[d.areaCode]?.id ?? null) : null;
     if (!id) {
       id = randomUUID();
       if (uscc) this.orgsByUscc.set(uscc, id);
+      this.orgsByNameKey.set(nameKey, [...(this.orgsByNameKey.get(nameKey) ?? []), { id, uscc }]);
       this.newOrgs.push({
         id,
         uscc,
         usccValid: uscc !== null,
         name: d.name,
+        nameKey,
         kind: d.kind,
         areaId,
         addressId: this.knownAddress(d.addressText),
       });
+    } else if (method === "NAME_KEY") {
+      // A name as someone said it does not rename the organisation; a credit code it adds.
+      if (uscc) {
+        this.orgsByUscc.set(uscc, id);
+        this.orgUpdates.set(id, { uscc, usccValid: true });
+      }
     } else {
-      this.orgUpdates.set(id, { name: d.name, kind: d.kind, ...(uscc ? { uscc, usccValid: true } : {}) });
+      this.orgUpdates.set(id, {
+        name: d.name,
+        nameKey,
+        kind: d.kind,
+        ...(uscc ? { uscc, usccValid: true } : {}),
+      });
     }
     this.link(p, d.ref, "ORGANISATION", id, method, {
       uscc,

@@ -203,6 +203,42 @@ describe("probabilistic matching during ingest", () => {
     expect(res.data!.node.posts).toEqual([{ role: "GRID_WORKER", area: { code: grid } }]);
   });
 
+  it("knows an organisation by the name a caller gives it, and keeps same-named ones apart", async () => {
+    const org = (ref: string, name: string, uscc?: string) =>
+      ({ element: "ORGANISATION", ref, name, kind: uscc ? "ENTERPRISE" : "OTHER", uscc }) as ElementDraft;
+    await ingest(hub.db, "grid", "grid", [
+      ["units:U1", [org("unit", "南通市崇川区顺达物流有限公司", "91320602MA1MY3K697")]],
+      ["units:U2", [org("unit", "南通市崇川区恒通物业有限公司")]],
+      ["units:U3", [org("unit", "南通恒通物业有限公司")]],
+    ]);
+    await ingest(hub.db, "hotline", "hotline_12345", [
+      ["T9", [org("target", "崇川区顺达物流公司")]],
+      ["T10", [org("target", "恒通物业公司")]],
+    ]);
+    const orgOf = async (connectorId: string, sourceKey: string, ref: string) =>
+      (
+        await hub.db.entitySource.findFirstOrThrow({
+          where: { ref, sourceRecord: { connectorId, sourceKey } },
+        })
+      ).entityId;
+    const target = await hub.db.entitySource.findFirstOrThrow({
+      where: { ref: "target", sourceRecord: { connectorId: "hotline", sourceKey: "T9" } },
+    });
+    expect(target.entityId).toBe(await orgOf("grid", "units:U1", "unit"));
+    expect(target.method).toBe("NAME_KEY");
+    // The caller's wording does not rename the registered organisation.
+    expect((await hub.db.organisation.findUniqueOrThrow({ where: { id: target.entityId } })).name).toBe(
+      "南通市崇川区顺达物流有限公司",
+    );
+    // Two units registered without codes stay two, even under one key; a mention of that key
+    // has no registered organisation to join.
+    await ingest(hub.db, "grid", "grid", [["units:U4", [org("unit", "江苏恒通物业有限公司")]]]);
+    const u3 = await orgOf("grid", "units:U3", "unit");
+    expect(await orgOf("grid", "units:U4", "unit")).not.toBe(u3);
+    const t10 = await orgOf("hotline", "T10", "target");
+    expect([await orgOf("grid", "units:U2", "unit"), u3]).not.toContain(t10);
+  });
+
   it("keeps a person with a different valid ID apart, whatever else agrees", async () => {
     const other = citizenId("32060219800101456");
     await ingest(hub.db, "civil", "civil_affairs", [
