@@ -32,24 +32,30 @@ export class PersonBlocks {
 
   /** Load every canonical person that shares a key with one of these profiles. */
   async load(tx: Tx, profiles: readonly PersonProfile[]): Promise<void> {
-    const keys = profiles.map(personBlockingKeys);
-    const pinyins: string[] = [];
-    const births: string[] = [];
-    const phones = new Set<string>();
+    // A record with a valid citizen ID was not found by it: it can only be someone the graph
+    // holds without an ID, and only pinyin + birth date or a phone find those cheaply. Records
+    // without an ID are looked for by every key.
+    const weak = { pinyins: [] as string[], births: [] as string[], phones: new Set<string>() };
+    const strong = { pinyins: [] as string[], births: [] as string[], phones: new Set<string>() };
     const ids = new Set<string>();
     const addresses = new Set<string>();
     const posts = new Set<string>();
-    for (const k of keys) {
-      for (const p of k.posts) posts.add(p);
+    for (const profile of profiles) {
+      const k = personBlockingKeys(profile);
+      const group = profile.citizenId ? strong : weak;
       if (k.nameBirth) {
-        pinyins.push(k.nameBirth.namePinyin);
-        births.push(k.nameBirth.birthDate);
+        group.pinyins.push(k.nameBirth.namePinyin);
+        group.births.push(k.nameBirth.birthDate);
       }
-      if (k.phone) phones.add(k.phone);
+      if (k.phone) group.phones.add(k.phone);
+      if (profile.citizenId) continue;
       if (k.citizenId) ids.add(k.citizenId);
       for (const a of k.addressKeys) addresses.add(a);
+      for (const p of k.posts) posts.add(p);
     }
-    if (pinyins.length + phones.size + ids.size + addresses.size + posts.size === 0) return;
+    const total =
+      weak.pinyins.length + weak.phones.size + strong.pinyins.length + strong.phones.size + ids.size;
+    if (total + addresses.size + posts.size === 0) return;
     const rows = await tx.$queryRawUnsafe<CandidateRow[]>(
       `SELECT p.id::text, p."citizenId", p.name, p."namePinyin", p.sex::text AS sex,
               to_char(p."birthDate", 'YYYY-MM-DD') AS "birthDate", p.phone
@@ -60,13 +66,19 @@ export class PersonBlocks {
          UNION SELECT pa."personId" FROM "PersonAddress" pa JOIN "Address" a ON a.id = pa."addressId"
                WHERE a."addressKey" = ANY($5::text[])
          UNION SELECT pp."personId" FROM "PersonPost" pp JOIN "Area" a ON a.id = pp."areaId"
-               WHERE pp.role || '@' || a.code = ANY($6::text[]))`,
-      pinyins,
-      births,
-      [...phones],
+               WHERE pp.role || '@' || a.code = ANY($6::text[])
+         UNION SELECT id FROM "Person" WHERE "citizenId" IS NULL
+               AND ("namePinyin", "birthDate") IN (SELECT * FROM unnest($7::text[], $8::date[]))
+         UNION SELECT id FROM "Person" WHERE "citizenId" IS NULL AND phone = ANY($9::text[]))`,
+      weak.pinyins,
+      weak.births,
+      [...weak.phones],
       [...ids],
       [...addresses],
       [...posts],
+      strong.pinyins,
+      strong.births,
+      [...strong.phones],
     );
     if (rows.length === 0) return;
     const homes = await tx.$queryRawUnsafe<{ personId: string; addressKey: string }[]>(

@@ -56,6 +56,6 @@ export const gridManifest: ConnectorManifest = connectorManifestSchema.parse({
     ...fields("EVENT", "SENSITIVE", ["description", "persons"]),
   ],
   // grid workers report from the field all day: a 5-minute incremental pull
-  schedule: { intervalSeconds: 300, pageSize: 1000 },
+  schedule: { intervalSeconds: 300, pageSize: 2000 },
   capabilities: { lookups: [], push: false },
 });

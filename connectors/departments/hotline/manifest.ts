@@ -47,6 +47,6 @@ export const hotlineManifest: ConnectorManifest = connectorManifestSchema.parse(
   ],
   // new orders are pushed as they are dispatched (webhook); the poll is the back-stop that also
   // picks up status changes and return-visit results
-  schedule: { intervalSeconds: 300, pageSize: 500 },
+  schedule: { intervalSeconds: 300, pageSize: 2000 },
   capabilities: { lookups: [], push: true },
 });

@@ -51,6 +51,6 @@ export const petitionManifest: ConnectorManifest = connectorManifestSchema.parse
     ]),
   ],
   // 10^4–10^5 cases a year, nested XML that is costly to page: hourly, in modest pages
-  schedule: { intervalSeconds: 3600, pageSize: 200 },
+  schedule: { intervalSeconds: 3600, pageSize: 1000 },
   capabilities: { lookups: [], push: false },
 });

@@ -41,6 +41,6 @@ export const publicSecurityManifest: ConnectorManifest = connectorManifestSchema
   ],
   // the registry changes slowly and 110 calls come ~2 a minute in a large city: a 15-minute
   // incremental pull through the public-security data exchange, in large pages
-  schedule: { intervalSeconds: 900, pageSize: 2000 },
+  schedule: { intervalSeconds: 900, pageSize: 5000 },
   capabilities: { lookups: [], push: false },
 });
