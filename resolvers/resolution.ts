@@ -1,16 +1,16 @@
 // Data access for entity resolution: per-attribute provenance, the review queue within the
 // steward's jurisdiction, and the merge trail.
 import DataLoader from "dataloader";
-import type { Principal } from "../domain/principal.js";
 import {
   type AttributeExplanation,
   explainAttributes,
   ORGANISATION_ATTRIBUTE_RULES,
   PERSON_ATTRIBUTE_RULES,
 } from "../domain/resolution/source-priority.js";
-import type { Person } from "../generated/prisma/client.js";
+import { type Person, Prisma } from "../generated/prisma/client.js";
 import { claimsByAttribute, currentClaims, type SourcedClaim } from "../integration/resolution/canonical.js";
 import type { Db } from "../prisma/db.js";
+import { hasJurisdiction, personVisibleSql, type Scope } from "./jurisdiction.js";
 
 export type AttributeProvenanceShape = AttributeExplanation<SourcedClaim>;
 
@@ -32,53 +32,28 @@ export function createResolutionLoaders(db: Db) {
   return { personAttributes: explain("PERSON"), organisationAttributes: explain("ORGANISATION"), personById };
 }
 
-/** SQL: the person is tied (address or event) to an area inside one of the jurisdiction codes. */
-const PERSON_IN_JURISDICTION = (person: string, codes: string) => `(
-  EXISTS (SELECT 1 FROM "PersonAddress" pa JOIN "Address" ad ON ad.id = pa."addressId"
-          JOIN "AreaClosure" c ON c."descendantId" = ad."areaId" JOIN "Area" j ON j.id = c."ancestorId"
-          WHERE pa."personId" = ${person} AND j.code = ANY(${codes}))
-  OR EXISTS (SELECT 1 FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
-          JOIN "AreaClosure" c ON c."descendantId" = e."areaId" JOIN "Area" j ON j.id = c."ancestorId"
-          WHERE ep."personId" = ${person} AND j.code = ANY(${codes}))
-  OR EXISTS (SELECT 1 FROM "PersonPost" pp
-          JOIN "AreaClosure" c ON c."descendantId" = pp."areaId" JOIN "Area" j ON j.id = c."ancestorId"
-          WHERE pp."personId" = ${person} AND j.code = ANY(${codes})))`;
-
 /** Review-queue pair ids the principal may work on (the new person is in its jurisdiction). */
 export async function reviewQueueIds(
-  db: Db,
-  principal: Principal,
+  scope: Scope,
   status: "OPEN" | "MERGED" | "DISTINCT",
   offset: number,
   limit: number,
 ): Promise<{ ids: string[]; total: number }> {
-  if (!principal.authenticated || principal.jurisdiction.length === 0) return { ids: [], total: 0 };
-  const where = `m."entityType" = 'PERSON' AND m.status = $1::"MatchStatus" AND ${PERSON_IN_JURISDICTION('m."entityId"', "$2::text[]")}`;
+  if (!hasJurisdiction(scope.principal)) return { ids: [], total: 0 };
+  const where = Prisma.sql`m."entityType" = 'PERSON' AND m.status = ${status}::"MatchStatus"
+    AND ${personVisibleSql(scope, Prisma.sql`m."entityId"`)}`;
   const [rows, count] = await Promise.all([
-    db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT m.id::text FROM "MatchCandidate" m WHERE ${where}
-       ORDER BY m.score DESC, m."createdAt", m.id OFFSET $3 LIMIT $4`,
-      status,
-      [...principal.jurisdiction],
-      offset,
-      limit,
-    ),
-    db.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM "MatchCandidate" m WHERE ${where}`,
-      status,
-      [...principal.jurisdiction],
-    ),
+    scope.db.$queryRaw<{ id: string }[]>`SELECT m.id::text FROM "MatchCandidate" m WHERE ${where}
+      ORDER BY m.score DESC, m."createdAt", m.id OFFSET ${offset} LIMIT ${limit}`,
+    scope.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "MatchCandidate" m WHERE ${where}`,
   ]);
   return { ids: rows.map((r) => r.id), total: Number(count[0]?.n ?? 0) };
 }
 
-/** Is the person (by id) tied to the principal's jurisdiction? */
-export async function personInJurisdiction(db: Db, principal: Principal, personId: string): Promise<boolean> {
-  if (!principal.authenticated || principal.jurisdiction.length === 0) return false;
-  const rows = await db.$queryRawUnsafe<{ ok: boolean }[]>(
-    `SELECT ${PERSON_IN_JURISDICTION("$1::uuid", "$2::text[]")} AS ok`,
-    personId,
-    [...principal.jurisdiction],
-  );
+/** Is the person (by id) tied to the principal's jurisdiction? The same rule as every read path. */
+export async function personInJurisdiction(scope: Scope, personId: string): Promise<boolean> {
+  if (!hasJurisdiction(scope.principal)) return false;
+  const rows = await scope.db.$queryRaw<{ ok: boolean }[]>`
+    SELECT ${personVisibleSql(scope, Prisma.sql`${personId}::uuid`)} AS ok`;
   return rows[0]?.ok === true;
 }

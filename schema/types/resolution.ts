@@ -233,7 +233,7 @@ const asGraphQLError = (e: unknown) => {
 };
 
 async function requireInJurisdiction(ctx: Context, personId: string, field: string): Promise<void> {
-  if (!(await personInJurisdiction(ctx.db, ctx.principal, personId)))
+  if (!(await personInJurisdiction(ctx, personId)))
     throw hubError("FORBIDDEN", `person in ${field} is outside your jurisdiction (or does not exist)`, {
       field,
     });
@@ -256,7 +256,7 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx) => {
         let total = 0;
         const connection = await resolveOffsetConnection({ args }, async ({ offset, limit }) => {
-          const page = await reviewQueueIds(ctx.db, ctx.principal, args.status ?? "OPEN", offset, limit);
+          const page = await reviewQueueIds(ctx, args.status ?? "OPEN", offset, limit);
           total = page.total;
           const rows = await ctx.db.matchCandidate.findMany({ where: { id: { in: page.ids } } });
           const order = new Map(page.ids.map((id, i) => [id, i]));
