@@ -480,7 +480,7 @@ class Linker {
     const addressKeys = new Set<string>();
     for (const d of drafts) {
       if (d.element === "PERSON") {
-        const id = this.personOf(d).canonical.citizenId;
+        const id = analysePerson(d).canonical.citizenId;
         if (id) ids.add(id);
       } else if (d.element === "ORGANISATION") {
         const { uscc } = canonicalUscc(d.uscc);
@@ -505,12 +505,12 @@ class Linker {
           d.element === "PERSON" &&
           !this.previous.has(`${p.input.sourceKey}\u0000${d.ref}`) &&
           !this.sameAsOf(d) &&
-          !this.personsByCitizenId.has(this.personOf(d).canonical.citizenId ?? ""),
+          !this.personsByCitizenId.has(analysePerson(d).canonical.citizenId ?? ""),
       ),
     );
     await this.blocks.load(
       this.tx,
-      unlinked.map((d) => this.personOf(d).profile),
+      unlinked.map((d) => analysePerson(d).profile),
     );
     for (const o of await this.tx.organisation.findMany({
       where: { uscc: { in: [...usccs] } },
@@ -555,11 +555,6 @@ class Linker {
     if (!d.sameAs) return undefined;
     const target = this.previous.get(`${d.sameAs.sourceKey}\u0000${d.sameAs.ref}`);
     return target?.entityType === "PERSON" ? target.entityId : undefined;
-  }
-
-  /** A person draft's canonical values and matching profile (computed once per draft). */
-  private personOf(d: PersonDraft) {
-    return analysePerson(d);
   }
 
   resolve(p: Prepared, draft: ElementDraft): void {
@@ -635,7 +630,7 @@ class Linker {
   }
 
   private resolvePerson(p: Prepared, d: PersonDraft, prev: { entityId: string } | undefined): void {
-    const { canonical: c, profile } = this.personOf(d);
+    const { canonical: c, profile } = analysePerson(d);
     const referenced = prev ? undefined : this.sameAsOf(d);
     let id =
       prev?.entityId ?? referenced ?? (c.citizenId ? this.personsByCitizenId.get(c.citizenId) : undefined);

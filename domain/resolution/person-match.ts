@@ -196,9 +196,15 @@ export function impliedSex(name: string | null): "MALE" | "FEMALE" | null {
  * sharing it live together. Coarser addresses (a road, an estate) block too many people.
  */
 export function householdKey(text: string): string | null {
+  return addressMatchKeys(text).household;
+}
+
+/** The standard-address key of a text and, when it is household-precise, the same key again. */
+export function addressMatchKeys(text: string): { key: string; household: string | null } {
   const parsed = parseAddress(text);
-  if (parsed.room || (parsed.doorNumber && !parsed.building && !parsed.unit)) return addressKey(parsed);
-  return null;
+  const key = addressKey(parsed);
+  const household = parsed.room || (parsed.doorNumber && !parsed.building && !parsed.unit);
+  return { key, household: household ? key : null };
 }
 
 /** The valid ID a failed-check ID most likely meant: its first 17 characters with the right check. */

@@ -2,8 +2,8 @@
 // ingest's main CPU cost): the page being committed reuses what was computed while the previous
 // page was still in the database.
 import type { PersonDraft } from "../../connectors/contract.js";
-import { type CanonicalPerson, canonicalAddressKey, canonicalPerson } from "../../domain/canonical.js";
-import { householdKey, impliedSex, type PersonProfile } from "../../domain/resolution/person-match.js";
+import { type CanonicalPerson, canonicalPerson } from "../../domain/canonical.js";
+import { addressMatchKeys, impliedSex, type PersonProfile } from "../../domain/resolution/person-match.js";
 
 /** Parsed address keys by text: the same addresses recur across records and silos. */
 const ADDRESS_MEMO_LIMIT = 200_000;
@@ -12,8 +12,7 @@ const addressMemo = new Map<string, { key: string; household: string | null }>()
 export function addressKeysOf(text: string): { key: string; household: string | null } {
   let known = addressMemo.get(text);
   if (!known) {
-    const key = canonicalAddressKey(text);
-    known = { key, household: householdKey(text) === null ? null : key };
+    known = addressMatchKeys(text); // one parse for both keys
     if (addressMemo.size >= ADDRESS_MEMO_LIMIT) addressMemo.clear();
     addressMemo.set(text, known);
   }
