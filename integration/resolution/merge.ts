@@ -30,35 +30,28 @@ const personRowSchema = z.object({
   createdAt: z.string(),
 });
 
+/**
+ * The tables that tie a person to other elements, each keyed by "personId" and the columns that
+ * name the other side. A merge moves their rows to the survivor, and unmerge moves them back;
+ * a table added here is carried along with no other change.
+ */
+const PERSON_RELATIONS = ["PersonAddress", "PersonOrganisation", "EventPerson", "PersonPost"] as const;
+type Relation = (typeof PERSON_RELATIONS)[number];
+
+/** A relation row without its "personId", as PostgreSQL's to_jsonb writes it. */
+const relationRows = z.array(z.record(z.string(), z.unknown()));
+const byRelation = z.object(
+  Object.fromEntries(PERSON_RELATIONS.map((r) => [r, relationRows])) as Record<Relation, typeof relationRows>,
+);
+
 /** What a merge moved, enough to put it all back. */
 export const mergeSnapshotSchema = z.object({
   person: personRowSchema,
   sources: z.array(z.object({ sourceRecordId: z.string(), ref: z.string() })),
-  addresses: z.array(
-    z.object({
-      addressId: z.string(),
-      kind: z.string(),
-      since: z.string().nullable(),
-      until: z.string().nullable(),
-    }),
-  ),
-  organisations: z.array(
-    z.object({
-      organisationId: z.string(),
-      role: z.string(),
-      since: z.string().nullable(),
-      until: z.string().nullable(),
-    }),
-  ),
-  events: z.array(z.object({ eventId: z.string(), role: z.string() })),
-  posts: z.array(z.object({ areaId: z.string(), role: z.string() })).default([]),
-  /** Relations the survivor gained through the merge (it did not have them before). */
-  gained: z.object({
-    posts: z.array(z.object({ areaId: z.string(), role: z.string() })).default([]),
-    addresses: z.array(z.object({ addressId: z.string(), kind: z.string() })),
-    organisations: z.array(z.object({ organisationId: z.string(), role: z.string() })),
-    events: z.array(z.object({ eventId: z.string(), role: z.string() })),
-  }),
+  /** The merged person's relation rows. */
+  relations: byRelation,
+  /** Relation rows the survivor gained through the merge (it did not have them before). */
+  gained: byRelation,
 });
 export type MergeSnapshot = z.infer<typeof mergeSnapshotSchema>;
 
@@ -98,6 +91,49 @@ const personChange = (id: string, kind: Change["kind"]): Change => ({
   at: new Date().toISOString(),
 });
 
+/** A person's rows of one relation table, without "personId". */
+function relationRowsOf(tx: Tx, table: Relation, personId: string) {
+  return tx
+    .$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT to_jsonb(t) - 'personId' AS row FROM "${table}" t WHERE t."personId" = $1::uuid`,
+      personId,
+    )
+    .then((rows) => rows.map((r) => r.row as Record<string, unknown>));
+}
+
+/** Give a person these relation rows; returns the ones it did not already have. */
+async function insertRelationRows(
+  tx: Tx,
+  table: Relation,
+  personId: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  if (rows.length === 0) return [];
+  const added = await tx.$queryRawUnsafe<{ row: Record<string, unknown> }[]>(
+    `INSERT INTO "${table}" SELECT (jsonb_populate_record(NULL::"${table}", r || jsonb_build_object('personId', $1::text))).*
+     FROM jsonb_array_elements($2::jsonb) AS r ON CONFLICT DO NOTHING RETURNING to_jsonb("${table}") - 'personId' AS row`,
+    personId,
+    JSON.stringify(rows),
+  );
+  return added.map((a) => a.row);
+}
+
+/** Take relation rows away from a person (the ones a merge gave it). */
+async function deleteRelationRows(
+  tx: Tx,
+  table: Relation,
+  personId: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `DELETE FROM "${table}" t USING jsonb_array_elements($2::jsonb) AS r
+     WHERE t."personId" = $1::uuid AND to_jsonb(t) - 'personId' = r`,
+    personId,
+    JSON.stringify(rows),
+  );
+}
+
 /** Fold `mergedId` into `survivorId`. Returns the Merge row's id. */
 export async function mergePersons(tx: Tx, input: MergeInput): Promise<string> {
   const { survivorId, mergedId } = input;
@@ -124,55 +160,13 @@ export async function mergePersons(tx: Tx, input: MergeInput): Promise<string> {
      WHERE "entityType" = 'PERSON' AND "entityId" = $1::uuid ORDER BY 1, 2`,
     mergedId,
   );
-  const addresses = await tx.$queryRawUnsafe<MergeSnapshot["addresses"]>(
-    `SELECT "addressId"::text AS "addressId", kind::text AS kind, since::text AS since, until::text AS until
-     FROM "PersonAddress" WHERE "personId" = $1::uuid`,
-    mergedId,
-  );
-  const organisations = await tx.$queryRawUnsafe<MergeSnapshot["organisations"]>(
-    `SELECT "organisationId"::text AS "organisationId", role, since::text AS since, until::text AS until
-     FROM "PersonOrganisation" WHERE "personId" = $1::uuid`,
-    mergedId,
-  );
-  const events = await tx.$queryRawUnsafe<MergeSnapshot["events"]>(
-    `SELECT "eventId"::text AS "eventId", role::text AS role FROM "EventPerson" WHERE "personId" = $1::uuid`,
-    mergedId,
-  );
-
-  const posts = await tx.$queryRawUnsafe<MergeSnapshot["posts"]>(
-    `SELECT "areaId"::text AS "areaId", role FROM "PersonPost" WHERE "personId" = $1::uuid`,
-    mergedId,
-  );
-
   // The survivor takes the relations it lacks; RETURNING says which ones it gained.
-  const gainedPosts = await tx.$queryRawUnsafe<{ areaId: string; role: string }[]>(
-    `INSERT INTO "PersonPost" ("personId", "areaId", role, since)
-     SELECT $1::uuid, "areaId", role, since FROM "PersonPost" WHERE "personId" = $2::uuid
-     ON CONFLICT DO NOTHING RETURNING "areaId"::text AS "areaId", role`,
-    survivorId,
-    mergedId,
-  );
-  const gainedAddresses = await tx.$queryRawUnsafe<{ addressId: string; kind: string }[]>(
-    `INSERT INTO "PersonAddress" ("personId", "addressId", kind, since, until)
-     SELECT $1::uuid, "addressId", kind, since, until FROM "PersonAddress" WHERE "personId" = $2::uuid
-     ON CONFLICT DO NOTHING RETURNING "addressId"::text AS "addressId", kind::text AS kind`,
-    survivorId,
-    mergedId,
-  );
-  const gainedOrganisations = await tx.$queryRawUnsafe<{ organisationId: string; role: string }[]>(
-    `INSERT INTO "PersonOrganisation" ("personId", "organisationId", role, since, until)
-     SELECT $1::uuid, "organisationId", role, since, until FROM "PersonOrganisation" WHERE "personId" = $2::uuid
-     ON CONFLICT DO NOTHING RETURNING "organisationId"::text AS "organisationId", role`,
-    survivorId,
-    mergedId,
-  );
-  const gainedEvents = await tx.$queryRawUnsafe<{ eventId: string; role: string }[]>(
-    `INSERT INTO "EventPerson" ("eventId", "personId", role)
-     SELECT "eventId", $1::uuid, role FROM "EventPerson" WHERE "personId" = $2::uuid
-     ON CONFLICT DO NOTHING RETURNING "eventId"::text AS "eventId", role::text AS role`,
-    survivorId,
-    mergedId,
-  );
+  const relations = {} as MergeSnapshot["relations"];
+  const gained = {} as MergeSnapshot["gained"];
+  for (const table of PERSON_RELATIONS) {
+    relations[table] = await relationRowsOf(tx, table, mergedId);
+    gained[table] = await insertRelationRows(tx, table, survivorId, relations[table]);
+  }
   await tx.$executeRawUnsafe(
     `UPDATE "EntitySource" SET "entityId" = $1::uuid WHERE "entityType" = 'PERSON' AND "entityId" = $2::uuid`,
     survivorId,
@@ -193,16 +187,8 @@ export async function mergePersons(tx: Tx, input: MergeInput): Promise<string> {
   const snapshot: MergeSnapshot = {
     person: merged,
     sources,
-    addresses,
-    organisations,
-    events,
-    posts,
-    gained: {
-      addresses: gainedAddresses,
-      organisations: gainedOrganisations,
-      events: gainedEvents,
-      posts: gainedPosts,
-    },
+    relations,
+    gained,
   };
   const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO "Merge" (id, "entityType", "survivorId", "mergedId", method, score, reason, actor, snapshot)
@@ -293,69 +279,11 @@ export async function unmergePersons(
     s.sources.map((x) => x.sourceRecordId),
     s.sources.map((x) => x.ref),
   );
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "PersonAddress" ("personId", "addressId", kind, since, until)
-     SELECT $1::uuid, u.a, u.k::"PersonAddressKind", u.s::timestamp(3), u.t::timestamp(3)
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS u(a, k, s, t) ON CONFLICT DO NOTHING`,
-    p.id,
-    s.addresses.map((a) => a.addressId),
-    s.addresses.map((a) => a.kind),
-    s.addresses.map((a) => a.since),
-    s.addresses.map((a) => a.until),
-  );
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "PersonOrganisation" ("personId", "organisationId", role, since, until)
-     SELECT $1::uuid, u.o, u.r, u.s::timestamp(3), u.t::timestamp(3)
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS u(o, r, s, t) ON CONFLICT DO NOTHING`,
-    p.id,
-    s.organisations.map((o) => o.organisationId),
-    s.organisations.map((o) => o.role),
-    s.organisations.map((o) => o.since),
-    s.organisations.map((o) => o.until),
-  );
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "EventPerson" ("eventId", "personId", role)
-     SELECT u.e, $1::uuid, u.r::"EventPersonRole" FROM unnest($2::uuid[], $3::text[]) AS u(e, r) ON CONFLICT DO NOTHING`,
-    p.id,
-    s.events.map((e) => e.eventId),
-    s.events.map((e) => e.role),
-  );
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "PersonPost" ("personId", "areaId", role)
-     SELECT $1::uuid, u.a, u.r FROM unnest($2::uuid[], $3::text[]) AS u(a, r) ON CONFLICT DO NOTHING`,
-    p.id,
-    s.posts.map((x) => x.areaId),
-    s.posts.map((x) => x.role),
-  );
-  // What the survivor had only through the merge goes back with it.
-  await tx.$executeRawUnsafe(
-    `DELETE FROM "PersonPost" pp USING unnest($2::uuid[], $3::text[]) AS u(a, r)
-     WHERE pp."personId" = $1::uuid AND pp."areaId" = u.a AND pp.role = u.r`,
-    merge.survivorId,
-    s.gained.posts.map((x) => x.areaId),
-    s.gained.posts.map((x) => x.role),
-  );
-  await tx.$executeRawUnsafe(
-    `DELETE FROM "PersonAddress" pa USING unnest($2::uuid[], $3::text[]) AS u(a, k)
-     WHERE pa."personId" = $1::uuid AND pa."addressId" = u.a AND pa.kind::text = u.k`,
-    merge.survivorId,
-    s.gained.addresses.map((a) => a.addressId),
-    s.gained.addresses.map((a) => a.kind),
-  );
-  await tx.$executeRawUnsafe(
-    `DELETE FROM "PersonOrganisation" po USING unnest($2::uuid[], $3::text[]) AS u(o, r)
-     WHERE po."personId" = $1::uuid AND po."organisationId" = u.o AND po.role = u.r`,
-    merge.survivorId,
-    s.gained.organisations.map((o) => o.organisationId),
-    s.gained.organisations.map((o) => o.role),
-  );
-  await tx.$executeRawUnsafe(
-    `DELETE FROM "EventPerson" ep USING unnest($2::uuid[], $3::text[]) AS u(e, r)
-     WHERE ep."personId" = $1::uuid AND ep."eventId" = u.e AND ep.role::text = u.r`,
-    merge.survivorId,
-    s.gained.events.map((e) => e.eventId),
-    s.gained.events.map((e) => e.role),
-  );
+  // Its relations come back; what the survivor had only through the merge goes back with it.
+  for (const table of PERSON_RELATIONS) {
+    await insertRelationRows(tx, table, p.id, s.relations[table]);
+    await deleteRelationRows(tx, table, merge.survivorId, s.gained[table]);
+  }
   await tx.$executeRawUnsafe(
     `UPDATE "Merge" SET "undoneAt" = now(), "undoneBy" = $2, "undoReason" = $3 WHERE id = $1::uuid`,
     input.mergeId,
