@@ -2,7 +2,7 @@
 import SchemaBuilder from "@pothos/core";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import RelayPlugin from "@pothos/plugin-relay";
+import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { valueFromASTUntyped } from "graphql";
 import { hasRole } from "../domain/principal.js";
@@ -54,6 +54,16 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   },
   relay: {
     clientMutationId: "omit",
+    // A malformed ID is the caller's mistake, not the hub's: say so with a stable code.
+    decodeGlobalID: (globalID) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        throw hubError("BAD_USER_INPUT", `"${globalID}" is not a global ID this hub gives out`, {
+          globalID,
+        });
+      }
+    },
     cursorType: "String",
     nodeQueryOptions: { description: "Any element of the graph by its global ID." },
     nodesQueryOptions: {

@@ -239,6 +239,15 @@ async function requireInJurisdiction(ctx: Context, personId: string, field: stri
     });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Merge and review-pair ids are the rows' own ids, as `Merge.id` and `MatchCandidate.id` give them. */
+const uuidArg = (field: string, value: string | number) => {
+  const id = String(value);
+  if (!UUID.test(id)) throw badInput(field, `${field} "${id}" is not an id this hub gives out`);
+  return id;
+};
+
 const requireReason = (reason: string) => {
   if (reason.trim().length < 4)
     throw badInput("reason", "give a reason of at least 4 characters (it is audited)");
@@ -318,7 +327,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const reason = requireReason(args.reason);
-      const mergeId = String(args.mergeId);
+      const mergeId = uuidArg("mergeId", args.mergeId);
       const merge = await ctx.db.merge.findUnique({ where: { id: mergeId }, select: { survivorId: true } });
       if (!merge) throw hubError("NOT_FOUND", `merge "${mergeId}" was not found`, { key: mergeId });
       await requireInJurisdiction(ctx, merge.survivorId, "mergeId");
@@ -344,7 +353,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const reason = requireReason(args.reason);
-      const id = String(args.id);
+      const id = uuidArg("id", args.id);
       const pair = await ctx.db.matchCandidate.findUnique({ where: { id } });
       if (pair?.status !== "OPEN")
         throw hubError("NOT_FOUND", `open review pair "${id}" was not found`, { key: id });

@@ -300,6 +300,31 @@ describe("the review queue, merge and unmerge", () => {
     pairId = pair.id;
   });
 
+  it("answers malformed or unknown ids with a clear error", async () => {
+    const bad = await hub.gql(
+      `mutation { decideMatch(id: "42", verdict: SAME, reason: "核实后确认") { id } }`,
+      {
+        token: steward,
+      },
+    );
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "id" });
+    const unknown = await hub.gql(
+      `mutation { unmergePersons(mergeId: "00000000-0000-4000-8000-000000000000", reason: "核实后撤销") { id } }`,
+      { token: steward },
+    );
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND" });
+    const badPerson = await hub.gql(
+      `mutation { mergePersons(survivorId: "bm90LWEtcGVyc29u", mergedId: "bm90LWEtcGVyc29u", reason: "核实后合并") { id } }`,
+      { token: steward },
+    );
+    expect(badPerson.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const badNode = await hub.gql(`{ node(id: "%%%") { id } }`, { token: steward });
+    expect(badNode.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("not a global ID"),
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  });
+
   it("is for data stewards only, and a verdict needs a reason", async () => {
     const denied = await hub.gql(`{ reviewQueue(first: 1) { totalCount } }`, { token: commander });
     expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
