@@ -260,9 +260,9 @@ async function main(): Promise<number> {
     if (resolvePending) {
       log("post-ingest resolution: integration/resolution resolvePending(db) …");
       const started = performance.now();
-      await resolvePending(graph.db);
+      const outcome = await resolvePending(graph.db);
       resolveMs = performance.now() - started;
-      log(`  ${fixed(resolveMs / 1000, 1)} s`);
+      log(`  ${fixed(resolveMs / 1000, 1)} s: ${JSON.stringify(outcome)}`);
     } else log("no post-ingest resolution pass (integration/resolution/index.ts has no resolvePending)");
     const pgIngestPeakKiB = pgMemory.sampler()?.peakTotalKiB ?? null;
 
@@ -378,6 +378,7 @@ async function main(): Promise<number> {
     );
     log(`  stray refs by cause:        ${topList(d.splits.byCause, 12)}`);
     log(`  stray refs by dataset:role: ${topList(d.splits.byLabel, 12)}`);
+    log(`  … and by what they gave:    ${topList(d.splits.byProfile, 16)}`);
     log(`  stray refs linked?          ${topList(d.splits.byStatus)}`);
     log(`  missed pairs by silo pair:  ${topList(d.splits.pairsBySiloPair, 15)}`);
     log(
@@ -385,6 +386,7 @@ async function main(): Promise<number> {
     );
     log(`  stray refs by cause:        ${topList(d.merges.byCause, 12)}`);
     log(`  stray refs by dataset:role: ${topList(d.merges.byLabel, 12)}`);
+    log(`  … and by what they gave:    ${topList(d.merges.byProfile, 8)}`);
     log(`  wrong pairs by silo pair:   ${topList(d.merges.pairsBySiloPair, 15)}`);
     for (const kind of ["organisation", "place"] as const) {
       const x = diagnostics[kind];

@@ -23,6 +23,8 @@ export interface GroupSummary {
   byCause: Record<string, number>;
   /** Stray references by "<dataset>:<role>". */
   byLabel: Record<string, number>;
+  /** Stray references by "<dataset>:<role> [fields] causes": what a matcher had to go on. */
+  byProfile: Record<string, number>;
   /** Stray references by why they are unlinked ("linked" when they are). */
   byStatus: Record<string, number>;
   /** Missed / wrong pairs by "siloA–siloB". */
@@ -55,7 +57,16 @@ const bump = (o: Record<string, number>, k: string, n = 1) => {
 };
 
 function emptySummary(): GroupSummary {
-  return { groups: 0, pairs: 0, strayRefs: 0, byCause: {}, byLabel: {}, byStatus: {}, pairsBySiloPair: {} };
+  return {
+    groups: 0,
+    pairs: 0,
+    strayRefs: 0,
+    byCause: {},
+    byLabel: {},
+    byProfile: {},
+    byStatus: {},
+    pairsBySiloPair: {},
+  };
 }
 
 const FAMILY_PHONE = 1 << DIRT_KINDS.indexOf("familyPhone");
@@ -66,6 +77,12 @@ export function causesOf(dirt: number, fields: number): string[] {
   if (kinds.length > 0) return kinds;
   return [(fields & FIELD_BITS.id) === 0 ? "no ID field" : "no dirt"];
 }
+
+const fieldNames = (fields: number) =>
+  Object.entries(FIELD_BITS)
+    .filter(([, bit]) => (fields & bit) !== 0)
+    .map(([name]) => name)
+    .join(",");
 
 /** Pick `n` evenly spread positions of `total` (deterministic). */
 function spread(total: number, n: number): Set<number> {
@@ -133,8 +150,11 @@ export function diagnose(
         if ((c.dirt.get(item) & FAMILY_PHONE) !== 0) family = true;
         if (part === main) return;
         summary.strayRefs++;
-        for (const cause of causesOf(c.dirt.get(item), c.fields.get(item))) bump(summary.byCause, cause);
-        bump(summary.byLabel, c.labels.names[c.label.get(item)]!);
+        const causes = causesOf(c.dirt.get(item), c.fields.get(item));
+        for (const cause of causes) bump(summary.byCause, cause);
+        const label = c.labels.names[c.label.get(item)]!;
+        bump(summary.byLabel, label);
+        bump(summary.byProfile, `${label} [${fieldNames(c.fields.get(item))}] ${causes.join("+")}`);
         bump(summary.byStatus, STATUS_NAMES[c.status[item]!]!);
       });
       for (let a = 0; a < SILOS.length; a++)
