@@ -104,6 +104,8 @@ export interface OrganisationDraft extends Ref {
     | "OTHER";
   areaCode?: string | null;
   addressText?: string | null;
+  /** Contact number (联系电话): often the legal representative's own mobile. */
+  phone?: string | null;
   members?: { personRef: string; role: string }[];
 }
 

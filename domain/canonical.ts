@@ -7,6 +7,9 @@ import { nameBlockingKey, normalisePersonName } from "./identifiers/person-name.
 import { normaliseMobile } from "./identifiers/phone.js";
 import { normaliseUscc } from "./identifiers/uscc.js";
 
+/** The name a person row carries when no source named them (a caller who gave only a phone). */
+export const UNNAMED_PERSON = "（无名）";
+
 export interface CanonicalPerson {
   /** A valid GB 11643 ID: a trustworthy key. */
   citizenId: string | null;

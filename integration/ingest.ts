@@ -24,7 +24,7 @@ import type {
   SourceRecordInput,
 } from "../connectors/contract.js";
 import { checkAreaCode } from "../domain/area.js";
-import { type CanonicalPerson, canonicalUscc } from "../domain/canonical.js";
+import { type CanonicalPerson, canonicalUscc, UNNAMED_PERSON } from "../domain/canonical.js";
 import { organisationNameKey } from "../domain/identifiers/org-name.js";
 import type { MatchReason } from "../domain/resolution/fellegi-sunter.js";
 import { bestPersonMatch } from "../domain/resolution/person-match.js";
@@ -647,7 +647,7 @@ class Linker {
       this.newPersons.push({
         id,
         ...personColumns(c),
-        name: c.name ?? c.citizenId ?? c.citizenIdLowTrust ?? "（无名）",
+        name: c.name ?? c.citizenId ?? c.citizenIdLowTrust ?? UNNAMED_PERSON,
       });
       if (match?.decision === "REVIEW")
         this.reviews.push({
@@ -763,6 +763,8 @@ class Linker {
       kind: d.kind,
       areaCode: d.areaCode ?? null,
       addressText: d.addressText ?? null,
+      // kept as the source said it (a landline, a mobile): a claim, not a column
+      phone: d.phone ?? null,
     });
     for (const m of d.members ?? []) {
       const personId = this.refs.get(m.personRef);

@@ -98,6 +98,7 @@ export const organisationDraftSchema = z.strictObject({
   ]),
   areaCode: areaCode.nullish(),
   addressText: optionalText,
+  phone: optionalText,
   members: listOf(
     z.strictObject({
       personRef: nonBlank("the ref of a PERSON draft of this record"),

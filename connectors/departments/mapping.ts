@@ -3,6 +3,7 @@
 // MappingOutcome. Each silo keeps its own translation tables, formats and dataset mappings; every
 // failure is a MappingProblem on the record's Ctx, never an exception.
 import { type AreaLevel, checkAreaCode, normaliseAreaCode } from "../../domain/area.js";
+import { LEGAL_REPRESENTATIVE } from "../../domain/resolution/mention-match.js";
 import type {
   ElementDraft,
   JsonValue,
@@ -178,8 +179,7 @@ export function personEntry(
   return person.citizenId || person.name || person.phone ? person : null;
 }
 
-/** Member role of the legal representative (法定代表人) in an organisation draft. */
-export const LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE";
+export { LEGAL_REPRESENTATIVE };
 
 /**
  * An organisation and its legal representative, whom registers name without any identifier: the

@@ -25,7 +25,8 @@ export const civilAffairsManifest: ConnectorManifest = connectorManifestSchema.p
     ...fields("PERSON", "SENSITIVE", ["citizenId", "assistanceStatus"]),
     ...fields("PERSON", "PERSONAL", ["name", "sex", "phone", "addresses"]),
     ...fields("ORGANISATION", "PUBLIC", ["uscc", "name", "kind", "addressText"]),
-    ...fields("ORGANISATION", "PERSONAL", ["members"]),
+    // a social organisation's 联系电话 is often its legal representative's own mobile
+    ...fields("ORGANISATION", "PERSONAL", ["members", "phone"]),
   ],
   // rosters are exported as spreadsheets once a day (after the monthly payment run they change
   // in bulk): a nightly pull in the largest pages

@@ -114,6 +114,7 @@ function mapSocialOrganisation(rec: Fields, ctx: Ctx): ElementDraft[] {
     name,
     kind: kind ?? "SOCIAL_ORGANISATION",
     addressText: text(rec, "住所", ctx),
+    phone: text(rec, "联系电话", ctx),
   });
   return withRepresentative(representative, organisation);
 }

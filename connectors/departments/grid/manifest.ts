@@ -30,7 +30,8 @@ export const gridManifest: ConnectorManifest = connectorManifestSchema.parse({
     ...fields("PERSON", "INTERNAL", ["sameAs", "posts"]),
     ...fields("ORGANISATION", "PUBLIC", ["uscc", "name", "kind"]),
     ...fields("ORGANISATION", "INTERNAL", ["areaCode", "addressText"]),
-    ...fields("ORGANISATION", "PERSONAL", ["members"]),
+    // a unit's 联系电话 is often its legal representative's own mobile
+    ...fields("ORGANISATION", "PERSONAL", ["members", "phone"]),
     ...fields("EVENT", "INTERNAL", [
       "kind",
       "title",

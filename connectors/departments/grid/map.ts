@@ -271,6 +271,7 @@ function mapUnit(rec: Fields, ctx: Ctx): ElementDraft[] {
     kind: kind ?? "OTHER",
     areaCode: grid,
     addressText: text(rec, "address", ctx),
+    phone: text(rec, "phone", ctx),
   });
   return withRepresentative(representative, unit);
 }
