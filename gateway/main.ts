@@ -8,6 +8,7 @@ import { builtinConnectors } from "../connectors/departments/index.js";
 import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
 import { ChangeBus } from "../integration/change-bus.js";
 import { restoreDeclarative } from "../integration/declarative-registry.js";
+import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
 import { SyncEngine } from "../integration/sync/engine.js";
 import { createDb, migrate } from "../prisma/db.js";
@@ -72,7 +73,13 @@ export async function boot(config: HubConfig, log: Logger, connectors: readonly 
       log.info("sandbox department systems started", { preset: config.sandbox.preset, urls: sandbox.urls });
       sources = { ...sandbox.urls, ...sources };
     }
-    const sync = new SyncEngine(db, { log: (msg, fields) => log.warn(msg, fields) });
+    // persons without a trustworthy key are resolved against the registry after each sync that brought records
+    const resolution = new ResolutionScheduler(db, { log: (msg, fields) => log.info(msg, fields) });
+    cleanups.push({ step: "finish the resolution pass", run: () => resolution.stop() });
+    const sync = new SyncEngine(db, {
+      log: (msg, fields) => log.warn(msg, fields),
+      onIngested: () => resolution.request(),
+    });
     for (const connector of [
       ...builtinConnectors(sources, { timeoutMs: config.sourceTimeoutMs }),
       ...connectors,

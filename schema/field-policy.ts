@@ -112,6 +112,13 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   "Mutation.mergePersons": PERSONAL_HUB,
   "Mutation.unmergePersons": PERSONAL_HUB,
   "Mutation.decideMatch": PERSONAL_HUB,
+  "Mutation.runResolutionPass": INTERNAL_HUB,
+  ...fields(
+    "ResolutionPass",
+    ["sameRepresentative", "mentions", "compared", "merged", "reviews", "byPosterior", "ms"],
+    INTERNAL_HUB,
+  ),
+  ...fields("PosteriorBand", ["band", "count"], INTERNAL_HUB),
   ...fields(
     "MatchCandidate",
     ["id", "status", "score", "reasons", "createdAt", "decidedAt", "decidedBy"],

@@ -15,6 +15,7 @@ import "./types/post.js";
 import "./types/provenance.js";
 import "./types/search.js";
 import "./types/resolution.js";
+import "./types/resolution-pass.js";
 import "./types/system.js";
 
 builder.queryType({

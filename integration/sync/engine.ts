@@ -38,6 +38,8 @@ export interface EngineOptions {
   now?: () => Date;
   /** Identifies this hub instance in leases. */
   instance?: string;
+  /** Called after a run that ingested records (the resolution pass waits for it). */
+  onIngested?: (report: RunReport) => void;
 }
 
 interface Ahead {
@@ -60,6 +62,7 @@ export class SyncEngine {
   private readonly log: NonNullable<EngineOptions["log"]>;
   private readonly random: () => number;
   private readonly now: () => Date;
+  private readonly onIngested: (report: RunReport) => void;
 
   constructor(
     private readonly db: Db,
@@ -69,6 +72,7 @@ export class SyncEngine {
     this.log = options.log ?? (() => {});
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
+    this.onIngested = options.onIngested ?? (() => {});
   }
 
   /** Make a connector known (persisted: state, cursor and counters survive restarts). */
@@ -136,7 +140,12 @@ export class SyncEngine {
   run(id: string, options: { maxPages?: number } = {}): Promise<RunReport> {
     const current = this.running.get(id);
     if (current) return current;
-    const run = this.runOnce(id, options).finally(() => this.running.delete(id));
+    const run = this.runOnce(id, options)
+      .then((report) => {
+        if (report.ingested > 0) this.onIngested(report);
+        return report;
+      })
+      .finally(() => this.running.delete(id));
     this.running.set(id, run);
     return run;
   }

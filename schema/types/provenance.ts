@@ -25,7 +25,8 @@ export const Provenance = builder.objectRef<ProvenanceShape>("Provenance").imple
       description: "When the hub fetched this version.",
     }),
     method: t.exposeString("method", {
-      description: "How it was linked: SAME_SOURCE, EXACT_KEY, NEW, PROBABILISTIC, MANUAL.",
+      description:
+        "How it was linked: SAME_SOURCE, EXACT_KEY, NEW, PROBABILISTIC, RESOLUTION_PASS (after a load, against the whole population), MANUAL.",
     }),
   }),
 });

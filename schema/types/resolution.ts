@@ -86,7 +86,7 @@ const ClaimSource = builder.objectRef<SourcedClaim>("ClaimSource").implement({
       resolve: (c) => c.row.fetchedAt,
     }),
     method: t.string({
-      description: "How the element was linked: SAME_SOURCE, EXACT_KEY, PROBABILISTIC, NEW.",
+      description: "How the element was linked: SAME_SOURCE, EXACT_KEY, PROBABILISTIC, RESOLUTION_PASS, NEW.",
       resolve: (c) => c.row.method,
     }),
     score: t.float({
@@ -214,7 +214,10 @@ builder.prismaObject("Merge", {
     mergedPersonId: t.exposeString("mergedId", {
       description: "Database id of the person folded in (restored with the same id by unmerge).",
     }),
-    method: t.exposeString("method", { description: "MANUAL, or REVIEW (a review-queue pair accepted)." }),
+    method: t.exposeString("method", {
+      description:
+        "MANUAL, REVIEW (a review-queue pair accepted), or AUTOMATIC (the resolution pass, actor resolution-pass).",
+    }),
     score: t.exposeFloat("score", { nullable: true, description: "The pair's score, for REVIEW merges." }),
     reason: t.exposeString("reason", { description: "Why, as the steward wrote it." }),
     actor: t.exposeString("actor", { description: "Who merged (token subject)." }),

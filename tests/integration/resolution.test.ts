@@ -1,14 +1,12 @@
 // Entity resolution end to end: records ingested through the real ingest into a real database,
 // matched probabilistically, queued for review, merged and unmerged through GraphQL over HTTP.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { ElementDraft, SourceRecordInput } from "../../connectors/contract.js";
-import { citizenIdCheckChar } from "../../domain/identifiers/citizen-id.js";
-import { type IngestSource, ingestPage } from "../../integration/ingest.js";
+import type { ElementDraft } from "../../connectors/contract.js";
 import { createDb, type Db } from "../../prisma/db.js";
-import { startTestHub, type TestHub } from "../support/hub.js";
+import { citizenId, ingestDrafts, personDraft, workOrderDraft } from "../support/drafts.js";
+import { startTestHub, stewardAndCommander, type TestHub } from "../support/hub.js";
 import { cloneTemplate } from "../support/pg.js";
 
-const citizenId = (first17: string) => `${first17}${citizenIdCheckChar(first17)}`;
 const ZHANG_QIANG = citizenId("32060219800101123");
 const WANG_JIANGUO = citizenId("32060219750505201");
 const LI_NA = citizenId("32060219900707302");
@@ -18,38 +16,11 @@ let steward: string;
 let commander: string;
 let community: string;
 
-/** A department whose records carry their drafts as they are: the ingest and matching are real. */
-const source = (connectorId: string, departmentCode: string): IngestSource => ({
-  connectorId,
-  departmentCode,
-  map: (record) => ({ ok: true, drafts: (record.payload as unknown as { drafts: ElementDraft[] }).drafts }),
-});
+const ingest = ingestDrafts;
+const person = personDraft;
 
-async function ingest(db: Db, connectorId: string, department: string, records: [string, ElementDraft[]][]) {
-  const inputs: SourceRecordInput[] = records.map(([sourceKey, drafts]) => ({
-    sourceKey,
-    payload: { drafts } as unknown as SourceRecordInput["payload"],
-  }));
-  return db.$transaction((tx) => ingestPage(tx, source(connectorId, department), inputs));
-}
-
-const person = (ref: string, fields: Omit<Extract<ElementDraft, { element: "PERSON" }>, "element" | "ref">) =>
-  ({ element: "PERSON", ref, ...fields }) as ElementDraft;
-
-/** A work order or petition naming the person: what ties a caller to an area (jurisdiction). */
-const matter = (key: string, personRef: string) =>
-  ({
-    element: "EVENT",
-    ref: "event",
-    kind: "HOTLINE_TICKET",
-    title: `工单 ${key}`,
-    occurredAt: "2026-11-01T08:00:00Z",
-    reportedAt: "2026-11-01T08:05:00Z",
-    areaCode: community,
-    status: "ACCEPTED",
-    persons: [{ ref: personRef, role: "REPORTER" }],
-    organisations: [],
-  }) as ElementDraft;
+/** A work order naming the person: what ties a caller to an area (jurisdiction). */
+const matter = (key: string, personRef: string) => workOrderDraft(key, personRef, community);
 
 const home = (text: string) => [{ kind: "RESIDENT" as const, text, areaCode: community }];
 
@@ -94,12 +65,7 @@ async function seedRegistry(db: Db) {
 
 beforeAll(async () => {
   hub = await startTestHub({ SYNC_SCHEDULER: "false" });
-  steward = await hub.token({
-    roles: ["data_steward", "city_commander"],
-    areas: ["320600"],
-    purpose: "测试",
-  });
-  commander = await hub.token({ roles: ["city_commander"], areas: ["320600"], purpose: "测试" });
+  ({ steward, commander } = await stewardAndCommander(hub));
   community = (
     await hub.db.area.findFirstOrThrow({ where: { level: "COMMUNITY" }, orderBy: { code: "asc" } })
   ).code;

@@ -162,3 +162,15 @@ export async function take<T>(
   }
   return results;
 }
+
+/** Tokens for a city-wide data steward (also a commander) and a city commander without it. */
+export async function stewardAndCommander(hub: TestHub): Promise<{ steward: string; commander: string }> {
+  return {
+    steward: await hub.token({
+      roles: ["data_steward", "city_commander"],
+      areas: ["320600"],
+      purpose: "测试",
+    }),
+    commander: await hub.token({ roles: ["city_commander"], areas: ["320600"], purpose: "测试" }),
+  };
+}

@@ -2,7 +2,7 @@
 // the thresholds, deterministic tie-breaks and the blocking keys.
 import { describe, expect, it } from "vitest";
 import { citizenIdCheckChar } from "../../../domain/identifiers/citizen-id.js";
-import { honorificName, nameBlockingKey } from "../../../domain/identifiers/person-name.js";
+import { honorificName } from "../../../domain/identifiers/person-name.js";
 import { decide, levelWeight, scorePair } from "../../../domain/resolution/fellegi-sunter.js";
 import {
   bestPersonMatch,
@@ -15,19 +15,9 @@ import {
   personBlockingKeys,
   scorePersons,
 } from "../../../domain/resolution/person-match.js";
+import { profile } from "./profile.js";
 
 const id = (first17: string) => `${first17}${citizenIdCheckChar(first17)}`;
-const profile = (p: Partial<PersonProfile>): PersonProfile => ({
-  citizenId: null,
-  citizenIdLowTrust: null,
-  name: null,
-  namePinyin: p.name ? nameBlockingKey(p.name) : null,
-  sex: null,
-  birthDate: null,
-  phone: null,
-  addressKeys: [],
-  ...p,
-});
 
 describe("honorific names", () => {
   it.each([

@@ -1,0 +1,491 @@
+// The resolution pass: after a load (and after every sync round that brought persons), each person
+// the graph holds without a trustworthy key (a mention: a legal representative named by name, a
+// caller who gave "王先生" and a phone) is compared with the registered persons it could be, now
+// that the whole population is known (domain/resolution/mention-match.ts). A clear match is merged
+// in, audited and reversible like a steward's merge (actor "resolution-pass", method AUTOMATIC);
+// a likely one goes to the review queue; the rest wait for more data. Deterministic: the same
+// graph gives the same decisions, and a second run over an unchanged graph changes nothing. A pair
+// a steward kept apart (a DISTINCT verdict, an unmerge) is never merged again.
+import { UNNAMED_PERSON } from "../../domain/canonical.js";
+import { normaliseMobile } from "../../domain/identifiers/phone.js";
+import {
+  ADULT_ROLES,
+  calibratedPlaceModel,
+  MENTION_POLICY,
+  type Mention,
+  type MentionMatch,
+  type PlaceSample,
+  type Population,
+  type RegisteredPerson,
+  resolveMention,
+} from "../../domain/resolution/mention-match.js";
+import { impliedSex, type PersonProfile } from "../../domain/resolution/person-match.js";
+import type { Db, Tx } from "../../prisma/db.js";
+import { type MergeInput, mergePersonsMany } from "./merge.js";
+
+export const PASS_ACTOR = "resolution-pass";
+
+/** An address more people share than this is a building or an estate, not a household. */
+const HOUSEHOLD_MAX_OCCUPANTS = 8;
+
+export interface PassOutcome {
+  /** Mentions of one organisation's representative by the same name, folded into one first. */
+  sameRepresentative: number;
+  /** Persons without a trustworthy key that were looked at. */
+  mentions: number;
+  /** … that had at least one registered candidate. */
+  compared: number;
+  merged: number;
+  reviews: number;
+  /** Mentions compared, by their best candidate's posterior: what the thresholds left where. */
+  byPosterior: Record<string, number>;
+  ms: number;
+}
+
+export interface PassOptions {
+  /** Mentions per transaction. */
+  batchSize?: number;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+interface MentionRow {
+  id: string;
+  name: string;
+  namePinyin: string | null;
+  sex: "MALE" | "FEMALE" | "UNKNOWN";
+  birthDate: string | null;
+  phone: string | null;
+  updatedOn: string;
+}
+
+interface CandidateRow {
+  id: string;
+  citizenId: string;
+  name: string;
+  namePinyin: string | null;
+  sex: "MALE" | "FEMALE" | "UNKNOWN";
+  birthDate: string | null;
+  phone: string | null;
+}
+
+const profileOf = (r: Omit<CandidateRow, "citizenId"> & { citizenId: string | null }): PersonProfile => {
+  const named = r.name !== UNNAMED_PERSON && !/^[\dXx]{15,18}$/.test(r.name);
+  const name = named ? r.name : null;
+  return {
+    citizenId: r.citizenId,
+    citizenIdLowTrust: null,
+    name,
+    namePinyin: named ? r.namePinyin : null,
+    sex: r.sex === "UNKNOWN" ? impliedSex(name) : r.sex,
+    birthDate: r.birthDate,
+    phone: r.phone,
+    addressKeys: [],
+  };
+};
+
+const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+};
+
+type Base = Pick<Population, "persons" | "areas" | "placeModel">;
+
+/** Event parties whose homes calibrate the place feature. */
+const CALIBRATION_SAMPLE = 20_000;
+
+/** The registered population's size and its areas per level (once per pass). */
+async function populationBase(tx: Tx): Promise<Base> {
+  const [count] = await tx.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM "Person" WHERE "citizenId" IS NOT NULL`,
+  );
+  const levels = await tx.$queryRawUnsafe<{ level: string; n: number }[]>(
+    `SELECT level::text AS level, count(*)::int AS n FROM "Area" GROUP BY level`,
+  );
+  const areas = { DISTRICT: 0, STREET: 0, COMMUNITY: 0 };
+  for (const l of levels) if (l.level in areas) areas[l.level as keyof typeof areas] = l.n;
+  // how far from home the parties the registry knows by ID were (a sample, in a stable order)
+  const samples = await tx.$queryRawUnsafe<PlaceSample[]>(
+    `SELECT ar.path AS place, array_agg(DISTINCT hr.path) AS homes
+     FROM (SELECT ep."eventId", ep."personId" FROM "EventPerson" ep JOIN "Person" p ON p.id = ep."personId"
+           WHERE p."citizenId" IS NOT NULL ORDER BY ep."eventId", ep."personId" LIMIT ${CALIBRATION_SAMPLE}) s
+     JOIN "Event" e ON e.id = s."eventId" LEFT JOIN "Address" ad ON ad.id = e."addressId"
+     JOIN "Area" ar ON ar.id = coalesce(ad."areaId", e."areaId")
+     JOIN "PersonAddress" pa ON pa."personId" = s."personId" JOIN "Address" a ON a.id = pa."addressId"
+     JOIN "Area" hr ON hr.id = a."areaId"
+     GROUP BY s."eventId", s."personId", ar.path`,
+  );
+  return { persons: count?.n ?? 0, areas, placeModel: calibratedPlaceModel(samples) };
+}
+
+async function counts(tx: Tx, column: "name" | "namePinyin" | "phone", values: readonly string[]) {
+  if (values.length === 0) return new Map<string, number>();
+  const rows = await tx.$queryRawUnsafe<{ v: string; n: number }[]>(
+    `SELECT "${column}" AS v, count(*)::int AS n FROM "Person"
+     WHERE "citizenId" IS NOT NULL AND "${column}" = ANY($1::text[]) GROUP BY 1`,
+    [...values],
+  );
+  return new Map(rows.map((r) => [r.v, r.n]));
+}
+
+/** Where each mention was seen: its own addresses' areas, its events' places, its roles. */
+async function contexts(tx: Tx, ids: readonly string[]) {
+  const homes = await tx.$queryRawUnsafe<{ personId: string; path: string }[]>(
+    `SELECT pa."personId"::text AS "personId", ar.path FROM "PersonAddress" pa
+     JOIN "Address" a ON a.id = pa."addressId" JOIN "Area" ar ON ar.id = a."areaId"
+     WHERE pa."personId" = ANY($1::uuid[]) ORDER BY 1, 2`,
+    ids,
+  );
+  const events = await tx.$queryRawUnsafe<{ personId: string; path: string; role: string; on: string }[]>(
+    `SELECT ep."personId"::text AS "personId", ar.path, ep.role::text AS role,
+            to_char(e."reportedAt", 'YYYY-MM-DD') AS on
+     FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
+     LEFT JOIN "Address" ad ON ad.id = e."addressId" JOIN "Area" ar ON ar.id = coalesce(ad."areaId", e."areaId")
+     WHERE ep."personId" = ANY($1::uuid[]) ORDER BY 1, 2`,
+    ids,
+  );
+  const roles = await tx.$queryRawUnsafe<{ personId: string; role: string }[]>(
+    `SELECT DISTINCT "personId"::text AS "personId", role FROM "PersonOrganisation" WHERE "personId" = ANY($1::uuid[])`,
+    ids,
+  );
+  // the contact numbers its organisations' sources gave (claims on the organisation's links)
+  const contacts = await tx.$queryRawUnsafe<{ personId: string; phone: string }[]>(
+    `SELECT DISTINCT po."personId"::text AS "personId", es.values->>'phone' AS phone FROM "PersonOrganisation" po
+     JOIN "EntitySource" es ON es."entityType" = 'ORGANISATION' AND es."entityId" = po."organisationId"
+     WHERE po."personId" = ANY($1::uuid[]) AND po.role = ANY($2::text[]) AND es.values ? 'phone' ORDER BY 1, 2`,
+    ids,
+    [...ADULT_ROLES.organisation],
+  );
+  return { homes, events, roles, contacts };
+}
+
+/** Registered persons by name, pinyin, phone, or as housemates of a phone's holders. */
+async function candidates(
+  tx: Tx,
+  keys: { names: string[]; pinyins: string[]; phones: string[] },
+): Promise<Map<string, RegisteredPerson & { row: CandidateRow }>> {
+  const rows = await tx.$queryRawUnsafe<CandidateRow[]>(
+    `WITH holders AS (SELECT id FROM "Person" WHERE "citizenId" IS NOT NULL AND phone = ANY($3::text[])),
+     households AS (
+       SELECT pa."addressId" FROM "PersonAddress" pa WHERE pa."personId" IN (SELECT id FROM holders)
+       AND (SELECT count(*) FROM "PersonAddress" o WHERE o."addressId" = pa."addressId") <= ${HOUSEHOLD_MAX_OCCUPANTS})
+     SELECT p.id::text, p."citizenId", p.name, p."namePinyin", p.sex::text AS sex,
+            to_char(p."birthDate", 'YYYY-MM-DD') AS "birthDate", p.phone
+     FROM "Person" p WHERE p."citizenId" IS NOT NULL AND p.id IN (
+       SELECT id FROM "Person" WHERE name = ANY($1::text[])
+       UNION SELECT id FROM "Person" WHERE "namePinyin" = ANY($2::text[])
+       UNION SELECT id FROM holders
+       UNION SELECT pa."personId" FROM "PersonAddress" pa WHERE pa."addressId" IN (SELECT "addressId" FROM households))`,
+    keys.names,
+    keys.pinyins,
+    keys.phones,
+  );
+  const ids = rows.map((r) => r.id);
+  const homes = new Map<string, string[]>();
+  const housePhones = new Map<string, string[]>();
+  if (ids.length > 0) {
+    for (const h of await tx.$queryRawUnsafe<{ personId: string; path: string }[]>(
+      `SELECT DISTINCT pa."personId"::text AS "personId", ar.path FROM "PersonAddress" pa
+       JOIN "Address" a ON a.id = pa."addressId" JOIN "Area" ar ON ar.id = a."areaId"
+       WHERE pa."personId" = ANY($1::uuid[]) ORDER BY 1, 2`,
+      ids,
+    ))
+      push(homes, h.personId, h.path);
+    for (const h of await tx.$queryRawUnsafe<{ personId: string; phone: string }[]>(
+      `SELECT DISTINCT pa."personId"::text AS "personId", o.phone FROM "PersonAddress" pa
+       JOIN "PersonAddress" pb ON pb."addressId" = pa."addressId" AND pb."personId" <> pa."personId"
+       JOIN "Person" o ON o.id = pb."personId"
+       WHERE pa."personId" = ANY($1::uuid[]) AND o.phone IS NOT NULL
+         AND (SELECT count(*) FROM "PersonAddress" x WHERE x."addressId" = pa."addressId") <= ${HOUSEHOLD_MAX_OCCUPANTS}
+       ORDER BY 1, 2`,
+      ids,
+    ))
+      push(housePhones, h.personId, h.phone);
+  }
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        row: r,
+        profile: profileOf(r),
+        homes: homes.get(r.id) ?? [],
+        housePhones: housePhones.get(r.id) ?? [],
+      },
+    ]),
+  );
+}
+
+/**
+ * Pairs a steward kept apart: a DISTINCT verdict, or a merge they undid. A mention a steward has
+ * ruled on is theirs from then on: the pass may queue it for review, never merge it.
+ */
+async function keptApart(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<{ pairs: Set<string>; ruled: Set<string> }> {
+  const rows = await tx.$queryRawUnsafe<{ a: string; b: string }[]>(
+    `SELECT "entityId"::text AS a, "candidateId"::text AS b FROM "MatchCandidate"
+     WHERE "entityType" = 'PERSON' AND status = 'DISTINCT' AND ("entityId" = ANY($1::uuid[]) OR "candidateId" = ANY($1::uuid[]))
+     UNION SELECT "mergedId"::text, "survivorId"::text FROM "Merge"
+     WHERE "entityType" = 'PERSON' AND "undoneAt" IS NOT NULL AND "mergedId" = ANY($1::uuid[])`,
+    ids,
+  );
+  const mentions = new Set(ids);
+  return {
+    pairs: new Set(rows.flatMap((r) => [`${r.a}|${r.b}`, `${r.b}|${r.a}`])),
+    ruled: new Set(rows.flatMap((r) => [r.a, r.b]).filter((id) => mentions.has(id))),
+  };
+}
+
+/** The reason a steward reads on the Merge row. */
+function describe(match: MentionMatch<string>): string {
+  const features = match.reasons.map((r) => `${r.feature} ${r.level} ${r.weight >= 0 ? "+" : ""}${r.weight}`);
+  return `resolution pass: posterior ${match.posterior} over ${match.compared} candidate(s); ${features.join(", ")}`;
+}
+
+/**
+ * Two sources naming the same organisation's legal representative by the same name name one
+ * person: the civil-affairs register and the grid's unit record of a social organisation.
+ */
+async function foldSameRepresentative(tx: Tx): Promise<number> {
+  // one instance at a time (the pairs overlap); another that finds it taken skips this step
+  const [lock] = await tx.$queryRawUnsafe<{ ok: boolean }[]>(
+    `SELECT pg_try_advisory_xact_lock(hashtext('citygraph:resolution-pass:same-representative')) AS ok`,
+  );
+  if (!lock?.ok) return 0;
+  const pairs = await tx.$queryRawUnsafe<{ a: string; b: string; organisation: string }[]>(
+    `SELECT pa.id::text AS a, pb.id::text AS b, o.name AS organisation
+     FROM "PersonOrganisation" x JOIN "PersonOrganisation" y
+       ON y."organisationId" = x."organisationId" AND y.role = x.role AND y."personId" > x."personId"
+     JOIN "Person" pa ON pa.id = x."personId" JOIN "Person" pb ON pb.id = y."personId"
+     JOIN "Organisation" o ON o.id = x."organisationId"
+     WHERE x.role = ANY($1::text[]) AND pa."citizenId" IS NULL AND pb."citizenId" IS NULL AND pa.name = pb.name
+       AND pa.name <> $2
+     ORDER BY 1, 2`,
+    [...ADULT_ROLES.organisation],
+    UNNAMED_PERSON,
+  );
+  // each group keeps its smallest id (pairs come sorted, so a group's first row names it)
+  const keep = new Map<string, string>();
+  const root = (id: string): string => {
+    const k = keep.get(id);
+    return k === undefined || k === id ? id : root(k);
+  };
+  const reasons = new Map<string, string>();
+  for (const { a, b, organisation } of pairs) {
+    const ra = root(a);
+    const rb = root(b);
+    if (ra === rb) continue;
+    const [survivor, merged] = ra < rb ? [ra, rb] : [rb, ra];
+    keep.set(merged, survivor);
+    reasons.set(merged, organisation);
+  }
+  const merges: MergeInput[] = [...keep.keys()].sort().map((merged) => ({
+    survivorId: root(merged),
+    mergedId: merged,
+    actor: PASS_ACTOR,
+    reason: `resolution pass: the same name as legal representative of ${reasons.get(merged)}`,
+    method: "AUTOMATIC",
+    score: 1,
+    link: {
+      method: "RESOLUTION_PASS",
+      score: 0,
+      reasons: [{ feature: "sameRepresentative", level: "SAME_ORGANISATION_AND_NAME", weight: 0 }],
+    },
+  }));
+  await mergePersonsMany(tx, merges);
+  return merges.length;
+}
+
+const POSTERIOR_BANDS = [
+  [0.9, "≥0.9"],
+  [0.5, "0.5–0.9"],
+  [0.2, "0.2–0.5"],
+  [0, "<0.2"],
+] as const;
+
+/** One batch of mentions, in one transaction. */
+async function resolveBatch(
+  tx: Tx,
+  batch: readonly MentionRow[],
+  base: Base,
+): Promise<{ compared: number; merged: number; reviews: number; byPosterior: Record<string, number> }> {
+  // another instance's pass may hold some: they are its to decide
+  let rows = batch;
+  const mine = new Set(
+    (
+      await tx.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id::text FROM "Person" WHERE id = ANY($1::uuid[]) AND "citizenId" IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
+        batch.map((r) => r.id),
+      )
+    ).map((r) => r.id),
+  );
+  rows = batch.filter((r) => mine.has(r.id));
+  const ids = rows.map((r) => r.id);
+  const ctx = await contexts(tx, ids);
+  const mentions = new Map<string, Mention>();
+  const homesOf = new Map<string, string[]>();
+  for (const h of ctx.homes) push(homesOf, h.personId, h.path);
+  const eventsOf = new Map<string, typeof ctx.events>();
+  for (const e of ctx.events) push(eventsOf, e.personId, e);
+  const adults = new Set([
+    ...ctx.roles
+      .filter((r) => (ADULT_ROLES.organisation as readonly string[]).includes(r.role))
+      .map((r) => r.personId),
+    ...ctx.events
+      .filter((e) => (ADULT_ROLES.event as readonly string[]).includes(e.role))
+      .map((e) => e.personId),
+  ]);
+  const contactsOf = new Map<string, string[]>();
+  for (const c of ctx.contacts) {
+    const mobile = normaliseMobile(c.phone);
+    if (mobile.ok) push(contactsOf, c.personId, mobile.value);
+  }
+  for (const r of rows) {
+    const events = eventsOf.get(r.id) ?? [];
+    mentions.set(r.id, {
+      profile: profileOf({ ...r, citizenId: null }),
+      places: [
+        ...(homesOf.get(r.id) ?? []).map((path) => ({ context: "HOME" as const, path })),
+        ...events.map((e) => ({ context: "EVENT" as const, path: e.path })),
+      ],
+      adultRole: adults.has(r.id),
+      contactPhones: contactsOf.get(r.id) ?? [],
+      seenOn: [r.updatedOn, ...events.map((e) => e.on)].sort().at(-1)!,
+    });
+  }
+  const profiles = [...mentions.values()].map((m) => m.profile);
+  const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
+  const [names, pinyins, phones] = await Promise.all([
+    counts(tx, "name", distinct(profiles.map((p) => p.name))),
+    counts(tx, "namePinyin", distinct(profiles.map((p) => p.namePinyin))),
+    counts(
+      tx,
+      "phone",
+      distinct([...mentions.values()].flatMap((m) => [m.profile.phone, ...(m.contactPhones ?? [])])),
+    ),
+  ]);
+  const small = (m: Map<string, number>) =>
+    [...m].filter(([, n]) => n <= MENTION_POLICY.blockLimit).map(([v]) => v);
+  const pool = await candidates(tx, {
+    names: small(names),
+    pinyins: small(pinyins),
+    phones: [...phones.keys()],
+  });
+  const population: Population = {
+    ...base,
+    nameHolders: (v) => names.get(v) ?? 0,
+    pinyinHolders: (v) => pinyins.get(v) ?? 0,
+    phoneHolders: (v) => phones.get(v) ?? 0,
+  };
+  // each mention's block: residents sharing its name or pinyin, holding its phone, or living with a holder
+  const byName = new Map<string, string[]>();
+  const byPinyin = new Map<string, string[]>();
+  const byPhone = new Map<string, string[]>();
+  for (const [id, c] of pool) {
+    if (c.row.name) push(byName, c.row.name, id);
+    if (c.row.namePinyin) push(byPinyin, c.row.namePinyin, id);
+    for (const phone of new Set([c.row.phone, ...c.housePhones])) if (phone) push(byPhone, phone, id);
+  }
+  const apart = await keptApart(tx, ids);
+  const merges: MergeInput[] = [];
+  const reviews: { entityId: string; candidateId: string; score: number; reasons: string }[] = [];
+  let compared = 0;
+  const byPosterior: Record<string, number> = {};
+  for (const [id, mention] of mentions) {
+    const p = mention.profile;
+    const block = new Set([
+      ...(p.name && (names.get(p.name) ?? 0) <= MENTION_POLICY.blockLimit ? (byName.get(p.name) ?? []) : []),
+      ...(p.namePinyin && (pinyins.get(p.namePinyin) ?? 0) <= MENTION_POLICY.blockLimit
+        ? (byPinyin.get(p.namePinyin) ?? [])
+        : []),
+      ...[p.phone, ...(mention.contactPhones ?? [])].flatMap((phone) =>
+        phone ? (byPhone.get(phone) ?? []) : [],
+      ),
+    ]);
+    const list = [...block]
+      .filter((c) => !apart.pairs.has(`${id}|${c}`))
+      .map((c) => ({ id: c, person: pool.get(c)! }));
+    if (list.length === 0) continue;
+    compared++;
+    const match = resolveMention(mention, list, population);
+    if (!match) continue;
+    const band = POSTERIOR_BANDS.find(([floor]) => match.posterior >= floor)![1];
+    byPosterior[band] = (byPosterior[band] ?? 0) + 1;
+    if (match.decision === "LINK" && !apart.ruled.has(id))
+      merges.push({
+        survivorId: match.candidateId,
+        mergedId: id,
+        actor: PASS_ACTOR,
+        reason: describe(match),
+        method: "AUTOMATIC",
+        score: match.posterior,
+        link: { method: "RESOLUTION_PASS", score: match.score, reasons: match.reasons },
+      });
+    else if (match.decision !== "NONE")
+      reviews.push({
+        entityId: id,
+        candidateId: match.candidateId,
+        score: match.score,
+        reasons: JSON.stringify(match.reasons),
+      });
+  }
+  let reviewed = 0;
+  if (reviews.length > 0)
+    reviewed = await tx.$executeRawUnsafe(
+      `INSERT INTO "MatchCandidate" (id, "entityType", "entityId", "candidateId", score, reasons)
+       SELECT gen_random_uuid(), 'PERSON', r."entityId", r."candidateId", r.score, r.reasons::jsonb
+       FROM jsonb_to_recordset($1::jsonb) AS r("entityId" uuid, "candidateId" uuid, score float8, reasons text)
+       ON CONFLICT DO NOTHING`,
+      JSON.stringify(reviews),
+    );
+  await mergePersonsMany(tx, merges);
+  return { compared, merged: merges.length, reviews: reviewed, byPosterior };
+}
+
+/**
+ * Run the pass over every person without a trustworthy key, in batches (each its own
+ * transaction, so a long pass holds no lock for long). Returns what it did.
+ */
+export async function resolvePending(db: Db, options: PassOptions = {}): Promise<PassOutcome> {
+  const started = Date.now();
+  const batchSize = options.batchSize ?? 2000;
+  const outcome: PassOutcome = {
+    sameRepresentative: 0,
+    mentions: 0,
+    compared: 0,
+    merged: 0,
+    reviews: 0,
+    byPosterior: {},
+    ms: 0,
+  };
+  outcome.sameRepresentative = await db.$transaction((tx) => foldSameRepresentative(tx), {
+    timeout: 300_000,
+  });
+  const base = await db.$transaction((tx) => populationBase(tx));
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const rows = await db.$queryRawUnsafe<MentionRow[]>(
+      `SELECT id::text, name, "namePinyin", sex::text AS sex, to_char("birthDate", 'YYYY-MM-DD') AS "birthDate",
+              phone, to_char("updatedAt", 'YYYY-MM-DD') AS "updatedOn"
+       FROM "Person" WHERE "citizenId" IS NULL AND id > $1::uuid ORDER BY id LIMIT $2`,
+      after,
+      batchSize,
+    );
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    const done = await db.$transaction((tx) => resolveBatch(tx, rows, base), {
+      timeout: 300_000,
+      maxWait: 30_000,
+    });
+    outcome.mentions += rows.length;
+    outcome.compared += done.compared;
+    outcome.merged += done.merged;
+    outcome.reviews += done.reviews;
+    for (const [band, n] of Object.entries(done.byPosterior))
+      outcome.byPosterior[band] = (outcome.byPosterior[band] ?? 0) + n;
+  }
+  outcome.ms = Date.now() - started;
+  options.log?.("resolution pass", { ...outcome });
+  return outcome;
+}

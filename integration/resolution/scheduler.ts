@@ -1,0 +1,62 @@
+// When to run the resolution pass in a running hub: after a sync run that brought records, a short
+// while later (so that connectors finishing together share one pass), never two at once in this
+// instance; a request while a pass runs makes one more pass after it. Instances may run passes
+// side by side: each batch locks its mentions (SKIP LOCKED), so they share the work.
+import type { Db } from "../../prisma/db.js";
+import { type PassOutcome, resolvePending } from "./pass.js";
+
+export interface ResolutionSchedulerOptions {
+  /** Wait this long after a request before passing (requests in between join it). */
+  delayMs?: number;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export class ResolutionScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  /** The latest pass's outcome (null until one ran). */
+  last: PassOutcome | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: ResolutionSchedulerOptions = {},
+  ) {}
+
+  request(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.pass().finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.request();
+        }
+      });
+    }, this.options.delayMs ?? 5_000);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      this.last = await resolvePending(this.db, { log: this.options.log });
+    } catch (e) {
+      this.options.log?.("resolution pass failed", { error: (e as Error).message });
+    }
+  }
+
+  /** No new passes; waits for the one running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

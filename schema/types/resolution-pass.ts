@@ -1,0 +1,48 @@
+// The resolution pass in the API: a data steward runs it on demand (the hub also runs it after
+// every sync that brought records) and sees what it decided.
+import type { PassOutcome } from "../../integration/resolution/pass.js";
+import { resolvePending } from "../../integration/resolution/pass.js";
+import { builder } from "../builder.js";
+
+const PosteriorBandRef = builder.objectRef<{ band: string; count: number }>("PosteriorBand").implement({
+  description: "How many mentions' best candidate reached a posterior in this band.",
+  fields: (t) => ({
+    band: t.exposeString("band", { description: "≥0.9 (merged), 0.5–0.9 (review queue), 0.2–0.5, <0.2." }),
+    count: t.exposeInt("count", { description: "Mentions in the band." }),
+  }),
+});
+
+const ResolutionPassRef = builder.objectRef<PassOutcome>("ResolutionPass").implement({
+  description:
+    "What one resolution pass did: persons without a trustworthy key (mentions) compared with the registered population, merged when one candidate clearly is the one (audited, reversible), queued for review when likely.",
+  fields: (t) => ({
+    sameRepresentative: t.exposeInt("sameRepresentative", {
+      description:
+        "Mentions folded together first: one organisation's legal representative, named alike by two sources.",
+    }),
+    mentions: t.exposeInt("mentions", { description: "Persons without a trustworthy key looked at." }),
+    compared: t.exposeInt("compared", {
+      description: "Mentions that had at least one registered candidate.",
+    }),
+    merged: t.exposeInt("merged", {
+      description: "Mentions merged into a registered person (method AUTOMATIC).",
+    }),
+    reviews: t.exposeInt("reviews", { description: "Pairs newly put in the review queue." }),
+    byPosterior: t.field({
+      type: [PosteriorBandRef],
+      description: "Compared mentions by their best candidate's posterior.",
+      resolve: (o) => Object.entries(o.byPosterior).map(([band, count]) => ({ band, count })),
+    }),
+    ms: t.exposeInt("ms", { description: "How long the pass took, in milliseconds." }),
+  }),
+});
+
+builder.mutationField("runResolutionPass", (t) =>
+  t.field({
+    type: ResolutionPassRef,
+    authScopes: { role: "data_steward" },
+    description:
+      "Run the resolution pass now (数据治理): every person without a trustworthy key is compared with the registered persons it could be; clear matches are merged (actor resolution-pass, reversible with unmergePersons), likely ones queued for review. A pair a steward kept apart is never merged again.",
+    resolve: (_root, _args, ctx) => resolvePending(ctx.db),
+  }),
+);

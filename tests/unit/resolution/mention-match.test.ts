@@ -1,0 +1,183 @@
+// The mention matcher on its own: frequency-adjusted weights, the place, age and phone features,
+// and the posterior over a mention's candidates (domain/resolution/mention-match.ts).
+import { describe, expect, it } from "vitest";
+import {
+  calibratedPlaceModel,
+  defaultPlaceModel,
+  MENTION_POLICY,
+  type Mention,
+  type Population,
+  placeLevel,
+  type RegisteredPerson,
+  resolveMention,
+  scoreMention,
+} from "../../../domain/resolution/mention-match.js";
+import type { PersonProfile } from "../../../domain/resolution/person-match.js";
+import { profile } from "./profile.js";
+
+const CITY = "/320600/";
+const DISTRICT = `${CITY}320602/`;
+const STREET = `${DISTRICT}320602001000/`;
+const COMMUNITY_A = `${STREET}320602001001/`;
+const GRID_A = `${COMMUNITY_A}320602001001001/`;
+const COMMUNITY_B = `${STREET}320602001002/`;
+const OTHER_DISTRICT_COMMUNITY = "/320600/320611/320611002000/320611002003/";
+
+let serial = 100;
+const resident = (p: Partial<PersonProfile>, homes: string[] = [], housePhones: string[] = []) => ({
+  id: `R${serial++}`,
+  person: {
+    profile: profile({ citizenId: `3206021980010${serial}`, sex: "MALE", birthDate: "1980-01-01", ...p }),
+    homes,
+    housePhones,
+  } satisfies RegisteredPerson,
+});
+
+const mention = (p: Partial<PersonProfile>, extra: Partial<Mention> = {}): Mention => ({
+  profile: profile(p),
+  places: [],
+  adultRole: false,
+  seenOn: "2026-11-01",
+  ...extra,
+});
+
+/** A city of 100 000 registered residents; every name, pinyin and phone held as `holders` says. */
+const population = (holders: Record<string, number> = {}): Population => ({
+  persons: 100_000,
+  nameHolders: (v) => holders[v] ?? 1,
+  pinyinHolders: (v) => holders[v] ?? 1,
+  phoneHolders: (v) => holders[v] ?? 1,
+  areas: { DISTRICT: 8, STREET: 80, COMMUNITY: 800 },
+});
+
+describe("placeLevel", () => {
+  it.each([
+    [GRID_A, COMMUNITY_A, "COMMUNITY"],
+    [COMMUNITY_A, COMMUNITY_B, "STREET"],
+    [STREET, `${DISTRICT}320602002000/`, "DISTRICT"],
+    [COMMUNITY_A, OTHER_DISTRICT_COMMUNITY, "ELSEWHERE"],
+  ])("%s against %s: %s", (a, b, level) => {
+    expect(placeLevel(a, b)).toBe(level);
+  });
+});
+
+describe("resolveMention", () => {
+  it("links a name-only mention to the one resident bearing that name", () => {
+    const only = resident({ name: "欧阳靖雯", sex: "FEMALE" });
+    const match = resolveMention(mention({ name: "欧阳靖雯" }), [only], population({ 欧阳靖雯: 1 }))!;
+    expect(match.decision).toBe("LINK");
+    expect(match.candidateId).toBe(only.id);
+    expect(match.posterior).toBeGreaterThanOrEqual(MENTION_POLICY.link);
+    // u is the name's share of the population: log2(0.85 / (1 / 100 000)) = 16.375
+    expect(match.reasons).toContainEqual({ feature: "name", level: "EXACT", weight: 16.38 });
+  });
+
+  it("does not choose between two residents of the same name when nothing else tells them apart", () => {
+    const a = resident({ name: "王芳", sex: "FEMALE" });
+    const b = resident({ name: "王芳", sex: "FEMALE" });
+    const pop = population({ 王芳: 2 });
+    const one = resolveMention(mention({ name: "王芳" }), [a, b], pop)!;
+    const other = resolveMention(mention({ name: "王芳" }), [b, a], pop)!;
+    expect(one.decision).toBe("NONE");
+    expect(one.posterior).toBeLessThan(MENTION_POLICY.review);
+    // the same inputs in another order give the same choice
+    expect(other.candidateId).toBe(one.candidateId);
+  });
+
+  it("a common name weighs less than a rare one", () => {
+    const r = resident({ name: "张伟" });
+    const rare = scoreMention(mention({ name: "张伟" }), r.person, population({ 张伟: 1 }));
+    const common = scoreMention(mention({ name: "张伟" }), r.person, population({ 张伟: 50 }));
+    expect(rare.score - common.score).toBeCloseTo(Math.log2(50), 1);
+  });
+
+  it("tells same-named residents apart by where the mention's event happened", () => {
+    const near = resident({ name: "李静", sex: "FEMALE" }, [GRID_A]);
+    const far = resident({ name: "李静", sex: "FEMALE" }, [OTHER_DISTRICT_COMMUNITY]);
+    const m = mention({ name: "李静" }, { places: [{ context: "EVENT", path: COMMUNITY_A }] });
+    const match = resolveMention(m, [far, near], population({ 李静: 2 }))!;
+    expect(match.decision).toBe("LINK");
+    expect(match.candidateId).toBe(near.id);
+    expect(match.reasons).toContainEqual(
+      expect.objectContaining({ feature: "place", level: "EVENT_COMMUNITY" }),
+    );
+  });
+
+  it("an event known to its street only agrees at street level at most", () => {
+    const r = resident({ name: "李静" }, [GRID_A]);
+    const m = mention({ name: "李静" }, { places: [{ context: "EVENT", path: STREET }] });
+    const reasons = scoreMention(m, r.person, population()).reasons;
+    expect(reasons).toContainEqual(expect.objectContaining({ feature: "place", level: "EVENT_STREET" }));
+  });
+
+  it("a legal representative is of age: the adult of two same-named residents", () => {
+    const child = resident({ name: "赵磊", birthDate: "2015-06-01" });
+    const adult = resident({ name: "赵磊", birthDate: "1970-03-02" });
+    const m = mention({ name: "赵磊" }, { adultRole: true });
+    const match = resolveMention(m, [child, adult], population({ 赵磊: 2 }))!;
+    expect(match.candidateId).toBe(adult.id);
+    expect(match.reasons).toContainEqual(expect.objectContaining({ feature: "age", level: "ADULT" }));
+    // without the role, age says nothing
+    expect(resolveMention(mention({ name: "赵磊" }), [child, adult], population({ 赵磊: 2 }))!.decision).toBe(
+      "NONE",
+    );
+  });
+
+  it("knows a caller by a housemate's phone", () => {
+    const husband = resident({ name: "王建国", sex: "MALE", phone: null }, [GRID_A], ["13900000009"]);
+    const wife = resident({ name: "刘芳", sex: "FEMALE", phone: "13900000009" }, [GRID_A]);
+    const m = mention({ name: "王建国", phone: "13900000009" }, { adultRole: true });
+    const match = resolveMention(m, [husband, wife], population({ 王建国: 3 }))!;
+    expect(match.candidateId).toBe(husband.id);
+    expect(match.decision).toBe("LINK");
+    expect(match.reasons).toContainEqual(expect.objectContaining({ feature: "phone", level: "HOUSEHOLD" }));
+  });
+
+  it("knows a legal representative by the organisation's contact mobile", () => {
+    const holders = ["A", "B", "C"].map((_, i) =>
+      resident({ name: "陈静", phone: `1370000000${i}` }, [OTHER_DISTRICT_COMMUNITY]),
+    );
+    const m = mention({ name: "陈静" }, { adultRole: true, contactPhones: ["13700000001"] });
+    const match = resolveMention(m, holders, population({ 陈静: 3 }))!;
+    expect(match.candidateId).toBe(holders[1]!.id);
+    expect(match.decision).toBe("LINK");
+    expect(match.reasons).toContainEqual(
+      expect.objectContaining({ feature: "contactPhone", level: "EXACT" }),
+    );
+  });
+
+  it("leaves room for someone the registry does not hold", () => {
+    // a unique name with contrary evidence (another phone, a home elsewhere) is not enough
+    const r = resident({ name: "孙悦", phone: "13600000001" }, [OTHER_DISTRICT_COMMUNITY]);
+    const m = mention(
+      { name: "孙悦", phone: "13600000002" },
+      { places: [{ context: "HOME", path: GRID_A }] },
+    );
+    expect(resolveMention(m, [r], population({ 孙悦: 1 }))!.decision).not.toBe("LINK");
+    expect(resolveMention(m, [], population())).toBeNull();
+  });
+});
+
+describe("calibratedPlaceModel", () => {
+  it("keeps the declared m until a precision has enough samples, then measures it", () => {
+    const few = calibratedPlaceModel([{ place: COMMUNITY_A, homes: [GRID_A] }]);
+    expect(few("EVENT", "COMMUNITY")).toEqual(defaultPlaceModel("EVENT", "COMMUNITY"));
+    const many = calibratedPlaceModel(
+      Array.from({ length: 300 }, (_, i) => ({
+        place: COMMUNITY_A,
+        homes: [i < 240 ? GRID_A : OTHER_DISTRICT_COMMUNITY],
+      })),
+    );
+    const m = many("EVENT", "COMMUNITY");
+    expect(m.COMMUNITY).toBeCloseTo(241 / 304, 5);
+    expect(m.ELSEWHERE).toBeCloseTo(61 / 304, 5);
+    // homes a silo recorded are not calibrated by events
+    expect(many("HOME", "COMMUNITY")).toEqual(defaultPlaceModel("HOME", "COMMUNITY"));
+  });
+
+  it("folds what a coarse place cannot show into its own level", () => {
+    const street = defaultPlaceModel("EVENT", "STREET");
+    expect(street.COMMUNITY).toBe(0);
+    expect(street.STREET).toBeCloseTo(0.6, 10);
+  });
+});
