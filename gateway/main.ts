@@ -74,9 +74,12 @@ export async function boot(config: HubConfig, log: Logger, connectors: readonly 
       sources = { ...sandbox.urls, ...sources };
     }
     // persons without a trustworthy key are resolved against the registry after each sync that brought records
-    const resolution = new ResolutionScheduler(db, { log: (msg, fields) => log.info(msg, fields) });
+    const resolution = new ResolutionScheduler(db, {
+      idle: () => sync.isIdle(),
+      log: (msg, fields) => log.info(msg, fields),
+    });
     cleanups.push({ step: "finish the resolution pass", run: () => resolution.stop() });
-    const sync = new SyncEngine(db, {
+    const sync: SyncEngine = new SyncEngine(db, {
       log: (msg, fields) => log.warn(msg, fields),
       onIngested: () => resolution.request(),
     });

@@ -443,6 +443,21 @@ async function resolveBatch(
   return { compared, merged: merges.length, reviews: reviewed, byPosterior };
 }
 
+/** Deadlocks and serialisation failures with a sync writing the same persons: try the batch again. */
+const TRANSIENT = /40P01|40001|deadlock detected|could not serialize/;
+const ATTEMPTS = 5;
+
+async function retrying<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (attempt >= ATTEMPTS || !TRANSIENT.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
+
 /**
  * Run the pass over every person without a trustworthy key, in batches (each its own
  * transaction, so a long pass holds no lock for long). Returns what it did.
@@ -459,9 +474,11 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     byPosterior: {},
     ms: 0,
   };
-  outcome.sameRepresentative = await db.$transaction((tx) => foldSameRepresentative(tx), {
-    timeout: 300_000,
-  });
+  outcome.sameRepresentative = await retrying(() =>
+    db.$transaction((tx) => foldSameRepresentative(tx), {
+      timeout: 300_000,
+    }),
+  );
   const base = await db.$transaction((tx) => populationBase(tx));
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
@@ -474,10 +491,12 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     );
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.id;
-    const done = await db.$transaction((tx) => resolveBatch(tx, rows, base), {
-      timeout: 300_000,
-      maxWait: 30_000,
-    });
+    const done = await retrying(() =>
+      db.$transaction((tx) => resolveBatch(tx, rows, base), {
+        timeout: 300_000,
+        maxWait: 30_000,
+      }),
+    );
     outcome.mentions += rows.length;
     outcome.compared += done.compared;
     outcome.merged += done.merged;

@@ -1,13 +1,16 @@
 // When to run the resolution pass in a running hub: after a sync run that brought records, a short
 // while later (so that connectors finishing together share one pass), never two at once in this
-// instance; a request while a pass runs makes one more pass after it. Instances may run passes
-// side by side: each batch locks its mentions (SKIP LOCKED), so they share the work.
+// instance, and not while this instance is syncing; a request while a pass runs makes one more
+// pass after it. Instances may run passes side by side (each batch locks its mentions, SKIP
+// LOCKED), and beside another instance's sync (a deadlock retries the batch).
 import type { Db } from "../../prisma/db.js";
 import { type PassOutcome, resolvePending } from "./pass.js";
 
 export interface ResolutionSchedulerOptions {
   /** Wait this long after a request before passing (requests in between join it). */
   delayMs?: number;
+  /** False while something writes persons (a sync run): the pass waits for it to finish. */
+  idle?: () => boolean;
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -33,6 +36,10 @@ export class ResolutionScheduler {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
+      if (this.options.idle && !this.options.idle()) {
+        this.request();
+        return;
+      }
       this.running = this.pass().finally(() => {
         this.running = null;
         if (this.again && !this.stopped) {

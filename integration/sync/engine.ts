@@ -136,6 +136,11 @@ export class SyncEngine {
     this.timers.set(id, timer);
   }
 
+  /** No run in progress in this instance. */
+  isIdle(): boolean {
+    return this.running.size === 0;
+  }
+
   /** Run a connector now; a run already in progress in this instance is joined, not doubled. */
   run(id: string, options: { maxPages?: number } = {}): Promise<RunReport> {
     const current = this.running.get(id);

@@ -190,12 +190,17 @@ describe("the resolution pass", () => {
     expect(proposed.map((p) => p.candidateId)).not.toContain(survivor);
   });
 
-  it("runs after a sync that brought records, once for requests that come together", async () => {
+  it("runs after a sync that brought records, once it is over, once for requests that come together", async () => {
     await ingestDrafts(hub.db, "hotline", "hotline_12345", [workOrder("T2", "张伟", near)]);
-    const scheduler = new ResolutionScheduler(hub.db, { delayMs: 20 });
+    let syncing = true;
+    const scheduler = new ResolutionScheduler(hub.db, { delayMs: 20, idle: () => !syncing });
     scheduler.request();
     scheduler.request();
+    // not while a sync is writing persons
     await new Promise((r) => setTimeout(r, 100));
+    expect(scheduler.last).toBeNull();
+    syncing = false;
+    await new Promise((r) => setTimeout(r, 150));
     await scheduler.stop();
     expect(scheduler.last?.merged).toBe(1);
     expect((await entityOf("hotline", "T2", "caller")).entityId).toBe(await registered(ZHANG_WEI));
