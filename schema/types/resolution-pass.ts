@@ -1,7 +1,6 @@
 // The resolution pass in the API: a data steward runs it on demand (the hub also runs it after
 // every sync that brought records) and sees what it decided.
-import type { PassOutcome } from "../../integration/resolution/pass.js";
-import { resolvePending } from "../../integration/resolution/pass.js";
+import { type PassOutcome, resolvePending } from "../../integration/resolution/pass.js";
 import { builder } from "../builder.js";
 
 const PosteriorBandRef = builder.objectRef<{ band: string; count: number }>("PosteriorBand").implement({
