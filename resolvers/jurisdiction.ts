@@ -127,7 +127,10 @@ export function areaUnderSql(ancestorId: string, areaId: Prisma.Sql): Prisma.Sql
   return Prisma.sql`${areaId} IN (SELECT uc."descendantId" FROM "AreaClosure" uc WHERE uc."ancestorId" = ${ancestorId}::uuid)`;
 }
 
-/** SQL: the person whose id is `personId` is visible (an address, event or post in jurisdiction). */
+/**
+ * SQL: the person whose id is `personId` is visible (an address, event, post or represented
+ * organisation in jurisdiction). The same rule as visiblePersonsWhere (resolvers/persons.ts).
+ */
 export function personVisibleSql(scope: Scope, personId: Prisma.Sql): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
   return Prisma.sql`(EXISTS (SELECT 1 FROM "PersonAddress" vpa JOIN "Address" vad ON vad.id = vpa."addressId"
@@ -135,7 +138,11 @@ export function personVisibleSql(scope: Scope, personId: Prisma.Sql): Prisma.Sql
     OR EXISTS (SELECT 1 FROM "EventPerson" vep JOIN "Event" ve ON ve.id = vep."eventId"
       WHERE vep."personId" = ${personId} AND ${areaInJurisdictionSql(scope, Prisma.sql`ve."areaId"`)})
     OR EXISTS (SELECT 1 FROM "PersonPost" vpp
-      WHERE vpp."personId" = ${personId} AND ${areaInJurisdictionSql(scope, Prisma.sql`vpp."areaId"`)}))`;
+      WHERE vpp."personId" = ${personId} AND ${areaInJurisdictionSql(scope, Prisma.sql`vpp."areaId"`)})
+    OR EXISTS (SELECT 1 FROM "PersonOrganisation" vpo JOIN "Organisation" vo ON vo.id = vpo."organisationId"
+      LEFT JOIN "Address" voa ON voa.id = vo."addressId"
+      WHERE vpo."personId" = ${personId} AND (${areaInJurisdictionSql(scope, Prisma.sql`vo."areaId"`)}
+        OR ${areaInJurisdictionSql(scope, Prisma.sql`voa."areaId"`)})))`;
 }
 
 /** SQL: the organisation (alias `o`) is visible: its area, its address or one of its events. */

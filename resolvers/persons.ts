@@ -1,5 +1,6 @@
-// Data access for persons, jurisdiction in SQL: a person is visible through an address or an
-// event inside the principal's jurisdiction; so are the person's ties, filtered the same way.
+// Data access for persons, jurisdiction in SQL: a person is visible through an address, an event,
+// a post or an organisation they represent inside the principal's jurisdiction; so are the
+// person's ties, filtered the same way.
 import DataLoader from "dataloader";
 import { type Person, type PersonAddressKind, Prisma, type Sex } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
@@ -26,6 +27,8 @@ export function visiblePersonsWhere(scope: Scope): Prisma.PersonWhereInput {
       { addresses: { some: { address: { area } } } },
       { events: { some: { event: { area } } } },
       { posts: { some: { area } } },
+      // a legal representative known by name only: through the organisation they represent
+      { organisations: { some: { organisation: { OR: [{ area }, { address: { area } }] } } } },
     ],
   };
 }
@@ -67,7 +70,7 @@ const AREA_PATHS_MAX = 100_000;
 const areaPaths = new WeakMap<Db, Map<string, string>>();
 
 export function createPersonLoaders(db: Db) {
-  /** Paths of the areas a person is tied to (addresses, events, posts), for the type-level check. */
+  /** Paths of the areas a person is tied to (addresses, events, posts, organisations), for the type-level check. */
   const personAreaPaths = new DataLoader<string, string[]>(async (ids) => {
     const rows = await db.$queryRaw<{ personId: string; path: string }[]>`
       SELECT pa."personId"::text AS "personId", a.path FROM "PersonAddress" pa
@@ -79,7 +82,12 @@ export function createPersonLoaders(db: Db) {
         WHERE ep."personId" = ANY(${[...ids]}::uuid[])
       UNION
       SELECT pp."personId"::text, a.path FROM "PersonPost" pp JOIN "Area" a ON a.id = pp."areaId"
-        WHERE pp."personId" = ANY(${[...ids]}::uuid[])`;
+        WHERE pp."personId" = ANY(${[...ids]}::uuid[])
+      UNION
+      SELECT po."personId"::text, a.path FROM "PersonOrganisation" po
+        JOIN "Organisation" o ON o.id = po."organisationId" LEFT JOIN "Address" oa ON oa.id = o."addressId"
+        JOIN "Area" a ON a.id = o."areaId" OR a.id = oa."areaId"
+        WHERE po."personId" = ANY(${[...ids]}::uuid[])`;
     const byPerson = new Map<string, string[]>();
     for (const r of rows) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r.path]);
     return ids.map((id) => byPerson.get(id) ?? []);

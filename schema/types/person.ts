@@ -88,7 +88,7 @@ const AssistanceStatus = builder
 export const PersonRef = builder.prismaNode("Person", {
   id: { field: "id" },
   description:
-    "One real person across the silos. Visible through an address or an event in the caller's jurisdiction; values are masked unless the caller may see them.",
+    "One real person across the silos. Visible through an address, an event, a post or an organisation they represent in the caller's jurisdiction; values are masked unless the caller may see them.",
   authScopes: async (person, ctx) =>
     (await ctx.loaders.personAreaPaths.load(person.id)).some((path) =>
       withinJurisdiction(ctx.principal, path),
