@@ -128,14 +128,18 @@ async function counts(tx: Tx, column: "name" | "namePinyin" | "phone", values: r
   return new Map(rows.map((r) => [r.v, r.n]));
 }
 
-/** Where each mention was seen: its own addresses' areas, its events' places, its roles. */
-async function contexts(tx: Tx, ids: readonly string[]) {
-  const homes = await tx.$queryRawUnsafe<{ personId: string; path: string }[]>(
-    `SELECT pa."personId"::text AS "personId", ar.path FROM "PersonAddress" pa
+/** The area paths of these persons' addresses. */
+const homePaths = (tx: Tx, ids: readonly string[]) =>
+  tx.$queryRawUnsafe<{ personId: string; path: string }[]>(
+    `SELECT DISTINCT pa."personId"::text AS "personId", ar.path FROM "PersonAddress" pa
      JOIN "Address" a ON a.id = pa."addressId" JOIN "Area" ar ON ar.id = a."areaId"
      WHERE pa."personId" = ANY($1::uuid[]) ORDER BY 1, 2`,
-    ids,
+    [...ids],
   );
+
+/** Where each mention was seen: its own addresses' areas, its events' places, its roles. */
+async function contexts(tx: Tx, ids: readonly string[]) {
+  const homes = await homePaths(tx, ids);
   const events = await tx.$queryRawUnsafe<{ personId: string; path: string; role: string; on: string }[]>(
     `SELECT ep."personId"::text AS "personId", ar.path, ep.role::text AS role,
             to_char(e."reportedAt", 'YYYY-MM-DD') AS on
@@ -184,13 +188,7 @@ async function candidates(
   const homes = new Map<string, string[]>();
   const housePhones = new Map<string, string[]>();
   if (ids.length > 0) {
-    for (const h of await tx.$queryRawUnsafe<{ personId: string; path: string }[]>(
-      `SELECT DISTINCT pa."personId"::text AS "personId", ar.path FROM "PersonAddress" pa
-       JOIN "Address" a ON a.id = pa."addressId" JOIN "Area" ar ON ar.id = a."areaId"
-       WHERE pa."personId" = ANY($1::uuid[]) ORDER BY 1, 2`,
-      ids,
-    ))
-      push(homes, h.personId, h.path);
+    for (const h of await homePaths(tx, ids)) push(homes, h.personId, h.path);
     for (const h of await tx.$queryRawUnsafe<{ personId: string; phone: string }[]>(
       `SELECT DISTINCT pa."personId"::text AS "personId", o.phone FROM "PersonAddress" pa
        JOIN "PersonAddress" pb ON pb."addressId" = pa."addressId" AND pb."personId" <> pa."personId"
@@ -261,6 +259,11 @@ async function foldSameRepresentative(tx: Tx): Promise<number> {
      JOIN "Organisation" o ON o.id = x."organisationId"
      WHERE x.role = ANY($1::text[]) AND pa."citizenId" IS NULL AND pb."citizenId" IS NULL AND pa.name = pb.name
        AND pa.name <> $2
+       -- a pair a steward kept apart stays apart
+       AND NOT EXISTS (SELECT 1 FROM "Merge" m WHERE m."entityType" = 'PERSON' AND m."undoneAt" IS NOT NULL
+             AND ((m."survivorId" = pa.id AND m."mergedId" = pb.id) OR (m."survivorId" = pb.id AND m."mergedId" = pa.id)))
+       AND NOT EXISTS (SELECT 1 FROM "MatchCandidate" c WHERE c."entityType" = 'PERSON' AND c.status = 'DISTINCT'
+             AND ((c."entityId" = pa.id AND c."candidateId" = pb.id) OR (c."entityId" = pb.id AND c."candidateId" = pa.id)))
      ORDER BY 1, 2`,
     [...ADULT_ROLES.organisation],
     UNNAMED_PERSON,
@@ -311,7 +314,6 @@ async function resolveBatch(
   base: Base,
 ): Promise<{ compared: number; merged: number; reviews: number; byPosterior: Record<string, number> }> {
   // another instance's pass may hold some: they are its to decide
-  let rows = batch;
   const mine = new Set(
     (
       await tx.$queryRawUnsafe<{ id: string }[]>(
@@ -320,7 +322,7 @@ async function resolveBatch(
       )
     ).map((r) => r.id),
   );
-  rows = batch.filter((r) => mine.has(r.id));
+  const rows = batch.filter((r) => mine.has(r.id));
   const ids = rows.map((r) => r.id);
   const ctx = await contexts(tx, ids);
   const mentions = new Map<string, Mention>();
@@ -356,15 +358,14 @@ async function resolveBatch(
   }
   const profiles = [...mentions.values()].map((m) => m.profile);
   const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
-  const [names, pinyins, phones] = await Promise.all([
-    counts(tx, "name", distinct(profiles.map((p) => p.name))),
-    counts(tx, "namePinyin", distinct(profiles.map((p) => p.namePinyin))),
-    counts(
-      tx,
-      "phone",
-      distinct([...mentions.values()].flatMap((m) => [m.profile.phone, ...(m.contactPhones ?? [])])),
-    ),
-  ]);
+  // one after the other: a transaction is one connection
+  const names = await counts(tx, "name", distinct(profiles.map((p) => p.name)));
+  const pinyins = await counts(tx, "namePinyin", distinct(profiles.map((p) => p.namePinyin)));
+  const phones = await counts(
+    tx,
+    "phone",
+    distinct([...mentions.values()].flatMap((m) => [m.profile.phone, ...(m.contactPhones ?? [])])),
+  );
   const small = (m: Map<string, number>) =>
     [...m].filter(([, n]) => n <= MENTION_POLICY.blockLimit).map(([v]) => v);
   const pool = await candidates(tx, {

@@ -28,6 +28,7 @@ const home = (areaCode: string, room: string) => [
   { kind: "RESIDENT" as const, text: `崇川区和平桥街道青年路${room}室`, areaCode },
 ];
 
+/** A registered unit in the `near` community and its representative, named only. */
 const unit = (key: string, name: string, representative: string, uscc: string): [string, ElementDraft[]] => [
   key,
   [
@@ -38,6 +39,7 @@ const unit = (key: string, name: string, representative: string, uscc: string): 
       name,
       uscc,
       kind: "ENTERPRISE",
+      areaCode: near,
       members: [{ personRef: "legalRepresentative", role: "LEGAL_REPRESENTATIVE" }],
     } as ElementDraft,
   ],
@@ -188,6 +190,31 @@ describe("the resolution pass", () => {
     expect((await entityOf("hotline", "T1", "caller")).entityId).toBe(merge.mergedId);
     const proposed = await hub.db.matchCandidate.findMany({ where: { entityId: merge.mergedId } });
     expect(proposed.map((p) => p.candidateId)).not.toContain(survivor);
+  });
+
+  it("does not fold again two representatives a steward took apart", async () => {
+    const unmerge = (id: string) =>
+      hub.gql(`mutation($id: ID!) { unmergePersons(mergeId: $id, reason: "核实为两人，撤销合并") { id } }`, {
+        token: steward,
+        variables: { id },
+      });
+    // 恒通's representative: folded (two mentions), then merged into 张伟; undone in reverse order
+    const intoRegistry = await hub.db.merge.findFirstOrThrow({
+      where: { actor: PASS_ACTOR, survivorId: await registered(ZHANG_WEI), undoneAt: null },
+    });
+    const first = await unmerge(intoRegistry.id);
+    expect(first.errors).toBeUndefined();
+    const fold = await hub.db.merge.findFirstOrThrow({
+      where: { actor: PASS_ACTOR, survivorId: intoRegistry.mergedId, undoneAt: null },
+    });
+    expect((await unmerge(fold.id)).errors).toBeUndefined();
+
+    const again = await runPass();
+    expect(again.data!.runResolutionPass).toMatchObject({ sameRepresentative: 0, merged: 0 });
+    const grid = (await entityOf("grid", "units:U1", "legalRepresentative")).entityId;
+    const civil = (await entityOf("civil", "social:S1", "legalRepresentative")).entityId;
+    expect(grid).not.toBe(civil);
+    expect([grid, civil]).not.toContain(await registered(ZHANG_WEI));
   });
 
   it("runs after a sync that brought records, once it is over, once for requests that come together", async () => {
