@@ -14,7 +14,7 @@ import type {
   MappingProblem,
   SourceRecordInput,
 } from "../contract.js";
-import { isJsonObject, pageLimit } from "../departments/http.js";
+import { isJsonObject, pageLimit } from "../http.js";
 import {
   type DeclarativeDefinition,
   DeclarativeDefinitionError,

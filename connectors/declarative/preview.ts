@@ -11,7 +11,7 @@ import {
   UpstreamFormatError,
   UpstreamUnavailableError,
 } from "../contract.js";
-import type { JsonObject } from "../departments/http.js";
+import type { JsonObject } from "../http.js";
 import { mapRecord } from "./connector.js";
 import { type PathError, parseDefinition } from "./definition.js";
 import { filledFields } from "./drafts.js";

@@ -15,21 +15,17 @@
 // cursor points where the next run should look for new records: after the last offset, at the
 // last (partial) page, at the source's last cursor.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import iconv from "iconv-lite";
+import { type ConnectorContext, type JsonValue, UpstreamFormatError } from "../contract.js";
 import {
-  type ConnectorContext,
-  type JsonValue,
-  UpstreamFormatError,
-  UpstreamUnavailableError,
-} from "../contract.js";
-import {
-  CsvSyntaxError,
+  charsetOf,
+  csvRecords,
+  decodeText,
   isJsonObject,
   type JsonObject,
   pageLimit,
-  parseCsv,
   type UpstreamReply,
-} from "../departments/http.js";
+  upstreamRequest,
+} from "../http.js";
 import type { DeclarativeDefinition, PagingDefinition } from "./definition.js";
 
 /** The body was not in the declared format; `path` is the part of the definition it did not fit. */
@@ -119,25 +115,11 @@ export function decodeCursor(
 
 // ---- the request ----
 
-/** Why a request failed: the first error code down the cause chain, else the innermost message. */
-function errorCode(err: unknown): string {
-  let cur: unknown = err;
-  let message = err instanceof Error ? err.message : String(err);
-  for (let depth = 0; depth < 4 && cur instanceof Error; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    message = cur.message;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return message;
-}
-
 const ACCEPT = { JSON: "application/json", CSV: "text/csv", XML: "application/xml, text/xml" } as const;
 
 /**
- * GET the endpoint with these query parameters and the definition's headers. Resolves only with a
- * 2xx reply read in full. This mirrors departments/http.ts upstreamRequest (same error mapping and
- * wording), which cannot send a definition's own headers (an API key, a tenant id).
+ * GET the endpoint with these query parameters and the definition's headers (which win over the
+ * format's accept). Resolves only with a 2xx reply read in full (connectors/http.ts).
  */
 export async function requestPage(
   definition: DeclarativeDefinition,
@@ -146,65 +128,17 @@ export async function requestPage(
 ): Promise<UpstreamReply> {
   const id = definition.manifest.id;
   const { endpoint, timeoutMs, headers, format } = definition.source;
-  const target = new URL(endpoint);
-  for (const [k, v] of Object.entries(query)) target.searchParams.set(k, String(v));
-  const url = target.toString();
-  const method = "GET";
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, timeout]);
-  const unavailable = (err: unknown): UpstreamUnavailableError => {
-    if (ctx.signal.aborted)
-      return new UpstreamUnavailableError(id, `connector ${id}: ${method} ${url}: aborted by the caller`);
-    if (timeout.aborted)
-      return new UpstreamUnavailableError(
-        id,
-        `connector ${id}: ${method} ${url}: no answer within ${timeoutMs} ms (timed out)`,
-      );
-    return new UpstreamUnavailableError(
-      id,
-      `connector ${id}: ${method} ${url}: unreachable (${errorCode(err)})`,
-    );
-  };
-  const sent = new Headers({ accept: ACCEPT[format] });
-  for (const [k, v] of Object.entries(headers ?? {})) sent.set(k, v);
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers: sent, signal, redirect: "error" });
-  } catch (err) {
-    throw unavailable(err);
-  }
-  if (res.status < 200 || res.status > 299) {
-    let detail = "";
-    try {
-      detail = (await res.text()).slice(0, 200).replace(/\s+/g, " ").trim();
-    } catch {
-      // the status is what matters
-    }
-    throw new UpstreamUnavailableError(
-      id,
-      `connector ${id}: ${method} ${url}: HTTP ${res.status}${detail ? ` (${detail})` : ""}`,
-      res.status,
-    );
-  }
-  let body: Buffer;
-  try {
-    body = Buffer.from(await res.arrayBuffer());
-  } catch (err) {
-    throw unavailable(err);
-  }
-  return { method, url, status: res.status, headers: res.headers, body };
+  return upstreamRequest(
+    { connectorId: id, timeoutMs, headers: headers ?? {}, messagePrefix: `connector ${id}: ` },
+    ctx,
+    endpoint,
+    { query, accept: ACCEPT[format] },
+  );
 }
 
 // ---- decoding ----
 
 type Fail = (path: string, problem: string) => DeclarativeFormatError;
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function charsetOf(reply: UpstreamReply): string | null {
-  const contentType = reply.headers.get("content-type") ?? "";
-  return /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1] ?? null;
-}
 
 /** The body as text: declared encoding, else the reply's charset, else (XML) its declaration, else UTF-8. */
 function bodyText(definition: DeclarativeDefinition, reply: UpstreamReply, fail: Fail): string {
@@ -221,18 +155,12 @@ function bodyText(definition: DeclarativeDefinition, reply: UpstreamReply, fail:
     charset = encoding ?? charsetOf(reply) ?? declaredXml ?? "UTF-8";
     from = "source.encoding";
   }
-  if (/^utf-?8$/i.test(charset)) {
-    try {
-      return utf8.decode(reply.body).replace(/^\uFEFF/, "");
-    } catch {
-      throw fail(
-        from,
-        "body is not valid UTF-8 (declare source.encoding if the source writes GB18030 / GBK)",
-      );
-    }
-  }
-  if (!iconv.encodingExists(charset)) throw fail(from, `unknown charset ${charset}`);
-  return iconv.decode(reply.body, charset).replace(/^\uFEFF/, "");
+  return decodeText(
+    reply,
+    charset,
+    (problem) => fail(from, problem),
+    " (declare source.encoding if the source writes GB18030 / GBK)",
+  );
 }
 
 /** The value at a dot path ("data.records", "feed.@nextCursor"); numeric segments index lists. */
@@ -305,29 +233,9 @@ function decodeJson(definition: DeclarativeDefinition, reply: UpstreamReply, fai
 
 function decodeCsv(definition: DeclarativeDefinition, reply: UpstreamReply, fail: Fail): Decoded {
   const text = bodyText(definition, reply, fail);
-  let rows: string[][];
-  try {
-    rows = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) throw fail("source.format", `malformed CSV: ${err.message}`);
-    throw err;
-  }
-  const read = readerFor(reply, undefined);
-  // blank lines are not records
-  rows = rows.filter((r) => !(r.length === 1 && r[0] === ""));
-  const header = rows[0];
-  if (!header) return { records: [], read };
-  if (new Set(header).size !== header.length) throw fail("source.format", "CSV header repeats a column");
-  const records = rows.slice(1).map((cells, i) => {
-    if (cells.length !== header.length)
-      throw fail("source.format", `CSV row ${i + 1} has ${cells.length} fields, the header ${header.length}`);
-    const record: JsonObject = {};
-    header.forEach((h, j) => {
-      record[h] = cells[j]!;
-    });
-    return record;
-  });
-  return { records, read };
+  // blank lines are not records; no header row is no records
+  const records = csvRecords(text, (problem) => fail("source.format", problem), { skipBlankLines: true });
+  return { records, read: readerFor(reply, undefined) };
 }
 
 const xmlParsers = new WeakMap<DeclarativeDefinition, XMLParser>();

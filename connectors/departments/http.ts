@@ -1,158 +1,26 @@
-// HTTP helpers shared by the department connectors' source halves: requests with a timeout joined
-// to the caller's signal and errors mapped onto the connector contract (non-2xx, refused, timed out
-// → UpstreamUnavailableError; a 200 body not in the declared format → UpstreamFormatError), strict
-// JSON and RFC 4180 CSV decoding, and the composite cursor that walks a silo's datasets in order.
+// What the department connectors' source halves share on top of the source HTTP client
+// (connectors/http.ts): their options, health check, records keyed "<dataset>:<key>", and the
+// composite cursor that walks a silo's datasets in order.
+import type { ConnectorContext, SourceRecordInput, SyncPage } from "../contract.js";
 import {
-  type ConnectorContext,
-  type JsonValue,
-  type SourceRecordInput,
-  type SyncPage,
-  UpstreamFormatError,
-  UpstreamUnavailableError,
-} from "../contract.js";
+  formatError,
+  type HttpClientOptions,
+  isJsonObject,
+  type JsonObject,
+  jsonBody,
+  pageLimit,
+  type UpstreamReply,
+  upstreamRequest,
+} from "../http.js";
 
-export interface HttpSourceOptions {
+export interface HttpSourceOptions extends HttpClientOptions {
   /** Base URL of the department system, e.g. http://127.0.0.1:4101 */
   baseUrl: string;
-  connectorId: string;
-  /** Per request, including reading the body. */
-  timeoutMs: number;
 }
 
 export interface HttpSource {
   sync(cursor: string | null, pageSize: number, ctx: ConnectorContext): Promise<SyncPage>;
   health(ctx: ConnectorContext): Promise<{ up: boolean; detail?: string }>;
-}
-
-export type JsonObject = { [key: string]: JsonValue };
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-export interface UpstreamReply {
-  method: string;
-  url: string;
-  status: number;
-  headers: Headers;
-  body: Buffer;
-}
-
-export interface UpstreamRequestInit {
-  method?: "GET" | "POST";
-  query?: Record<string, string | number | null | undefined>;
-  json?: JsonValue;
-  accept?: string;
-}
-
-export function upstreamUrl(baseUrl: string, path: string, query: UpstreamRequestInit["query"] = {}): string {
-  const url = new URL(`${baseUrl.replace(/\/+$/, "")}${path}`);
-  for (const [k, v] of Object.entries(query))
-    if (v !== null && v !== undefined) url.searchParams.set(k, String(v));
-  return url.toString();
-}
-
-function errorCode(err: unknown): string {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 4 && cur instanceof Error; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * One request to the department system. Resolves only with a 2xx reply whose body was read in
- * full; everything else is an UpstreamUnavailableError naming the method, URL and status.
- */
-export async function upstreamRequest(
-  options: HttpSourceOptions,
-  ctx: ConnectorContext,
-  path: string,
-  init: UpstreamRequestInit = {},
-): Promise<UpstreamReply> {
-  const method = init.method ?? "GET";
-  const url = upstreamUrl(options.baseUrl, path, init.query);
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, timeout]);
-  const unavailable = (err: unknown): UpstreamUnavailableError => {
-    if (ctx.signal.aborted)
-      return new UpstreamUnavailableError(options.connectorId, `${method} ${url}: aborted by the caller`);
-    if (timeout.aborted)
-      return new UpstreamUnavailableError(
-        options.connectorId,
-        `${method} ${url}: no answer within ${options.timeoutMs} ms (timed out)`,
-      );
-    return new UpstreamUnavailableError(
-      options.connectorId,
-      `${method} ${url}: unreachable (${errorCode(err)})`,
-    );
-  };
-  const headers: Record<string, string> = { accept: init.accept ?? "*/*" };
-  let body: string | undefined;
-  if (init.json !== undefined) {
-    headers["content-type"] = "application/json; charset=utf-8";
-    body = JSON.stringify(init.json);
-  }
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers, body, signal, redirect: "error" });
-  } catch (err) {
-    throw unavailable(err);
-  }
-  if (res.status < 200 || res.status > 299) {
-    let detail = "";
-    try {
-      detail = (await res.text()).slice(0, 200).replace(/\s+/g, " ").trim();
-    } catch {
-      // the status is what matters
-    }
-    throw new UpstreamUnavailableError(
-      options.connectorId,
-      `${method} ${url}: HTTP ${res.status}${detail ? ` (${detail})` : ""}`,
-      res.status,
-    );
-  }
-  let buf: Buffer;
-  try {
-    buf = Buffer.from(await res.arrayBuffer());
-  } catch (err) {
-    throw unavailable(err);
-  }
-  return { method, url, status: res.status, headers: res.headers, body: buf };
-}
-
-export function formatError(
-  options: HttpSourceOptions,
-  reply: UpstreamReply,
-  problem: string,
-): UpstreamFormatError {
-  return new UpstreamFormatError(options.connectorId, `${reply.method} ${reply.url}: ${problem}`);
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** The body as UTF-8 text (a bad byte sequence is a format error). */
-export function utf8Text(options: HttpSourceOptions, reply: UpstreamReply): string {
-  try {
-    return utf8.decode(reply.body);
-  } catch {
-    throw formatError(options, reply, "body is not valid UTF-8");
-  }
-}
-
-/** The body as a JSON object (anything else is a format error). */
-export function jsonBody(options: HttpSourceOptions, reply: UpstreamReply): JsonObject {
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8Text(options, reply));
-  } catch (err) {
-    if (err instanceof UpstreamFormatError) throw err;
-    throw formatError(options, reply, `body is not valid JSON (${(err as Error).message})`);
-  }
-  if (!isJsonObject(value)) throw formatError(options, reply, "body is not a JSON object");
-  return value;
 }
 
 /** GET /health: up when it answers 200 {"status":"UP"}; never throws. */
@@ -187,79 +55,6 @@ export function toSourceRecords(
       throw formatError(options, reply, `record ${i} has no ${keyField}`);
     return { sourceKey: `${dataset}:${key}`, payload: { dataset, record } };
   });
-}
-
-// ---- CSV (RFC 4180) ----
-
-export class CsvSyntaxError extends Error {}
-
-/**
- * Parse CSV text: fields separated by commas, records by CRLF or LF; a field in double quotes may
- * hold commas, line breaks and doubled quotes. A trailing line break ends the last record (it does
- * not start an empty one). Throws CsvSyntaxError on an unterminated quote or text after a closing
- * quote.
- */
-export function parseCsv(input: string): string[][] {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let i = 0;
-  let line = 1;
-  const n = text.length;
-  if (n === 0) return rows;
-  while (i < n) {
-    const c = text[i];
-    if (c === '"' && field === "") {
-      // quoted field
-      const startLine = line;
-      i++;
-      for (;;) {
-        if (i >= n) throw new CsvSyntaxError(`unterminated quoted field starting on line ${startLine}`);
-        const q = text[i];
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (q === "\n") line++;
-        field += q;
-        i++;
-      }
-      const after = text[i];
-      if (i < n && after !== "," && after !== "\n" && after !== "\r")
-        throw new CsvSyntaxError(`unexpected ${JSON.stringify(after)} after a closing quote on line ${line}`);
-      continue;
-    }
-    if (c === ",") {
-      row.push(field);
-      field = "";
-      i++;
-      continue;
-    }
-    if (c === "\r" || c === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
-      line++;
-      continue;
-    }
-    if (c === '"') throw new CsvSyntaxError(`stray quote inside an unquoted field on line ${line}`);
-    field += c;
-    i++;
-  }
-  const last = text[n - 1];
-  if (last !== "\n" && last !== "\r") {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 // ---- composite cursor over a silo's datasets ----
@@ -349,11 +144,6 @@ export function compositeSync(
       current = ends[next] ?? null;
     }
   };
-}
-
-/** A dataset's limit parameter: the page size the engine asked for. */
-export function pageLimit(pageSize: number): number {
-  return Math.max(1, Math.min(5_000, Math.floor(pageSize)));
 }
 
 /** Where a JSON page keeps its records and paging, and how to reach that object in the body. */

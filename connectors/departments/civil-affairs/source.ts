@@ -5,23 +5,25 @@
 // Datasets in order: assistance (key 救助对象编号), socialOrganisations (key 统一社会信用代码).
 // Source keys "<dataset>:<key>"; payload {"dataset","record"} with the row as an object keyed by
 // the Chinese headers, every cell a string as written ("" for an empty cell).
-import iconv from "iconv-lite";
 import type { ConnectorContext, JsonValue } from "../../contract.js";
 import {
-  CsvSyntaxError,
-  checkHealth,
-  compositeSync,
-  type DatasetReader,
+  charsetOf,
+  csvRecords,
+  decodeText,
   formatError,
-  type HttpSource,
-  type HttpSourceOptions,
   isJsonObject,
   jsonBody,
   pageLimit,
-  parseCsv,
-  toSourceRecords,
   type UpstreamReply,
   upstreamRequest,
+} from "../../http.js";
+import {
+  checkHealth,
+  compositeSync,
+  type DatasetReader,
+  type HttpSource,
+  type HttpSourceOptions,
+  toSourceRecords,
 } from "../http.js";
 
 export const CIVIL_AFFAIRS_DATASETS = [
@@ -47,32 +49,10 @@ export function decodeCsvReply(options: HttpSourceOptions, reply: UpstreamReply)
   const contentType = reply.headers.get("content-type") ?? "";
   if (!/^text\/csv\b/i.test(contentType))
     throw formatError(options, reply, `content-type is "${contentType}", not text/csv`);
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1] ?? "GB18030";
-  if (!iconv.encodingExists(charset)) throw formatError(options, reply, `unknown charset ${charset}`);
-  let rows: string[][];
-  try {
-    rows = parseCsv(iconv.decode(reply.body, charset));
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) throw formatError(options, reply, `malformed CSV: ${err.message}`);
-    throw err;
-  }
-  const header = rows[0];
-  if (!header) throw formatError(options, reply, "CSV has no header row");
-  if (new Set(header).size !== header.length)
-    throw formatError(options, reply, "CSV header repeats a column");
-  return rows.slice(1).map((cells, i) => {
-    if (cells.length !== header.length)
-      throw formatError(
-        options,
-        reply,
-        `CSV row ${i + 1} has ${cells.length} fields, the header ${header.length}`,
-      );
-    const record: Record<string, string> = {};
-    header.forEach((h, j) => {
-      record[h] = cells[j]!;
-    });
-    return record;
-  });
+  const fail = (problem: string) => formatError(options, reply, problem);
+  // the export is GB18030 unless the reply names another charset
+  const text = decodeText(reply, charsetOf(reply) ?? "GB18030", fail);
+  return csvRecords(text, fail, { requireHeader: true });
 }
 
 export function createCivilAffairsSource(options: HttpSourceOptions): CivilAffairsSource {

@@ -4,12 +4,12 @@
 // One dataset, workOrders (key order_no): source key "workOrders:<order_no>" (a changed order keeps
 // its key, so the new version replaces the old); payload {"dataset":"workOrders","record":<order>}.
 import { type JsonValue, type SourceRecordInput, UpstreamFormatError } from "../../contract.js";
+import { isJsonObject } from "../../http.js";
 import {
   checkHealth,
   compositeSync,
   type HttpSource,
   type HttpSourceOptions,
-  isJsonObject,
   jsonPageReader,
 } from "../http.js";
 

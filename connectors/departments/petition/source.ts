@@ -8,19 +8,21 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { JsonValue } from "../../contract.js";
 import {
-  checkHealth,
-  compositeSync,
-  type DatasetReader,
   formatError,
-  type HttpSource,
-  type HttpSourceOptions,
   isJsonObject,
   type JsonObject,
   pageLimit,
-  toSourceRecords,
   type UpstreamReply,
   upstreamRequest,
   utf8Text,
+} from "../../http.js";
+import {
+  checkHealth,
+  compositeSync,
+  type DatasetReader,
+  type HttpSource,
+  type HttpSourceOptions,
+  toSourceRecords,
 } from "../http.js";
 
 export const PETITION_DATASET = { name: "cases", path: "/feed.xml", keyField: "caseNo" } as const;

@@ -4,13 +4,12 @@
 // Datasets in order: population (key RYBH), incidents (key JJDBH). Source keys
 // "population:<RYBH>", "incidents:<JJDBH>"; payload {"dataset","record"} with the record as served.
 import { UpstreamUnavailableError } from "../../contract.js";
+import { formatError, isJsonObject } from "../../http.js";
 import {
   checkHealth,
   compositeSync,
-  formatError,
   type HttpSource,
   type HttpSourceOptions,
-  isJsonObject,
   jsonPageReader,
 } from "../http.js";
 

@@ -3,7 +3,7 @@
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCsvReply } from "../../../connectors/departments/civil-affairs/source.js";
-import { CsvSyntaxError, parseCsv, type UpstreamReply } from "../../../connectors/departments/http.js";
+import { CsvSyntaxError, parseCsv, type UpstreamReply } from "../../../connectors/http.js";
 import { iterateDataset } from "../../../connectors/sandbox/generator/dataset.js";
 import type { CivilAssistanceRow } from "../../../connectors/sandbox/generator/index.js";
 import { siloDatasets } from "../../../connectors/sandbox/generator/silos/index.js";
