@@ -8,7 +8,7 @@
 //   health()      is the source reachable.
 // Connectors depend on this file and on domain/, never on the gateway or the database.
 import { z } from "zod";
-import type { AREA_LEVELS } from "../domain/area.js";
+import { AREA_LEVELS, checkAreaCode } from "../domain/area.js";
 import { SENSITIVITY_CLASSES } from "../domain/sensitivity.js";
 
 export const ELEMENT_KINDS = ["PERSON", "ORGANISATION", "ADDRESS", "AREA", "EVENT"] as const;
@@ -63,91 +63,202 @@ export interface SyncPage {
 
 // ---- Element drafts: what a mapping produces. Not yet resolved to canonical rows: the hub
 // links them (exact trustworthy keys here, probabilistic matching in integration/resolution).
+// Declared once, as zod schemas; the types are inferred from them. A mapping in code builds them
+// as typed values; a mapping written as data (connectors/declarative) is checked against them,
+// so the messages say what was expected and what came ("expected …, got …"). Strict objects: an
+// unknown field ("gender" for "sex") is a problem, not silently dropped.
+
+/** A value as a message quotes it, cut short so one huge value cannot flood a message. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") {
+    const s = JSON.stringify(value);
+    return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
+  }
+  if (typeof value === "number") return `the number ${value}`;
+  return String(value);
+}
+
+/** A schema-level message: "required (…)" when absent, "expected …, got …" otherwise. */
+const expecting = (what: string) => ({
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? `required (${what})` : `expected ${what}, got ${showValue(issue.input)}`,
+});
+
+/** A list field: JSONata unwraps a one-item sequence into the item, so say how to keep the list. */
+const listOf = <T extends z.ZodType>(item: T, what: string) =>
+  z.array(item, {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined
+        ? `required (${what}; [] when there are none)`
+        : issue.input !== null && typeof issue.input === "object"
+          ? `expected ${what}, got an object (JSONata unwraps a one-item sequence: end the path with [] to keep a list)`
+          : `expected ${what}, got ${showValue(issue.input)}`,
+  });
+
+const nonBlank = (what: string) =>
+  z.string(expecting(what)).regex(/\S/, { error: `expected ${what}, got ""` });
+const optionalText = z.string(expecting("text or null")).nullish();
+const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, expecting(`one of ${values.join(", ")}`));
 
 /** A draft's name inside its record, so events can point at their parties. */
-type Ref = { ref: string };
+const ref = nonBlank("the draft's name inside its record (non-empty text)");
+const dateTime = z.iso.datetime({
+  offset: true,
+  ...expecting("an ISO 8601 date-time with an offset (e.g. 2026-01-05T09:30:00+08:00)"),
+});
+const AREA_CODE = /^(\d{6}|\d{12}|\d{15})$/;
+const areaCodeWhat = "an area code: 6 digits (GB/T 2260), 12 (street / community) or 15 (grid)";
+const areaCode = z.string(expecting(areaCodeWhat)).regex(AREA_CODE, expecting(areaCodeWhat));
+const ETHNICITY = /^(0[1-9]|[1-4]\d|5[0-6]|97|98)$/;
 
-export interface PersonDraft extends Ref {
-  element: "PERSON";
+export const personDraftSchema = z.strictObject({
+  element: z.literal("PERSON"),
+  ref,
   /** As written in the source: the hub normalises (GB 11643) and keeps a failed check as low trust. */
-  citizenId?: string | null;
-  name?: string | null;
-  sex?: "MALE" | "FEMALE" | null;
-  birthDate?: string | null; // YYYY-MM-DD
-  ethnicity?: string | null; // GB 3304 code
-  phone?: string | null;
-  addresses?: {
-    kind: "REGISTERED" | "RESIDENT" | "WORK" | "OTHER";
-    text: string;
-    areaCode?: string | null;
-  }[];
+  citizenId: optionalText,
+  name: optionalText,
+  sex: enumOf(["MALE", "FEMALE"]).nullish(),
+  /** YYYY-MM-DD */
+  birthDate: z.iso.date(expecting("a date YYYY-MM-DD")).nullish(),
+  /** GB 3304 code */
+  ethnicity: z
+    .string(expecting("a GB 3304 ethnicity code (01–56, 97, 98)"))
+    .regex(ETHNICITY, expecting("a GB 3304 ethnicity code (01–56, 97, 98)"))
+    .nullish(),
+  phone: optionalText,
+  addresses: listOf(
+    z.strictObject({
+      kind: enumOf(["REGISTERED", "RESIDENT", "WORK", "OTHER"]),
+      text: nonBlank("the address as written (non-empty text)"),
+      areaCode: areaCode.nullish(),
+    }),
+    "a list of addresses",
+  ).optional(),
+  /** Posts the person holds in an area, e.g. the grid worker (网格员) of a grid. */
+  posts: listOf(
+    z.strictObject({ role: enumOf(["GRID_WORKER"]), areaCode }),
+    "a list of posts ({ role, areaCode })",
+  ).optional(),
   /**
    * The silo's own reference to a person it keeps elsewhere (a patrol report's 网格员编号 naming
    * the worker's record): the element `ref` of record `sourceKey` of the same connector is this
    * person. A trustworthy key within the silo.
    */
-  sameAs?: { sourceKey: string; ref: string } | null;
-  /** Posts the person holds in an area, e.g. the grid worker (网格员) of a grid. */
-  posts?: { role: "GRID_WORKER"; areaCode: string }[];
-}
+  sameAs: z
+    .strictObject({
+      sourceKey: nonBlank("the source key of a record of this connector"),
+      ref: nonBlank("the ref of a PERSON draft of that record"),
+    })
+    .nullish(),
+});
+export type PersonDraft = z.infer<typeof personDraftSchema>;
 
-export interface OrganisationDraft extends Ref {
-  element: "ORGANISATION";
-  uscc?: string | null;
-  name: string;
-  kind:
-    | "SOCIAL_ORGANISATION"
-    | "ENTERPRISE"
-    | "PUBLIC_INSTITUTION"
-    | "GOVERNMENT_UNIT"
-    | "GRASSROOTS"
-    | "OTHER";
-  areaCode?: string | null;
-  addressText?: string | null;
+export const organisationDraftSchema = z.strictObject({
+  element: z.literal("ORGANISATION"),
+  ref,
+  uscc: optionalText,
+  name: nonBlank("the organisation's name (non-empty text)"),
+  kind: enumOf([
+    "SOCIAL_ORGANISATION",
+    "ENTERPRISE",
+    "PUBLIC_INSTITUTION",
+    "GOVERNMENT_UNIT",
+    "GRASSROOTS",
+    "OTHER",
+  ]),
+  areaCode: areaCode.nullish(),
+  addressText: optionalText,
   /** Contact number (联系电话): often the legal representative's own mobile. */
-  phone?: string | null;
-  members?: { personRef: string; role: string }[];
-}
+  phone: optionalText,
+  members: listOf(
+    z.strictObject({
+      personRef: nonBlank("the ref of a PERSON draft of this record"),
+      role: nonBlank("the member's role (non-empty text)"),
+    }),
+    "a list of members",
+  ).optional(),
+});
+export type OrganisationDraft = z.infer<typeof organisationDraftSchema>;
 
-export interface AddressDraft extends Ref {
-  element: "ADDRESS";
-  text: string;
-  areaCode: string;
-  latitude?: number | null;
-  longitude?: number | null;
-}
+const coordinate = (what: string, limit: number) =>
+  z
+    .number(expecting(what))
+    .min(-limit, { error: `expected ${what}` })
+    .max(limit, { error: `expected ${what}` });
 
-export interface AreaDraft extends Ref {
-  element: "AREA";
-  code: string;
-  name: string;
-  level: (typeof AREA_LEVELS)[number];
-  parentCode: string | null;
-}
+export const addressDraftSchema = z.strictObject({
+  element: z.literal("ADDRESS"),
+  ref,
+  text: nonBlank("the address as written (non-empty text)"),
+  areaCode,
+  latitude: coordinate("a latitude in degrees (-90 to 90)", 90).nullish(),
+  longitude: coordinate("a longitude in degrees (-180 to 180)", 180).nullish(),
+});
+export type AddressDraft = z.infer<typeof addressDraftSchema>;
 
-export interface EventDraft extends Ref {
-  element: "EVENT";
-  kind: "POLICE_INCIDENT" | "HOTLINE_TICKET" | "PETITION" | "DISPUTE" | "GRID_REPORT";
-  title: string;
-  description?: string | null;
-  occurredAt: string; // ISO 8601
-  reportedAt: string;
-  deadlineAt?: string | null;
-  areaCode: string;
-  addressText?: string | null;
-  status: "REPORTED" | "ACCEPTED" | "DISPATCHED" | "HANDLED" | "VERIFIED" | "ARCHIVED" | "REJECTED";
-  warningLevel?: "NONE" | "BLUE" | "YELLOW" | "RED";
-  handlingUnit?: string | null;
+export const areaDraftSchema = z
+  .strictObject({
+    element: z.literal("AREA"),
+    ref,
+    code: z.string(expecting(areaCodeWhat)),
+    name: nonBlank("the area's name (non-empty text)"),
+    level: enumOf(AREA_LEVELS),
+    parentCode: z.string(expecting("the parent area's code, or null for the top")).nullable(),
+  })
+  .superRefine((area, ctx) => {
+    const problem = checkAreaCode(area.level, area.code, area.parentCode);
+    if (problem) ctx.addIssue({ code: "custom", path: ["code"], message: problem.detail, input: area.code });
+  });
+export type AreaDraft = z.infer<typeof areaDraftSchema>;
+
+export const eventDraftSchema = z.strictObject({
+  element: z.literal("EVENT"),
+  ref,
+  kind: enumOf(["POLICE_INCIDENT", "HOTLINE_TICKET", "PETITION", "DISPUTE", "GRID_REPORT"]),
+  title: nonBlank("the event's title (non-empty text)"),
+  description: optionalText,
+  /** ISO 8601 with an offset */
+  occurredAt: dateTime,
+  reportedAt: dateTime,
+  deadlineAt: dateTime.nullish(),
+  areaCode,
+  addressText: optionalText,
+  status: enumOf(["REPORTED", "ACCEPTED", "DISPATCHED", "HANDLED", "VERIFIED", "ARCHIVED", "REJECTED"]),
+  warningLevel: enumOf(["NONE", "BLUE", "YELLOW", "RED"]).optional(),
+  handlingUnit: optionalText,
   /** Kind-specific fields kept as they are (category, satisfaction, collective count …). */
-  details?: Record<string, JsonValue>;
-  persons: {
-    ref: string;
-    role: "REPORTER" | "PARTY" | "SUBJECT" | "PETITIONER" | "VICTIM" | "WITNESS" | "OTHER";
-  }[];
-  organisations: { ref: string; role: string }[];
-}
+  details: z.record(z.string(), z.json(), expecting("an object of kind-specific fields")).optional(),
+  persons: listOf(
+    z.strictObject({
+      ref: nonBlank("the ref of a PERSON draft of this record"),
+      role: enumOf(["REPORTER", "PARTY", "SUBJECT", "PETITIONER", "VICTIM", "WITNESS", "OTHER"]),
+    }),
+    "a list of { ref, role }",
+  ),
+  organisations: listOf(
+    z.strictObject({
+      ref: nonBlank("the ref of an ORGANISATION draft of this record"),
+      role: nonBlank("the organisation's role (non-empty text)"),
+    }),
+    "a list of { ref, role }",
+  ),
+});
+export type EventDraft = z.infer<typeof eventDraftSchema>;
 
-export type ElementDraft = PersonDraft | OrganisationDraft | AddressDraft | AreaDraft | EventDraft;
+export const elementDraftSchema = z.discriminatedUnion("element", [
+  personDraftSchema,
+  organisationDraftSchema,
+  addressDraftSchema,
+  areaDraftSchema,
+  eventDraftSchema,
+]);
+export type ElementDraft = z.infer<typeof elementDraftSchema>;
 
 /** Why a record cannot be ingested. Stable codes; `field` names the offending source field. */
 export const MAPPING_PROBLEMS = {

@@ -1,191 +1,34 @@
-// zod schemas mirroring the contract's element drafts (connectors/contract.ts: PersonDraft …
-// EventDraft), and the check a declarative mapping's output goes through before the hub sees it.
+// The check a declarative mapping's output goes through before the hub sees it, against the
+// contract's draft schemas (connectors/contract.ts: personDraftSchema … eventDraftSchema).
 // A mapping written as data can produce anything; instead of bad data the record gets
 // MappingProblems naming the draft field ("drafts[1].occurredAt: expected an ISO 8601 date-time
-// …"). Strict objects: an unknown field ("gender" for "sex") is a problem, not silently dropped.
+// …"); an unknown field gets a "did you mean" hint.
 // Beyond shape, the drafts of one record must hang together: refs unique, every person /
 // organisation an event or organisation names is a draft of the record, and every element kind
 // is one the manifest declares it produces.
 import { z } from "zod";
-import { AREA_LEVELS, checkAreaCode } from "../../domain/area.js";
 import {
+  addressDraftSchema,
+  areaDraftSchema,
   ELEMENT_KINDS,
   type ElementDraft,
   type ElementKind,
+  elementDraftSchema,
+  eventDraftSchema,
   type JsonValue,
   type MappingProblem,
   type MappingProblemCode,
+  organisationDraftSchema,
+  personDraftSchema,
 } from "../contract.js";
 import { formatPath, issueMessages, show, suggest, valueAt } from "./issues.js";
-
-/** A schema-level message: "required (…)" when absent, "expected …, got …" otherwise. */
-const expecting = (what: string) => ({
-  error: (issue: { input?: unknown }) =>
-    issue.input === undefined ? `required (${what})` : `expected ${what}, got ${show(issue.input)}`,
-});
-
-/** A list field: JSONata unwraps a one-item sequence into the item, so say how to keep the list. */
-const listOf = <T extends z.ZodType>(item: T, what: string) =>
-  z.array(item, {
-    error: (issue: { input?: unknown }) =>
-      issue.input === undefined
-        ? `required (${what}; [] when there are none)`
-        : issue.input !== null && typeof issue.input === "object"
-          ? `expected ${what}, got an object (JSONata unwraps a one-item sequence: end the path with [] to keep a list)`
-          : `expected ${what}, got ${show(issue.input)}`,
-  });
-
-const nonBlank = (what: string) =>
-  z.string(expecting(what)).regex(/\S/, { error: `expected ${what}, got ""` });
-const optionalText = z.string(expecting("text or null")).nullish();
-const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, expecting(`one of ${values.join(", ")}`));
-
-const ref = nonBlank("the draft's name inside its record (non-empty text)");
-const dateTime = z.iso.datetime({
-  offset: true,
-  ...expecting("an ISO 8601 date-time with an offset (e.g. 2026-01-05T09:30:00+08:00)"),
-});
-const AREA_CODE = /^(\d{6}|\d{12}|\d{15})$/;
-const areaCodeWhat = "an area code: 6 digits (GB/T 2260), 12 (street / community) or 15 (grid)";
-const areaCode = z.string(expecting(areaCodeWhat)).regex(AREA_CODE, expecting(areaCodeWhat));
-const ETHNICITY = /^(0[1-9]|[1-4]\d|5[0-6]|97|98)$/;
-
-export const personDraftSchema = z.strictObject({
-  element: z.literal("PERSON"),
-  ref,
-  citizenId: optionalText,
-  name: optionalText,
-  sex: enumOf(["MALE", "FEMALE"]).nullish(),
-  birthDate: z.iso.date(expecting("a date YYYY-MM-DD")).nullish(),
-  ethnicity: z
-    .string(expecting("a GB 3304 ethnicity code (01–56, 97, 98)"))
-    .regex(ETHNICITY, expecting("a GB 3304 ethnicity code (01–56, 97, 98)"))
-    .nullish(),
-  phone: optionalText,
-  addresses: listOf(
-    z.strictObject({
-      kind: enumOf(["REGISTERED", "RESIDENT", "WORK", "OTHER"]),
-      text: nonBlank("the address as written (non-empty text)"),
-      areaCode: areaCode.nullish(),
-    }),
-    "a list of addresses",
-  ).optional(),
-  posts: listOf(
-    z.strictObject({ role: enumOf(["GRID_WORKER"]), areaCode }),
-    "a list of posts ({ role, areaCode })",
-  ).optional(),
-  sameAs: z
-    .strictObject({
-      sourceKey: nonBlank("the source key of a record of this connector"),
-      ref: nonBlank("the ref of a PERSON draft of that record"),
-    })
-    .nullish(),
-});
-
-export const organisationDraftSchema = z.strictObject({
-  element: z.literal("ORGANISATION"),
-  ref,
-  uscc: optionalText,
-  name: nonBlank("the organisation's name (non-empty text)"),
-  kind: enumOf([
-    "SOCIAL_ORGANISATION",
-    "ENTERPRISE",
-    "PUBLIC_INSTITUTION",
-    "GOVERNMENT_UNIT",
-    "GRASSROOTS",
-    "OTHER",
-  ]),
-  areaCode: areaCode.nullish(),
-  addressText: optionalText,
-  phone: optionalText,
-  members: listOf(
-    z.strictObject({
-      personRef: nonBlank("the ref of a PERSON draft of this record"),
-      role: nonBlank("the member's role (non-empty text)"),
-    }),
-    "a list of members",
-  ).optional(),
-});
-
-const coordinate = (what: string, limit: number) =>
-  z
-    .number(expecting(what))
-    .min(-limit, { error: `expected ${what}` })
-    .max(limit, { error: `expected ${what}` });
-
-export const addressDraftSchema = z.strictObject({
-  element: z.literal("ADDRESS"),
-  ref,
-  text: nonBlank("the address as written (non-empty text)"),
-  areaCode,
-  latitude: coordinate("a latitude in degrees (-90 to 90)", 90).nullish(),
-  longitude: coordinate("a longitude in degrees (-180 to 180)", 180).nullish(),
-});
-
-export const areaDraftSchema = z
-  .strictObject({
-    element: z.literal("AREA"),
-    ref,
-    code: z.string(expecting(areaCodeWhat)),
-    name: nonBlank("the area's name (non-empty text)"),
-    level: enumOf(AREA_LEVELS),
-    parentCode: z.string(expecting("the parent area's code, or null for the top")).nullable(),
-  })
-  .superRefine((area, ctx) => {
-    const problem = checkAreaCode(area.level, area.code, area.parentCode);
-    if (problem) ctx.addIssue({ code: "custom", path: ["code"], message: problem.detail, input: area.code });
-  });
-
-export const eventDraftSchema = z.strictObject({
-  element: z.literal("EVENT"),
-  ref,
-  kind: enumOf(["POLICE_INCIDENT", "HOTLINE_TICKET", "PETITION", "DISPUTE", "GRID_REPORT"]),
-  title: nonBlank("the event's title (non-empty text)"),
-  description: optionalText,
-  occurredAt: dateTime,
-  reportedAt: dateTime,
-  deadlineAt: dateTime.nullish(),
-  areaCode,
-  addressText: optionalText,
-  status: enumOf(["REPORTED", "ACCEPTED", "DISPATCHED", "HANDLED", "VERIFIED", "ARCHIVED", "REJECTED"]),
-  warningLevel: enumOf(["NONE", "BLUE", "YELLOW", "RED"]).optional(),
-  handlingUnit: optionalText,
-  details: z.record(z.string(), z.json(), expecting("an object of kind-specific fields")).optional(),
-  persons: listOf(
-    z.strictObject({
-      ref: nonBlank("the ref of a PERSON draft of this record"),
-      role: enumOf(["REPORTER", "PARTY", "SUBJECT", "PETITIONER", "VICTIM", "WITNESS", "OTHER"]),
-    }),
-    "a list of { ref, role }",
-  ),
-  organisations: listOf(
-    z.strictObject({
-      ref: nonBlank("the ref of an ORGANISATION draft of this record"),
-      role: nonBlank("the organisation's role (non-empty text)"),
-    }),
-    "a list of { ref, role }",
-  ),
-});
-
-export const elementDraftSchema = z.discriminatedUnion("element", [
-  personDraftSchema,
-  organisationDraftSchema,
-  addressDraftSchema,
-  areaDraftSchema,
-  eventDraftSchema,
-]);
-
-// The schemas must produce exactly the contract's drafts: this fails to compile if they drift.
-const _sameAsContract: (d: z.output<typeof elementDraftSchema>) => ElementDraft = (d) => d;
-void _sameAsContract;
 
 /** The fields each kind of draft may have, for "unknown field" messages. */
 const DRAFT_FIELDS: Record<ElementKind, readonly string[]> = {
   PERSON: Object.keys(personDraftSchema.shape),
   ORGANISATION: Object.keys(organisationDraftSchema.shape),
   ADDRESS: Object.keys(addressDraftSchema.shape),
-  AREA: ["element", "ref", "code", "name", "level", "parentCode"],
+  AREA: Object.keys(areaDraftSchema.shape),
   EVENT: Object.keys(eventDraftSchema.shape),
 };
 

@@ -3,6 +3,7 @@
 // that says what was expected and what was there instead. Shared by the definition schema and the
 // draft schemas, so both speak the same way.
 import type { z } from "zod";
+import { showValue } from "../contract.js";
 
 /** One thing wrong with a definition (or with what a mapping produced): where, and why. */
 export interface PathError {
@@ -29,19 +30,7 @@ export function formatPath(path: readonly PathKey[], root = ""): string {
 }
 
 /** A value as a message quotes it, cut short so one huge value cannot flood a message. */
-export function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (typeof value === "function") return "a function";
-  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length}`;
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") {
-    const s = JSON.stringify(value);
-    return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
-  }
-  if (typeof value === "number") return `the number ${value}`;
-  return String(value);
-}
+export const show = showValue;
 
 /** The value at a path inside a parsed input (undefined when the path leads nowhere). */
 export function valueAt(root: unknown, path: readonly PathKey[]): unknown {
