@@ -1,5 +1,6 @@
-// Configuration: environment variables, validated once at start-up. Every variable is listed in
-// the README; an invalid one stops the hub with a message that names it.
+// Configuration: environment variables, validated once at start-up. Every variable carries its
+// description here; docs/operating.md's table is generated from this schema (`npm run docs:config`),
+// and an invalid variable stops the hub with a message that names it.
 import { z } from "zod";
 
 const bool = z
@@ -12,46 +13,116 @@ export const DEVELOPMENT_JWT_SECRET = "citygraph-development-secret-do-not-use-i
 /** Accepted on webhook pushes when WEBHOOK_TOKEN is unset; refused when NODE_ENV=production. */
 export const DEVELOPMENT_WEBHOOK_TOKEN = "citygraph-development-webhook-token";
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  HOST: z.string().default("127.0.0.1"),
-  PORT: int(4000, 0, 65535),
+export const envSchema = z.object({
+  NODE_ENV: z
+    .enum(["development", "production", "test"])
+    .default("development")
+    .describe(
+      "`production` refuses to start without a token key (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE or AUTH_JWKS_FILE) and WEBHOOK_TOKEN; `development` adds the cause to masked error messages",
+    ),
+  HOST: z.string().default("127.0.0.1").describe("Address to listen on; `0.0.0.0` behind a load balancer"),
+  PORT: int(4000, 0, 65535).describe("HTTP and WebSocket port (`0`: any free port)"),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
-    .optional(),
-  DATA_DIR: z.string().default(".data"),
-  EMBEDDED_PG_PORT: int(54329, 1, 65535),
-  DB_POOL_MAX: int(10, 1, 500),
-  DEMO_DATA: bool.optional(),
+    .optional()
+    .describe(
+      "PostgreSQL ≥ 15 (`postgresql://user:pass@host:5432/db`). Unset: the embedded PostgreSQL under DATA_DIR. The role creates tables; `prisma migrate dev` also needs CREATEDB (shadow database)",
+    ),
+  DATA_DIR: z
+    .string()
+    .default(".data")
+    .describe("Where the embedded PostgreSQL keeps its cluster (`$DATA_DIR/postgres`), kept across restarts"),
+  EMBEDDED_PG_PORT: int(54329, 1, 65535).describe("Port of the embedded PostgreSQL (127.0.0.1 only)"),
+  DB_POOL_MAX: int(10, 1, 500).describe("Database connections per hub instance"),
+  DEMO_DATA: bool
+    .optional()
+    .describe(
+      "Load the demo area tree (南通市, 836 areas down to 648 grids) at start, filling in only what is missing. Unset: `true` with the embedded database, else `false`",
+    ),
 
-  AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  AUTH_JWT_PUBLIC_KEY_FILE: z.string().optional(),
-  AUTH_JWKS_FILE: z.string().optional(),
-  AUTH_ISSUER: z.string().optional(),
-  WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  AUTH_AUDIENCE: z.string().optional(),
+  AUTH_JWT_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .describe(
+      "HS256 secret that signs and verifies bearer tokens. Unset and no key file: the development secret (refused in production)",
+    ),
+  AUTH_JWT_PUBLIC_KEY_FILE: z
+    .string()
+    .optional()
+    .describe("PEM public key file: tokens are RS256, minted by the city's identity provider"),
+  AUTH_JWKS_FILE: z
+    .string()
+    .optional()
+    .describe("JWKS file (RS256/ES256/PS256), read locally, never fetched"),
+  AUTH_ISSUER: z.string().optional().describe("Required `iss` claim of every token"),
+  WEBHOOK_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .optional()
+    .describe(
+      "Shared secret department systems send in `x-webhook-token` with every push. Required in production; unset in development: a fixed development token",
+    ),
+  AUTH_AUDIENCE: z.string().optional().describe("Required `aud` claim of every token"),
 
-  LIMIT_MAX_DEPTH: int(12, 2, 100),
-  LIMIT_MAX_ALIASES: int(20, 0, 1000),
-  LIMIT_MAX_TOKENS: int(3000, 100, 100_000),
-  LIMIT_MAX_COST: int(20_000, 10, 10_000_000),
-  LIMIT_MAX_DIRECTIVES: int(20, 0, 1000),
+  LIMIT_MAX_DEPTH: int(12, 2, 100).describe("Deepest selection an operation may have"),
+  LIMIT_MAX_ALIASES: int(20, 0, 1000).describe("Aliases per operation"),
+  LIMIT_MAX_TOKENS: int(3000, 100, 100_000).describe("Lexical tokens per document"),
+  LIMIT_MAX_COST: int(20_000, 10, 10_000_000).describe(
+    "Cost bound per operation (graphql-armor's cost model)",
+  ),
+  LIMIT_MAX_DIRECTIVES: int(20, 0, 1000).describe("Directives per operation"),
 
-  SANDBOX: bool.optional(),
-  SANDBOX_PRESET: z.enum(["test", "demo", "bench"]).default("demo"),
-  SANDBOX_SEED: z.string().min(1).default("citygraph"),
-  SANDBOX_PORT_BASE: int(4101, 1, 65530),
-  SOURCE_GRID_URL: z.url().optional(),
-  SOURCE_PUBLIC_SECURITY_URL: z.url().optional(),
-  SOURCE_CIVIL_AFFAIRS_URL: z.url().optional(),
-  SOURCE_HOTLINE_URL: z.url().optional(),
-  SOURCE_PETITION_URL: z.url().optional(),
-  SOURCE_TIMEOUT_MS: int(10_000, 100, 600_000),
-  GRAPHIQL: bool.default(true),
-  SYNC_SCHEDULER: bool.default(true),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000),
+  SANDBOX: bool
+    .optional()
+    .describe(
+      "Start the stand-ins for the five department systems and read them with the built-in connectors. Unset: on when neither DATABASE_URL nor any SOURCE_*_URL is set",
+    ),
+  SANDBOX_PRESET: z
+    .enum(["test", "demo", "bench"])
+    .default("demo")
+    .describe("Size of the sandbox's synthetic city: `test` 5 k persons, `demo` 50 k, `bench` 1 M"),
+  SANDBOX_SEED: z
+    .string()
+    .min(1)
+    .default("citygraph")
+    .describe("Seed of the sandbox's generator: the same seed gives the same city"),
+  SANDBOX_PORT_BASE: int(4101, 1, 65530).describe(
+    "First sandbox port: public security, civil affairs, 12345 hotline, petition and grid listen on it and the next four",
+  ),
+  SOURCE_GRID_URL: z
+    .url()
+    .optional()
+    .describe(
+      "Base URL of the grid management system (网格) for the built-in connector; unset: not synced (or the sandbox's)",
+    ),
+  SOURCE_PUBLIC_SECURITY_URL: z
+    .url()
+    .optional()
+    .describe("Base URL of the public-security system (公安: population registry, 110 incidents)"),
+  SOURCE_CIVIL_AFFAIRS_URL: z
+    .url()
+    .optional()
+    .describe(
+      "Base URL of the civil-affairs system (民政: assistance, social organisations, live status lookup)",
+    ),
+  SOURCE_HOTLINE_URL: z.url().optional().describe("Base URL of the 12345 hotline's work-order system"),
+  SOURCE_PETITION_URL: z.url().optional().describe("Base URL of the petition system (信访) and its XML feed"),
+  SOURCE_TIMEOUT_MS: int(10_000, 100, 600_000).describe(
+    "Timeout of one request to a department system, in ms",
+  ),
+  GRAPHIQL: bool.default(true).describe("Serve GraphiQL at `/graphiql` (all assets local)"),
+  SYNC_SCHEDULER: bool
+    .default(true)
+    .describe("Run connectors at start and on their schedules; `false`: only `triggerSync` runs them"),
+  LOG_LEVEL: z
+    .enum(["debug", "info", "warn", "error"])
+    .default("info")
+    .describe("Least severe level logged (JSON lines)"),
+  SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000).describe(
+    "How long in-flight requests may finish after SIGTERM, in ms",
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
