@@ -1,7 +1,7 @@
 // GraphiQL (ruru) from the assets inside the ruru npm package: no CDN, so it works inside
 // government networks with no internet. Subscriptions go over graphql-ws on /graphql.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ruruHTML } from "ruru/server";
+import { type RuruClientConfig, ruruHTML } from "ruru/server";
 import { serveStatic } from "ruru/static";
 
 export const GRAPHIQL_PATH = "/graphiql";
@@ -42,7 +42,9 @@ export function serveGraphiQL(req: IncomingMessage, res: ServerResponse, pathnam
     endpoint: "/graphql",
     subscriptionEndpoint: `${secure ? "wss" : "ws"}://${host}/graphql`,
     subscriptions: true,
-    clientConfig: { initialQuery: INITIAL_QUERY, isHeadersEditorEnabled: true },
+    // ruru 2.0.0-rc.3 (the last release for Node 20) types this from a package it does not ship,
+    // which makes every field required; these two are all the page needs.
+    clientConfig: { initialQuery: INITIAL_QUERY, isHeadersEditorEnabled: true } as RuruClientConfig,
   });
   res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(html);
 }
