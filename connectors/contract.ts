@@ -9,6 +9,7 @@
 // Connectors depend on this file and on domain/, never on the gateway or the database.
 import { z } from "zod";
 import { AREA_LEVELS, checkAreaCode } from "../domain/area.js";
+import { ORGANISATION_STATUSES, organisationStatusOf } from "../domain/organisation-status.js";
 import { SENSITIVITY_CLASSES } from "../domain/sensitivity.js";
 
 export const ELEMENT_KINDS = ["PERSON", "ORGANISATION", "ADDRESS", "AREA", "EVENT"] as const;
@@ -176,6 +177,17 @@ export const organisationDraftSchema = z.strictObject({
   addressText: optionalText,
   /** Contact number (联系电话): often the legal representative's own mobile. */
   phone: optionalText,
+  /** 成立日期, YYYY-MM-DD. */
+  registeredOn: z.iso.date(expecting("a date YYYY-MM-DD")).nullish(),
+  /** 登记机关, as the registry names it. */
+  registeringAuthority: optionalText,
+  /** 登记状态: the enum, or the registry's wording (存续/在业, 注销, 吊销, 迁出). */
+  status: z
+    .preprocess(
+      (v) => (typeof v === "string" ? (organisationStatusOf(v) ?? v) : v),
+      enumOf(ORGANISATION_STATUSES),
+    )
+    .nullish(),
   members: listOf(
     z.strictObject({
       personRef: nonBlank("the ref of a PERSON draft of this record"),

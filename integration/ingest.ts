@@ -26,14 +26,23 @@ import type {
 import { checkAreaCode } from "../domain/area.js";
 import { type CanonicalPerson, canonicalUscc, UNNAMED_PERSON } from "../domain/canonical.js";
 import { organisationNameKey } from "../domain/identifiers/org-name.js";
+import { organisationStatusOf } from "../domain/organisation-status.js";
+import {
+  OUTSIDE_AREA_KINDS,
+  type OutsideAreaKind,
+  outsideAreaCode,
+  placeUnknownCode,
+} from "../domain/outside-areas.js";
 import type { MatchReason } from "../domain/resolution/fellegi-sunter.js";
+import { checkCitizenId, checkUscc } from "../domain/resolution/low-trust.js";
 import { bestPersonMatch } from "../domain/resolution/person-match.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
-import { recomputePersons } from "./resolution/canonical.js";
+import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
+import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
 import { addressKeysOf, analysePerson } from "./resolution/draft-keys.js";
 import { PersonBlocks } from "./resolution/person-blocks.js";
 
@@ -62,6 +71,7 @@ const TABLES = {
     id: "uuid",
     citizenId: "text",
     citizenIdValid: "bool",
+    citizenIdLowTrust: "text",
     name: "text",
     namePinyin: "text",
     sex: { enum: "Sex" },
@@ -74,11 +84,16 @@ const TABLES = {
     id: "uuid",
     uscc: "text",
     usccValid: "bool",
+    usccLowTrust: "text",
     name: "text",
     nameKey: "text",
     kind: { enum: "OrganisationKind" },
     areaId: "uuid",
     addressId: "uuid",
+    registeredOn: "date",
+    registeringAuthority: "text",
+    status: { enum: "OrganisationStatus" },
+    phone: "text",
     updatedAt: "timestamp",
   },
   Event: {
@@ -120,6 +135,7 @@ const TABLES = {
   PersonOrganisation: { personId: "uuid", organisationId: "uuid", role: "text" },
   EventPerson: { eventId: "uuid", personId: "uuid", role: { enum: "EventPersonRole" } },
   EventOrganisation: { eventId: "uuid", organisationId: "uuid", role: "text" },
+  DataQualityIssue: { connectorId: "text", sourceKey: "text", code: "text", ref: "text", message: "text" },
   EventStep: {
     id: "uuid",
     eventId: "uuid",
@@ -141,7 +157,21 @@ export interface PageOutcome {
   unchanged: number;
   quarantined: number;
   changes: Change[];
+  /** Data-quality problems of the stored records, by code (INVALID_USCC, OUTSIDE_CITY …): kept, counted. */
+  dataQuality: Record<string, number>;
 }
+
+/**
+ * Problems of records that were stored anyway, counted per connector (DataQualityIssue). The
+ * problems that stop a record are quarantine reasons instead (MappingProblemCode).
+ */
+export const DATA_QUALITY_CODES = {
+  INVALID_CITIZEN_ID: "a citizen ID failed its check: kept as a low-trust key",
+  INVALID_USCC: "a credit code failed its check: kept as a low-trust key",
+  OUTSIDE_CITY: "a division code outside the city: placed in the city's 市外 area",
+  UNKNOWN_AREA: "no known division: placed in the city's 区划不明 area",
+} as const;
+export type DataQualityCode = keyof typeof DATA_QUALITY_CODES;
 
 type EntityType = "PERSON" | "ORGANISATION" | "ADDRESS" | "AREA" | "EVENT";
 const ORDER: Record<ElementDraft["element"], number> = {
@@ -230,7 +260,7 @@ export async function ingestPage(
     prepared?: readonly PreparedRecord[];
   } = {},
 ): Promise<PageOutcome> {
-  const outcome: PageOutcome = { ingested: 0, unchanged: 0, quarantined: 0, changes: [] };
+  const outcome: PageOutcome = { ingested: 0, unchanged: 0, quarantined: 0, changes: [], dataQuality: {} };
   if (records.length === 0) return outcome;
 
   // 1. Unchanged: already ingested or already quarantined in this very version.
@@ -271,10 +301,11 @@ export async function ingestPage(
     tx,
     mappedRecords.flatMap(({ mapped }) => (mapped.ok ? mapped.drafts.flatMap(areaCodesOf) : [])),
   );
+  let cities = await cityCodes(tx);
   const prepared: Prepared[] = [];
   const quarantine: Prisma.QuarantinedRecordCreateManyInput[] = [];
   for (const { input, hash, mapped } of mappedRecords) {
-    const problems = mapped.ok ? areaProblems(mapped.drafts, areas) : mapped.problems;
+    const problems = mapped.ok ? areaProblems(mapped.drafts, areas, cities) : mapped.problems;
     if (problems.length > 0 || !mapped.ok) {
       const first = problems[0]!;
       quarantine.push({
@@ -329,6 +360,7 @@ export async function ingestPage(
   const areaDrafts = prepared.flatMap((p) => p.drafts.filter((d): d is AreaDraft => d.element === "AREA"));
   if (areaDrafts.length > 0) {
     await upsertAreaTreeIn(tx, areaDrafts, "sync");
+    cities = await cityCodes(tx);
     Object.assign(
       areas,
       await areaIndex(
@@ -338,11 +370,15 @@ export async function ingestPage(
     );
   }
 
-  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas);
+  // What lies outside the area tree goes to the city's 市外 or 区划不明 area, made when first needed.
+  Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities)));
+  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities);
   await linker.load(prepared);
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
   outcome.changes = linker.changes;
+  for (const issue of linker.issues)
+    outcome.dataQuality[issue.code] = (outcome.dataQuality[issue.code] ?? 0) + 1;
   if (linker.changes.length > 0) {
     // One statement for the page's notifications; delivered on commit.
     await tx.$executeRawUnsafe(
@@ -384,7 +420,37 @@ async function areaIndex(tx: Tx, codes: readonly string[]): Promise<AreaIndex> {
   return Object.fromEntries(rows.map((a) => [a.code, { id: a.id, path: a.path }]));
 }
 
-function areaProblems(drafts: readonly ElementDraft[], areas: AreaIndex): MappingProblem[] {
+/** Where a division code that is not in the index belongs (市外 or 区划不明 of a city); null when known. */
+function outsidePlace(code: string | null | undefined, areas: AreaIndex, cities: readonly string[]) {
+  if (code && areas[code]) return null;
+  return placeUnknownCode(code, cities);
+}
+
+/**
+ * The special areas a page's drafts will need: unknown codes of organisations and of persons'
+ * addresses, codes outside the city of events and addresses, and organisations with no place.
+ */
+function outsidePlacesOf(prepared: readonly Prepared[], areas: AreaIndex, cities: readonly string[]) {
+  const wanted: { kind: OutsideAreaKind; cityCode: string }[] = [];
+  const want = (place: { kind: OutsideAreaKind; cityCode: string } | null) => {
+    if (place) wanted.push(place);
+  };
+  for (const p of prepared)
+    for (const d of p.drafts) {
+      if (d.element === "ORGANISATION") want(outsidePlace(d.areaCode, areas, cities));
+      else if (d.element === "EVENT" || d.element === "ADDRESS")
+        want(outsidePlace(d.areaCode, areas, cities));
+      else if (d.element === "PERSON")
+        for (const a of d.addresses ?? []) if (a.areaCode) want(outsidePlace(a.areaCode, areas, cities));
+    }
+  return wanted;
+}
+
+function areaProblems(
+  drafts: readonly ElementDraft[],
+  areas: AreaIndex,
+  cities: readonly string[],
+): MappingProblem[] {
   const known = new Set(Object.keys(areas));
   const problems: MappingProblem[] = [];
   for (const d of drafts) {
@@ -398,7 +464,12 @@ function areaProblems(drafts: readonly ElementDraft[], areas: AreaIndex): Mappin
           message: `area ${d.code}: parent ${d.parentCode} is unknown`,
         });
       known.add(d.code);
-    } else if ((d.element === "EVENT" || d.element === "ADDRESS") && !known.has(d.areaCode)) {
+    } else if (
+      (d.element === "EVENT" || d.element === "ADDRESS") &&
+      !known.has(d.areaCode) &&
+      // a place outside the city is placed in its 市外 area; an unknown one inside waits for the registry
+      placeUnknownCode(d.areaCode, cities)?.kind !== "OUTSIDE_CITY"
+    ) {
       problems.push({
         code: "UNKNOWN_AREA",
         field: "areaCode",
@@ -413,7 +484,11 @@ function areaProblems(drafts: readonly ElementDraft[], areas: AreaIndex): Mappin
 class Linker {
   private previous = new Map<string, { entityType: EntityType; entityId: string }>();
   private personsByCitizenId = new Map<string, string>();
+  /** Persons by the exact low-trust key of a failed citizen ID (only keys held by one person). */
+  private personsByLowTrust = new Map<string, string>();
   private orgsByUscc = new Map<string, string>();
+  /** Organisations by the exact low-trust key of a failed credit code (only keys held by one). */
+  private orgsByLowTrust = new Map<string, string>();
   /** Organisations by name key (organisationNameKey), with their credit code if valid. */
   private orgsByNameKey = new Map<string, { id: string; uscc: string | null }[]>();
   private cityNames: string[] = [];
@@ -429,6 +504,15 @@ class Linker {
   private readonly blocks = new PersonBlocks();
   private reviews: { entityId: string; candidateId: string; score: number; reasons: MatchReason[] }[] = [];
   private orgUpdates = new Map<string, Prisma.OrganisationUpdateInput>();
+  /** Organisations that gained a source this page: their registry facts are chosen again. */
+  private touchedOrgs = new Set<string>();
+  /** A real area for an organisation or address that had none, or a special one (市外, 区划不明). */
+  private orgAreaFixes = new Map<string, string>();
+  private addressAreaFixes = new Map<string, string>();
+  /** Source keys of the page's stored records. */
+  private readonly storedKeys = new Set<string>();
+  /** Data-quality problems of the page's stored records. */
+  readonly issues: { sourceKey: string; code: DataQualityCode; ref: string; message: string }[] = [];
   private eventUpdates = new Map<string, Prisma.EventUncheckedUpdateInput>();
   private links: Prisma.EntitySourceCreateManyInput[] = [];
   private personAddresses: Prisma.PersonAddressCreateManyInput[] = [];
@@ -447,7 +531,44 @@ class Linker {
     private readonly connectorId: string,
     private readonly departmentCode: string,
     private readonly areas: AreaIndex,
+    private readonly cities: readonly string[],
   ) {}
+
+  private issue(p: Prepared, ref: string, code: DataQualityCode, message: string): void {
+    this.issues.push({ sourceKey: p.input.sourceKey, code, ref, message });
+  }
+
+  /**
+   * The area a division code places an element in: the code's own area, else the city's 市外 or
+   * 区划不明 area (counted as a data-quality problem). Null only when there is no city at all.
+   */
+  private place(
+    p: Prepared,
+    ref: string,
+    code: string | null | undefined,
+  ): { id: string; path: string } | null {
+    if (code && this.areas[code]) return this.areas[code];
+    const place = placeUnknownCode(code, this.cities);
+    if (!place) return null;
+    this.issue(
+      p,
+      ref,
+      place.kind,
+      code
+        ? place.kind === "OUTSIDE_CITY"
+          ? `division ${code} lies outside the city`
+          : `division ${code} is not in the area registry`
+        : "no division code and no known standard address",
+    );
+    return this.areas[outsideAreaCode(place.kind, place.cityCode)] ?? null;
+  }
+
+  /** The codes of the special areas (市外, 区划不明), which a real place replaces. */
+  private specialAreaCodes(): string[] {
+    return this.cities.flatMap((city) =>
+      (Object.keys(OUTSIDE_AREA_KINDS) as OutsideAreaKind[]).map((kind) => outsideAreaCode(kind, city)),
+    );
+  }
 
   /** The known standard address a free-text place names, if any (never creates one). */
   private knownAddress(text: string | null | undefined): string | null {
@@ -477,14 +598,20 @@ class Linker {
     const drafts = prepared.flatMap((p) => p.drafts);
     const ids = new Set<string>();
     const usccs = new Set<string>();
+    const lowIds = new Set<string>();
+    const lowUsccs = new Set<string>();
     const addressKeys = new Set<string>();
     for (const d of drafts) {
       if (d.element === "PERSON") {
         const id = analysePerson(d).canonical.citizenId;
         if (id) ids.add(id);
+        const low = checkCitizenId(d.citizenId).lowTrust;
+        if (low) lowIds.add(low);
       } else if (d.element === "ORGANISATION") {
         const { uscc } = canonicalUscc(d.uscc);
         if (uscc) usccs.add(uscc);
+        const low = checkUscc(d.uscc).lowTrust;
+        if (low) lowUsccs.add(low);
       } else if (d.element === "ADDRESS") addressKeys.add(addressKeyOf(d.text));
       // An event or organisation is placed at a standard address the graph already knows.
       if ((d.element === "EVENT" || d.element === "ORGANISATION") && d.addressText)
@@ -498,6 +625,15 @@ class Linker {
       select: { id: true, citizenId: true },
     }))
       this.personsByCitizenId.set(p.citizenId!, p.id);
+    // A low-trust key links only when exactly one person holds it (an unmerged pair may share one).
+    for (const r of lowIds.size
+      ? await this.tx.$queryRawUnsafe<{ key: string; id: string }[]>(
+          `SELECT "citizenIdLowTrust" AS key, min(id::text) AS id FROM "Person"
+           WHERE "citizenIdLowTrust" = ANY($1::text[]) GROUP BY 1 HAVING count(*) = 1`,
+          [...lowIds],
+        )
+      : [])
+      this.personsByLowTrust.set(r.key, r.id);
     // Persons neither an earlier version nor a trustworthy key links: who could they be?
     const unlinked = prepared.flatMap((p) =>
       p.drafts.filter(
@@ -505,7 +641,8 @@ class Linker {
           d.element === "PERSON" &&
           !this.previous.has(`${p.input.sourceKey}\u0000${d.ref}`) &&
           !this.sameAsOf(d) &&
-          !this.personsByCitizenId.has(analysePerson(d).canonical.citizenId ?? ""),
+          !this.personsByCitizenId.has(analysePerson(d).canonical.citizenId ?? "") &&
+          !this.personsByLowTrust.has(checkCitizenId(d.citizenId).lowTrust ?? ""),
       ),
     );
     await this.blocks.load(
@@ -517,13 +654,22 @@ class Linker {
       select: { id: true, uscc: true },
     }))
       this.orgsByUscc.set(o.uscc!, o.id);
+    for (const r of lowUsccs.size
+      ? await this.tx.$queryRawUnsafe<{ key: string; id: string }[]>(
+          `SELECT "usccLowTrust" AS key, min(id::text) AS id FROM "Organisation"
+           WHERE "usccLowTrust" = ANY($1::text[]) GROUP BY 1 HAVING count(*) = 1`,
+          [...lowUsccs],
+        )
+      : [])
+      this.orgsByLowTrust.set(r.key, r.id);
     // Organisations no earlier version and no credit code links: by the key of their name.
     const orgDrafts = prepared.flatMap((p) =>
       p.drafts.filter(
         (d): d is OrganisationDraft =>
           d.element === "ORGANISATION" &&
           !this.previous.has(`${p.input.sourceKey}\u0000${d.ref}`) &&
-          !this.orgsByUscc.has(canonicalUscc(d.uscc).uscc ?? ""),
+          !this.orgsByUscc.has(canonicalUscc(d.uscc).uscc ?? "") &&
+          !this.orgsByLowTrust.has(checkUscc(d.uscc).lowTrust ?? ""),
       ),
     );
     if (orgDrafts.length > 0) {
@@ -561,6 +707,7 @@ class Linker {
     if (this.currentRecord !== p.recordId) {
       this.currentRecord = p.recordId;
       this.refs.clear();
+      this.storedKeys.add(p.input.sourceKey);
     }
     const prev = this.previous.get(`${p.input.sourceKey}\u0000${draft.ref}`);
     switch (draft.element) {
@@ -614,12 +761,14 @@ class Linker {
     const key = addressKeyOf(d.text);
     let id = prev?.entityId ?? this.addressesByKey.get(key);
     const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    const real = this.areas[d.areaCode];
+    if (id && real) this.addressAreaFixes.set(id, real.id);
     if (!id) {
       id = randomUUID();
       this.addressesByKey.set(key, id);
       this.newAddresses.push({
         id,
-        areaId: this.areas[d.areaCode]!.id,
+        areaId: this.place(p, d.ref, d.areaCode)!.id,
         fullText: d.text,
         addressKey: key,
         latitude: d.latitude ?? null,
@@ -631,10 +780,24 @@ class Linker {
 
   private resolvePerson(p: Prepared, d: PersonDraft, prev: { entityId: string } | undefined): void {
     const { canonical: c, profile } = analysePerson(d);
+    const idCheck = checkCitizenId(d.citizenId);
+    const lowTrust = idCheck.lowTrust;
+    if (idCheck.problem)
+      this.issue(
+        p,
+        d.ref,
+        "INVALID_CITIZEN_ID",
+        `citizen ID failed its check (${idCheck.problem}): kept as a low-trust key`,
+      );
     const referenced = prev ? undefined : this.sameAsOf(d);
     let id =
       prev?.entityId ?? referenced ?? (c.citizenId ? this.personsByCitizenId.get(c.citizenId) : undefined);
     let method = prev ? "SAME_SOURCE" : referenced ? "SOURCE_REFERENCE" : id ? "EXACT_KEY" : "NEW";
+    // the same failed ID, character for character, from another record: the same person
+    if (!id && !c.citizenId && lowTrust) {
+      id = this.personsByLowTrust.get(lowTrust);
+      if (id) method = "LOW_TRUST_KEY";
+    }
     const match = id ? null : bestPersonMatch(profile, this.blocks.candidates(profile));
     if (match?.decision === "LINK") {
       id = match.candidateId;
@@ -644,9 +807,11 @@ class Linker {
     if (!id) {
       id = randomUUID();
       if (c.citizenId) this.personsByCitizenId.set(c.citizenId, id);
+      if (lowTrust && !this.personsByLowTrust.has(lowTrust)) this.personsByLowTrust.set(lowTrust, id);
       this.newPersons.push({
         id,
         ...personColumns(c),
+        citizenIdLowTrust: lowTrust,
         name: c.name ?? c.citizenId ?? c.citizenIdLowTrust ?? UNNAMED_PERSON,
       });
       if (match?.decision === "REVIEW")
@@ -668,7 +833,7 @@ class Linker {
       method,
       {
         citizenId: c.citizenId,
-        citizenIdLowTrust: c.citizenIdLowTrust,
+        citizenIdLowTrust: lowTrust,
         name: c.name,
         sex: c.sex,
         birthDate: c.birthDate,
@@ -684,10 +849,12 @@ class Linker {
       if (area) this.personPosts.push({ personId: id, areaId: area.id, role: post.role });
     }
     for (const a of d.addresses ?? []) {
-      const area = a.areaCode ? this.areas[a.areaCode] : undefined;
-      if (!area) continue; // the text stays as an assertion; an address needs its area
+      // without a division the text stays as an assertion; an unknown one goes to 市外 / 区划不明
+      const area = a.areaCode ? this.place(p, d.ref, a.areaCode) : undefined;
+      if (!area) continue;
       const key = addressKeyOf(a.text);
       let addressId = this.addressesByKey.get(key);
+      if (addressId && a.areaCode && this.areas[a.areaCode]) this.addressAreaFixes.set(addressId, area.id);
       if (!addressId) {
         addressId = randomUUID();
         this.addressesByKey.set(key, addressId);
@@ -719,42 +886,65 @@ class Linker {
     d: OrganisationDraft,
     prev: { entityId: string } | undefined,
   ): void {
-    const { uscc, lowTrust } = canonicalUscc(d.uscc);
+    const { uscc } = canonicalUscc(d.uscc);
+    const usccCheck = checkUscc(d.uscc);
+    const lowTrust = usccCheck.lowTrust;
+    if (usccCheck.problem)
+      this.issue(
+        p,
+        d.ref,
+        "INVALID_USCC",
+        `credit code failed its check (${usccCheck.problem}): kept as a low-trust key`,
+      );
     const nameKey = this.orgNameKey(d.name);
     let id = prev?.entityId ?? (uscc ? this.orgsByUscc.get(uscc) : undefined);
     let method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+    // the same failed code, character for character, from another record: the same organisation
+    if (!id && !uscc && lowTrust) {
+      id = this.orgsByLowTrust.get(lowTrust);
+      if (id) method = "LOW_TRUST_KEY";
+    }
     if (!id) {
       id = this.orgByName(nameKey, uscc);
       if (id) method = "NAME_KEY";
     }
-    const areaId = d.areaCode ? (this.areas[d.areaCode]?.id ?? null) : null;
+    // Placed by its division; an unknown one, or none and no known address and no event to be
+    // seen through, places it in the city's 区划不明 (or 市外) area rather than nowhere.
+    const addressId = this.knownAddress(d.addressText);
+    const real = d.areaCode ? this.areas[d.areaCode] : undefined;
+    const seenThroughEvent = p.drafts.some(
+      (e) => e.element === "EVENT" && e.organisations.some((o) => o.ref === d.ref),
+    );
+    const area =
+      real ?? (d.areaCode || (!addressId && !seenThroughEvent) ? this.place(p, d.ref, d.areaCode) : null);
     if (!id) {
       id = randomUUID();
       if (uscc) this.orgsByUscc.set(uscc, id);
+      if (lowTrust && !this.orgsByLowTrust.has(lowTrust)) this.orgsByLowTrust.set(lowTrust, id);
       this.orgsByNameKey.set(nameKey, [...(this.orgsByNameKey.get(nameKey) ?? []), { id, uscc }]);
       this.newOrgs.push({
         id,
         uscc,
         usccValid: uscc !== null,
+        usccLowTrust: lowTrust,
         name: d.name,
         nameKey,
         kind: d.kind,
-        areaId,
-        addressId: this.knownAddress(d.addressText),
+        areaId: area?.id ?? null,
+        addressId,
+        registeredOn: d.registeredOn ?? null,
+        registeringAuthority: d.registeringAuthority ?? null,
+        status: organisationStatusOf(d.status),
+        phone: d.phone ?? null,
       });
-    } else if (method === "NAME_KEY") {
-      // A name as someone said it does not rename the organisation; a credit code it adds.
+    } else {
+      // registry facts are chosen again from every source's claim (NAME_KEY claims are weak)
+      this.touchedOrgs.add(id);
       if (uscc) {
         this.orgsByUscc.set(uscc, id);
         this.orgUpdates.set(id, { uscc, usccValid: true });
       }
-    } else {
-      this.orgUpdates.set(id, {
-        name: d.name,
-        nameKey,
-        kind: d.kind,
-        ...(uscc ? { uscc, usccValid: true } : {}),
-      });
+      if (area) this.orgAreaFixes.set(id, area.id);
     }
     this.link(p, d.ref, "ORGANISATION", id, method, {
       uscc,
@@ -763,8 +953,11 @@ class Linker {
       kind: d.kind,
       areaCode: d.areaCode ?? null,
       addressText: d.addressText ?? null,
-      // kept as the source said it (a landline, a mobile): a claim, not a column
+      // as the source wrote it (a landline, a mobile); the column shows the newest claim
       phone: d.phone ?? null,
+      registeredOn: d.registeredOn ?? null,
+      registeringAuthority: d.registeringAuthority ?? null,
+      status: organisationStatusOf(d.status),
     });
     for (const m of d.members ?? []) {
       const personId = this.refs.get(m.personRef);
@@ -773,7 +966,7 @@ class Linker {
   }
 
   private resolveEvent(p: Prepared, d: EventDraft, prev: { entityId: string } | undefined): void {
-    const area = this.areas[d.areaCode]!;
+    const area = this.place(p, d.ref, d.areaCode)!;
     const columns = {
       kind: d.kind,
       title: d.title,
@@ -842,6 +1035,51 @@ class Linker {
     }
   }
 
+  /**
+   * A real area replaces none or a special one (市外, 区划不明) on organisations and addresses; a
+   * special one is given only to an organisation with no area and no address.
+   */
+  private async writePlaces(): Promise<void> {
+    const special = this.specialAreaCodes();
+    const fixes = (m: Map<string, string>) => JSON.stringify([...m].map(([id, area]) => ({ id, area })));
+    if (this.orgAreaFixes.size > 0)
+      await this.tx.$executeRawUnsafe(
+        `UPDATE "Organisation" o SET "areaId" = f.area, "updatedAt" = now()
+         FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, area uuid)
+         WHERE o.id = f.id AND o."areaId" IS DISTINCT FROM f.area
+           AND (CASE WHEN f.area IN (SELECT id FROM "Area" WHERE code = ANY($2::text[]))
+                     THEN o."areaId" IS NULL AND o."addressId" IS NULL
+                     ELSE o."areaId" IS NULL OR o."areaId" IN (SELECT id FROM "Area" WHERE code = ANY($2::text[])) END)`,
+        fixes(this.orgAreaFixes),
+        special,
+      );
+    if (this.addressAreaFixes.size > 0 && special.length > 0)
+      await this.tx.$executeRawUnsafe(
+        `UPDATE "Address" a SET "areaId" = f.area, "updatedAt" = now()
+         FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, area uuid)
+         WHERE a.id = f.id AND a."areaId" IN (SELECT id FROM "Area" WHERE code = ANY($2::text[]))
+           AND f.area NOT IN (SELECT id FROM "Area" WHERE code = ANY($2::text[]))`,
+        fixes(this.addressAreaFixes),
+        special,
+      );
+  }
+
+  /** The page's records' data-quality problems replace what their earlier versions had. */
+  private async writeIssues(): Promise<void> {
+    await this.tx.$executeRawUnsafe(
+      `DELETE FROM "DataQualityIssue" WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[])`,
+      this.connectorId,
+      [...this.storedKeys],
+    );
+    await bulkInsert(
+      this.tx,
+      "DataQualityIssue",
+      TABLES.DataQualityIssue,
+      this.issues.map((i) => ({ ...i, connectorId: this.connectorId })),
+      { conflict: "ignore" },
+    );
+  }
+
   async write(): Promise<void> {
     const tx = this.tx;
     const now = new Date();
@@ -850,10 +1088,13 @@ class Linker {
     await bulkInsert(tx, "Person", TABLES.Person, stamped(this.newPersons));
     await bulkInsert(tx, "Organisation", TABLES.Organisation, stamped(this.newOrgs));
     for (const [id, data] of this.orgUpdates) await tx.organisation.update({ where: { id }, data });
+    await this.writePlaces();
     await bulkInsert(tx, "Event", TABLES.Event, stamped(this.newEvents));
     for (const [id, data] of this.eventUpdates) await tx.event.update({ where: { id }, data });
     await bulkInsert(tx, "EntitySource", TABLES.EntitySource, this.links, { conflict: "ignore" });
     await recomputePersons(tx, [...this.touchedPersons]);
+    await recomputeOrganisations(tx, [...this.touchedOrgs]);
+    await this.writeIssues();
     await bulkInsert(
       tx,
       "MatchCandidate",

@@ -17,6 +17,7 @@ const IDENTITY = ["public_security", "civil_affairs", "grid", "petition", "hotli
 
 export const PERSON_ATTRIBUTE_RULES: Readonly<Record<string, AttributeRule>> = {
   citizenId: { priority: IDENTITY, order: "PRIORITY_THEN_RECENCY" },
+  citizenIdLowTrust: { priority: IDENTITY, order: "PRIORITY_THEN_RECENCY" },
   name: { priority: IDENTITY, order: "PRIORITY_THEN_RECENCY" },
   sex: { priority: IDENTITY, order: "PRIORITY_THEN_RECENCY" },
   birthDate: { priority: IDENTITY, order: "PRIORITY_THEN_RECENCY" },
@@ -27,10 +28,20 @@ export const PERSON_ATTRIBUTE_RULES: Readonly<Record<string, AttributeRule>> = {
   },
 };
 
+// The registries are the authority on an organisation: market regulation for enterprises, civil
+// affairs for social organisations; the grid's unit records come next. A contact number changes:
+// the newest claim first.
+const REGISTRIES = ["market_regulation", "civil_affairs", "grid", "public_security"] as const;
+
 export const ORGANISATION_ATTRIBUTE_RULES: Readonly<Record<string, AttributeRule>> = {
-  uscc: { priority: ["civil_affairs", "grid", "public_security"], order: "PRIORITY_THEN_RECENCY" },
-  name: { priority: ["civil_affairs", "grid", "public_security"], order: "PRIORITY_THEN_RECENCY" },
-  kind: { priority: ["civil_affairs", "grid", "public_security"], order: "PRIORITY_THEN_RECENCY" },
+  uscc: { priority: REGISTRIES, order: "PRIORITY_THEN_RECENCY" },
+  usccLowTrust: { priority: REGISTRIES, order: "PRIORITY_THEN_RECENCY" },
+  name: { priority: REGISTRIES, order: "PRIORITY_THEN_RECENCY" },
+  kind: { priority: REGISTRIES, order: "PRIORITY_THEN_RECENCY" },
+  registeredOn: { priority: REGISTRIES, order: "PRIORITY_THEN_RECENCY" },
+  registeringAuthority: { priority: REGISTRIES, order: "PRIORITY_THEN_RECENCY" },
+  status: { priority: REGISTRIES, order: "PRIORITY_THEN_RECENCY" },
+  phone: { priority: REGISTRIES, order: "RECENCY_THEN_PRIORITY" },
 };
 
 /** Attributes without a rule of their own (addresses, low-trust keys): the newest claim first. */

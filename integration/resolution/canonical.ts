@@ -1,8 +1,14 @@
 // The canonical columns of a person, chosen from every source's current claim by the attribute
 // rules (domain/resolution/source-priority.ts). Run for the persons a page, a merge or an
 // unmerge touched; the claims themselves stay in EntitySource.values.
+import { organisationNameKey } from "../../domain/identifiers/org-name.js";
 import { honorificName, nameBlockingKey } from "../../domain/identifiers/person-name.js";
-import { type Claim, chooseValues, PERSON_ATTRIBUTE_RULES } from "../../domain/resolution/source-priority.js";
+import {
+  type Claim,
+  chooseValues,
+  ORGANISATION_ATTRIBUTE_RULES,
+  PERSON_ATTRIBUTE_RULES,
+} from "../../domain/resolution/source-priority.js";
 import type { Tx } from "../../prisma/db.js";
 
 export interface ClaimRow {
@@ -54,7 +60,10 @@ export function claimsByAttribute(rows: readonly ClaimRow[]): Map<string, Source
         at: r.fetchedAt,
         source: `${r.connectorId}\u0000${r.sourceKey}\u0000${r.ref}`,
         row: r,
-        weak: attribute === "name" && typeof value === "string" && honorificName(value) !== null,
+        weak:
+          (attribute === "name" && typeof value === "string" && honorificName(value) !== null) ||
+          // an organisation as someone named it ("恒通物业公司" in a work order) does not rename it
+          r.method === "NAME_KEY",
       });
       out.set(attribute, claims);
     }
@@ -79,6 +88,7 @@ export async function recomputePersons(tx: Tx, ids: readonly string[]): Promise<
     `UPDATE "Person" AS t SET
        "citizenId" = COALESCE(t."citizenId", u.cid),
        "citizenIdValid" = t."citizenIdValid" OR u.cid IS NOT NULL,
+       "citizenIdLowTrust" = COALESCE(u.low, t."citizenIdLowTrust"),
        name = COALESCE(u.name, t.name),
        "namePinyin" = COALESCE(u.pinyin, t."namePinyin"),
        sex = COALESCE(u.sex::"Sex", t.sex),
@@ -86,8 +96,8 @@ export async function recomputePersons(tx: Tx, ids: readonly string[]): Promise<
        ethnicity = COALESCE(u.ethnicity, t.ethnicity),
        phone = COALESCE(u.phone, t.phone),
        "updatedAt" = now()
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-       AS u(id, cid, name, pinyin, sex, birth, ethnicity, phone)
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+       AS u(id, cid, name, pinyin, sex, birth, ethnicity, phone, low)
      WHERE t.id = u.id`,
     updates.map((u) => u.id),
     col("citizenId"),
@@ -97,5 +107,54 @@ export async function recomputePersons(tx: Tx, ids: readonly string[]): Promise<
     col("birthDate"),
     col("ethnicity"),
     col("phone"),
+    col("citizenIdLowTrust"),
+  );
+}
+
+/**
+ * Re-choose the registry facts of these organisations (name, kind, registration date, registering
+ * authority, status, contact number, low-trust code) from every source's current claim. A valid
+ * credit code, once held, stays (the ingest and merges set it); the area is the ingest's. A
+ * low-trust code stays a matching key even after a valid one is known (another silo may copy it).
+ */
+export async function recomputeOrganisations(tx: Tx, ids: readonly string[]): Promise<void> {
+  const rows = await currentClaims(tx, "ORGANISATION", ids);
+  if (rows.length === 0) return;
+  const byOrg = new Map<string, ClaimRow[]>();
+  for (const r of rows) byOrg.set(r.entityId, [...(byOrg.get(r.entityId) ?? []), r]);
+  const cityNames = (await tx.area.findMany({ where: { level: "CITY" }, select: { name: true } })).map(
+    (a) => a.name,
+  );
+  const updates = [...byOrg].map(([id, claims]) => {
+    const v = chooseValues(ORGANISATION_ATTRIBUTE_RULES, claimsByAttribute(claims));
+    const text = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : null);
+    const name = text("name");
+    return {
+      id,
+      name,
+      nameKey: name ? organisationNameKey(name, cityNames) : null,
+      kind: text("kind"),
+      registeredOn: text("registeredOn"),
+      registeringAuthority: text("registeringAuthority"),
+      status: text("status"),
+      phone: text("phone"),
+      usccLowTrust: text("usccLowTrust"),
+    };
+  });
+  await tx.$executeRawUnsafe(
+    `UPDATE "Organisation" AS t SET
+       name = COALESCE(u.name, t.name),
+       "nameKey" = COALESCE(u."nameKey", t."nameKey"),
+       kind = COALESCE(u.kind::"OrganisationKind", t.kind),
+       "registeredOn" = COALESCE(u."registeredOn"::date, t."registeredOn"),
+       "registeringAuthority" = COALESCE(u."registeringAuthority", t."registeringAuthority"),
+       status = COALESCE(u.status::"OrganisationStatus", t.status),
+       phone = COALESCE(u.phone, t.phone),
+       "usccLowTrust" = COALESCE(u."usccLowTrust", t."usccLowTrust"),
+       "updatedAt" = now()
+     FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, name text, "nameKey" text, kind text, "registeredOn" text,
+       "registeringAuthority" text, status text, phone text, "usccLowTrust" text)
+     WHERE t.id = u.id`,
+    JSON.stringify(updates),
   );
 }
