@@ -89,6 +89,15 @@ export async function createTokenVerifier(auth: HubConfig["auth"]): Promise<Toke
           throw new AuthError("CLAIMS_INVALID", `token claim "${e.claim}" is invalid`);
         throw new AuthError("TOKEN_INVALID", "token signature or format is invalid");
       }
+      // A token without an expiry, or one living longer than configured, would outlive any
+      // revocation: both are refused (TOKEN_MAX_LIFETIME_SECONDS).
+      if (typeof payload.exp !== "number") throw new AuthError("CLAIMS_INVALID", "token has no exp");
+      const lifetime = payload.exp - (payload.iat ?? Math.floor(Date.now() / 1000));
+      if (lifetime > auth.maxLifetimeSeconds)
+        throw new AuthError(
+          "CLAIMS_INVALID",
+          `token lives ${lifetime} s (exp − ${payload.iat === undefined ? "now" : "iat"}), more than the ${auth.maxLifetimeSeconds} s allowed`,
+        );
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) {
         const issue = claims.error.issues[0]!;

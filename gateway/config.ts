@@ -65,6 +65,9 @@ export const envSchema = z.object({
       "Shared secret department systems send in `x-webhook-token` with every push. Required in production; unset in development: a fixed development token",
     ),
   AUTH_AUDIENCE: z.string().optional().describe("Required `aud` claim of every token"),
+  TOKEN_MAX_LIFETIME_SECONDS: int(43_200, 60, 2_592_000).describe(
+    "Longest a bearer token may live (`exp` − `iat`, or `exp` − now without `iat`), in seconds; a token without `exp` is refused",
+  ),
 
   LIMIT_MAX_DEPTH: int(12, 2, 100).describe("Deepest selection an operation may have"),
   LIMIT_MAX_ALIASES: int(20, 0, 1000).describe("Aliases per operation"),
@@ -146,6 +149,8 @@ export interface HubConfig {
     jwksFile: string | null;
     issuer: string | null;
     audience: string | null;
+    /** Tokens must carry `exp`, at most this far from `iat` (or from now). */
+    maxLifetimeSeconds: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
   graphiql: boolean;
@@ -204,6 +209,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       jwksFile: e.AUTH_JWKS_FILE ?? null,
       issuer: e.AUTH_ISSUER ?? null,
       audience: e.AUTH_AUDIENCE ?? null,
+      maxLifetimeSeconds: e.TOKEN_MAX_LIFETIME_SECONDS,
     },
     limits: {
       maxDepth: e.LIMIT_MAX_DEPTH,
