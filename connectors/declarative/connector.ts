@@ -7,6 +7,7 @@
 // So map() is a pure function of the record it is given — a record from sync(), a webhook, a
 // quarantined record replayed a week later — with no cache between sync() and map() to miss, and
 // the payload the engine stores stays the raw source record (provenance).
+import { createHash } from "node:crypto";
 import type {
   Connector,
   ConnectorContext,
@@ -24,7 +25,13 @@ import {
 import { checkDrafts, type DraftCheck } from "./drafts.js";
 import { type EvaluationFailure, evaluateSync } from "./evaluator.js";
 import { show } from "./issues.js";
-import { DeclarativeFormatError, decodeCursor, encodeCursor, fetchPage, sourceKeyOf } from "./source.js";
+import { decodeCursor, encodeCursor, fetchPage, sourceKeyOf } from "./source.js";
+
+/** The key of a record without its key field: "(no 登记编号) 3f2a…", stable for the same content. */
+export function keylessKey(keyField: string, record: unknown): string {
+  const digest = createHash("sha256").update(JSON.stringify(record)).digest("hex").slice(0, 16);
+  return `(no ${keyField}) ${digest}`;
+}
 
 /** "JSONata D3030 at position 8 (token "number"): Unable to cast …" */
 export function describeEvaluationFailure(error: EvaluationFailure): string {
@@ -52,6 +59,15 @@ export function mapRecord(definition: DeclarativeDefinition, record: SourceRecor
         code: "MALFORMED_RECORD",
         field: "payload",
         message: `${label}: the payload should be the source record (an object), got ${show(record.payload)}`,
+      },
+    ]);
+  const { keyField } = definition.source;
+  if (sourceKeyOf(record.payload, keyField) === null)
+    return fail([
+      {
+        code: "MISSING_FIELD",
+        field: keyField,
+        message: `${label}: no ${keyField} (the record's key: non-blank text or an integer), got ${show(record.payload[keyField])}`,
       },
     ]);
   const evaluation = evaluateSync(definition.mapping.expression, record.payload, {
@@ -82,7 +98,6 @@ export function createDeclarativeConnector(
   if (!parsed.ok) throw new DeclarativeDefinitionError(parsed.errors);
   const definition = parsed.definition;
   const { keyField } = definition.source;
-  const id = definition.manifest.id;
 
   return {
     manifest: definition.manifest,
@@ -92,16 +107,13 @@ export function createDeclarativeConnector(
         throw new Error(`pageSize must be a positive integer: ${pageSize}`);
       const limit = pageLimit(pageSize);
       const page = await fetchPage(definition, decodeCursor(definition, cursor, limit), limit, ctx);
-      const records = page.records.map((record, i) => {
-        const sourceKey = sourceKeyOf(record, keyField);
-        if (sourceKey === null)
-          throw new DeclarativeFormatError(
-            id,
-            `connector ${id}: GET ${page.url}: record ${i} has no ${keyField} (got ${show(record[keyField])})`,
-            "source.keyField",
-          );
-        return { sourceKey, payload: record };
-      });
+      // A record without its key is not the page's problem: it goes on under a key made from its
+      // content (the same row read again is the same record) and map() quarantines it, naming
+      // the key field, while the rest of the page is stored.
+      const records = page.records.map((record) => ({
+        sourceKey: sourceKeyOf(record, keyField) ?? keylessKey(keyField, record),
+        payload: record,
+      }));
       return { records, nextCursor: encodeCursor(page.next), done: page.done };
     },
 

@@ -6,7 +6,7 @@
 // errors with their position and token). The runtime is connector.ts; preview.ts dry-runs one.
 //
 //   {
-//     "manifest": { …connectorManifestSchema… },
+//     "manifest": { …connectorManifestSchema… },        // no keys beyond the contract's
 //     "source": {
 //       "endpoint": "https://housing.example.gov.cn/api/rentals",
 //       "method": "GET",                       // the default; the only method
@@ -18,7 +18,8 @@
 //                                               // is the array); XML: the record elements from the
 //                                               // root ("feed.rental"); CSV: not used (rows are records)
 //       "keyField": "登记编号",                  // the record field holding the source key
-//       "paging": { "style": "OFFSET", "offsetParam": "offset", "limitParam": "limit" }
+//       "paging": { "style": "OFFSET", "offsetParam": "offset", "limitParam": "limit",
+//                   "totalPath": "total" }             // optional: the declared record count
 //              | { "style": "CURSOR", "cursorParam": "cursor", "limitParam": "limit",
 //                  "nextCursorPath": "data.nextCursor", "hasMorePath": "data.hasMore" }
 //              | { "style": "PAGE", "pageParam": "pageNo", "sizeParam": "pageSize", "firstPage": 1 }
@@ -31,11 +32,13 @@
 // attribute) or "header:<Name>" for a response header (the only kind CSV has).
 import jsonata from "jsonata";
 import { z } from "zod";
+import { manifestDisagreements } from "../../domain/access/manifest-check.js";
 import {
   type ConnectorManifest,
   connectorManifestSchema,
   ELEMENT_KINDS,
   type ElementKind,
+  fieldDeclarationSchema,
 } from "../contract.js";
 import { issueMessages, issuesToErrors, type PathError, show } from "./issues.js";
 
@@ -165,9 +168,41 @@ const DEFINITION_KEYS = [
   "pageParam",
   "sizeParam",
   "firstPage",
+  "totalPath",
   "language",
   "expression",
+  "id",
+  "department",
+  "code",
+  "name",
+  "description",
+  "produces",
+  "fields",
+  "element",
+  "field",
+  "sensitivity",
+  "owner",
+  "schedule",
+  "intervalSeconds",
+  "pageSize",
+  "capabilities",
+  "lookups",
+  "push",
 ] as const;
+
+/**
+ * The contract's manifest with no key it does not know, at any depth: a misspelt key
+ * ("intervalSecond") is an error here, where the contract's own schema would drop it silently.
+ */
+const strictManifestSchema = z.strictObject({
+  ...connectorManifestSchema.shape,
+  department: z.strictObject(connectorManifestSchema.shape.department.shape),
+  fields: z
+    .array(z.strictObject(fieldDeclarationSchema.shape))
+    .min(1, "declare every field the connector supplies"),
+  schedule: z.strictObject(connectorManifestSchema.shape.schedule.shape),
+  capabilities: z.strictObject(connectorManifestSchema.shape.capabilities.shape),
+});
 
 const required = (what: string) => ({
   error: (issue: { input?: unknown }) =>
@@ -215,6 +250,7 @@ export const pagingSchema = z.discriminatedUnion(
       style: z.literal("OFFSET"),
       offsetParam: queryParam("the offset of the first record (0, 100, 200 …)"),
       limitParam: queryParam("the page size"),
+      totalPath: responsePath("where the reply declares the total number of records").optional(),
     }),
     z.strictObject({
       style: z.literal("CURSOR"),
@@ -299,6 +335,8 @@ type Parts = {
 function consistency(d: Parts, ctx: z.RefinementCtx): void {
   const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
   const { source, manifest } = d;
+  // The hub never serves a field less strictly than the department declares it.
+  for (const problem of manifestDisagreements(manifest)) add(["manifest", "fields"], problem);
   if (source.encoding !== undefined && source.format === "JSON")
     add(["source", "encoding"], "applies to CSV and XML only: JSON is always UTF-8 (RFC 8259)");
   if (source.recordsPath !== undefined && source.format === "CSV")
@@ -361,7 +399,7 @@ function consistency(d: Parts, ctx: z.RefinementCtx): void {
 
 export const declarativeConnectorSchema = z
   .strictObject({
-    manifest: connectorManifestSchema,
+    manifest: strictManifestSchema,
     source: sourceSchema,
     mapping: mappingSchema,
   })

@@ -18,7 +18,7 @@ import { filledFields } from "./drafts.js";
 import { DeclarativeFormatError, decodeCursor, fetchPage, sourceKeyOf } from "./source.js";
 
 export interface PreviewRecord {
-  /** null when the record has no usable keyField (sync would refuse its page). */
+  /** null when the record has no usable keyField (sync quarantines it, with that reason). */
   sourceKey: string | null;
   payload: JsonValue;
   /** The mapped drafts, or null when the mapping's output cannot be read as drafts at all. */
@@ -41,7 +41,11 @@ export interface PreviewOptions {
 
 export const PREVIEW_MAX_RECORDS = 1_000;
 
-/** Fetch the first `limit` records of the source the definition describes, and map each. */
+/**
+ * Fetch the first `limit` records of the source the definition describes, and map each. This is
+ * also registration's check (integration/declarative-registry.ts): a definition is registered only
+ * when its preview has no definition-level error, so the two can never disagree.
+ */
 export async function previewConnector(input: unknown, options: PreviewOptions): Promise<PreviewResult> {
   const { limit } = options;
   if (!Number.isInteger(limit) || limit < 1 || limit > PREVIEW_MAX_RECORDS)
@@ -79,13 +83,20 @@ export async function previewConnector(input: unknown, options: PreviewOptions):
   // ---- map ----
   const kinds = new Map<string, string>();
   const fields = new Map<string, string>();
+  // A record with an empty key is that record's problem (sync quarantines it, map() says why); a
+  // key column that no record has is the definition's.
+  if (fetched.length > 0 && !fetched.some(({ record }) => Object.hasOwn(record, keyField)))
+    errors.push({
+      path: "source.keyField",
+      message: `the source has no ${JSON.stringify(keyField)} in any of the ${fetched.length} records read (it has ${Object.keys(
+        fetched[0]!.record,
+      )
+        .slice(0, 20)
+        .map((k) => JSON.stringify(k))
+        .join(", ")})`,
+    });
   const records: PreviewRecord[] = fetched.map(({ record, index }) => {
     const sourceKey = sourceKeyOf(record, keyField);
-    if (sourceKey === null)
-      errors.push({
-        path: "source.keyField",
-        message: `record ${index} has no ${JSON.stringify(keyField)} (non-blank text or an integer expected): sync would refuse its page`,
-      });
     const mapped = mapRecord(definition, { sourceKey: sourceKey ?? `#${index}`, payload: record });
     const name = sourceKey ?? `#${index}`;
     for (const [i, d] of (mapped.drafts ?? []).entries())

@@ -11,9 +11,12 @@
 //                                  changed size re-reads a little but never skips)
 //   CURSOR "cursor:<upstream>"     the source's own cursor ("cursor:" = from the start)
 //   NONE   "none"                  every run reads everything
-// A page is the last (done) when it is short or empty, or when hasMorePath says so. A done page's
-// cursor points where the next run should look for new records: after the last offset, at the
-// last (partial) page, at the source's last cursor.
+// A page is the last (done) only when the source says so: it is empty, a declared total
+// (OFFSET totalPath) is reached, hasMorePath says no more, or no next cursor comes. Never because
+// a page was shorter than asked: many servers cap their page size below what a client asks for.
+// A declared total that the records served do not reach (or exceed) is an error naming both
+// numbers. A done page's cursor points where the next run should look for new records: after the
+// last offset, at the last page that had records, at the source's last cursor.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { type ConnectorContext, type JsonValue, UpstreamFormatError } from "../contract.js";
 import {
@@ -373,7 +376,19 @@ export async function fetchPage(
   switch (p.style) {
     case "OFFSET": {
       const { offset } = p.state;
-      return { records, next: { style: "OFFSET", offset: offset + n }, done: n < size, url };
+      const total = declaredTotal(p.paging.totalPath, read, fail);
+      if (total !== null && offset + n > total)
+        throw fail(
+          "source.paging.totalPath",
+          `the source declares ${total} records but served ${offset + n} (connector ${id})`,
+        );
+      if (total !== null && n === 0 && offset < total)
+        throw fail(
+          "source.paging.totalPath",
+          `the source declares ${total} records but served ${offset} (connector ${id})`,
+        );
+      const done = n === 0 || (total !== null && offset + n === total);
+      return { records, next: { style: "OFFSET", offset: offset + n }, done, url };
     }
     case "PAGE": {
       const { page, size: pageSize } = p.state;
@@ -382,9 +397,17 @@ export async function fetchPage(
           "source.paging.sizeParam",
           `${n} records on a page of ${pageSize} (does the source honour the page-size parameter?)`,
         );
-      // a short page is the last for now: the next run reads it again, to see what was added
-      const done = n < pageSize;
-      return { records, next: { style: "PAGE", page: done ? page : page + 1, size: pageSize }, done, url };
+      // an empty page is the end for now: the next run starts again at the last page that had
+      // records, to see what was added to it
+      const first = p.paging.firstPage;
+      if (n === 0)
+        return {
+          records,
+          next: { style: "PAGE", page: Math.max(first, page - 1), size: pageSize },
+          done: true,
+          url,
+        };
+      return { records, next: { style: "PAGE", page: page + 1, size: pageSize }, done: false, url };
     }
     case "CURSOR": {
       const { nextCursorPath, hasMorePath } = p.paging;
@@ -403,7 +426,7 @@ export async function fetchPage(
         if (hasMore === null)
           throw fail("source.paging.hasMorePath", `${hasMorePath} is ${describe(raw)}, not true / false`);
       }
-      const done = hasMore === null ? n < size || next === null : !hasMore;
+      const done = hasMore === null ? n === 0 || next === null : !hasMore;
       if (!done && next === null)
         throw fail("source.paging.nextCursorPath", `more pages, but no next cursor at ${nextCursorPath}`);
       if (!done && next === cursor)
@@ -417,6 +440,20 @@ export async function fetchPage(
     case "NONE":
       return { records, next: { style: "NONE" }, done: true, url };
   }
+}
+
+/** The record count a reply declares at totalPath (null: none declared). */
+function declaredTotal(
+  path: string | undefined,
+  read: (path: string) => JsonValue | undefined,
+  fail: (path: string, problem: string) => DeclarativeFormatError,
+): number | null {
+  if (path === undefined) return null;
+  const raw = read(path);
+  const total = typeof raw === "string" && /^\d{1,15}$/.test(raw.trim()) ? Number(raw) : raw;
+  if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 0)
+    throw fail("source.paging.totalPath", `${path} is ${describe(raw)}, not a record count`);
+  return total;
 }
 
 /** A record's source key: its keyField as non-blank text or an integer; null when it has none. */

@@ -1,10 +1,23 @@
 // The sync engine: runs connectors on their schedule or on demand, page by page. Each page is
 // committed in one transaction together with the cursor that follows it, so a crash at any point
 // loses nothing and, on resume, the page is fetched again and found unchanged (no duplicates).
-// Failing sources are retried with backoff and jitter, then shut off by a circuit breaker; one
-// runner per connector across all hub instances, through a lease on the connector's row.
+//
+// - Schedule: a PostgreSQL job queue shared by every hub instance (queue.ts, graphile-worker): a
+//   registered connector runs at once and then every manifest.schedule.intervalSeconds; pausing,
+//   resuming, removing and re-registering take effect at once, in every instance.
+// - One runner per connector across instances: the queue runs one job of a connector at a time,
+//   and every run, queued or asked for (triggerSync), holds the connector's PostgreSQL advisory
+//   lock, which the database releases by itself if the process dies.
+// - Failing sources: retries with backoff per page, a timeout, and a circuit breaker per
+//   connector (policies.ts, cockatiel).
+// - Nothing lost: every run reconciles what the source served with what became of it:
+//   served = stored (new or changed versions) + unchanged + quarantined + duplicates (served
+//   again within the run), recorded in a SyncRun row, added to the connector's counters and
+//   logged in one line.
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
+import { BrokenCircuitError } from "cockatiel";
+import pg from "pg";
 import type {
   Connector,
   ConnectorContext,
@@ -12,34 +25,63 @@ import type {
   SourceRecordInput,
   SyncPage,
 } from "../../connectors/contract.js";
-import { afterRun, backoffDelayMs, circuitAllows, RETRY_POLICY } from "../../domain/resilience.js";
+import { createDeclarativeConnector } from "../../connectors/declarative/connector.js";
+import { manifestDisagreements } from "../../domain/access/manifest-check.js";
+import { parseDefinition } from "../../connectors/declarative/definition.js";
+import type { ConnectorHealth } from "../../domain/resilience.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../prisma/db.js";
 import { notifyStatement } from "../change-bus.js";
-import { ingestPage, type PageOutcome, type PreparedRecord, preparePage } from "../ingest.js";
+import {
+  ingestPage,
+  type PageOutcome,
+  type PreparedRecord,
+  payloadHash,
+  preparePage,
+  stableJson,
+} from "../ingest.js";
+import { circuitOf, circuitRowOf, pagePolicy } from "./policies.js";
+import { SyncQueue } from "./queue.js";
 
-const LEASE_MS = 120_000;
+export type RunTrigger = "SCHEDULE" | "MANUAL" | "REPLAY";
 
 export interface RunReport {
   connectorId: string;
-  outcome: "SUCCEEDED" | "FAILED" | "SKIPPED";
-  /** Why a run was skipped: someone else holds the lease, the circuit is open, or it is paused. */
+  /** PARTIAL: pages were committed, then the run failed. */
+  outcome: "SUCCEEDED" | "PARTIAL" | "FAILED" | "SKIPPED";
+  /** Why a run was skipped: another run holds the connector, the circuit is open, or it is paused. */
   skipped?: "RUNNING_ELSEWHERE" | "CIRCUIT_OPEN" | "NOT_ACTIVE";
   pages: number;
+  /** Records the source served (or, for a replay, the stored records replayed). */
+  served: number;
+  /** Record versions stored (new, or a changed version of a known record). */
   ingested: number;
   unchanged: number;
   quarantined: number;
+  /** Served again within the run (same key, same content): counted once, stored once. */
+  duplicates: number;
   error?: string;
 }
 
 export interface EngineOptions {
-  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Warnings (failures, retries); `level` "info" for the one line each run logs. */
+  log?: (message: string, fields?: Record<string, unknown>, level?: "info" | "warn") => void;
   random?: () => number;
+  /** The time runs are recorded at (the hub's clock). */
   now?: () => Date;
-  /** Identifies this hub instance in leases. */
+  /** Identifies this hub instance in run records. */
   instance?: string;
   /** Called after a run that ingested records (the resolution pass waits for it). */
   onIngested?: (report: RunReport) => void;
+  /**
+   * The database for the job queue and the run locks. Without it the engine runs only on demand
+   * and guards against runs of the same connector in this process only (tests, tools).
+   */
+  databaseUrl?: string;
+  /** Connector runs at once in this instance (default 1: the area registry runs before the rest). */
+  concurrency?: number;
+  /** How often the queue looks for runs that became due (ms). */
+  pollIntervalMs?: number;
 }
 
 interface Ahead {
@@ -53,9 +95,26 @@ const ingestSourceOf = (connector: Connector) => ({
   map: (r: Parameters<Connector["map"]>[0]) => connector.map(r),
 });
 
+type ConnectorRow = NonNullable<Awaited<ReturnType<Db["connector"]["findUnique"]>>>;
+
+const emptyReport = (connectorId: string): RunReport => ({
+  connectorId,
+  outcome: "SKIPPED",
+  pages: 0,
+  served: 0,
+  ingested: 0,
+  unchanged: 0,
+  quarantined: 0,
+  duplicates: 0,
+});
+
+/** Records in one replay transaction. */
+const REPLAY_BATCH = 500;
+
 export class SyncEngine {
   private readonly connectors = new Map<string, Connector>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The stored definition each declarative connector was built from (stable JSON). */
+  private readonly definitions = new Map<string, string>();
   private readonly running = new Map<string, Promise<RunReport>>();
   private readonly stopping = new AbortController();
   private readonly instance: string;
@@ -63,32 +122,47 @@ export class SyncEngine {
   private readonly random: () => number;
   private readonly now: () => Date;
   private readonly onIngested: (report: RunReport) => void;
+  private readonly locks: pg.Pool | null;
+  private queue: SyncQueue | null = null;
+  /** Runs and replays holding a connector in this instance. */
+  private active = 0;
 
   constructor(
     private readonly db: Db,
-    options: EngineOptions = {},
+    private readonly options: EngineOptions = {},
   ) {
     this.instance = options.instance ?? `${hostname()}:${process.pid}`;
     this.log = options.log ?? (() => {});
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
     this.onIngested = options.onIngested ?? (() => {});
+    this.locks = options.databaseUrl
+      ? new pg.Pool({ connectionString: options.databaseUrl, max: (options.concurrency ?? 1) + 4 })
+      : null;
+    this.locks?.on("error", (e) => this.log("run lock connection lost", { error: e.message }));
   }
 
-  /** Make a connector known (persisted: state, cursor and counters survive restarts). */
+  /**
+   * Make a connector known (persisted: state, cursor and counters survive restarts). Once the
+   * schedule runs, an active connector is due at once.
+   */
   async register(
     connector: Connector,
     kind: "BUILTIN" | "DECLARATIVE",
     definition?: Prisma.InputJsonValue,
   ): Promise<void> {
     const m = connector.manifest;
+    // A built-in whose manifest the field table would serve less strictly stops the hub here.
+    const disagreements = manifestDisagreements(m);
+    if (disagreements.length > 0)
+      throw new Error(`connector ${m.id} disagrees with the access policy: ${disagreements.join("; ")}`);
     await this.db.department.upsert({
       where: { code: m.department.code },
       create: { code: m.department.code, name: m.department.name },
       update: {},
     });
     const manifest = m as unknown as Prisma.InputJsonValue;
-    await this.db.connector.upsert({
+    const row = await this.db.connector.upsert({
       where: { id: m.id },
       create: {
         id: m.id,
@@ -98,8 +172,11 @@ export class SyncEngine {
         ...(definition ? { definition } : {}),
       },
       update: { kind, departmentCode: m.department.code, manifest, ...(definition ? { definition } : {}) },
+      select: { definition: true, state: true },
     });
     this.connectors.set(m.id, connector);
+    if (kind === "DECLARATIVE") this.definitions.set(m.id, stableJson(row.definition));
+    if (this.queue && row.state === "ACTIVE") await this.scheduleNow(m.id);
   }
 
   connector(id: string): Connector | undefined {
@@ -107,45 +184,90 @@ export class SyncEngine {
   }
 
   /**
-   * Run every connector once, in registration order (the area registry first), then each on its
-   * manifest's interval until stop().
+   * Work the shared schedule: every active connector is due at once (in registration order: the
+   * area registry first), then on its interval. Needs `databaseUrl`.
    */
-  start(): void {
-    void (async () => {
-      for (const id of this.connectors.keys()) {
-        if (this.stopping.signal.aborted) return;
-        await this.run(id).catch((e: Error) =>
-          this.log("initial sync crashed", { connector: id, error: e.message }),
-        );
-      }
-      for (const [id, connector] of this.connectors) {
-        const every = connector.manifest.schedule.intervalSeconds * 1000;
-        if (!this.stopping.signal.aborted) this.schedule(id, every, every);
-      }
-    })();
+  async start(): Promise<void> {
+    if (this.queue) return;
+    const databaseUrl = this.options.databaseUrl;
+    if (!databaseUrl) throw new Error("the sync schedule needs the engine's databaseUrl");
+    this.queue = await SyncQueue.start(
+      {
+        databaseUrl,
+        concurrency: this.options.concurrency ?? 1,
+        pollIntervalMs: this.options.pollIntervalMs ?? 1_000,
+        log: (message, fields) => this.log(message, fields),
+      },
+      (id) => this.scheduledRun(id),
+    );
+    const active = await this.db.connector.findMany({
+      where: { id: { in: [...this.connectors.keys()] }, state: "ACTIVE" },
+      select: { id: true },
+    });
+    const ids = new Set(active.map((r) => r.id));
+    const now = Date.now();
+    let i = 0;
+    for (const id of this.connectors.keys())
+      if (ids.has(id)) await this.scheduleAt(id, new Date(now + i++), "replace"); // run_at keeps the order
   }
 
-  private schedule(id: string, everyMs: number, firstInMs: number): void {
-    const timer = setTimeout(async () => {
-      await this.run(id).catch((e: Error) =>
-        this.log("scheduled sync crashed", { connector: id, error: e.message }),
-      );
-      if (!this.stopping.signal.aborted) this.schedule(id, everyMs, everyMs);
-    }, firstInMs);
-    timer.unref();
-    this.timers.set(id, timer);
+  /** Pause, resume or retire a connector: its schedule follows at once, in every instance. */
+  async setState(id: string, state: "ACTIVE" | "PAUSED" | "REMOVED"): Promise<void> {
+    await this.db.connector.update({ where: { id }, data: { state } });
+    if (state === "ACTIVE") {
+      if (this.queue) await this.scheduleNow(id);
+    } else await this.unschedule(id);
+  }
+
+  private scheduleNow(id: string): Promise<void> {
+    return this.scheduleAt(id, new Date(), "replace");
+  }
+
+  private async scheduleAt(id: string, at: Date, mode: "replace" | "keep-pending"): Promise<void> {
+    if (!this.queue) return;
+    const due = await this.queue.schedule(id, at, mode);
+    await this.db.connector.updateMany({ where: { id }, data: { nextRunAt: due } });
+  }
+
+  private async unschedule(id: string): Promise<void> {
+    await this.queue?.unschedule(id);
+    await this.db.connector.update({ where: { id }, data: { nextRunAt: null } });
+  }
+
+  /** A job of the queue: run, then ask for the next run on the interval (if still active). */
+  private async scheduledRun(id: string): Promise<void> {
+    try {
+      const report = await this.run(id, { trigger: "SCHEDULE" });
+      if (report.outcome === "SKIPPED" && report.skipped !== "NOT_ACTIVE")
+        this.log("scheduled sync skipped", { connector: id, reason: report.skipped }, "info");
+    } catch (e) {
+      this.log("scheduled sync crashed", { connector: id, error: errorSummary(e) });
+    }
+    if (this.stopping.signal.aborted) return; // the next instance to start schedules it
+    const row = await this.db.connector.findUnique({
+      where: { id },
+      select: { state: true, manifest: true },
+    });
+    if (row?.state !== "ACTIVE") {
+      await this.db.connector.updateMany({ where: { id }, data: { nextRunAt: null } });
+      return;
+    }
+    const every = (row.manifest as { schedule: { intervalSeconds: number } }).schedule.intervalSeconds;
+    await this.scheduleAt(id, new Date(Date.now() + every * 1000), "keep-pending");
   }
 
   /** No run in progress in this instance. */
   isIdle(): boolean {
-    return this.running.size === 0;
+    return this.running.size === 0 && this.active === 0;
   }
 
   /** Run a connector now; a run already in progress in this instance is joined, not doubled. */
-  run(id: string, options: { maxPages?: number } = {}): Promise<RunReport> {
+  run(id: string, options: { maxPages?: number; trigger?: RunTrigger } = {}): Promise<RunReport> {
     const current = this.running.get(id);
     if (current) return current;
-    const run = this.runOnce(id, options)
+    const run = this.exclusively(id, (connector, row) =>
+      this.runOnce(connector, row, options.trigger ?? "MANUAL", options.maxPages),
+    )
       .then((report) => {
         if (report.ingested > 0) this.onIngested(report);
         return report;
@@ -155,88 +277,198 @@ export class SyncEngine {
     return run;
   }
 
-  private async runOnce(
-    id: string,
-    { maxPages = Number.POSITIVE_INFINITY }: { maxPages?: number },
-  ): Promise<RunReport> {
+  /**
+   * Map what the connector already read again, with its current mapping (after a definition
+   * changed): the latest stored version of every record, and every unresolved quarantined one,
+   * go through ingest as a new version of the record, so a corrected mapping corrects the graph
+   * and a record quarantined under the old mapping goes in. The circuit and the last error are
+   * reset first: they described the old definition.
+   */
+  async replay(id: string): Promise<RunReport> {
+    await this.db.connector.update({
+      where: { id },
+      data: {
+        consecutiveFailures: 0,
+        circuitOpenUntil: null,
+        health: "UNKNOWN",
+        lastError: null,
+        lastErrorAt: null,
+      },
+    });
+    // waits for a run in progress (anywhere) to finish rather than skipping
+    const report = await this.exclusively(id, (connector) => this.replayOnce(connector), {
+      anyState: true,
+      wait: true,
+    });
+    if (report.ingested > 0) this.onIngested(report);
+    return report;
+  }
+
+  /** The connector as registered, rebuilt first if another instance re-registered its definition. */
+  private async current(id: string, row: { kind: string; definition: unknown }): Promise<Connector> {
+    if (row.kind === "DECLARATIVE") {
+      const stored = stableJson(row.definition);
+      if (this.definitions.get(id) !== stored) {
+        const parsed = parseDefinition(row.definition);
+        if (!parsed.ok) throw new Error(`connector ${id}: its stored definition is no longer valid`);
+        this.connectors.set(id, createDeclarativeConnector(parsed.definition));
+        this.definitions.set(id, stored);
+      }
+    }
     const connector = this.connectors.get(id);
     if (!connector) throw new Error(`connector ${id} is not registered`);
-    const report: RunReport = {
-      connectorId: id,
-      outcome: "SKIPPED",
-      pages: 0,
-      ingested: 0,
-      unchanged: 0,
-      quarantined: 0,
-    };
+    return connector;
+  }
 
-    const row = await this.db.connector.findUniqueOrThrow({ where: { id } });
-    if (row.state !== "ACTIVE") return { ...report, skipped: "NOT_ACTIVE" };
-    if (!circuitAllows(row, this.now())) return { ...report, skipped: "CIRCUIT_OPEN" };
-    if (!(await this.acquireLease(id))) return { ...report, skipped: "RUNNING_ELSEWHERE" };
+  /** Run `body` holding the connector: active (unless told otherwise), not running anywhere else. */
+  private async exclusively(
+    id: string,
+    body: (connector: Connector, row: ConnectorRow) => Promise<RunReport>,
+    options: { anyState?: boolean; wait?: boolean } = {},
+  ): Promise<RunReport> {
+    const report = emptyReport(id);
+    const row = await this.db.connector.findUnique({ where: { id } });
+    if (!row) throw new Error(`connector ${id} is not registered`);
+    if (!options.anyState && row.state !== "ACTIVE") return { ...report, skipped: "NOT_ACTIVE" };
+    const release = await this.lock(id, options.wait ?? false);
+    if (!release) return { ...report, skipped: "RUNNING_ELSEWHERE" };
+    this.active++;
+    try {
+      // read again under the lock: the run before this one moved the cursor and the circuit
+      const locked = await this.db.connector.findUniqueOrThrow({ where: { id } });
+      return await body(await this.current(id, locked), locked);
+    } finally {
+      this.active--;
+      await release();
+    }
+  }
 
+  /** The connector's run lock (a session advisory lock), or null when another run holds it. */
+  private async lock(id: string, wait: boolean): Promise<(() => Promise<void>) | null> {
+    if (!this.locks) return async () => {};
+    const client = await this.locks.connect();
+    try {
+      const key = `citygraph.sync:${id}`;
+      if (wait) await client.query("SET lock_timeout = '10min'");
+      const { rows } = await client.query<{ taken: boolean }>(
+        wait
+          ? "SELECT true AS taken FROM (SELECT pg_advisory_lock(hashtextextended($1, 0))) l"
+          : "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken",
+        [key],
+      );
+      if (wait) await client.query("RESET lock_timeout");
+      if (!rows[0]?.taken) {
+        client.release();
+        return null;
+      }
+      return async () => {
+        try {
+          await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]);
+          client.release();
+        } catch (e) {
+          client.release(e as Error); // a broken connection: its session (and lock) is gone anyway
+        }
+      };
+    } catch (e) {
+      client.release(e as Error);
+      throw e;
+    }
+  }
+
+  private async runOnce(
+    connector: Connector,
+    row: ConnectorRow,
+    trigger: RunTrigger,
+    maxPages = Number.POSITIVE_INFINITY,
+  ): Promise<RunReport> {
+    const id = connector.manifest.id;
+    const report = emptyReport(id);
+    const breaker = circuitOf(row, this.stopping.signal);
+    let runId: string | null = null;
+    try {
+      await breaker.execute(async () => {
+        runId = await this.startRun(id, trigger);
+        await this.pages(connector, row.cursor, maxPages, report);
+      });
+      report.outcome = "SUCCEEDED";
+    } catch (e) {
+      if (e instanceof BrokenCircuitError) return { ...report, skipped: "CIRCUIT_OPEN" };
+      report.outcome = report.pages > 0 ? "PARTIAL" : "FAILED";
+      report.error = this.stopping.signal.aborted
+        ? `connector ${id}: stopped with the hub after ${report.pages} pages`
+        : errorSummary(e);
+    }
+    await this.finish(id, runId, report, circuitRowOf(breaker));
+    return report;
+  }
+
+  /** Fetch, reconcile and commit pages until the source says it has no more. */
+  private async pages(
+    connector: Connector,
+    cursor: string | null,
+    maxPages: number,
+    report: RunReport,
+  ): Promise<void> {
+    const id = connector.manifest.id;
     const ctx: ConnectorContext = {
       signal: this.stopping.signal,
       log: (message, fields) => this.log(message, { connector: id, ...fields }),
     };
-    let cursor = row.cursor;
-    try {
-      // One page ahead: the next page is fetched, hashed and mapped while this one is written,
-      // so the hub's CPU and the database's work overlap. Commits stay in order.
-      let next: Promise<Ahead> | null = this.fetchAhead(connector, cursor, ctx);
-      while (next && report.pages < maxPages && !this.stopping.signal.aborted) {
-        const { page, prepared }: Ahead = await next;
-        next =
-          page.done || report.pages + 1 >= maxPages ? null : this.fetchAhead(connector, page.nextCursor, ctx);
-        next?.catch(() => {}); // a failure surfaces when it is awaited, after this page's commit
-        const outcome = await this.commitPage(connector, page, prepared);
-        report.pages++;
-        report.ingested += outcome.ingested;
-        report.unchanged += outcome.unchanged;
-        report.quarantined += outcome.quarantined;
-        cursor = page.nextCursor;
-        if (page.done) break;
+    const policy = pagePolicy(this.random, this.stopping.signal, (attempt, delayMs, error) =>
+      ctx.log("sync page failed, retrying", { attempt, delayMs, error }),
+    );
+    const fetchPage = (at: string | null) =>
+      policy.execute(
+        ({ signal }) =>
+          connector.sync(at, connector.manifest.schedule.pageSize, {
+            ...ctx,
+            signal: AbortSignal.any([signal, this.stopping.signal]),
+          }),
+        this.stopping.signal,
+      );
+    // Versions served earlier in this run: served again, they are duplicates, not new records.
+    const seen = new Set<string>();
+    // One page ahead: the next page is fetched, hashed and mapped while this one is written,
+    // so the hub's CPU and the database's work overlap. Commits stay in order.
+    let next: Promise<Ahead> | null = this.fetchAhead(connector, fetchPage, cursor);
+    while (next && report.pages < maxPages) {
+      if (this.stopping.signal.aborted) throw new Error(`connector ${id}: stopped with the hub`);
+      const { page, prepared }: Ahead = await next;
+      next =
+        page.done || report.pages + 1 >= maxPages
+          ? null
+          : this.fetchAhead(connector, fetchPage, page.nextCursor);
+      next?.catch(() => {}); // a failure surfaces when it is awaited, after this page's commit
+      const records: SourceRecordInput[] = [];
+      const fresh: PreparedRecord[] = [];
+      for (const p of prepared) {
+        const version = `${p.input.sourceKey}\u0000${p.hash}`;
+        if (seen.has(version)) continue;
+        seen.add(version);
+        records.push(p.input);
+        fresh.push(p);
       }
-      report.outcome = "SUCCEEDED";
-      await this.finish(id, row, "success", null);
-    } catch (e) {
-      report.outcome = "FAILED";
-      report.error = errorSummary(e);
-      this.log("sync failed", { connector: id, error: report.error });
-      await this.finish(id, row, "failure", report.error);
-    }
-    return report;
-  }
-
-  private async fetchWithRetry(
-    connector: Connector,
-    cursor: string | null,
-    ctx: ConnectorContext,
-  ): Promise<SyncPage> {
-    const pageSize = connector.manifest.schedule.pageSize;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await connector.sync(cursor, pageSize, ctx);
-      } catch (e) {
-        if (attempt + 1 >= RETRY_POLICY.maxAttempts || ctx.signal.aborted) throw e;
-        const delay = backoffDelayMs(attempt, this.random);
-        ctx.log("sync page failed, retrying", {
-          attempt: attempt + 1,
-          delayMs: delay,
-          error: (e as Error).message,
-        });
-        await sleep(delay, undefined, { signal: ctx.signal }).catch(() => {});
-      }
+      const outcome = await this.commitPage(connector, page.nextCursor, records, fresh, {
+        served: page.records.length,
+        duplicates: page.records.length - records.length,
+      });
+      report.pages++;
+      report.served += page.records.length;
+      report.duplicates += page.records.length - records.length;
+      report.ingested += outcome.ingested;
+      report.unchanged += outcome.unchanged;
+      report.quarantined += outcome.quarantined;
+      if (page.done) break;
     }
   }
 
   /** The next page, fetched and prepared (hashed, mapped, keyed) outside any transaction. */
   private async fetchAhead(
     connector: Connector,
+    fetchPage: (cursor: string | null) => Promise<SyncPage>,
     cursor: string | null,
-    ctx: ConnectorContext,
   ): Promise<Ahead> {
-    const page = await this.fetchWithRetry(connector, cursor, ctx);
+    const page = await fetchPage(cursor);
     // Versions already in (a re-sync) need no mapping; the transaction checks again.
     const known = await this.db.sourceRecord.findMany({
       where: { connectorId: connector.manifest.id, sourceKey: { in: page.records.map((r) => r.sourceKey) } },
@@ -253,18 +485,21 @@ export class SyncEngine {
   /** The page's records and the cursor after them: all or nothing. */
   private commitPage(
     connector: Connector,
-    page: SyncPage,
-    prepared?: readonly PreparedRecord[],
+    nextCursor: string | null,
+    records: readonly SourceRecordInput[],
+    prepared: readonly PreparedRecord[],
+    counts: { served: number; duplicates: number },
   ): Promise<PageOutcome> {
     const m = connector.manifest;
     return this.db.$transaction(
       async (tx) => {
-        const outcome = await ingestPage(tx, ingestSourceOf(connector), page.records, { prepared });
+        const outcome = await ingestPage(tx, ingestSourceOf(connector), records, { prepared });
         await tx.connector.update({
           where: { id: m.id },
           data: {
-            cursor: page.nextCursor,
-            leaseUntil: new Date(this.now().getTime() + LEASE_MS),
+            ...(nextCursor === null ? {} : { cursor: nextCursor }),
+            recordsServed: { increment: counts.served },
+            recordsDuplicate: { increment: counts.duplicates },
             recordsIngested: { increment: outcome.ingested },
             recordsUnchanged: { increment: outcome.unchanged },
             recordsQuarantined: { increment: outcome.quarantined },
@@ -274,6 +509,69 @@ export class SyncEngine {
       },
       { timeout: 120_000, maxWait: 30_000 },
     );
+  }
+
+  private async replayOnce(connector: Connector): Promise<RunReport> {
+    const id = connector.manifest.id;
+    const report = emptyReport(id);
+    const runId = await this.startRun(id, "REPLAY");
+    // A replayed version is told apart from the version as read by the mapping it went through:
+    // its hash covers the payload and the connector's definition, so a replay under the same
+    // definition finds it unchanged, and the next sync, serving the same payload, finds the
+    // version as read (unchanged too).
+    const row = await this.db.connector.findUniqueOrThrow({
+      where: { id },
+      select: { definition: true, manifest: true },
+    });
+    const mappingDigest = createHash("sha256")
+      .update(stableJson(row.definition ?? row.manifest))
+      .digest("hex");
+    try {
+      let after = "";
+      for (;;) {
+        if (this.stopping.signal.aborted) throw new Error(`connector ${id}: stopped with the hub`);
+        const batch = await this.db.$queryRaw<{ sourceKey: string; payload: JsonValue }[]>`
+          SELECT DISTINCT ON ("sourceKey") "sourceKey", payload FROM (
+            SELECT "sourceKey", payload, "fetchedAt" AS at FROM "SourceRecord" WHERE "connectorId" = ${id}
+            UNION ALL
+            SELECT "sourceKey", payload, "quarantinedAt" FROM "QuarantinedRecord"
+              WHERE "connectorId" = ${id} AND "resolvedAt" IS NULL
+          ) r
+          WHERE "sourceKey" > ${after}
+          ORDER BY "sourceKey", at DESC
+          LIMIT ${REPLAY_BATCH}`;
+        if (batch.length === 0) break;
+        after = batch.at(-1)!.sourceKey;
+        const records = batch.map((r) => ({ sourceKey: r.sourceKey, payload: r.payload }));
+        const prepared = records.map((input) => ({
+          input,
+          hash: createHash("sha256")
+            .update(`${payloadHash(input.payload)}\u0000${mappingDigest}`)
+            .digest("hex"),
+          mapped: null,
+        }));
+        const outcome = await this.commitPage(connector, null, records, prepared, {
+          served: 0, // replayed, not served again
+          duplicates: 0,
+        });
+        report.pages++;
+        report.served += records.length;
+        report.ingested += outcome.ingested;
+        report.unchanged += outcome.unchanged;
+        report.quarantined += outcome.quarantined;
+      }
+      report.outcome = "SUCCEEDED";
+    } catch (e) {
+      report.outcome = report.pages > 0 ? "PARTIAL" : "FAILED";
+      report.error = errorSummary(e);
+    }
+    const current = await this.db.connector.findUniqueOrThrow({ where: { id } });
+    await this.finish(id, runId, report, {
+      consecutiveFailures: current.consecutiveFailures,
+      circuitOpenUntil: current.circuitOpenUntil,
+      health: current.health,
+    });
+    return report;
   }
 
   /**
@@ -336,9 +634,13 @@ export class SyncEngine {
         await tx.connector.update({
           where: { id },
           data: {
+            recordsServed: { increment: records.length },
             recordsIngested: { increment: outcome.ingested },
             recordsUnchanged: { increment: outcome.unchanged },
             recordsQuarantined: { increment: outcome.quarantined },
+            recordsDuplicate: {
+              increment: records.length - outcome.ingested - outcome.unchanged - outcome.quarantined,
+            },
           },
         });
         return { duplicate: false, ...outcome };
@@ -347,33 +649,64 @@ export class SyncEngine {
     );
   }
 
-  private async acquireLease(id: string): Promise<boolean> {
+  private async startRun(id: string, trigger: RunTrigger): Promise<string> {
     const now = this.now();
-    const taken = await this.db.connector.updateMany({
-      where: { id, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: this.instance }] },
-      data: { leaseOwner: this.instance, leaseUntil: new Date(now.getTime() + LEASE_MS), lastRunAt: now },
-    });
-    return taken.count === 1;
+    const [run] = await this.db.$transaction([
+      this.db.syncRun.create({
+        data: { connectorId: id, trigger, instance: this.instance, outcome: "RUNNING", startedAt: now },
+        select: { id: true },
+      }),
+      this.db.connector.update({ where: { id }, data: { lastRunAt: now }, select: { id: true } }),
+    ]);
+    return run.id;
   }
 
   private async finish(
     id: string,
-    before: { consecutiveFailures: number; circuitOpenUntil: Date | null },
-    outcome: "success" | "failure",
-    error: string | null,
+    runId: string | null,
+    report: RunReport,
+    circuit: { consecutiveFailures: number; circuitOpenUntil: Date | null; health: ConnectorHealth },
   ): Promise<void> {
     const now = this.now();
-    const next = afterRun(before, outcome, now);
+    const failed = report.outcome === "FAILED" || report.outcome === "PARTIAL";
+    this.log(
+      "sync run",
+      {
+        connector: id,
+        outcome: report.outcome,
+        served: report.served,
+        stored: report.ingested,
+        unchanged: report.unchanged,
+        quarantined: report.quarantined,
+        duplicates: report.duplicates,
+        pages: report.pages,
+        ...(report.error ? { error: report.error } : {}),
+      },
+      failed ? "warn" : "info",
+    );
     await this.db.$transaction(async (tx) => {
+      if (runId)
+        await tx.syncRun.update({
+          where: { id: runId },
+          data: {
+            outcome: report.outcome,
+            finishedAt: now,
+            pages: report.pages,
+            served: report.served,
+            stored: report.ingested,
+            unchanged: report.unchanged,
+            quarantined: report.quarantined,
+            duplicates: report.duplicates,
+            error: report.error ?? null,
+          },
+        });
       await tx.connector.update({
         where: { id },
         data: {
-          health: next.health,
-          consecutiveFailures: next.consecutiveFailures,
-          circuitOpenUntil: next.circuitOpenUntil,
-          leaseOwner: null,
-          leaseUntil: null,
-          ...(outcome === "success" ? { lastSuccessAt: now } : { lastErrorAt: now, lastError: error }),
+          health: circuit.health,
+          consecutiveFailures: circuit.consecutiveFailures,
+          circuitOpenUntil: circuit.circuitOpenUntil,
+          ...(failed ? { lastErrorAt: now, lastError: report.error ?? null } : { lastSuccessAt: now }),
         },
       });
       const { sql, params } = notifyStatement({
@@ -387,12 +720,13 @@ export class SyncEngine {
     });
   }
 
-  /** Stop scheduling, abort runs in progress (their current page rolls back) and wait for them. */
+  /** Stop the schedule, abort runs in progress (their current page rolls back) and wait for them. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
     await Promise.allSettled([...this.running.values()]);
+    await this.queue?.stop();
+    this.queue = null;
+    await this.locks?.end();
   }
 }
 

@@ -1,6 +1,7 @@
 // Connectors through the API: status, on-demand sync, quarantine, pause, and webhook intake.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVELOPMENT_WEBHOOK_TOKEN } from "../../gateway/config.js";
+import { signWebhook } from "../../gateway/webhooks.js";
 import { upsertAreaTree } from "../../integration/area-registry.js";
 import { housingConnector, registrations, startHousingSystem } from "../support/housing.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
@@ -135,10 +136,15 @@ describe("retryQuarantined", () => {
 });
 
 describe("webhook", () => {
-  const push = (body: unknown, token = DEVELOPMENT_WEBHOOK_TOKEN) =>
+  // No WEBHOOK_SECRETS_FILE: every connector signs with the shared token (the migration path).
+  const signed = (raw: string, secret = DEVELOPMENT_WEBHOOK_TOKEN) => {
+    const at = Math.floor(Date.now() / 1000);
+    return { "x-citygraph-timestamp": String(at), "x-citygraph-signature": signWebhook(secret, at, raw) };
+  };
+  const push = (body: unknown, secret = DEVELOPMENT_WEBHOOK_TOKEN) =>
     fetch(`${hub.url}/connectors/housing-test/webhook`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-webhook-token": token },
+      headers: { "content-type": "application/json", ...signed(JSON.stringify(body), secret) },
       body: JSON.stringify(body),
     });
 
@@ -154,17 +160,23 @@ describe("webhook", () => {
     expect(events).toBe(1);
   });
 
-  it("refuses a push without the token, and a body that is not JSON", async () => {
+  it("refuses a push signed with another secret, or carrying only the old token, and a body that is not JSON", async () => {
     expect((await push({ deliveryId: "x" }, "wrong-token-wrong-token")).status).toBe(401);
-    const bad = await fetch(`${hub.url}/connectors/housing-test/webhook`, {
+    const tokenOnly = await fetch(`${hub.url}/connectors/housing-test/webhook`, {
       method: "POST",
       headers: { "x-webhook-token": DEVELOPMENT_WEBHOOK_TOKEN },
+      body: "{}",
+    });
+    expect(tokenOnly.status).toBe(401);
+    const bad = await fetch(`${hub.url}/connectors/housing-test/webhook`, {
+      method: "POST",
+      headers: signed("{ nope"),
       body: "{ nope",
     });
     expect(bad.status).toBe(400);
     const unknown = await fetch(`${hub.url}/connectors/nobody/webhook`, {
       method: "POST",
-      headers: { "x-webhook-token": DEVELOPMENT_WEBHOOK_TOKEN },
+      headers: signed("{}"),
       body: "{}",
     });
     expect(unknown.status).toBe(404);

@@ -79,7 +79,6 @@ describe("a full sync", () => {
       health: "HEALTHY",
       recordsIngested: 120,
       recordsUnchanged: 120,
-      leaseOwner: null,
     });
   });
 

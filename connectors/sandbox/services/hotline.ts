@@ -6,6 +6,7 @@
 // Pushed orders (new ones, and new versions of existing ones with the same order_no and a later
 // status) are appended after the generated orders, so incremental sync sees them too. Which order
 // the k-th push is depends only on (seed, size, k).
+import { createHmac } from "node:crypto";
 import {
   addWorkingDays,
   dayOf,
@@ -38,7 +39,11 @@ import {
 export interface HotlineServiceOptions extends ServiceOptions {
   /** Where pushed orders are delivered (POST JSON). */
   webhookUrl?: string;
-  /** Sent as x-webhook-token with every delivery (the hub's WEBHOOK_TOKEN). */
+  /**
+   * The hotline connector's webhook secret: every delivery is signed with it as the hub expects
+   * (gateway/webhooks.ts: X-CityGraph-Timestamp, X-CityGraph-Signature = sha256=HMAC of
+   * "<timestamp>.<body>").
+   */
   webhookToken?: string;
 }
 
@@ -72,6 +77,13 @@ interface DeliveryOutcome {
   delivered: boolean;
 }
 
+/** The signature headers of a delivery (as a department system computes them, with its secret). */
+function signed(secret: string, body: string): Record<string, string> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const mac = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+  return { "x-citygraph-timestamp": String(timestamp), "x-citygraph-signature": `sha256=${mac}` };
+}
+
 async function deliver(
   url: string,
   token: string | undefined,
@@ -86,7 +98,7 @@ async function deliver(
         headers: {
           "content-type": "application/json; charset=utf-8",
           "x-delivery-id": delivery.delivery_id,
-          ...(token ? { "x-webhook-token": token } : {}),
+          ...(token ? signed(token, body) : {}),
         },
         body,
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),

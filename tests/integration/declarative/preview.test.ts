@@ -88,7 +88,7 @@ describe("previewConnector", () => {
         4: [],
         5: ["MISSING_FIELD drafts[2].status"],
         6: [],
-        7: [],
+        7: ["MISSING_FIELD 登记编号"], // quarantined by sync, the rest of its page stored
         8: [],
         9: ["INVALID_VALUE mapping.expression"],
         10: [],
@@ -97,9 +97,7 @@ describe("previewConnector", () => {
       expect(preview.records[3]!.drafts).toBeNull();
       expect(preview.records[9]!.problems[0]!.message).toMatch(/JSONata D3030 at position \d+ .*"面议"/);
       expect(preview.records[7]!.sourceKey).toBeNull();
-      expect(preview.errors).toEqual([
-        { path: "source.keyField", message: expect.stringContaining('record 7 has no "登记编号"') },
-      ]);
+      expect(preview.errors).toEqual([]);
     } finally {
       system.state.data = clean;
     }

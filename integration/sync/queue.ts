@@ -1,0 +1,86 @@
+// The schedule, on graphile-worker (a PostgreSQL job queue shared by every hub instance on the
+// database; it keeps its tables in the `graphile_worker` schema, which Prisma's schema does not
+// declare and so never migrates or diffs). Each connector has at most one pending job, keyed
+// `sync:<id>`, in a queue of its own, `sync:<id>`, so the queue runs one job of a connector at a
+// time across all instances. A run schedules the next one itself (run_at = now + interval);
+// registering or resuming a connector replaces its pending job with one due now; pausing or
+// removing it deletes the job.
+import { Logger, type Runner, run } from "graphile-worker";
+import pg from "pg";
+
+export const SYNC_TASK = "citygraph_sync";
+const jobKey = (connectorId: string) => `sync:${connectorId}`;
+
+export interface QueueOptions {
+  databaseUrl: string;
+  /** Connector runs at once in this instance (jobs of one connector never run together anyway). */
+  concurrency: number;
+  /** How often to look for jobs that became due (new jobs due now are announced by NOTIFY). */
+  pollIntervalMs: number;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export class SyncQueue {
+  private constructor(
+    private readonly runner: Runner,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  /** Start working the queue (installing or upgrading its schema first). */
+  static async start(
+    options: QueueOptions,
+    handle: (connectorId: string) => Promise<void>,
+  ): Promise<SyncQueue> {
+    const logger = new Logger(() => (level, message, meta) => {
+      if (level === "error" || level === "warning") options.log(`job queue: ${message}`, meta);
+    });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency + 3 });
+    pool.on("error", (e) => options.log("job queue connection lost", { error: e.message }));
+    const runner = await run({
+      pgPool: pool,
+      concurrency: options.concurrency,
+      pollInterval: options.pollIntervalMs,
+      noHandleSignals: true, // gateway/main.ts owns shutdown
+      logger,
+      taskList: {
+        [SYNC_TASK]: async (payload) => {
+          const { connectorId } = payload as { connectorId: string };
+          await handle(connectorId);
+        },
+      },
+    });
+    return new SyncQueue(runner, pool);
+  }
+
+  /**
+   * Make the connector's one pending job due at `at`. `replace` moves a pending job (registration,
+   * resume: now); `keep-pending` leaves a pending job as it is (the next run a
+   * finished run asks for must not postpone a run someone asked for meanwhile). Returns when the
+   * pending job is due.
+   */
+  async schedule(connectorId: string, at: Date, mode: "replace" | "keep-pending"): Promise<Date> {
+    const job = await this.runner.addJob(
+      SYNC_TASK,
+      { connectorId },
+      {
+        jobKey: jobKey(connectorId),
+        jobKeyMode: mode === "replace" ? "replace" : "preserve_run_at",
+        queueName: jobKey(connectorId),
+        runAt: at,
+        maxAttempts: 1, // a failed run is the circuit breaker's business; the next run is scheduled anyway
+      },
+    );
+    return new Date(job.run_at);
+  }
+
+  /** Drop the connector's pending job (a running one finishes and schedules nothing more). */
+  async unschedule(connectorId: string): Promise<void> {
+    await this.pool.query("SELECT graphile_worker.remove_job($1)", [jobKey(connectorId)]);
+  }
+
+  /** Stop taking jobs and wait for the running ones. */
+  async stop(): Promise<void> {
+    await this.runner.stop();
+    await this.pool.end();
+  }
+}
