@@ -4,6 +4,7 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import ValidationPlugin from "@pothos/plugin-validation";
 import { valueFromASTUntyped } from "graphql";
 import { hasRole } from "../domain/principal.js";
 import type { Role } from "../domain/roles.js";
@@ -29,7 +30,9 @@ export interface BuilderTypes {
 }
 
 export const builder = new SchemaBuilder<BuilderTypes>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // Validation (zod schemas declared on inputs) maps arguments, as Relay's ID decoding does: both
+  // run before any plugin's resolver wrapper, so their place in the list does not matter.
+  plugins: [ScopeAuthPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Check subscriptions when they start, not on each event: a refused one never runs.
@@ -43,6 +46,15 @@ export const builder = new SchemaBuilder<BuilderTypes>({
       ctx.principal.authenticated
         ? hubError("FORBIDDEN", result.message)
         : hubError("UNAUTHENTICATED", "this field needs a valid bearer token"),
+  },
+  validation: {
+    // An input that fails its schema is the caller's mistake: BAD_USER_INPUT naming the first
+    // input at fault ("input.name", "reason"), with the schema's message.
+    validationError: (failure) => {
+      const first = failure.issues[0];
+      const field = (first?.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+      return hubError("BAD_USER_INPUT", first?.message ?? "invalid input", field ? { field } : {});
+    },
   },
   prisma: {
     // The client is taken from the context: each request may use its own (tests count statements).

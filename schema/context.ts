@@ -1,7 +1,6 @@
 // What every resolver receives. Built by the gateway once per request (HTTP) or operation (WS).
 import type { Principal } from "../domain/principal.js";
-import type { ChangeBus } from "../integration/change-bus.js";
-import type { SyncEngine } from "../integration/sync/engine.js";
+import type { ChangeFeed, SyncControl } from "../integration/commands/ports.js";
 import type { Db } from "../prisma/db.js";
 import type { Loaders } from "../resolvers/loaders.js";
 
@@ -9,8 +8,10 @@ export interface Context {
   principal: Principal;
   db: Db;
   loaders: Loaders;
-  changes: ChangeBus;
-  sync: SyncEngine;
+  /** Committed changes, for subscriptions (the change bus). */
+  changes: ChangeFeed;
+  /** The sync engine as mutations drive it. */
+  sync: SyncControl;
   /** Correlates logs and (later) audit records of one request. */
   requestId: string;
   transport: "http" | "ws";

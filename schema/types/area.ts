@@ -7,15 +7,16 @@ import {
   normaliseAreaCode,
   townshipKind,
 } from "../../domain/area.js";
-import { canReadArea, canUpdateArea } from "../../domain/policies/area.js";
-import { renameArea } from "../../integration/area-registry.js";
+import { canReadArea } from "../../domain/policies/area.js";
+import { areaUpdateSchema, updateArea } from "../../integration/commands/areas.js";
 import { addressesUnderWhere } from "../../resolvers/addresses.js";
 import { areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
 import { countEvents, eventOrderBy, eventsUnderWhere } from "../../resolvers/events.js";
 import { organisationsUnderWhere } from "../../resolvers/organisations.js";
 import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
-import { badInput, hubError, notFound } from "../errors.js";
+import { command } from "../command.js";
+import { notFound } from "../errors.js";
 import { EventRef, eventFilterOf, eventListArgs } from "./event.js";
 import { OrganisationKindEnum } from "./organisation.js";
 import { AddressKindEnum } from "./person.js";
@@ -149,9 +150,9 @@ const UpdateAreaInput = builder.inputType("UpdateAreaInput", {
   description: "Corrections to an area's registry entry. Omitted fields stay as they are.",
   fields: (t) => ({
     code: t.string({ required: true, description: "Division code of the area to change." }),
-    name: t.string({ description: "New official name (1–50 characters)." }),
-    latitude: t.float({ description: "Centroid latitude, −90…90." }),
-    longitude: t.float({ description: "Centroid longitude, −180…180." }),
+    name: t.string({ description: "New official name (1–50 characters).", validate: areaUpdateSchema.name }),
+    latitude: t.float({ description: "Centroid latitude, −90…90.", validate: areaUpdateSchema.latitude }),
+    longitude: t.float({ description: "Centroid longitude, −180…180.", validate: areaUpdateSchema.longitude }),
   }),
 });
 
@@ -169,24 +170,8 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (query, _root, { input }, ctx) => {
-      const code = normaliseAreaCode(input.code);
-      const area = await ctx.loaders.areaByCode.load(code);
-      if (!area) throw notFound("area", code);
-      if (!canUpdateArea(ctx.principal, area.path))
-        throw hubError("FORBIDDEN", `area ${code} is outside your jurisdiction`, { field: "input.code" });
-      const name = input.name?.trim();
-      if (name !== undefined && (name.length === 0 || name.length > 50))
-        throw badInput("input.name", "name must be 1–50 characters");
-      if (input.latitude != null && Math.abs(input.latitude) > 90)
-        throw badInput("input.latitude", "latitude must be within −90…90");
-      if (input.longitude != null && Math.abs(input.longitude) > 180)
-        throw badInput("input.longitude", "longitude must be within −180…180");
-      await renameArea(ctx.db, area.id, {
-        name,
-        latitude: input.latitude ?? undefined,
-        longitude: input.longitude ?? undefined,
-      });
-      return ctx.db.area.findUniqueOrThrow({ ...query, where: { id: area.id } });
+      const { id } = await command(() => updateArea(input, ctx));
+      return ctx.db.area.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
 }));

@@ -1,10 +1,17 @@
 // Connectors (数据接入): the department systems feeding the graph, their health, and the records
 // they could not deliver.
 import type { ConnectorManifest } from "../../connectors/contract.js";
-import { PREVIEW_MAX_RECORDS, previewConnector } from "../../connectors/declarative/preview.js";
-import { DefinitionRejected, registerDeclarative } from "../../integration/declarative-registry.js";
+import {
+  PREVIEW_MAX_RECORDS,
+  previewDefinition,
+  previewLimitSchema,
+  registerConnector,
+  retryQuarantined,
+  setConnectorState,
+  triggerSync,
+} from "../../integration/commands/connectors.js";
 import { builder } from "../builder.js";
-import { badInput, notFound } from "../errors.js";
+import { command } from "../command.js";
 
 const ConnectorHealthEnum = builder.enumType("ConnectorHealth", {
   description: "How a connector's source is doing.",
@@ -235,13 +242,13 @@ builder.queryFields((t) => ({
         required: true,
         description: "The connector definition (manifest, source, mapping).",
       }),
-      limit: t.arg.int({ defaultValue: 10, description: `How many records (1–${PREVIEW_MAX_RECORDS}).` }),
+      limit: t.arg.int({
+        defaultValue: 10,
+        description: `How many records (1–${PREVIEW_MAX_RECORDS}).`,
+        validate: previewLimitSchema,
+      }),
     },
-    resolve: async (_root, { definition, limit }) => {
-      const n = limit ?? 10;
-      if (n < 1 || n > PREVIEW_MAX_RECORDS) throw badInput("limit", `limit must be 1–${PREVIEW_MAX_RECORDS}`);
-      return previewConnector(definition, { limit: n, signal: AbortSignal.timeout(30_000) });
-    },
+    resolve: (_root, { definition, limit }) => previewDefinition({ definition, limit: limit ?? 10 }),
   }),
   connectors: t.prismaField({
     type: ["Connector"],
@@ -285,10 +292,7 @@ builder.mutationFields((t) => ({
     authScopes: { role: "connector_admin" },
     description: "Run a connector's sync now and report what it did.",
     args: { connectorId: t.arg.string({ required: true, description: "The connector to run." }) },
-    resolve: async (_root, { connectorId }, ctx) => {
-      if (!ctx.sync.connector(connectorId)) throw notFound("connector", connectorId);
-      return ctx.sync.run(connectorId);
-    },
+    resolve: (_root, { connectorId }, ctx) => command(() => triggerSync({ connectorId }, ctx)),
   }),
   retryQuarantined: t.field({
     type: RetryReport,
@@ -296,11 +300,7 @@ builder.mutationFields((t) => ({
     description:
       "Try a connector's unresolved quarantined records again (e.g. after the area registry learnt the areas they name).",
     args: { connectorId: t.arg.string({ required: true, description: "The connector." }) },
-    resolve: async (_root, { connectorId }, ctx) => {
-      if (!ctx.sync.connector(connectorId)) throw notFound("connector", connectorId);
-      const r = await ctx.sync.retryQuarantined(connectorId);
-      return { retried: r.retried, ingested: r.ingested, stillQuarantined: r.quarantined };
-    },
+    resolve: (_root, { connectorId }, ctx) => command(() => retryQuarantined({ connectorId }, ctx)),
   }),
   registerConnector: t.prismaField({
     type: "Connector",
@@ -315,16 +315,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (query, _root, { definition }, ctx) => {
-      let id: string;
-      try {
-        id = (await registerDeclarative(ctx.db, ctx.sync, definition)).manifest.id;
-      } catch (e) {
-        if (!(e instanceof DefinitionRejected)) throw e;
-        const first = e.errors[0]!;
-        throw badInput(`definition.${first.path}`, `invalid connector definition: ${e.message}`, {
-          errors: e.errors,
-        });
-      }
+      const { id } = await command(() => registerConnector({ definition }, ctx));
       return ctx.db.connector.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -337,9 +328,8 @@ builder.mutationFields((t) => ({
       state: t.arg({ type: ConnectorStateEnum, required: true, description: "The new state." }),
     },
     resolve: async (query, _root, { connectorId, state }, ctx) => {
-      const found = await ctx.db.connector.findUnique({ where: { id: connectorId }, select: { id: true } });
-      if (!found) throw notFound("connector", connectorId);
-      return ctx.db.connector.update({ ...query, where: { id: connectorId }, data: { state } });
+      const { id } = await command(() => setConnectorState({ connectorId, state }, ctx));
+      return ctx.db.connector.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
 }));

@@ -242,14 +242,16 @@ const CoParty = builder.objectRef<CoPartyRow>("CoParty").implement({
   }),
 });
 
-builder.prismaObjectField("Person", "coParties", (t) =>
-  t.field({
+// prismaObjectFields, not prismaObjectField: the validation plugin's output-field typing (inert,
+// removed upstream) does not fit prismaObjectField's callback for list-of-object fields.
+builder.prismaObjectFields("Person", (t) => ({
+  coParties: t.field({
     type: [CoParty],
     description: `The other persons in this person's events (inside the caller's jurisdiction), most shared events first; at most ${CO_PARTIES_MAX}.`,
     args: { first: t.arg.int({ defaultValue: 20, description: `How many, 1–${CO_PARTIES_MAX}.` }) },
     resolve: (p, args, ctx) => ctx.loaders.coParties(ctx, args.first ?? 20).load(p.id),
   }),
-);
+}));
 
 builder.prismaInterfaceFields("Event", (t) => ({
   parties: t.relation("persons", {

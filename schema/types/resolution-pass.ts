@@ -1,6 +1,7 @@
 // The resolution pass in the API: a data steward runs it on demand (the hub also runs it after
 // every sync that brought records) and sees what it decided.
-import { type PassOutcome, resolvePending } from "../../integration/resolution/pass.js";
+import { runResolutionPass } from "../../integration/commands/resolution.js";
+import type { PassOutcome } from "../../integration/resolution/pass.js";
 import { builder } from "../builder.js";
 
 const PosteriorBandRef = builder.objectRef<{ band: string; count: number }>("PosteriorBand").implement({
@@ -42,6 +43,6 @@ builder.mutationField("runResolutionPass", (t) =>
     authScopes: { role: "data_steward" },
     description:
       "Run the resolution pass now (数据治理): every person without a trustworthy key is compared with the registered persons it could be; clear matches are merged (actor resolution-pass, reversible with unmergePersons), likely ones queued for review. A pair a steward kept apart is never merged again.",
-    resolve: (_root, _args, ctx) => resolvePending(ctx.db),
+    resolve: (_root, _args, ctx) => runResolutionPass(ctx),
   }),
 );

@@ -7,11 +7,13 @@ import { hasRole } from "../../domain/principal.js";
 import type { MatchReason } from "../../domain/resolution/fellegi-sunter.js";
 import type { SourcedClaim } from "../../integration/resolution/canonical.js";
 import {
-  markDistinct,
-  mergePersons,
-  ResolutionError,
-  unmergePersons,
-} from "../../integration/resolution/merge.js";
+  decideMatch,
+  mergePersonsCommand,
+  reasonSchema,
+  rowIdSchema,
+  type StewardDeps,
+  unmergePersonsCommand,
+} from "../../integration/commands/resolution.js";
 import {
   type AttributeProvenanceShape,
   personInJurisdiction,
@@ -19,7 +21,7 @@ import {
 } from "../../resolvers/resolution.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
-import { badInput, hubError } from "../errors.js";
+import { command } from "../command.js";
 import { PersonRef } from "./person.js";
 
 const MatchStatusEnum = builder.enumType("MatchStatus", {
@@ -146,14 +148,15 @@ const AttributeProvenance = builder.objectRef<AttributeProvenanceShape>("Attribu
   }),
 });
 
-builder.prismaObjectField("Person", "attributes", (t) =>
-  t.field({
+// prismaObjectFields: see coParties in person.ts.
+builder.prismaObjectFields("Person", (t) => ({
+  attributes: t.field({
     type: [AttributeProvenance],
     description:
       "Every attribute the sources assert about this person, which source says which value, and which value is shown.",
     resolve: (p, _args, ctx) => ctx.loaders.personAttributes.load(p.id),
   }),
-);
+}));
 
 builder.prismaObjectField("Person", "merges", (t) =>
   t.prismaField({
@@ -228,34 +231,12 @@ builder.prismaObject("Merge", {
   }),
 });
 
-const asGraphQLError = (e: unknown) => {
-  if (!(e instanceof ResolutionError)) return e;
-  return e.code === "NOT_FOUND"
-    ? hubError("NOT_FOUND", e.message)
-    : hubError("BAD_USER_INPUT", e.message, { reason: e.code });
-};
-
-async function requireInJurisdiction(ctx: Context, personId: string, field: string): Promise<void> {
-  if (!(await personInJurisdiction(ctx, personId)))
-    throw hubError("FORBIDDEN", `person in ${field} is outside your jurisdiction (or does not exist)`, {
-      field,
-    });
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Merge and review-pair ids are the rows' own ids, as `Merge.id` and `MatchCandidate.id` give them. */
-const uuidArg = (field: string, value: string | number) => {
-  const id = String(value);
-  if (!UUID.test(id)) throw badInput(field, `${field} "${id}" is not an id this hub gives out`);
-  return id;
-};
-
-const requireReason = (reason: string) => {
-  if (reason.trim().length < 4)
-    throw badInput("reason", "give a reason of at least 4 characters (it is audited)");
-  return reason.trim();
-};
+/** What a steward's command needs from this request: the read paths' jurisdiction rule. */
+const steward = (ctx: Context): StewardDeps => ({
+  db: ctx.db,
+  principal: ctx.principal,
+  personVisible: (personId) => personInJurisdiction(ctx, personId),
+});
 
 builder.queryFields((t) => ({
   reviewQueue: t.connection(
@@ -298,26 +279,16 @@ builder.mutationFields((t) => ({
     args: {
       survivorId: t.arg.globalID({ required: true, for: PersonRef, description: "The person that remains." }),
       mergedId: t.arg.globalID({ required: true, for: PersonRef, description: "The person folded into it." }),
-      reason: t.arg.string({ required: true, description: "Why (audited)." }),
+      reason: t.arg.string({ required: true, description: "Why (audited).", validate: reasonSchema }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const reason = requireReason(args.reason);
-      await requireInJurisdiction(ctx, args.survivorId.id, "survivorId");
-      await requireInJurisdiction(ctx, args.mergedId.id, "mergedId");
-      try {
-        const id = await ctx.db.$transaction((tx) =>
-          mergePersons(tx, {
-            survivorId: args.survivorId.id,
-            mergedId: args.mergedId.id,
-            actor: ctx.principal.subject,
-            reason,
-            method: "MANUAL",
-          }),
-        );
-        return ctx.db.merge.findUniqueOrThrow({ ...query, where: { id } });
-      } catch (e) {
-        throw asGraphQLError(e);
-      }
+      const { mergeId } = await command(() =>
+        mergePersonsCommand(
+          { survivorId: args.survivorId.id, mergedId: args.mergedId.id, reason: args.reason.trim() },
+          steward(ctx),
+        ),
+      );
+      return ctx.db.merge.findUniqueOrThrow({ ...query, where: { id: mergeId } });
     },
   }),
   unmergePersons: t.prismaField({
@@ -325,22 +296,13 @@ builder.mutationFields((t) => ({
     authScopes: { role: "data_steward" },
     description: "Undo a merge: the merged person comes back with its id, sources and relations.",
     args: {
-      mergeId: t.arg.id({ required: true, description: "The merge to undo." }),
-      reason: t.arg.string({ required: true, description: "Why (audited)." }),
+      mergeId: t.arg.id({ required: true, description: "The merge to undo.", validate: rowIdSchema("mergeId") }),
+      reason: t.arg.string({ required: true, description: "Why (audited).", validate: reasonSchema }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const reason = requireReason(args.reason);
-      const mergeId = uuidArg("mergeId", args.mergeId);
-      const merge = await ctx.db.merge.findUnique({ where: { id: mergeId }, select: { survivorId: true } });
-      if (!merge) throw hubError("NOT_FOUND", `merge "${mergeId}" was not found`, { key: mergeId });
-      await requireInJurisdiction(ctx, merge.survivorId, "mergeId");
-      try {
-        await ctx.db.$transaction((tx) =>
-          unmergePersons(tx, { mergeId, actor: ctx.principal.subject, reason }),
-        );
-      } catch (e) {
-        throw asGraphQLError(e);
-      }
+      const { mergeId } = await command(() =>
+        unmergePersonsCommand({ mergeId: String(args.mergeId), reason: args.reason.trim() }, steward(ctx)),
+      );
       return ctx.db.merge.findUniqueOrThrow({ ...query, where: { id: mergeId } });
     },
   }),
@@ -350,33 +312,14 @@ builder.mutationFields((t) => ({
     description:
       "Decide a review-queue pair: SAME merges the new person into the candidate, DISTINCT keeps them apart.",
     args: {
-      id: t.arg.id({ required: true, description: "The pair." }),
+      id: t.arg.id({ required: true, description: "The pair.", validate: rowIdSchema("id") }),
       verdict: t.arg({ type: MatchVerdictEnum, required: true, description: "SAME or DISTINCT." }),
-      reason: t.arg.string({ required: true, description: "Why (audited)." }),
+      reason: t.arg.string({ required: true, description: "Why (audited).", validate: reasonSchema }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const reason = requireReason(args.reason);
-      const id = uuidArg("id", args.id);
-      const pair = await ctx.db.matchCandidate.findUnique({ where: { id } });
-      if (pair?.status !== "OPEN")
-        throw hubError("NOT_FOUND", `open review pair "${id}" was not found`, { key: id });
-      await requireInJurisdiction(ctx, pair.entityId, "id");
-      try {
-        await ctx.db.$transaction(async (tx) => {
-          if (args.verdict === "SAME")
-            await mergePersons(tx, {
-              survivorId: pair.candidateId,
-              mergedId: pair.entityId,
-              actor: ctx.principal.subject,
-              reason,
-              method: "REVIEW",
-              score: pair.score,
-            });
-          else await markDistinct(tx, { candidateId: id, actor: ctx.principal.subject });
-        });
-      } catch (e) {
-        throw asGraphQLError(e);
-      }
+      const { id } = await command(() =>
+        decideMatch({ id: String(args.id), verdict: args.verdict, reason: args.reason.trim() }, steward(ctx)),
+      );
       return ctx.db.matchCandidate.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
