@@ -68,6 +68,9 @@ export const envSchema = z.object({
   TOKEN_MAX_LIFETIME_SECONDS: int(43_200, 60, 2_592_000).describe(
     "Longest a bearer token may live (`exp` − `iat`, or `exp` − now without `iat`), in seconds; a token without `exp` is refused",
   ),
+  TOKEN_MAX_LIFETIME_SECONDS: int(43_200, 60, 2_592_000).describe(
+    "Longest a bearer token may live (`exp` − `iat`, or `exp` − now without `iat`), in seconds; a token without `exp` is refused",
+  ),
 
   LIMIT_MAX_DEPTH: int(12, 2, 100).describe("Deepest selection an operation may have"),
   LIMIT_MAX_ALIASES: int(20, 0, 1000).describe("Aliases per operation"),
@@ -76,6 +79,12 @@ export const envSchema = z.object({
     "Cost bound per operation (graphql-armor's cost model)",
   ),
   LIMIT_MAX_DIRECTIVES: int(20, 0, 1000).describe("Directives per operation"),
+  INTROSPECTION: z
+    .enum(["authenticated", "always", "never"])
+    .default("authenticated")
+    .describe(
+      "Who may introspect the schema and read \"Did you mean …?\" suggestions in errors: `authenticated` principals (GraphiQL sends its token), `always` (anyone) or `never`",
+    ),
 
   SANDBOX: bool
     .optional()
@@ -154,6 +163,8 @@ export interface HubConfig {
   };
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
   graphiql: boolean;
+  /** Who may introspect and read suggestions (gateway/plugins/schema-privacy.ts). */
+  introspection: Env["INTROSPECTION"];
   /** The sandbox department systems: started with the hub, and the built-in connectors read them. */
   sandbox: { enabled: boolean; preset: "test" | "demo" | "bench"; seed: string; portBase: number };
   /** Base URLs of real department systems for the built-in connectors. */
@@ -219,6 +230,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
     },
     graphiql: e.GRAPHIQL,
+    introspection: e.INTROSPECTION,
     sandbox: {
       // The zero-configuration default: no database and no department systems configured.
       enabled: e.SANDBOX ?? (e.DATABASE_URL === undefined && Object.keys(sources).length === 0),

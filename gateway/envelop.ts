@@ -18,6 +18,7 @@ import type { Logger } from "./logger.js";
 import { useHubMaskedErrors } from "./plugins/masked-errors.js";
 import { useOperationLimits } from "./plugins/operation-limits.js";
 import { useOperationLog } from "./plugins/operation-log.js";
+import { useSchemaPrivacy } from "./plugins/schema-privacy.js";
 
 export function createEnveloped(schema: GraphQLSchema, config: HubConfig, log: Logger, extra: Plugin[] = []) {
   return envelop({
@@ -25,6 +26,7 @@ export function createEnveloped(schema: GraphQLSchema, config: HubConfig, log: L
       useEngine({ parse, validate, execute, subscribe, specifiedRules }),
       useSchema(schema),
       useOperationLimits(config.limits),
+      useSchemaPrivacy(config.introspection),
       useOperationLog(log),
       ...extra,
       // Last, so that it sees the errors every other plugin produced.

@@ -177,10 +177,15 @@ describe("jurisdiction", () => {
     expect(r.data).toEqual({ area: null });
   });
 
-  it("lets anonymous callers introspect the schema", async () => {
+  it("lets authenticated callers introspect the schema, and not anonymous ones (INTROSPECTION)", async () => {
+    const token = await hub.token({ roles: ["analyst"], areas: ["320612"] });
     const r = await hub.gql<{ __schema: { queryType: { name: string } } }>(
       `{ __schema { queryType { name } } }`,
+      { token },
     );
     expect(r.data?.__schema.queryType.name).toBe("Query");
+    const anonymous = await hub.gql(`{ __schema { queryType { name } } }`);
+    expect(anonymous.data ?? null).toBeNull();
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 });

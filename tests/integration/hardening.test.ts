@@ -1,0 +1,87 @@
+// Hardening (issue 10, deliverable 5), each refusal beside its positive control: the operation
+// limits count every alias and directive; an anonymous caller learns nothing of the schema.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestHub, type TestHub, take } from "../support/hub.js";
+
+let hub: TestHub;
+let token: string;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  token = await hub.token({ roles: ["city_commander"], areas: ["320600"] });
+});
+afterAll(() => hub?.stop());
+
+type Errors = { message: string; extensions?: Record<string, unknown> }[];
+const wsErrors = (query: string, params?: Record<string, unknown>) =>
+  take(hub.wsClient(params), { query }).then(
+    (results) => results[0]?.errors as Errors | undefined,
+    (errors: unknown) => errors as Errors,
+  );
+
+describe("alias and directive limits (LIMIT_MAX_ALIASES, LIMIT_MAX_DIRECTIVES: 20)", () => {
+  const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(" ")} }`;
+  const unknownDirectives = `{ __typename ${Array.from({ length: 101 }, (_, i) => `@d${i}`).join(" ")} }`;
+  const knownDirectives = (n: number) =>
+    `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename @include(if: true)`).join(" ")} }`;
+
+  it("refuses 101 aliased __typename selections, over HTTP and WebSocket", async () => {
+    const r = await hub.gql(aliased(101), { token });
+    expect(r.data ?? null).toBeNull();
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "aliases" });
+    const ws = await wsErrors(aliased(101), { authorization: `Bearer ${token}` });
+    expect(ws?.[0]?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "aliases" });
+  });
+
+  it("refuses 101 unknown directives with the limit's code first", async () => {
+    const r = await hub.gql(unknownDirectives, { token });
+    expect(r.data ?? null).toBeNull();
+    expect(r.errors?.[0]?.extensions).toMatchObject({
+      code: "OPERATION_LIMIT_EXCEEDED",
+      limit: "directives",
+    });
+    const ws = await wsErrors(unknownDirectives, { authorization: `Bearer ${token}` });
+    expect(ws?.[0]?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "directives" });
+  });
+
+  it("answers 20 aliases, each with a directive (positive control)", async () => {
+    const r = await hub.gql<Record<string, string>>(knownDirectives(20), { token });
+    expect(r.errors).toBeUndefined();
+    expect(Object.keys(r.data!)).toHaveLength(20);
+    expect(r.data!.a19).toBe("Query");
+  });
+});
+
+describe("schema privacy (INTROSPECTION=authenticated)", () => {
+  const introspection = `{ __schema { queryType { name } } }`;
+  const typo = `{ aree(code: "320600") { name } }`;
+
+  it("refuses introspection to an anonymous caller, over HTTP and WebSocket", async () => {
+    const r = await hub.gql(introspection);
+    expect(r.data ?? null).toBeNull();
+    expect(r.errors?.[0]?.extensions).toMatchObject({ reason: "INTROSPECTION_DISABLED" });
+    const typeQuery = await hub.gql(`{ __type(name: "Person") { fields { name } } }`);
+    expect(typeQuery.data ?? null).toBeNull();
+    const ws = await wsErrors(introspection);
+    expect(ws?.[0]?.extensions).toMatchObject({ reason: "INTROSPECTION_DISABLED" });
+  });
+
+  it("answers introspection to an authenticated principal (positive control)", async () => {
+    const r = await hub.gql<{ __schema: { queryType: { name: string } } }>(introspection, { token });
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.__schema.queryType.name).toBe("Query");
+    const [ws] = await take(hub.wsClient({ authorization: `Bearer ${token}` }), { query: introspection });
+    expect(ws?.data).toEqual(r.data);
+  });
+
+  it("strips “Did you mean” from an anonymous caller's errors, and keeps it for a principal", async () => {
+    const anonymous = await hub.gql(typo);
+    expect(anonymous.errors?.[0]?.message).toMatch(/Cannot query field "aree"/);
+    expect(JSON.stringify(anonymous.errors)).not.toMatch(/Did you mean|"area"/);
+    const ws = await wsErrors(typo);
+    expect(ws?.[0]?.message).toMatch(/Cannot query field "aree"/);
+    expect(JSON.stringify(ws)).not.toMatch(/Did you mean/);
+    const principal = await hub.gql(typo, { token });
+    expect(principal.errors?.[0]?.message).toMatch(/Did you mean "area"/);
+  });
+});
