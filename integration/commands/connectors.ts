@@ -79,12 +79,28 @@ export async function registerConnector(
 
 export async function setConnectorState(
   input: { connectorId: string; state: ConnectorState },
-  deps: { db: Db },
+  deps: { db: Db; sync: SyncControl },
 ): Promise<{ id: string }> {
-  const found = await deps.db.connector.findUnique({ where: { id: input.connectorId }, select: { id: true } });
+  const found = await deps.db.connector.findUnique({
+    where: { id: input.connectorId },
+    select: { id: true },
+  });
   if (!found) throw notFound("connector", input.connectorId);
-  await deps.db.connector.update({ where: { id: input.connectorId }, data: { state: input.state } });
+  await deps.sync.setState(input.connectorId, input.state); // the schedule follows at once
   return { id: input.connectorId };
+}
+
+/** Map what a connector already read again with its current mapping; resets circuit and last error. */
+export async function replayConnector(
+  input: { connectorId: string },
+  deps: { db: Db; sync: SyncControl },
+): Promise<RunReport> {
+  const found = await deps.db.connector.findUnique({
+    where: { id: input.connectorId },
+    select: { id: true },
+  });
+  if (!found) throw notFound("connector", input.connectorId);
+  return deps.sync.replay(input.connectorId);
 }
 
 /** Fetch and map the first records of a definition without registering it (nothing is stored). */

@@ -15,6 +15,10 @@ export interface SyncControl {
   run(id: string): Promise<RunReport>;
   /** Map a connector's unresolved quarantined records again. */
   retryQuarantined(id: string): Promise<{ retried: number; ingested: number; quarantined: number }>;
+  /** Pause, resume or retire a connector; its schedule follows at once. */
+  setState(id: string, state: "ACTIVE" | "PAUSED" | "REMOVED"): Promise<void>;
+  /** Map the records a connector already read again, with its current mapping. */
+  replay(id: string): Promise<RunReport>;
   /** Add or replace a connector (a declarative one with the definition it was built from). */
   register(
     connector: Connector,

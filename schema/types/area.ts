@@ -152,7 +152,10 @@ const UpdateAreaInput = builder.inputType("UpdateAreaInput", {
     code: t.string({ required: true, description: "Division code of the area to change." }),
     name: t.string({ description: "New official name (1–50 characters).", validate: areaUpdateSchema.name }),
     latitude: t.float({ description: "Centroid latitude, −90…90.", validate: areaUpdateSchema.latitude }),
-    longitude: t.float({ description: "Centroid longitude, −180…180.", validate: areaUpdateSchema.longitude }),
+    longitude: t.float({
+      description: "Centroid longitude, −180…180.",
+      validate: areaUpdateSchema.longitude,
+    }),
   }),
 });
 

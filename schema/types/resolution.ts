@@ -5,7 +5,6 @@ import { maskClaimValue } from "../../domain/masking.js";
 import { canSeePersonal, canSeeSensitive } from "../../domain/policies/person.js";
 import { hasRole } from "../../domain/principal.js";
 import type { MatchReason } from "../../domain/resolution/fellegi-sunter.js";
-import type { SourcedClaim } from "../../integration/resolution/canonical.js";
 import {
   decideMatch,
   mergePersonsCommand,
@@ -14,14 +13,15 @@ import {
   type StewardDeps,
   unmergePersonsCommand,
 } from "../../integration/commands/resolution.js";
+import type { SourcedClaim } from "../../integration/resolution/canonical.js";
 import {
   type AttributeProvenanceShape,
   personInJurisdiction,
   reviewQueueIds,
 } from "../../resolvers/resolution.js";
 import { builder } from "../builder.js";
-import type { Context } from "../context.js";
 import { command } from "../command.js";
+import type { Context } from "../context.js";
 import { PersonRef } from "./person.js";
 
 const MatchStatusEnum = builder.enumType("MatchStatus", {
@@ -296,7 +296,11 @@ builder.mutationFields((t) => ({
     authScopes: { role: "data_steward" },
     description: "Undo a merge: the merged person comes back with its id, sources and relations.",
     args: {
-      mergeId: t.arg.id({ required: true, description: "The merge to undo.", validate: rowIdSchema("mergeId") }),
+      mergeId: t.arg.id({
+        required: true,
+        description: "The merge to undo.",
+        validate: rowIdSchema("mergeId"),
+      }),
       reason: t.arg.string({ required: true, description: "Why (audited).", validate: reasonSchema }),
     },
     resolve: async (query, _root, args, ctx) => {
