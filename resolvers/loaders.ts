@@ -3,6 +3,7 @@ import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { createAreaLoaders } from "./areas.js";
 import { createLookupLoaders } from "./lookups.js";
+import { createMergedLoaders } from "./merged.js";
 import { createOrganisationLoaders } from "./organisations.js";
 import { createPersonLoaders } from "./persons.js";
 import { createResolutionLoaders } from "./resolution.js";
@@ -13,6 +14,7 @@ export function createLoaders(db: Db, sync: SyncEngine) {
     ...createPersonLoaders(db),
     ...createOrganisationLoaders(db),
     ...createResolutionLoaders(db),
+    ...createMergedLoaders(db),
     live: createLookupLoaders(sync),
   };
 }

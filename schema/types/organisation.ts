@@ -4,6 +4,7 @@ import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import { withinJurisdiction } from "../../domain/policies/area.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
+import { survivorOr } from "../../resolvers/merged.js";
 import {
   organisationFilterWhere,
   usccLookupKey,
@@ -70,8 +71,16 @@ builder.prismaObject("PersonOrganisation", {
     }),
     since: t.expose("since", { type: "DateTime", nullable: true, description: "Since when, if known." }),
     until: t.expose("until", { type: "DateTime", nullable: true, description: "Until when, if it ended." }),
-    person: t.relation("person", { description: "The person." }),
-    organisation: t.relation("organisation", { description: "The organisation." }),
+    person: t.relation("person", {
+      description: "The person.",
+      // a merge that committed after the link was read: the survivor (resolvers/merged.ts)
+      onNull: (link, _args, ctx) => survivorOr(ctx.loaders.survivingPersons.load(link.personId), "person"),
+    }),
+    organisation: t.relation("organisation", {
+      description: "The organisation.",
+      onNull: (link, _args, ctx) =>
+        survivorOr(ctx.loaders.survivingOrganisations.load(link.organisationId), "organisation"),
+    }),
   }),
 });
 
@@ -83,7 +92,11 @@ builder.prismaObject("EventOrganisation", {
         "TARGET (the unit a caller complains about), MEDIATOR, APPLICANT, RESPONDENT, PARTY, HANDLING_UNIT …",
     }),
     event: t.relation("event", { description: "The event." }),
-    organisation: t.relation("organisation", { description: "The organisation." }),
+    organisation: t.relation("organisation", {
+      description: "The organisation.",
+      onNull: (link, _args, ctx) =>
+        survivorOr(ctx.loaders.survivingOrganisations.load(link.organisationId), "organisation"),
+    }),
   }),
 });
 

@@ -6,6 +6,7 @@ import { withinJurisdiction } from "../../domain/policies/area.js";
 import { canSeePersonal, canSeeSensitive } from "../../domain/policies/person.js";
 import type { EventPersonRole, Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
+import { survivorOr } from "../../resolvers/merged.js";
 import { visibleMembershipsOfPersonWhere } from "../../resolvers/organisations.js";
 import {
   CO_PARTIES_MAX,
@@ -58,7 +59,11 @@ builder.prismaObject("PersonAddress", {
     since: t.expose("since", { type: "DateTime", nullable: true, description: "Since when, if known." }),
     until: t.expose("until", { type: "DateTime", nullable: true, description: "Until when, if it ended." }),
     address: t.relation("address", { description: "The standard address." }),
-    person: t.relation("person", { description: "The person." }),
+    person: t.relation("person", {
+      description: "The person.",
+      // a merge that committed after the link was read: the survivor (resolvers/merged.ts)
+      onNull: (link, _args, ctx) => survivorOr(ctx.loaders.survivingPersons.load(link.personId), "person"),
+    }),
   }),
 });
 
@@ -67,7 +72,11 @@ builder.prismaObject("EventPerson", {
   fields: (t) => ({
     role: t.expose("role", { type: EventRoleEnum, description: "The part played." }),
     event: t.relation("event", { description: "The event." }),
-    person: t.relation("person", { description: "The person." }),
+    person: t.relation("person", {
+      description: "The person.",
+      // a merge that committed after the link was read: the survivor (resolvers/merged.ts)
+      onNull: (link, _args, ctx) => survivorOr(ctx.loaders.survivingPersons.load(link.personId), "person"),
+    }),
   }),
 });
 
