@@ -1,6 +1,7 @@
 // Request context: the verified principal (with its jurisdiction resolved to area paths), the
 // database, fresh DataLoaders and the change bus. Same for HTTP and WebSocket.
 import { randomUUID } from "node:crypto";
+import type { Clock } from "../domain/clock.js";
 import { ANONYMOUS, type Principal } from "../domain/principal.js";
 import type { ChangeBus } from "../integration/change-bus.js";
 import type { SyncEngine } from "../integration/sync/engine.js";
@@ -14,6 +15,7 @@ export interface ContextDeps {
   db: Db;
   changes: ChangeBus;
   sync: SyncEngine;
+  clock: Clock;
   verifier: TokenVerifier;
 }
 
@@ -25,10 +27,11 @@ export function createContextFactory(deps: ContextDeps) {
   async function resolvePaths(codes: readonly string[]): Promise<string[]> {
     const key = [...codes].sort().join(",");
     const hit = pathCache.get(key);
-    if (hit && hit.until > Date.now()) return hit.paths;
+    const now = deps.clock.now().getTime();
+    if (hit && hit.until > now) return hit.paths;
     const paths = await jurisdictionPaths(deps.db, codes);
     if (pathCache.size > 10_000) pathCache.clear();
-    pathCache.set(key, { paths, until: Date.now() + PATH_CACHE_MS });
+    pathCache.set(key, { paths, until: now + PATH_CACHE_MS });
     return paths;
   }
 
@@ -50,6 +53,7 @@ export function createContextFactory(deps: ContextDeps) {
         loaders: createLoaders(deps.db, deps.sync),
         changes: deps.changes,
         sync: deps.sync,
+        clock: deps.clock,
         requestId,
         transport,
       };

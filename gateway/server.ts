@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { GraphQLError } from "graphql";
 import type { JsonValue } from "../connectors/contract.js";
+import { type Clock, systemClock } from "../domain/clock.js";
 import type { ChangeBus } from "../integration/change-bus.js";
 import type { SyncEngine } from "../integration/sync/engine.js";
 import { type Db, migrationState } from "../prisma/db.js";
@@ -19,8 +20,7 @@ import { createContextFactory } from "./context.js";
 import { createEnveloped, envelopGateway } from "./envelop.js";
 import { isGraphiQLPath, serveGraphiQL } from "./graphiql.js";
 import type { Logger } from "./logger.js";
-import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
-import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
+import { classifyParseError } from "./plugins/operation-limits.js";
 import { attachWebSocket } from "./ws.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -39,6 +39,8 @@ export interface HubDeps {
   changes: ChangeBus;
   sync: SyncEngine;
   log: Logger;
+  /** Where requests read the time (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface RunningHub {
@@ -73,13 +75,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startHub({ config, db, changes, sync, log }: HubDeps): Promise<RunningHub> {
+export async function startHub({
+  config,
+  db,
+  changes,
+  sync,
+  log,
+  clock = systemClock,
+}: HubDeps): Promise<RunningHub> {
   const schema = buildSchema();
   const getEnveloped = createEnveloped(schema, config, log);
   const contexts = createContextFactory({
     db,
     changes,
     sync,
+    clock,
     verifier: await createTokenVerifier(config.auth),
   });
   const httpServer = http.createServer();
@@ -89,12 +99,9 @@ export async function startHub({ config, db, changes, sync, log }: HubDeps): Pro
     gateway: envelopGateway(schema, getEnveloped),
     // Same token bound as the envelop parser (gateway/plugins/operation-limits.ts).
     parseOptions: { maxTokens: config.limits.maxTokens },
-    // The limits also run in Apollo's own validation, first, so that an operation over a limit is
-    // refused for it (not with a hundred other validation errors).
-    validationRules: limitRules(config.limits),
     includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false, // gateway/main.ts owns shutdown order
-    introspection: true, // per principal: gateway/plugins/schema-privacy.ts
+    stopOnTerminationSignals: false, // gateway/boot.ts owns shutdown order
+    introspection: true,
     csrfPrevention: true,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
@@ -102,16 +109,12 @@ export async function startHub({ config, db, changes, sync, log }: HubDeps): Pro
         const classified = classifyParseError(error);
         return { message: classified.message, extensions: { ...classified.extensions } };
       }
-      // Apollo's validation recodes its errors GRAPHQL_VALIDATION_FAILED; a limit keeps its own.
-      if (code === "GRAPHQL_VALIDATION_FAILED" && typeof formatted.extensions?.limit === "string")
-        return { ...formatted, extensions: { ...formatted.extensions, code: "OPERATION_LIMIT_EXCEEDED" } };
       // Resolver errors were masked by envelop already; what is left carries our own extensions.
       return formatted;
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
-      apolloSchemaPrivacy(config.introspection),
       {
         async serverWillStart() {
           return {

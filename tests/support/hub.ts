@@ -4,15 +4,15 @@ import { type Client, createClient } from "graphql-ws";
 import { inject } from "vitest";
 import WebSocket from "ws";
 import type { Connector } from "../../connectors/contract.js";
+import type { Clock } from "../../domain/clock.js";
 import type { Role } from "../../domain/roles.js";
 import { mintToken, type TokenClaims } from "../../gateway/auth.js";
+import { type BootedHub, type BootOverrides, bootHub } from "../../gateway/boot.js";
 import { type HubConfig, loadConfig } from "../../gateway/config.js";
 import { createLogger } from "../../gateway/logger.js";
-import { type RunningHub, startHub } from "../../gateway/server.js";
-import { ChangeBus } from "../../integration/change-bus.js";
-import { restoreDeclarative } from "../../integration/declarative-registry.js";
-import { SyncEngine } from "../../integration/sync/engine.js";
-import { createDb, type Db } from "../../prisma/db.js";
+import type { RunningHub } from "../../gateway/server.js";
+import type { SyncEngine } from "../../integration/sync/engine.js";
+import type { Db } from "../../prisma/db.js";
 import { cloneTemplate } from "./pg.js";
 
 export const TEST_JWT_SECRET = "test-secret-0123456789-0123456789-abcdef";
@@ -32,6 +32,8 @@ export interface TestHub {
   databaseUrl: string;
   config: HubConfig;
   hub: RunningHub;
+  /** The whole hub as the composition root booted it (resolution scheduler, clock, shutdown steps). */
+  booted: BootedHub;
   sync: SyncEngine;
   /** Log lines the hub wrote (JSON), for assertions on logging. */
   logs: string[];
@@ -56,7 +58,12 @@ export async function startTestHub(
   connectors: readonly Connector[] = [],
   /** Reuse a database (a restart): not cloned; stored connectors are restored. */
   reuse?: { databaseUrl: string; dropDatabase: () => Promise<void> },
-  options: { countStatements?: boolean } = {},
+  options: {
+    countStatements?: boolean;
+    clock?: Clock;
+    /** The resolution scheduler's wait after a sync that brought records (production: 5 s). */
+    resolutionDelayMs?: number;
+  } = {},
 ): Promise<TestHub> {
   const database = reuse
     ? { url: reuse.databaseUrl, drop: reuse.dropDatabase }
@@ -68,21 +75,31 @@ export async function startTestHub(
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: "info",
     DB_POOL_MAX: "4",
+    // Tests run their connectors by hand (sync.run, triggerSync) and assert on what one run did;
+    // the schedule's initial run of every connector would race them.
+    SYNC_SCHEDULER: "false",
     ...env,
   });
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line));
   let statements: string[] = [];
-  const db = createDb({
-    url: database.url,
-    poolMax: config.dbPoolMax,
+  // The same boot as `npm start`; only what BootOverrides offers differs.
+  const overrides: BootOverrides = {
+    log,
+    connectors,
+    random: () => 0, // retry backoff without jitter: short and always the same
     ...(options.countStatements ? { onQuery: (sql: string) => void statements.push(sql) } : {}),
-  });
-  const changes = await ChangeBus.start({ url: database.url });
-  const sync = new SyncEngine(db, { random: () => 0 });
-  for (const connector of connectors) await sync.register(connector, "BUILTIN");
-  await restoreDeclarative(db, sync, () => {});
-  const hub = await startHub({ config, db, changes, sync, log });
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.resolutionDelayMs !== undefined ? { resolutionDelayMs: options.resolutionDelayMs } : {}),
+  };
+  let booted: BootedHub;
+  try {
+    booted = await bootHub(config, overrides);
+  } catch (e) {
+    if (!reuse) await database.drop();
+    throw e;
+  }
+  const { http: hub, db, sync } = booted;
   const wsUrl = `${hub.url.replace(/^http/, "ws")}/graphql`;
   const clients: Client[] = [];
 
@@ -93,6 +110,7 @@ export async function startTestHub(
     databaseUrl: database.url,
     config,
     hub,
+    booted,
     sync,
     logs,
     statements: {
@@ -134,10 +152,7 @@ export async function startTestHub(
     dropDatabase: database.drop,
     async stop(options = {}) {
       for (const c of clients) await c.dispose();
-      await hub.stop();
-      await sync.stop();
-      await changes.stop();
-      await db.$disconnect();
+      await booted.shutdown();
       if (!options.keepDatabase) await database.drop();
     },
   };

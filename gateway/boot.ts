@@ -1,0 +1,195 @@
+// The composition root: the one function that wires a hub, for `npm start` (gateway/main.ts) and
+// for the tests (tests/support/hub.ts) alike. Tests change only what `BootOverrides` offers (and
+// the configuration: ports, database URL, switches); everything else runs as in production.
+//
+// With no DATABASE_URL it starts the embedded PostgreSQL (data under DATA_DIR, kept across
+// restarts), applies pending migrations, loads reference data (and the demo city), starts the
+// change bus, the sandbox when configured, the sync engine and its schedule, the stored
+// declarative connectors, the resolution scheduler, and serves. shutdown() stops it all in
+// reverse order.
+import path from "node:path";
+import type { Connector } from "../connectors/contract.js";
+import { hotlineManifest } from "../connectors/departments/hotline/manifest.js";
+import { builtinConnectors } from "../connectors/departments/index.js";
+import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
+import { type Clock, systemClock } from "../domain/clock.js";
+import { ChangeBus } from "../integration/change-bus.js";
+import { restoreDeclarative } from "../integration/declarative-registry.js";
+import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
+import { seedReferenceData } from "../integration/seed.js";
+import { SyncEngine } from "../integration/sync/engine.js";
+import { createDb, type Db, migrate } from "../prisma/db.js";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "../prisma/embedded-postgres.js";
+import type { HubConfig } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
+import { type RunningHub, startHub } from "./server.js";
+
+/** What a caller of bootHub may change; all optional, production passes none. */
+export interface BootOverrides {
+  /** Where the hub reads the time (default: the system clock). */
+  clock?: Clock;
+  /** Connectors registered besides the built-in ones (tests' stand-in systems). */
+  connectors?: readonly Connector[];
+  /** Default: JSON lines on stderr at config.logLevel. */
+  log?: Logger;
+  /** Called with every SQL statement the hub's database client sends (tests count them). */
+  onQuery?: (sql: string, durationMs: number) => void;
+  /** The sync engine's jitter source for retry backoff (tests: 0, for short, fixed waits). */
+  random?: () => number;
+  /** How long the resolution scheduler waits after a sync that brought records (default 5 s). */
+  resolutionDelayMs?: number;
+}
+
+export interface BootedHub {
+  config: HubConfig;
+  /** The HTTP and WebSocket server. */
+  http: RunningHub;
+  url: string;
+  databaseUrl: string;
+  /** The embedded PostgreSQL, when no DATABASE_URL was configured. */
+  embedded: EmbeddedDatabase | null;
+  db: Db;
+  changes: ChangeBus;
+  sync: SyncEngine;
+  resolution: ResolutionScheduler;
+  clock: Clock;
+  log: Logger;
+  /**
+   * A step for shutdown (an audit writer's flush): it runs after HTTP and WebSocket have drained
+   * and before the sync engine, change bus and database stop; the latest registered runs first.
+   */
+  onShutdown(step: string, run: () => Promise<void> | void): void;
+  /** Stop everything in reverse order of start-up; a failing step is logged and the rest still run. */
+  shutdown(): Promise<void>;
+}
+
+interface Step {
+  step: string;
+  run: () => Promise<void> | void;
+}
+
+export async function bootHub(config: HubConfig, overrides: BootOverrides = {}): Promise<BootedHub> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  // Shutdown steps, run in reverse order of start-up.
+  const steps: Step[] = [];
+  let stopping: Promise<void> | null = null;
+  const runSteps = async (list: Step[]) => {
+    for (const { step, run } of list.reverse()) {
+      log.debug("shutdown step", { step });
+      try {
+        await run();
+      } catch (e) {
+        log.error("shutdown step failed", { step, error: (e as Error).message });
+      }
+    }
+  };
+  const shutdown = () => {
+    stopping ??= runSteps(steps.splice(0));
+    return stopping;
+  };
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    let embedded: EmbeddedDatabase | null = null;
+    if (!databaseUrl) {
+      const dataDir = path.resolve(config.dataDir, "postgres");
+      log.info("starting embedded PostgreSQL", { dataDir, port: config.embeddedPgPort });
+      const started = await startEmbeddedPostgres({
+        dataDir,
+        port: config.embeddedPgPort,
+        database: "citygraph",
+        log: (line) => log.debug("postgres", { line }),
+      });
+      embedded = started;
+      steps.push({ step: "stop embedded PostgreSQL", run: () => started.stop() });
+      databaseUrl = started.url;
+    }
+    const applied = await migrate(databaseUrl);
+    log.info("migrations applied", { applied });
+
+    const db = createDb({
+      url: databaseUrl,
+      poolMax: config.dbPoolMax,
+      ...(overrides.onQuery ? { onQuery: overrides.onQuery } : {}),
+    });
+    steps.push({ step: "close database pool", run: () => db.$disconnect() });
+    const seeded = await seedReferenceData(db, config.demoData ? buildDemoAreaTree() : null);
+    if (config.demoData) log.info("demo area tree loaded", seeded);
+
+    const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
+    steps.push({ step: "close change bus", run: () => changes.stop() });
+
+    let sources = config.sources;
+    if (config.sandbox.enabled) {
+      const { startSandbox } = await import("../connectors/sandbox/services/index.js");
+      const base = config.sandbox.portBase;
+      const sandbox = await startSandbox({
+        seed: config.sandbox.seed,
+        preset: config.sandbox.preset,
+        ports: {
+          publicSecurity: base,
+          civilAffairs: base + 1,
+          hotline: base + 2,
+          petition: base + 3,
+          grid: base + 4,
+        },
+        webhookUrl: `http://127.0.0.1:${config.port}/connectors/${hotlineManifest.id}/webhook`,
+        webhookToken: config.webhookToken,
+      });
+      steps.push({ step: "stop sandbox department systems", run: () => sandbox.stop() });
+      log.info("sandbox department systems started", { preset: config.sandbox.preset, urls: sandbox.urls });
+      sources = { ...sandbox.urls, ...sources };
+    }
+    // persons without a trustworthy key are resolved against the registry after each sync that brought records
+    const resolution = new ResolutionScheduler(db, {
+      idle: () => sync.isIdle(),
+      log: (msg, fields) => log.info(msg, fields),
+      ...(overrides.resolutionDelayMs !== undefined ? { delayMs: overrides.resolutionDelayMs } : {}),
+    });
+    steps.push({ step: "finish the resolution pass", run: () => resolution.stop() });
+    const sync: SyncEngine = new SyncEngine(db, {
+      log: (msg, fields) => log.warn(msg, fields),
+      onIngested: () => resolution.request(),
+      ...(overrides.random ? { random: overrides.random } : {}),
+    });
+    for (const connector of [
+      ...builtinConnectors(sources, { timeoutMs: config.sourceTimeoutMs }),
+      ...(overrides.connectors ?? []),
+    ])
+      await sync.register(connector, "BUILTIN");
+    const restored = await restoreDeclarative(db, sync, (msg, fields) => log.error(msg, fields));
+    if (restored.length > 0) log.info("declarative connectors restored", { connectors: restored });
+    if (config.syncScheduler) sync.start();
+    steps.push({ step: "stop sync engine", run: () => sync.stop() });
+
+    const http = await startHub({ config, db, changes, sync, log, clock });
+    // Steps registered from here on (onShutdown) run between this one and the sync engine's.
+    const drain: Step = { step: "drain HTTP and WebSocket", run: () => http.stop() };
+    const later: Step[] = [];
+    const beforeServe = steps.splice(0);
+    steps.push(...beforeServe, { step: "registered steps", run: () => runSteps(later.splice(0)) }, drain);
+
+    return {
+      config,
+      http,
+      url: http.url,
+      databaseUrl,
+      embedded,
+      db,
+      changes,
+      sync,
+      resolution,
+      clock,
+      log,
+      onShutdown: (step, run) => {
+        if (stopping) throw new Error(`the hub is shutting down; cannot add "${step}"`);
+        later.push({ step, run });
+      },
+      shutdown,
+    };
+  } catch (e) {
+    await shutdown();
+    throw e;
+  }
+}
