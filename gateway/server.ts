@@ -20,7 +20,8 @@ import { createContextFactory } from "./context.js";
 import { createEnveloped, envelopGateway } from "./envelop.js";
 import { isGraphiQLPath, serveGraphiQL } from "./graphiql.js";
 import type { Logger } from "./logger.js";
-import { classifyParseError } from "./plugins/operation-limits.js";
+import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
+import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
 import { attachWebSocket } from "./ws.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -99,9 +100,12 @@ export async function startHub({
     gateway: envelopGateway(schema, getEnveloped),
     // Same token bound as the envelop parser (gateway/plugins/operation-limits.ts).
     parseOptions: { maxTokens: config.limits.maxTokens },
+    // The limits also run in Apollo's own validation, first, so that an operation over a limit is
+    // refused for it (not with a hundred other validation errors).
+    validationRules: limitRules(config.limits),
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // gateway/boot.ts owns shutdown order
-    introspection: true,
+    introspection: true, // per principal: gateway/plugins/schema-privacy.ts
     csrfPrevention: true,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
@@ -109,12 +113,16 @@ export async function startHub({
         const classified = classifyParseError(error);
         return { message: classified.message, extensions: { ...classified.extensions } };
       }
+      // Apollo's validation recodes its errors GRAPHQL_VALIDATION_FAILED; a limit keeps its own.
+      if (code === "GRAPHQL_VALIDATION_FAILED" && typeof formatted.extensions?.limit === "string")
+        return { ...formatted, extensions: { ...formatted.extensions, code: "OPERATION_LIMIT_EXCEEDED" } };
       // Resolver errors were masked by envelop already; what is left carries our own extensions.
       return formatted;
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
+      apolloSchemaPrivacy(config.introspection),
       {
         async serverWillStart() {
           return {
