@@ -149,8 +149,19 @@ export type Fault = "none" | "error500" | "garbage" | "noRecords" | "hang";
 
 export interface HousingRentalSystem {
   url: string;
-  state: { fault: Fault; requests: string[]; data: Rental[] };
+  /** `maxInFlight`: the most requests it was answering at once. */
+  state: { fault: Fault; requests: string[]; data: Rental[]; inFlight: number; maxInFlight: number };
   close(): Promise<void>;
+}
+
+export interface HousingRentalOptions {
+  apiKey?: string;
+  /** Serve at most this many records a page, whatever the client asks for (a capping server). */
+  maxPageSize?: number;
+  /** Declare this many records more than there are in by-offset's `total` (a wrong count). */
+  totalBias?: number;
+  /** Answer each request this much later (runs that take a while). */
+  delayMs?: number;
 }
 
 // opaque cursors, as a real system's would be
@@ -175,10 +186,23 @@ const csvOf = (rows: readonly Rental[]) =>
 
 export function startHousingRentalSystem(
   data: Rental[],
-  options: { apiKey?: string } = {},
+  options: HousingRentalOptions = {},
 ): Promise<HousingRentalSystem> {
-  const state: HousingRentalSystem["state"] = { fault: "none", requests: [], data };
+  const state: HousingRentalSystem["state"] = {
+    fault: "none",
+    requests: [],
+    data,
+    inFlight: 0,
+    maxInFlight: 0,
+  };
   const server = http.createServer((req, res) => {
+    state.inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    res.on("close", () => state.inFlight--);
+    if (options.delayMs) setTimeout(() => answer(req, res), options.delayMs);
+    else answer(req, res);
+  });
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
     state.requests.push(req.url ?? "/");
     const url = new URL(req.url ?? "/", "http://x");
     const q = (name: string, fallback: number) => {
@@ -196,7 +220,7 @@ export function startHousingRentalSystem(
     const rows = state.data;
     const slice = (offset: number, limit: number) => {
       if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1) return null;
-      return rows.slice(offset, offset + limit);
+      return rows.slice(offset, offset + Math.min(limit, options.maxPageSize ?? limit));
     };
     const bad = () => json(400, { code: 400, msg: "参数错误" });
 
@@ -216,7 +240,7 @@ export function startHousingRentalSystem(
       }
       case "/api/rentals/by-offset": {
         const page = slice(q("offset", 0), q("limit", 20));
-        return page ? json(200, { total: rows.length, rows: page }) : bad();
+        return page ? json(200, { total: rows.length + (options.totalBias ?? 0), rows: page }) : bad();
       }
       case "/api/rentals/by-page": {
         const base = q("base", 1);
@@ -264,7 +288,7 @@ export function startHousingRentalSystem(
       default:
         return json(404, { code: 404, msg: "not found" });
     }
-  });
+  };
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () =>
       resolve({
