@@ -22,6 +22,7 @@ import { isGraphiQLPath, serveGraphiQL } from "./graphiql.js";
 import type { Logger } from "./logger.js";
 import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
 import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
+import { boundTextArguments } from "./text-bounds.js";
 import { attachWebSocket } from "./ws.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -84,7 +85,7 @@ export async function startHub({
   log,
   clock = systemClock,
 }: HubDeps): Promise<RunningHub> {
-  const schema = buildSchema();
+  const schema = boundTextArguments(buildSchema());
   const getEnveloped = createEnveloped(schema, config, log);
   const contexts = createContextFactory({
     db,
@@ -103,6 +104,9 @@ export async function startHub({
     // The limits also run in Apollo's own validation, first, so that an operation over a limit is
     // refused for it (not with a hundred other validation errors).
     validationRules: limitRules(config.limits),
+    // The limits also run in Apollo's own validation, first, so that an operation over a limit is
+    // refused for it (not with a hundred other validation errors).
+    validationRules: limitRules(config.limits),
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // gateway/boot.ts owns shutdown order
     introspection: true, // per principal: gateway/plugins/schema-privacy.ts
@@ -116,12 +120,16 @@ export async function startHub({
       // Apollo's validation recodes its errors GRAPHQL_VALIDATION_FAILED; a limit keeps its own.
       if (code === "GRAPHQL_VALIDATION_FAILED" && typeof formatted.extensions?.limit === "string")
         return { ...formatted, extensions: { ...formatted.extensions, code: "OPERATION_LIMIT_EXCEEDED" } };
+      // Apollo's validation recodes its errors GRAPHQL_VALIDATION_FAILED; a limit keeps its own.
+      if (code === "GRAPHQL_VALIDATION_FAILED" && typeof formatted.extensions?.limit === "string")
+        return { ...formatted, extensions: { ...formatted.extensions, code: "OPERATION_LIMIT_EXCEEDED" } };
       // Resolver errors were masked by envelop already; what is left carries our own extensions.
       return formatted;
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
+      apolloSchemaPrivacy(config.introspection),
       apolloSchemaPrivacy(config.introspection),
       {
         async serverWillStart() {

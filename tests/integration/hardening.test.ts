@@ -85,3 +85,43 @@ describe("schema privacy (INTROSPECTION=authenticated)", () => {
     expect(principal.errors?.[0]?.message).toMatch(/Did you mean "area"/);
   });
 });
+
+describe("text arguments are length-bounded (gateway/text-bounds.ts)", () => {
+  it("refuses a 200 KB search text with BAD_USER_INPUT naming the argument", async () => {
+    const r = await hub.gql(`query($t: String!) { search(text: $t) { matchedOn score } }`, {
+      token,
+      variables: { t: "张".repeat(200 * 1024) },
+    });
+    expect(r.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argument: "text",
+      maxLength: 200,
+    });
+    expect(r.errors?.[0]?.message).toMatch(/argument "text" is longer than 200 characters \(204800\)/);
+  });
+
+  it("refuses a long text inside an input object, naming its path; a literal too", async () => {
+    const long = "x".repeat(201);
+    const r = await hub.gql(`query($f: PersonFilter) { persons(first: 1, filter: $f) { totalCount } }`, {
+      token,
+      variables: { f: { nameContains: long } },
+    });
+    expect(r.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argument: "filter.nameContains",
+    });
+    const literal = await hub.gql(`{ area(code: "${"3".repeat(300)}") { name } }`, { token });
+    expect(literal.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "code" });
+  });
+
+  it("answers texts within the bound (positive control)", async () => {
+    const r = await hub.gql<{ search: unknown[] }>(`query($t: String!) { search(text: $t) { matchedOn score } }`, {
+      token,
+      variables: { t: "张".repeat(200) },
+    });
+    expect(r.errors).toBeUndefined();
+    expect(Array.isArray(r.data?.search)).toBe(true);
+    const area = await hub.gql<{ area: { name: string } }>(`{ area(code: "320600") { name } }`, { token });
+    expect(area.data?.area.name).toBeTruthy();
+  });
+});
