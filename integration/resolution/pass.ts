@@ -20,6 +20,7 @@ import {
   resolveMention,
 } from "../../domain/resolution/mention-match.js";
 import { impliedSex, type PersonProfile } from "../../domain/resolution/person-match.js";
+import { type RoleHolder, sameRoleMatch } from "../../domain/resolution/same-role.js";
 import type { Db, Tx } from "../../prisma/db.js";
 import { type MergeInput, mergePersonsMany } from "./merge.js";
 
@@ -31,6 +32,8 @@ const HOUSEHOLD_MAX_OCCUPANTS = 8;
 export interface PassOutcome {
   /** Mentions of one organisation's representative by the same name, folded into one first. */
   sameRepresentative: number;
+  /** Mentions folded into the registered person holding the same role at the same organisation. */
+  sameRoleHolder: number;
   /** Persons without a trustworthy key that were looked at. */
   mentions: number;
   /** … that had at least one registered candidate. */
@@ -300,6 +303,97 @@ async function foldSameRepresentative(tx: Tx): Promise<number> {
   return merges.length;
 }
 
+/**
+ * A mention holding a role at an organisation where a registered person (a valid ID) holds the
+ * same role, by the same name: the same person (domain/resolution/same-role.ts). A near name or
+ * an ambiguous one goes to the review queue; a mention a steward ruled on is only proposed, and a
+ * pair a steward kept apart is left alone.
+ */
+async function foldIntoSameRoleHolder(tx: Tx): Promise<{ merged: number; reviews: number }> {
+  const [lock] = await tx.$queryRawUnsafe<{ ok: boolean }[]>(
+    `SELECT pg_try_advisory_xact_lock(hashtext('citygraph:resolution-pass:same-role')) AS ok`,
+  );
+  if (!lock?.ok) return { merged: 0, reviews: 0 };
+  const rows = await tx.$queryRawUnsafe<
+    (MentionRow & { holder: string; holderRow: CandidateRow; organisation: string; role: string })[]
+  >(
+    `SELECT m.id::text, m.name, m."namePinyin", m.sex::text AS sex, to_char(m."birthDate", 'YYYY-MM-DD') AS "birthDate",
+            m.phone, to_char(m."updatedAt", 'YYYY-MM-DD') AS "updatedOn", h.id::text AS holder,
+            jsonb_build_object('id', h.id::text, 'citizenId', h."citizenId", 'name', h.name, 'namePinyin', h."namePinyin",
+              'sex', h.sex::text, 'birthDate', to_char(h."birthDate", 'YYYY-MM-DD'), 'phone', h.phone) AS "holderRow",
+            o.name AS organisation, x.role
+     FROM "PersonOrganisation" x
+     JOIN "PersonOrganisation" y ON y."organisationId" = x."organisationId" AND y.role = x.role AND y."personId" <> x."personId"
+     JOIN "Person" m ON m.id = x."personId" AND m."citizenId" IS NULL AND m.name <> $1
+     JOIN "Person" h ON h.id = y."personId" AND h."citizenId" IS NOT NULL
+     JOIN "Organisation" o ON o.id = x."organisationId"
+     ORDER BY m.id, h."citizenId"`,
+    UNNAMED_PERSON,
+  );
+  if (rows.length === 0) return { merged: 0, reviews: 0 };
+  // the mentions this pass may decide now (another instance's batch may hold some)
+  const mine = new Set(
+    (
+      await tx.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id::text FROM "Person" WHERE id = ANY($1::uuid[]) AND "citizenId" IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
+        [...new Set(rows.map((r) => r.id))],
+      )
+    ).map((r) => r.id),
+  );
+  const byMention = new Map<string, typeof rows>();
+  for (const r of rows) if (mine.has(r.id)) push(byMention, r.id, r);
+  const apart = await keptApart(tx, [...byMention.keys()]);
+  const merges: MergeInput[] = [];
+  const reviews: { entityId: string; candidateId: string; score: number; reasons: string }[] = [];
+  for (const [id, list] of byMention) {
+    const holders: RoleHolder<string>[] = [
+      ...new Map(
+        list
+          .filter((r) => !apart.pairs.has(`${id}|${r.holder}`))
+          .map((r) => [r.holder, { id: r.holder, profile: profileOf(r.holderRow) }]),
+      ).values(),
+    ];
+    const match = sameRoleMatch(profileOf({ ...list[0]!, citizenId: null }), holders);
+    if (!match) continue;
+    const at = list.find((r) => r.holder === match.candidateId)!;
+    if (match.decision === "LINK" && !apart.ruled.has(id))
+      merges.push({
+        survivorId: match.candidateId,
+        mergedId: id,
+        actor: PASS_ACTOR,
+        reason: `resolution pass: the same name, ${at.role} of ${at.organisation}`,
+        method: "AUTOMATIC",
+        score: 1,
+        link: { method: "RESOLUTION_PASS", score: match.score, reasons: match.reasons },
+      });
+    else
+      reviews.push({
+        entityId: id,
+        candidateId: match.candidateId,
+        score: match.score,
+        reasons: JSON.stringify(match.reasons),
+      });
+  }
+  const reviewed = await queueReviews(tx, reviews);
+  await mergePersonsMany(tx, merges);
+  return { merged: merges.length, reviews: reviewed };
+}
+
+/** Pairs for the review queue (a pair already there, open or decided, stays as it is). */
+async function queueReviews(
+  tx: Tx,
+  reviews: readonly { entityId: string; candidateId: string; score: number; reasons: string }[],
+): Promise<number> {
+  if (reviews.length === 0) return 0;
+  return tx.$executeRawUnsafe(
+    `INSERT INTO "MatchCandidate" (id, "entityType", "entityId", "candidateId", score, reasons)
+     SELECT gen_random_uuid(), 'PERSON', r."entityId", r."candidateId", r.score, r.reasons::jsonb
+     FROM jsonb_to_recordset($1::jsonb) AS r("entityId" uuid, "candidateId" uuid, score float8, reasons text)
+     ON CONFLICT DO NOTHING`,
+    JSON.stringify(reviews),
+  );
+}
+
 const POSTERIOR_BANDS = [
   [0.9, "≥0.9"],
   [0.5, "0.5–0.9"],
@@ -431,15 +525,7 @@ async function resolveBatch(
         reasons: JSON.stringify(match.reasons),
       });
   }
-  let reviewed = 0;
-  if (reviews.length > 0)
-    reviewed = await tx.$executeRawUnsafe(
-      `INSERT INTO "MatchCandidate" (id, "entityType", "entityId", "candidateId", score, reasons)
-       SELECT gen_random_uuid(), 'PERSON', r."entityId", r."candidateId", r.score, r.reasons::jsonb
-       FROM jsonb_to_recordset($1::jsonb) AS r("entityId" uuid, "candidateId" uuid, score float8, reasons text)
-       ON CONFLICT DO NOTHING`,
-      JSON.stringify(reviews),
-    );
+  const reviewed = await queueReviews(tx, reviews);
   await mergePersonsMany(tx, merges);
   return { compared, merged: merges.length, reviews: reviewed, byPosterior };
 }
@@ -468,6 +554,7 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
   const batchSize = options.batchSize ?? 2000;
   const outcome: PassOutcome = {
     sameRepresentative: 0,
+    sameRoleHolder: 0,
     mentions: 0,
     compared: 0,
     merged: 0,
@@ -480,6 +567,13 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
       timeout: 300_000,
     }),
   );
+  const sameRole = await retrying(() =>
+    db.$transaction((tx) => foldIntoSameRoleHolder(tx), {
+      timeout: 300_000,
+    }),
+  );
+  outcome.sameRoleHolder = sameRole.merged;
+  outcome.reviews += sameRole.reviews;
   const base = await db.$transaction((tx) => populationBase(tx));
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
