@@ -63,6 +63,15 @@ export interface RunReport {
   error?: string;
 }
 
+/**
+ * Runs and page fetches watched from outside (the gateway's metrics and traces), without this
+ * layer knowing how: each call wraps the work and returns what it returns.
+ */
+export interface SyncObserver {
+  run(connectorId: string, trigger: RunTrigger, work: () => Promise<RunReport>): Promise<RunReport>;
+  fetch(connectorId: string, work: () => Promise<SyncPage>): Promise<SyncPage>;
+}
+
 export interface EngineOptions {
   /** Warnings (failures, retries); `level` "info" for the one line each run logs. */
   log?: (message: string, fields?: Record<string, unknown>, level?: "info" | "warn") => void;
@@ -73,6 +82,7 @@ export interface EngineOptions {
   instance?: string;
   /** Called after a run that ingested records (the resolution pass waits for it). */
   onIngested?: (report: RunReport) => void;
+  observer?: SyncObserver;
   /**
    * The database for the job queue and the run locks. Without it the engine runs only on demand
    * and guards against runs of the same connector in this process only (tests, tools).
@@ -265,9 +275,10 @@ export class SyncEngine {
   run(id: string, options: { maxPages?: number; trigger?: RunTrigger } = {}): Promise<RunReport> {
     const current = this.running.get(id);
     if (current) return current;
-    const run = this.exclusively(id, (connector, row) =>
-      this.runOnce(connector, row, options.trigger ?? "MANUAL", options.maxPages),
-    )
+    const trigger = options.trigger ?? "MANUAL";
+    const work = () =>
+      this.exclusively(id, (connector, row) => this.runOnce(connector, row, trigger, options.maxPages));
+    const run = (this.options.observer ? this.options.observer.run(id, trigger, work) : work())
       .then((report) => {
         if (report.ingested > 0) this.onIngested(report);
         return report;
@@ -419,11 +430,14 @@ export class SyncEngine {
     );
     const fetchPage = (at: string | null) =>
       policy.execute(
-        ({ signal }) =>
-          connector.sync(at, connector.manifest.schedule.pageSize, {
-            ...ctx,
-            signal: AbortSignal.any([signal, this.stopping.signal]),
-          }),
+        ({ signal }) => {
+          const fetch = () =>
+            connector.sync(at, connector.manifest.schedule.pageSize, {
+              ...ctx,
+              signal: AbortSignal.any([signal, this.stopping.signal]),
+            });
+          return this.options.observer ? this.options.observer.fetch(id, fetch) : fetch();
+        },
         this.stopping.signal,
       );
     // Versions served earlier in this run: served again, they are duplicates, not new records.
