@@ -149,7 +149,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     });
     steps.push({ step: "finish the resolution pass", run: () => resolution.stop() });
     const sync: SyncEngine = new SyncEngine(db, {
-      log: (msg, fields) => log.warn(msg, fields),
+      databaseUrl, // the shared job queue of the schedule, and the run locks across instances
+      log: (msg, fields, level) => (level === "info" ? log.info(msg, fields) : log.warn(msg, fields)),
       onIngested: () => resolution.request(),
       ...(overrides.random ? { random: overrides.random } : {}),
     });
@@ -160,7 +161,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       await sync.register(connector, "BUILTIN");
     const restored = await restoreDeclarative(db, sync, (msg, fields) => log.error(msg, fields));
     if (restored.length > 0) log.info("declarative connectors restored", { connectors: restored });
-    if (config.syncScheduler) sync.start();
+    if (config.syncScheduler) await sync.start();
     steps.push({ step: "stop sync engine", run: () => sync.stop() });
 
     const http = await startHub({ config, db, changes, sync, log, clock });

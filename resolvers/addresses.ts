@@ -9,6 +9,7 @@ import {
   underArea,
   underAreaId,
 } from "./jurisdiction.js";
+import { literalContains } from "./text.js";
 
 export function visibleAddressesWhere(scope: Scope): Prisma.AddressWhereInput {
   if (!hasJurisdiction(scope.principal)) return NOTHING;
@@ -28,7 +29,8 @@ export function addressFilterWhere(
 ): Prisma.AddressWhereInput {
   const and: Prisma.AddressWhereInput[] = [visibleAddressesWhere(scope)];
   if (filter?.under) and.push({ area: underArea(filter.under) });
-  if (filter?.textContains?.trim()) and.push({ fullText: { contains: filter.textContains.trim() } });
+  if (filter?.textContains?.trim())
+    and.push({ fullText: { contains: literalContains(filter.textContains.trim()) } });
   return { AND: and };
 }
 
@@ -42,7 +44,7 @@ export function addressesUnderWhere(
   return {
     AND: [
       { area: { AND: [underAreaId(areaId), inJurisdiction(scope)] } },
-      ...(textContains?.trim() ? [{ fullText: { contains: textContains.trim() } }] : []),
+      ...(textContains?.trim() ? [{ fullText: { contains: literalContains(textContains.trim()) } }] : []),
     ],
   };
 }

@@ -6,6 +6,7 @@ import type { Principal } from "../domain/principal.js";
 import type { Area, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
 import { jurisdictionIds, rememberJurisdictionIds, type Scope } from "./jurisdiction.js";
+import { literalContains } from "./text.js";
 
 export type AreaRow = Area;
 export type SubtreeCounts = Record<AreaLevel, number> & { total: number };
@@ -47,7 +48,7 @@ export function areaFilterWhere(scope: Scope, filter: AreaFilter): Prisma.AreaWh
       ancestorLinks: { some: { distance: { gt: 0 }, ancestor: { code: normaliseAreaCode(filter.under) } } },
     });
   }
-  if (filter.nameContains) and.push({ name: { contains: filter.nameContains.trim() } });
+  if (filter.nameContains) and.push({ name: { contains: literalContains(filter.nameContains.trim()) } });
   return { AND: and };
 }
 

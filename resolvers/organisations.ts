@@ -13,6 +13,7 @@ import {
   underAreaId,
 } from "./jurisdiction.js";
 import { visiblePersonsWhere } from "./persons.js";
+import { literalContains } from "./text.js";
 
 export function visibleOrganisationsWhere(scope: Scope): Prisma.OrganisationWhereInput {
   if (!hasJurisdiction(scope.principal)) return NOTHING;
@@ -39,7 +40,8 @@ export function organisationFilterWhere(
     and.push({ OR: [{ area: under }, { address: { area: under } }] });
   }
   if (filter?.kinds) and.push({ kind: { in: [...filter.kinds] } });
-  if (filter?.nameContains?.trim()) and.push({ name: { contains: filter.nameContains.trim() } });
+  if (filter?.nameContains?.trim())
+    and.push({ name: { contains: literalContains(filter.nameContains.trim()) } });
   return { AND: and };
 }
 

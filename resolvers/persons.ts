@@ -15,6 +15,7 @@ import {
   underArea,
   underAreaId,
 } from "./jurisdiction.js";
+import { literalContains } from "./text.js";
 
 // Event access moved to resolvers/events.ts; re-exported for the existing imports.
 export { type EventFilter, eventsWhere };
@@ -46,7 +47,8 @@ export interface PersonFilter {
 export function personFilterWhere(scope: Scope, filter: PersonFilter | null | undefined) {
   const and: Prisma.PersonWhereInput[] = [visiblePersonsWhere(scope)];
   if (filter?.under) and.push({ addresses: { some: { address: { area: underArea(filter.under) } } } });
-  if (filter?.nameContains?.trim()) and.push({ name: { contains: filter.nameContains.trim() } });
+  if (filter?.nameContains?.trim())
+    and.push({ name: { contains: literalContains(filter.nameContains.trim()) } });
   if (filter?.sex) and.push({ sex: filter.sex });
   if (filter?.inEvents) and.push({ events: { some: { event: eventsWhere(scope, filter.inEvents) } } });
   return { AND: and } satisfies Prisma.PersonWhereInput;

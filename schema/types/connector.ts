@@ -6,6 +6,7 @@ import {
   previewDefinition,
   previewLimitSchema,
   registerConnector,
+  replayConnector,
   retryQuarantined,
   setConnectorState,
   triggerSync,
@@ -86,6 +87,52 @@ builder.prismaObject("Connector", {
     recordsQuarantined: t.exposeInt("recordsQuarantined", {
       description: "Records quarantined with a reason.",
     }),
+    recordsServed: t.exposeInt("recordsServed", {
+      description:
+        "Records the source served, in every run: ingested + unchanged + quarantined + duplicates.",
+    }),
+    recordsDuplicates: t.exposeInt("recordsDuplicate", {
+      description: "Records served again within one run (same key and content): counted, stored once.",
+    }),
+    nextRunAt: t.expose("nextRunAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the schedule runs it next (null: not scheduled: paused, retired, or no scheduler).",
+    }),
+    lastRun: t.prismaField({
+      type: "SyncRun",
+      nullable: true,
+      description: "Its latest run (or replay), with where every served record went.",
+      resolve: (query, c, _args, ctx) =>
+        ctx.db.syncRun.findFirst({ ...query, where: { connectorId: c.id }, orderBy: { startedAt: "desc" } }),
+    }),
+  }),
+});
+
+builder.prismaObject("SyncRun", {
+  description:
+    "One sync run (or replay) of a connector: served = stored + unchanged + quarantined + duplicates.",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Run id." }),
+    trigger: t.exposeString("trigger", {
+      description: "SCHEDULE (the job queue), MANUAL (triggerSync) or REPLAY (a mapping changed).",
+    }),
+    outcome: t.exposeString("outcome", {
+      description: "RUNNING, SUCCEEDED, PARTIAL (pages committed, then an error) or FAILED.",
+    }),
+    startedAt: t.expose("startedAt", { type: "DateTime", description: "When it started." }),
+    finishedAt: t.expose("finishedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When it ended (null: still running, or its hub stopped mid-run).",
+    }),
+    pages: t.exposeInt("pages", { description: "Pages committed." }),
+    served: t.exposeInt("served", { description: "Records the source served (a replay: records replayed)." }),
+    stored: t.exposeInt("stored", { description: "Record versions stored: new, or a changed version." }),
+    unchanged: t.exposeInt("unchanged", { description: "Records already held in this version." }),
+    quarantined: t.exposeInt("quarantined", { description: "Records quarantined with their reasons." }),
+    duplicates: t.exposeInt("duplicates", { description: "Records served again within the run." }),
+    error: t.exposeString("error", { nullable: true, description: "Why it failed, naming the connector." }),
   }),
 });
 
@@ -135,16 +182,20 @@ const SyncRunReport = builder
     outcome: string;
     skipped?: string | undefined;
     pages: number;
+    served: number;
     ingested: number;
     unchanged: number;
     quarantined: number;
+    duplicates: number;
     error?: string | undefined;
   }>("SyncRunReport")
   .implement({
     description: "What one sync run did.",
     fields: (t) => ({
       connectorId: t.exposeString("connectorId", { description: "The connector run." }),
-      outcome: t.exposeString("outcome", { description: "SUCCEEDED, FAILED or SKIPPED." }),
+      outcome: t.exposeString("outcome", {
+        description: "SUCCEEDED, PARTIAL (pages committed, then an error), FAILED or SKIPPED.",
+      }),
       skipped: t.exposeString("skipped", {
         nullable: true,
         description: "Why skipped: RUNNING_ELSEWHERE, CIRCUIT_OPEN or NOT_ACTIVE.",
@@ -153,6 +204,14 @@ const SyncRunReport = builder
       ingested: t.exposeInt("ingested", { description: "Record versions ingested." }),
       unchanged: t.exposeInt("unchanged", { description: "Records unchanged since last time." }),
       quarantined: t.exposeInt("quarantined", { description: "Records quarantined." }),
+      served: t.exposeInt("served", {
+        description: "Records the source served: ingested + unchanged + quarantined + duplicates.",
+      }),
+      stored: t.int({
+        description: "Record versions stored (the same as ingested).",
+        resolve: (r) => r.ingested,
+      }),
+      duplicates: t.exposeInt("duplicates", { description: "Records served again within the run." }),
       error: t.exposeString("error", { nullable: true, description: "Why the run failed." }),
     }),
   });
@@ -290,7 +349,8 @@ builder.mutationFields((t) => ({
   triggerSync: t.field({
     type: SyncRunReport,
     authScopes: { role: "connector_admin" },
-    description: "Run a connector's sync now and report what it did.",
+    description:
+      "Run a connector's sync now, in this request, and report what it did (SKIPPED RUNNING_ELSEWHERE while a run of it is in progress on any hub instance).",
     args: { connectorId: t.arg.string({ required: true, description: "The connector to run." }) },
     resolve: (_root, { connectorId }, ctx) => command(() => triggerSync({ connectorId }, ctx)),
   }),
@@ -306,7 +366,7 @@ builder.mutationFields((t) => ({
     type: "Connector",
     authScopes: { role: "connector_admin" },
     description:
-      "Register (or replace) a declarative HTTP connector: endpoint, paging, format and a JSONata mapping, no code. It runs at once and then on its schedule; it is kept across restarts.",
+      "Register (or replace) a declarative HTTP connector: endpoint, paging, format and a JSONata mapping, no code. It is checked as previewConnector checks it (the same errors refuse it), runs at once and then on its schedule, and is kept across restarts. Replacing a definition maps the records already read again and resets the circuit and last error.",
     args: {
       definition: t.arg({
         type: "JSON",
@@ -331,5 +391,13 @@ builder.mutationFields((t) => ({
       const { id } = await command(() => setConnectorState({ connectorId, state }, ctx));
       return ctx.db.connector.findUniqueOrThrow({ ...query, where: { id } });
     },
+  }),
+  replayConnector: t.field({
+    type: SyncRunReport,
+    authScopes: { role: "connector_admin" },
+    description:
+      "Map the records a connector already read again with its current mapping (stored records and unresolved quarantined ones), and reset its circuit and last error.",
+    args: { connectorId: t.arg.string({ required: true, description: "The connector." }) },
+    resolve: (_root, { connectorId }, ctx) => command(() => replayConnector({ connectorId }, ctx)),
   }),
 }));

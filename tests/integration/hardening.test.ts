@@ -1,6 +1,7 @@
 // Hardening (issue 10, deliverable 5), each refusal beside its positive control: the operation
 // limits count every alias and directive; an anonymous caller learns nothing of the schema.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { citizenId, ingestDrafts, personDraft, workOrderDraft } from "../support/drafts.js";
 import { startTestHub, type TestHub, take } from "../support/hub.js";
 
 let hub: TestHub;
@@ -115,13 +116,90 @@ describe("text arguments are length-bounded (gateway/text-bounds.ts)", () => {
   });
 
   it("answers texts within the bound (positive control)", async () => {
-    const r = await hub.gql<{ search: unknown[] }>(`query($t: String!) { search(text: $t) { matchedOn score } }`, {
-      token,
-      variables: { t: "张".repeat(200) },
-    });
+    const r = await hub.gql<{ search: unknown[] }>(
+      `query($t: String!) { search(text: $t) { matchedOn score } }`,
+      {
+        token,
+        variables: { t: "张".repeat(200) },
+      },
+    );
     expect(r.errors).toBeUndefined();
     expect(Array.isArray(r.data?.search)).toBe(true);
     const area = await hub.gql<{ area: { name: string } }>(`{ area(code: "320600") { name } }`, { token });
     expect(area.data?.area.name).toBeTruthy();
+  });
+});
+
+describe("wildcards in text filters match literally (resolvers/text.ts)", () => {
+  let community: string;
+  beforeAll(async () => {
+    community = (
+      await hub.db.area.findFirstOrThrow({ where: { level: "COMMUNITY" }, orderBy: { code: "asc" } })
+    ).code;
+    const people: [string, string, string][] = [
+      ["W1", "张三", "32060219800101123"],
+      ["W2", "张三丰", "32060219750505201"],
+      ["W3", "李四", "32060219900707302"],
+    ];
+    await ingestDrafts(
+      hub.db,
+      "population",
+      "public_security",
+      people.map(([key, name, id]) => [
+        key,
+        [
+          personDraft("person", {
+            citizenId: citizenId(id),
+            name,
+            addresses: [
+              { kind: "RESIDENT", text: `崇川区和平桥街道八一社区青年路${key}号`, areaCode: community },
+            ],
+          }),
+          workOrderDraft(key, "person", community),
+        ],
+      ]),
+    );
+  });
+
+  const persons = async (nameContains: string) => {
+    const r = await hub.gql<{ persons: { totalCount: number } }>(
+      `query($f: PersonFilter) { persons(first: 5, filter: $f) { totalCount } }`,
+      { token, variables: { f: { nameContains } } },
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.persons.totalCount;
+  };
+
+  it("finds nothing with %, _ or a masked-name probe 张_ (no name holds them)", async () => {
+    expect(await persons("%")).toBe(0);
+    expect(await persons("_")).toBe(0);
+    expect(await persons("张_")).toBe(0);
+    expect(await persons("张%丰")).toBe(0);
+    expect(await persons("\\")).toBe(0);
+  });
+
+  it("finds names by their literal text (positive control)", async () => {
+    expect(await persons("张")).toBe(2);
+    expect(await persons("三丰")).toBe(1);
+  });
+
+  it("escapes area names and address texts too", async () => {
+    const areas = (t: string) =>
+      hub.gql<{ areas: { totalCount: number } }>(
+        `query($t: String) { areas(first: 1, nameContains: $t) { totalCount } }`,
+        {
+          token,
+          variables: { t },
+        },
+      );
+    expect((await areas("_")).data?.areas.totalCount).toBe(0);
+    expect((await areas("崇川")).data?.areas.totalCount).toBeGreaterThan(0);
+    const addresses = (t: string) =>
+      hub.gql<{ addresses: { totalCount: number } }>(
+        `query($t: String) { addresses(first: 1, filter: { textContains: $t }) { totalCount } }`,
+        { token, variables: { t } },
+      );
+    expect((await addresses("青年路_")).data?.addresses.totalCount).toBe(0);
+    expect((await addresses("青年路W")).data?.addresses.totalCount).toBe(3);
   });
 });
