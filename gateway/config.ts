@@ -62,7 +62,13 @@ export const envSchema = z.object({
     .min(16, "must be at least 16 characters")
     .optional()
     .describe(
-      "Shared secret department systems send in `x-webhook-token` with every push. Required in production; unset in development: a fixed development token",
+      "Former shared push secret: now the HMAC key of a connector's webhook pushes while WEBHOOK_SECRETS_FILE has no secret of its own for it (migration path). Required in production unless WEBHOOK_SECRETS_FILE is set; unset in development: a fixed development token",
+    ),
+  WEBHOOK_SECRETS_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'JSON file {"<connector id>": "<secret>"}: each connector signs its pushes with its own secret (HMAC-SHA256 in X-CityGraph-Signature, over X-CityGraph-Timestamp and the body; see gateway/webhooks.ts)',
     ),
   AUTH_AUDIENCE: z.string().optional().describe("Required `aud` claim of every token"),
   TOKEN_MAX_LIFETIME_SECONDS: int(43_200, 60, 2_592_000).describe(
@@ -150,8 +156,10 @@ export interface HubConfig {
   dbPoolMax: number;
   /** Load the demo area tree at start (default: only with the embedded database). */
   demoData: boolean;
-  /** Departments' systems send it in `x-webhook-token` with every push. */
+  /** The webhook HMAC key of connectors without their own secret (the former shared token). */
   webhookToken: string;
+  /** Per-connector webhook secrets (JSON {connectorId: secret}); null: all use webhookToken. */
+  webhookSecretsFile: string | null;
   auth: {
     secret: string | null;
     publicKeyFile: string | null;
@@ -202,11 +210,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       ] as const
     ).filter(([, url]) => url !== undefined),
   ) as HubConfig["sources"];
-  if (!e.WEBHOOK_TOKEN && e.NODE_ENV === "production")
-    throw new ConfigError("invalid configuration:\n  WEBHOOK_TOKEN is required in production");
+  if (!e.WEBHOOK_TOKEN && !e.WEBHOOK_SECRETS_FILE && e.NODE_ENV === "production")
+    throw new ConfigError(
+      "invalid configuration:\n  WEBHOOK_SECRETS_FILE or WEBHOOK_TOKEN is required in production",
+    );
   return {
     env: e.NODE_ENV,
     webhookToken: e.WEBHOOK_TOKEN ?? DEVELOPMENT_WEBHOOK_TOKEN,
+    webhookSecretsFile: e.WEBHOOK_SECRETS_FILE ?? null,
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? null,

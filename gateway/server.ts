@@ -1,6 +1,6 @@
 // The hub's one HTTP server: Apollo Server 5 for /graphql (POST, GET), graphql-ws on the same
 // path, GraphiQL, and the health probes. Everything a request needs comes in as dependencies.
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
@@ -23,17 +23,12 @@ import type { Logger } from "./logger.js";
 import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
 import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
 import { boundTextArguments } from "./text-bounds.js";
+import { loadWebhookSecrets, verifyWebhook } from "./webhooks.js";
 import { attachWebSocket } from "./ws.js";
 
 export const GRAPHQL_PATH = "/graphql";
 const MAX_BODY_BYTES = 1024 * 1024;
 const WEBHOOK_PATH = /^\/connectors\/([a-z][a-z0-9_-]{2,62})\/webhook$/;
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export interface HubDeps {
   config: HubConfig;
@@ -66,7 +61,7 @@ function json(
 
 class BodyTooLarge extends Error {}
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -74,7 +69,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString("utf8");
 }
 
 export async function startHub({
@@ -86,6 +85,7 @@ export async function startHub({
   clock = systemClock,
 }: HubDeps): Promise<RunningHub> {
   const schema = boundTextArguments(buildSchema());
+  const webhookSecret = loadWebhookSecrets(config.webhookSecretsFile, config.webhookToken);
   const getEnveloped = createEnveloped(schema, config, log);
   const contexts = createContextFactory({
     db,
@@ -213,21 +213,27 @@ export async function startHub({
     res: ServerResponse,
     connectorId: string,
   ): Promise<void> {
-    const fail = (status: number, code: string, message: string) =>
-      json(res, status, { errors: [{ message, extensions: { code } }] });
+    const fail = (status: number, code: string, message: string, reason?: string) =>
+      json(res, status, { errors: [{ message, extensions: { code, ...(reason ? { reason } : {}) } }] });
     if (req.method !== "POST") return fail(405, "BAD_REQUEST", "webhooks are POST requests");
-    const token = req.headers["x-webhook-token"];
-    if (typeof token !== "string" || !safeEqual(token, config.webhookToken))
-      return fail(401, "UNAUTHENTICATED", "missing or wrong x-webhook-token");
     const connector = sync.connector(connectorId);
     if (!connector?.parsePush)
       return fail(404, "NOT_FOUND", `connector "${connectorId}" does not take pushes`);
-    let body: JsonValue;
+    let raw: Buffer;
     try {
-      body = JSON.parse(await readBody(req)) as JsonValue;
+      raw = await readRawBody(req);
     } catch (e) {
       if (e instanceof BodyTooLarge)
         return fail(413, "BAD_REQUEST", `request body exceeds ${MAX_BODY_BYTES} bytes`);
+      throw e;
+    }
+    // signed with the connector's own secret (gateway/webhooks.ts), checked before the body is read
+    const verdict = verifyWebhook(req.headers, raw, webhookSecret(connectorId), clock.now());
+    if (!verdict.ok) return fail(401, "UNAUTHENTICATED", verdict.message, verdict.reason);
+    let body: JsonValue;
+    try {
+      body = JSON.parse(raw.toString("utf8")) as JsonValue;
+    } catch {
       return fail(400, "BAD_REQUEST", "request body is not valid JSON");
     }
     let delivery: ReturnType<NonNullable<typeof connector.parsePush>>;
