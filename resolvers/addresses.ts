@@ -3,17 +3,17 @@
 import type { Prisma } from "../generated/prisma/client.js";
 import {
   hasJurisdiction,
-  inJurisdiction,
   NOTHING,
   type Scope,
   underArea,
   underAreaId,
+  visibleWhere,
 } from "./jurisdiction.js";
 import { literalContains } from "./text.js";
 
+/** Addresses the principal may see: their own area (resolvers/jurisdiction.ts, ELEMENT_REACH). */
 export function visibleAddressesWhere(scope: Scope): Prisma.AddressWhereInput {
-  if (!hasJurisdiction(scope.principal)) return NOTHING;
-  return { area: inJurisdiction(scope) };
+  return visibleWhere(scope, "Address");
 }
 
 export interface AddressFilter {
@@ -43,7 +43,8 @@ export function addressesUnderWhere(
   if (!hasJurisdiction(scope.principal)) return NOTHING;
   return {
     AND: [
-      { area: { AND: [underAreaId(areaId), inJurisdiction(scope)] } },
+      visibleWhere(scope, "Address"),
+      { area: underAreaId(areaId) },
       ...(textContains?.trim() ? [{ fullText: { contains: literalContains(textContains.trim()) } }] : []),
     ],
   };

@@ -3,15 +3,15 @@
 import { normaliseAreaCode } from "../domain/area.js";
 import { type EventKind, type EventStatus, Prisma, type WarningLevel } from "../generated/prisma/client.js";
 import {
-  areaInJurisdictionSql,
   areaUnderSql,
+  elementVisibleSql,
   ensureJurisdiction,
   hasJurisdiction,
-  inJurisdiction,
   NOTHING,
   type Scope,
   underArea,
   underAreaId,
+  visibleWhere,
 } from "./jurisdiction.js";
 
 export interface EventFilter {
@@ -60,7 +60,7 @@ export function eventFilterWhere(filter: EventFilter | null | undefined): Prisma
 /** Events visible to the principal (in its jurisdiction) that match the filter. */
 export function eventsWhere(scope: Scope, filter: EventFilter | null | undefined): Prisma.EventWhereInput {
   if (!hasJurisdiction(scope.principal)) return NOTHING;
-  return { AND: [{ area: inJurisdiction(scope) }, ...eventFilterWhere(filter)] };
+  return { AND: [visibleWhere(scope, "Event"), ...eventFilterWhere(filter)] };
 }
 
 /** An id that names no area: what an unknown `under` code resolves to (matches nothing). */
@@ -118,7 +118,7 @@ export async function countEvents(
 /** SQL: the event (alias `e`) is visible to the principal and matches the filter. */
 export function eventsSql(scope: Scope, filter: EventFilter | null | undefined, e: string): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
-  return Prisma.sql`${areaInJurisdictionSql(scope, Prisma.raw(`${e}."areaId"`))} AND ${eventFilterSql(filter, e)}`;
+  return Prisma.sql`${elementVisibleSql(scope, "Event", e)} AND ${eventFilterSql(filter, e)}`;
 }
 
 /** Ordering of an event list; the id breaks ties so that cursors are stable. */

@@ -11,10 +11,12 @@
 // of a principal's codes, planned before anything was awaited) the same filter is written with
 // the codes, which is as exact, only slower. A code stays mapped to the id it had: areas are never
 // moved and only exceptionally removed, and a removed area's id matches nothing (fail closed).
+import DataLoader from "dataloader";
 import { normaliseAreaCode } from "../domain/area.js";
 import type { Principal } from "../domain/principal.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
+import { survivorIds } from "./merged.js";
 
 /** What a filter needs to know of a request: who asks, and on which database. */
 export interface Scope {
@@ -127,32 +129,183 @@ export function areaUnderSql(ancestorId: string, areaId: Prisma.Sql): Prisma.Sql
   return Prisma.sql`${areaId} IN (SELECT uc."descendantId" FROM "AreaClosure" uc WHERE uc."ancestorId" = ${ancestorId}::uuid)`;
 }
 
+// ---- elements: how each is reachable, declared once ----
+
 /**
- * SQL: the person whose id is `personId` is visible (an address, event, post or represented
- * organisation in jurisdiction). The same rule as visiblePersonsWhere (resolvers/persons.ts).
+ * Which area(s) make each element visible, and where they are read. An element is visible when
+ * one of them lies inside the principal's jurisdiction. Persons and organisations are reachable
+ * along several paths: the database keeps one row per (element, area) in a reach table, filled
+ * from one view per element that declares the paths (migration `element_reach`), refreshed by
+ * triggers on every table a path goes through (so ingest, merge, unmerge and the resolution pass
+ * keep it without knowing of it). Events and addresses are reachable through their own area.
+ * Every filter below (Prisma, SQL, the type-level check, node) is generated from this table.
  */
-export function personVisibleSql(scope: Scope, personId: Prisma.Sql): Prisma.Sql {
-  if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
-  return Prisma.sql`(EXISTS (SELECT 1 FROM "PersonAddress" vpa JOIN "Address" vad ON vad.id = vpa."addressId"
-      WHERE vpa."personId" = ${personId} AND ${areaInJurisdictionSql(scope, Prisma.sql`vad."areaId"`)})
-    OR EXISTS (SELECT 1 FROM "EventPerson" vep JOIN "Event" ve ON ve.id = vep."eventId"
-      WHERE vep."personId" = ${personId} AND ${areaInJurisdictionSql(scope, Prisma.sql`ve."areaId"`)})
-    OR EXISTS (SELECT 1 FROM "PersonPost" vpp
-      WHERE vpp."personId" = ${personId} AND ${areaInJurisdictionSql(scope, Prisma.sql`vpp."areaId"`)})
-    OR EXISTS (SELECT 1 FROM "PersonOrganisation" vpo JOIN "Organisation" vo ON vo.id = vpo."organisationId"
-      LEFT JOIN "Address" voa ON voa.id = vo."addressId"
-      WHERE vpo."personId" = ${personId} AND (${areaInJurisdictionSql(scope, Prisma.sql`vo."areaId"`)}
-        OR ${areaInJurisdictionSql(scope, Prisma.sql`voa."areaId"`)})))`;
+export const ELEMENT_REACH = {
+  Person: {
+    via: "reach",
+    table: "PersonReach",
+    key: "personId",
+    paths: "addresses, events, posts (网格员), organisations belonged to (their area and address)",
+  },
+  Organisation: {
+    via: "reach",
+    table: "OrganisationReach",
+    key: "organisationId",
+    paths: "its area, its address, its events",
+  },
+  Event: { via: "area", paths: "its own area" },
+  Address: { via: "area", paths: "its own area" },
+} as const satisfies Record<
+  string,
+  { via: "reach"; table: string; key: string; paths: string } | { via: "area"; paths: string }
+>;
+export type Element = keyof typeof ELEMENT_REACH;
+type ReachElement = { [E in Element]: (typeof ELEMENT_REACH)[E]["via"] extends "reach" ? E : never }[Element];
+
+/** Prisma filter on a reach element: one of its reach areas lies inside the jurisdiction. */
+type ReachWhere = { reach: { some: { area: Prisma.AreaWhereInput } } };
+/** Prisma filter on an element reachable through its own area. */
+type AreaWhere = { area: Prisma.AreaWhereInput };
+
+/** Prisma filter: the element is visible (the same rule as elementVisibleSql and the loader). */
+export function visibleWhere(scope: Scope, element: ReachElement): ReachWhere | typeof NOTHING;
+export function visibleWhere(
+  scope: Scope,
+  element: Exclude<Element, ReachElement>,
+): AreaWhere | typeof NOTHING;
+export function visibleWhere(scope: Scope, element: Element): ReachWhere | AreaWhere | typeof NOTHING {
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  const area = inJurisdiction(scope);
+  return ELEMENT_REACH[element].via === "reach" ? { reach: { some: { area } } } : { area };
 }
 
-/** SQL: the organisation (alias `o`) is visible: its area, its address or one of its events. */
-export function organisationVisibleSql(scope: Scope, org: string): Prisma.Sql {
+/** SQL: the element whose id is `id` reaches an area inside the jurisdiction (reach elements). */
+export function reachVisibleSql(scope: Scope, element: ReachElement, id: Prisma.Sql): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
-  const o = Prisma.raw(org);
-  return Prisma.sql`(
-    (${o}."areaId" IS NOT NULL AND ${areaInJurisdictionSql(scope, Prisma.sql`${o}."areaId"`)})
-    OR EXISTS (SELECT 1 FROM "Address" vad WHERE vad.id = ${o}."addressId"
-      AND ${areaInJurisdictionSql(scope, Prisma.sql`vad."areaId"`)})
-    OR EXISTS (SELECT 1 FROM "EventOrganisation" veo JOIN "Event" ve ON ve.id = veo."eventId"
-      WHERE veo."organisationId" = ${o}.id AND ${areaInJurisdictionSql(scope, Prisma.sql`ve."areaId"`)}))`;
+  const { table, key } = ELEMENT_REACH[element];
+  return Prisma.sql`EXISTS (SELECT 1 FROM ${Prisma.raw(`"${table}"`)} vr WHERE vr.${Prisma.raw(`"${key}"`)} = ${id}
+    AND ${areaInJurisdictionSql(scope, Prisma.sql`vr."areaId"`)})`;
+}
+
+/** SQL: the element row (alias `row`, a table of that element) is visible. */
+export function elementVisibleSql(scope: Scope, element: Element, row: string): Prisma.Sql {
+  const spec = ELEMENT_REACH[element];
+  if (spec.via === "reach") return reachVisibleSql(scope, element as ReachElement, Prisma.raw(`${row}.id`));
+  return areaInJurisdictionSql(scope, Prisma.raw(`${row}."areaId"`));
+}
+
+/** SQL: the person whose id is `personId` is visible. */
+export function personVisibleSql(scope: Scope, personId: Prisma.Sql): Prisma.Sql {
+  return reachVisibleSql(scope, "Person", personId);
+}
+
+/** SQL: the organisation (alias `o`) is visible. */
+export function organisationVisibleSql(scope: Scope, org: string): Prisma.Sql {
+  return elementVisibleSql(scope, "Organisation", org);
+}
+
+const TABLES: Record<Element, string> = {
+  Person: "Person",
+  Organisation: "Organisation",
+  Event: "Event",
+  Address: "Address",
+};
+
+/** Which of these ids name an element of this kind that is visible: one statement. */
+export async function visibleIds(
+  scope: Scope,
+  element: Element,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const valid = ids.filter((id) => UUID.test(id));
+  if (valid.length === 0 || !hasJurisdiction(scope.principal)) return new Set();
+  await ensureJurisdiction(scope);
+  const rows = await scope.db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT x.id::text AS id FROM ${Prisma.raw(`"${TABLES[element]}"`)} x
+    WHERE x.id = ANY(${valid}::uuid[]) AND ${elementVisibleSql(scope, element, "x")}`);
+  return new Set(rows.map((r) => r.id));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MERGED_TYPE = { Person: "PERSON", Organisation: "ORGANISATION" } as const;
+
+/**
+ * Where these ids' elements are for this principal: an id's own element when it exists and is
+ * visible; for a person or organisation merged away (before or after it was read), its surviving
+ * element (following chains of merges) when that one is visible; absent otherwise. An unknown id
+ * and one outside jurisdiction answer the same: absent.
+ */
+export async function locateElements(
+  scope: Scope,
+  element: Element,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const visible = await visibleIds(scope, element, ids);
+  for (const id of visible) found.set(id, id);
+  if (element !== "Person" && element !== "Organisation") return found;
+  const rest = ids.filter((id) => !visible.has(id) && UUID.test(id));
+  if (rest.length === 0) return found;
+  const to = await survivorIds(scope.db, MERGED_TYPE[element], rest);
+  const moved = rest.filter((id) => to.has(id) && to.get(id) !== id);
+  if (moved.length === 0) return found;
+  const survivors = await visibleIds(scope, element, [...new Set(moved.map((id) => to.get(id)!))]);
+  for (const id of moved) if (survivors.has(to.get(id)!)) found.set(id, to.get(id)!);
+  return found;
+}
+
+/**
+ * Per-request loaders for the type-level check: is this element visible? One statement per kind
+ * of element per tick (the scope is the request's: loaders live for one request).
+ */
+export function createJurisdictionLoaders() {
+  const byElement = new Map<Element, DataLoader<string, boolean>>();
+  function elementVisible(scope: Scope, element: Element): DataLoader<string, boolean> {
+    let loader = byElement.get(element);
+    if (!loader) {
+      loader = new DataLoader<string, boolean>(async (ids) => {
+        const visible = await locateElements(scope, element, ids);
+        return ids.map((id) => visible.has(id));
+      });
+      byElement.set(element, loader);
+    }
+    return loader;
+  }
+  return { elementVisible };
+}
+
+// ---- provenance ----
+
+/**
+ * SQL: the source record whose id is `recordId` lies within jurisdiction: every element it
+ * asserts (persons, organisations, events, addresses; areas are public) is visible, each by its
+ * own rule. A record that also names an event or a home address outside jurisdiction would tell
+ * what the element filters hide, so it is not shown.
+ */
+export function sourceRecordInJurisdictionSql(scope: Scope, recordId: Prisma.Sql): Prisma.Sql {
+  if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
+  const own = (element: "Event" | "Address") =>
+    Prisma.sql`EXISTS (SELECT 1 FROM ${Prisma.raw(`"${TABLES[element]}"`)} x WHERE x.id = ses."entityId"
+      AND ${elementVisibleSql(scope, element, "x")})`;
+  return Prisma.sql`NOT EXISTS (SELECT 1 FROM "EntitySource" ses WHERE ses."sourceRecordId" = ${recordId}
+    AND NOT (CASE ses."entityType"
+      WHEN 'PERSON' THEN ${reachVisibleSql(scope, "Person", Prisma.sql`ses."entityId"`)}
+      WHEN 'ORGANISATION' THEN ${reachVisibleSql(scope, "Organisation", Prisma.sql`ses."entityId"`)}
+      WHEN 'EVENT' THEN ${own("Event")}
+      WHEN 'ADDRESS' THEN ${own("Address")}
+      ELSE TRUE END))`;
+}
+
+/** Which of these source records lie within jurisdiction (sourceRecordInJurisdictionSql): one statement. */
+export async function sourceRecordsInJurisdiction(
+  scope: Scope,
+  recordIds: readonly string[],
+): Promise<Set<string>> {
+  const valid = [...new Set(recordIds.filter((id) => UUID.test(id)))];
+  if (valid.length === 0 || !hasJurisdiction(scope.principal)) return new Set();
+  await ensureJurisdiction(scope);
+  const rows = await scope.db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT r.id::text AS id FROM unnest(${valid}::uuid[]) AS r(id)
+    WHERE ${sourceRecordInJurisdictionSql(scope, Prisma.sql`r.id`)}`);
+  return new Set(rows.map((r) => r.id));
 }

@@ -2,9 +2,9 @@
 import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { createAreaLoaders } from "./areas.js";
+import { createJurisdictionLoaders } from "./jurisdiction.js";
 import { createLookupLoaders } from "./lookups.js";
 import { createMergedLoaders } from "./merged.js";
-import { createOrganisationLoaders } from "./organisations.js";
 import { createPersonLoaders } from "./persons.js";
 import { createResolutionLoaders } from "./resolution.js";
 
@@ -12,7 +12,7 @@ export function createLoaders(db: Db, sync: SyncEngine) {
   return {
     ...createAreaLoaders(db),
     ...createPersonLoaders(db),
-    ...createOrganisationLoaders(db),
+    ...createJurisdictionLoaders(),
     ...createResolutionLoaders(db),
     ...createMergedLoaders(db),
     live: createLookupLoaders(sync),

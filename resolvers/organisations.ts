@@ -1,9 +1,8 @@
-// Data access for organisations, jurisdiction in SQL: an organisation is visible through its
-// area, its address or one of its events inside the principal's jurisdiction.
-import DataLoader from "dataloader";
+// Data access for organisations, jurisdiction in SQL: an organisation is visible through an area
+// it reaches (OrganisationReach, kept by the database: its area, its address, its events) inside
+// the principal's jurisdiction.
 import { normaliseUscc } from "../domain/identifiers/uscc.js";
 import type { OrganisationKind, Prisma } from "../generated/prisma/client.js";
-import type { Db } from "../prisma/db.js";
 import {
   hasJurisdiction,
   inJurisdiction,
@@ -11,16 +10,14 @@ import {
   type Scope,
   underArea,
   underAreaId,
+  visibleWhere,
 } from "./jurisdiction.js";
 import { visiblePersonsWhere } from "./persons.js";
 import { literalContains } from "./text.js";
 
+/** Organisations the principal may see: the reach table's rule (resolvers/jurisdiction.ts). */
 export function visibleOrganisationsWhere(scope: Scope): Prisma.OrganisationWhereInput {
-  if (!hasJurisdiction(scope.principal)) return NOTHING;
-  const area = inJurisdiction(scope);
-  return {
-    OR: [{ area }, { address: { area } }, { events: { some: { event: { area } } } }],
-  };
+  return visibleWhere(scope, "Organisation");
 }
 
 export interface OrganisationFilter {
@@ -61,26 +58,6 @@ export function usccLookupKey(raw: string): string | null {
   return r.ok ? r.value : r.lowTrustKey;
 }
 
-export function createOrganisationLoaders(db: Db) {
-  /** Paths of the areas an organisation is tied to (area, address, events): the type-level check. */
-  const organisationAreaPaths = new DataLoader<string, string[]>(async (ids) => {
-    const rows = await db.$queryRaw<{ id: string; path: string }[]>`
-      SELECT o.id::text AS id, a.path FROM "Organisation" o JOIN "Area" a ON a.id = o."areaId"
-        WHERE o.id = ANY(${[...ids]}::uuid[])
-      UNION
-      SELECT o.id::text, a.path FROM "Organisation" o JOIN "Address" ad ON ad.id = o."addressId"
-        JOIN "Area" a ON a.id = ad."areaId" WHERE o.id = ANY(${[...ids]}::uuid[])
-      UNION
-      SELECT eo."organisationId"::text, a.path FROM "EventOrganisation" eo
-        JOIN "Event" e ON e.id = eo."eventId" JOIN "Area" a ON a.id = e."areaId"
-        WHERE eo."organisationId" = ANY(${[...ids]}::uuid[])`;
-    const byOrg = new Map<string, string[]>();
-    for (const r of rows) byOrg.set(r.id, [...(byOrg.get(r.id) ?? []), r.path]);
-    return ids.map((id) => byOrg.get(id) ?? []);
-  });
-  return { organisationAreaPaths };
-}
-
 /** Organisations placed (area or address) in the area's subtree and inside the jurisdiction. */
 export function organisationsUnderWhere(
   scope: Scope,
@@ -88,8 +65,13 @@ export function organisationsUnderWhere(
   kinds?: readonly OrganisationKind[] | null,
 ): Prisma.OrganisationWhereInput {
   if (!hasJurisdiction(scope.principal)) return NOTHING;
+  // placed in the subtree, and visible (placed in jurisdiction, or seen through an event there)
   const area = { AND: [underAreaId(areaId), inJurisdiction(scope)] };
   return {
-    AND: [{ OR: [{ area }, { address: { area } }] }, ...(kinds ? [{ kind: { in: [...kinds] } }] : [])],
+    AND: [
+      visibleWhere(scope, "Organisation"),
+      { OR: [{ area }, { address: { area } }] },
+      ...(kinds ? [{ kind: { in: [...kinds] } }] : []),
+    ],
   };
 }

@@ -1,37 +1,30 @@
-// Data access for persons, jurisdiction in SQL: a person is visible through an address, an event,
-// a post or an organisation they represent inside the principal's jurisdiction; so are the
-// person's ties, filtered the same way.
+// Data access for persons, jurisdiction in SQL: a person is visible through an area it reaches
+// (PersonReach, kept by the database: addresses, events, posts, organisations belonged to) inside
+// the principal's jurisdiction; the person's ties are filtered by their own elements' rule.
 import DataLoader from "dataloader";
 import { type Person, type PersonAddressKind, Prisma, type Sex } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
 import { type EventFilter, eventsSql, eventsWhere } from "./events.js";
 import {
-  areaInJurisdictionSql,
+  elementVisibleSql,
   ensureJurisdiction,
   hasJurisdiction,
-  inJurisdiction,
   NOTHING,
+  personVisibleSql,
   type Scope,
+  sourceRecordsInJurisdiction,
   underArea,
   underAreaId,
+  visibleWhere,
 } from "./jurisdiction.js";
 import { literalContains } from "./text.js";
 
 // Event access moved to resolvers/events.ts; re-exported for the existing imports.
 export { type EventFilter, eventsWhere };
 
+/** Persons the principal may see: the reach table's rule (resolvers/jurisdiction.ts, ELEMENT_REACH). */
 export function visiblePersonsWhere(scope: Scope): Prisma.PersonWhereInput {
-  if (!hasJurisdiction(scope.principal)) return NOTHING;
-  const area = inJurisdiction(scope);
-  return {
-    OR: [
-      { addresses: { some: { address: { area } } } },
-      { events: { some: { event: { area } } } },
-      { posts: { some: { area } } },
-      // a legal representative known by name only: through the organisation they represent
-      { organisations: { some: { organisation: { OR: [{ area }, { address: { area } }] } } } },
-    ],
-  };
+  return visibleWhere(scope, "Person");
 }
 
 export interface PersonFilter {
@@ -57,7 +50,16 @@ export function personFilterWhere(scope: Scope, filter: PersonFilter | null | un
 /** A person's addresses that the principal may see (inside its jurisdiction). */
 export function visiblePersonAddressesWhere(scope: Scope): Prisma.PersonAddressWhereInput {
   if (!hasJurisdiction(scope.principal)) return { personId: { in: [] } };
-  return { address: { area: inJurisdiction(scope) } };
+  return { address: visibleWhere(scope, "Address") };
+}
+
+/** One source record version asserting an element (schema/types/provenance.ts). */
+export interface ProvenanceRow {
+  connectorId: string;
+  departmentCode: string;
+  sourceKey: string;
+  fetchedAt: Date;
+  method: string;
 }
 
 export interface CoPartyRow {
@@ -72,29 +74,6 @@ const AREA_PATHS_MAX = 100_000;
 const areaPaths = new WeakMap<Db, Map<string, string>>();
 
 export function createPersonLoaders(db: Db) {
-  /** Paths of the areas a person is tied to (addresses, events, posts, organisations), for the type-level check. */
-  const personAreaPaths = new DataLoader<string, string[]>(async (ids) => {
-    const rows = await db.$queryRaw<{ personId: string; path: string }[]>`
-      SELECT pa."personId"::text AS "personId", a.path FROM "PersonAddress" pa
-        JOIN "Address" ad ON ad.id = pa."addressId" JOIN "Area" a ON a.id = ad."areaId"
-        WHERE pa."personId" = ANY(${[...ids]}::uuid[])
-      UNION
-      SELECT ep."personId"::text, a.path FROM "EventPerson" ep
-        JOIN "Event" e ON e.id = ep."eventId" JOIN "Area" a ON a.id = e."areaId"
-        WHERE ep."personId" = ANY(${[...ids]}::uuid[])
-      UNION
-      SELECT pp."personId"::text, a.path FROM "PersonPost" pp JOIN "Area" a ON a.id = pp."areaId"
-        WHERE pp."personId" = ANY(${[...ids]}::uuid[])
-      UNION
-      SELECT po."personId"::text, a.path FROM "PersonOrganisation" po
-        JOIN "Organisation" o ON o.id = po."organisationId" LEFT JOIN "Address" oa ON oa.id = o."addressId"
-        JOIN "Area" a ON a.id = o."areaId" OR a.id = oa."areaId"
-        WHERE po."personId" = ANY(${[...ids]}::uuid[])`;
-    const byPerson = new Map<string, string[]>();
-    for (const r of rows) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r.path]);
-    return ids.map((id) => byPerson.get(id) ?? []);
-  });
-
   /** An area's path: an area is never moved, so a path once read is kept (per database client). */
   const areaPathById = new DataLoader<string, string | null>(async (ids) => {
     let known = areaPaths.get(db);
@@ -141,6 +120,44 @@ export function createPersonLoaders(db: Db) {
    * Co-parties: the other persons in the events a person takes part in, only through events
    * inside the principal's jurisdiction, most shared events first. One statement for the pairs
    * of every person in the tick, one for the persons. The principal is the request's (loaders
+  /**
+   * Provenance within jurisdiction: an element's source records that assert nothing the
+   * principal may not see (sourceRecordInJurisdictionSql), the request's scope.
+   */
+  let sourcesInJurisdiction: DataLoader<string, ProvenanceRow[]> | undefined;
+  function entitySourcesInJurisdiction(scope: Scope): DataLoader<string, ProvenanceRow[]> {
+    sourcesInJurisdiction ??= new DataLoader<string, ProvenanceRow[]>(async (entityIds) => {
+      const links = await db.entitySource.findMany({
+        where: { entityId: { in: [...entityIds] } },
+        include: {
+          sourceRecord: {
+            select: { id: true, connectorId: true, departmentCode: true, sourceKey: true, fetchedAt: true },
+          },
+        },
+        orderBy: { linkedAt: "asc" },
+      });
+      const within = await sourceRecordsInJurisdiction(
+        scope,
+        links.map((l) => l.sourceRecordId),
+      );
+      const byEntity = new Map<string, ProvenanceRow[]>();
+      for (const { sourceRecord: r, ...l } of links)
+        if (within.has(r.id))
+          byEntity.set(l.entityId, [
+            ...(byEntity.get(l.entityId) ?? []),
+            {
+              connectorId: r.connectorId,
+              departmentCode: r.departmentCode,
+              sourceKey: r.sourceKey,
+              fetchedAt: r.fetchedAt,
+              method: l.method,
+            },
+          ]);
+      return entityIds.map((id) => byEntity.get(id) ?? []);
+    });
+    return sourcesInJurisdiction;
+  }
+
    * live for one request).
    */
   /**
@@ -187,7 +204,7 @@ export function createPersonLoaders(db: Db) {
             SELECT DISTINCT ep."personId" AS owner, ep."eventId", e."occurredAt"
             FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
             WHERE ep."personId" = ANY(${[...ids]}::uuid[])
-              AND ${areaInJurisdictionSql(scope, Prisma.sql`e."areaId"`)}
+              AND ${elementVisibleSql(scope, "Event", "e")}
           ), pairs AS (
             SELECT m.owner, o."personId" AS other, count(DISTINCT m."eventId")::int AS shared,
                    max(m."occurredAt") AS last
@@ -196,6 +213,7 @@ export function createPersonLoaders(db: Db) {
           ), ranked AS (
             SELECT *, row_number() OVER (PARTITION BY owner ORDER BY shared DESC, last DESC, other) AS rn
             FROM pairs
+            WHERE ${personVisibleSql(scope, Prisma.sql`o."personId"`)}
           )
           SELECT owner::text AS owner, other::text AS other, shared, last FROM ranked WHERE rn <= ${n}
           ORDER BY owner, rn`);
@@ -219,7 +237,7 @@ export function createPersonLoaders(db: Db) {
     return loader;
   }
 
-  return { personAreaPaths, areaPathById, entitySources: sources, coParties, personEventCounts };
+  return { areaPathById, entitySources: sources, entitySourcesInJurisdiction, coParties, personEventCounts };
 }
 
 /** Persons with an address (of this kind) in the area's subtree and inside the jurisdiction. */
@@ -233,7 +251,7 @@ export function residentsWhere(
     addresses: {
       some: {
         ...(kind ? { kind } : {}),
-        address: { area: { AND: [underAreaId(areaId), inJurisdiction(scope)] } },
+        address: { AND: [visibleWhere(scope, "Address"), { area: underAreaId(areaId) }] },
       },
     },
   };

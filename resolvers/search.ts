@@ -11,7 +11,7 @@ import type { Principal } from "../domain/principal.js";
 import { type Address, type Organisation, type Person, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
 import {
-  areaInJurisdictionSql,
+  elementVisibleSql,
   ensureJurisdiction,
   hasJurisdiction,
   organisationVisibleSql,
@@ -121,7 +121,7 @@ export async function searchElements(
         SELECT a.id::text AS id, word_similarity(${text}, a."fullText")::float8 AS score
         FROM "Address" a
         WHERE (${text} <% a."fullText" OR a."fullText" LIKE ${like} ESCAPE '\\')
-          AND ${areaInJurisdictionSql(scope, Prisma.sql`a."areaId"`)}
+          AND ${elementVisibleSql(scope, "Address", "a")}
         ORDER BY score DESC, a.id LIMIT ${limit}`);
       addresses.push(...rows.map((r) => ({ ...r, key: "ADDRESS" as const })));
     }

@@ -2,14 +2,15 @@
 import SchemaBuilder from "@pothos/core";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
+import RelayPlugin, { decodeGlobalID, encodeGlobalID, resolveNodes } from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
-import { valueFromASTUntyped } from "graphql";
+import { type GraphQLResolveInfo, valueFromASTUntyped } from "graphql";
 import { hasRole } from "../domain/principal.js";
 import type { Role } from "../domain/roles.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
+import { ELEMENT_REACH, type Element, locateElements } from "../resolvers/jurisdiction.js";
 import type { Context } from "./context.js";
 import { hubError } from "./errors.js";
 
@@ -77,9 +78,22 @@ export const builder = new SchemaBuilder<BuilderTypes>({
       }
     },
     cursorType: "String",
-    nodeQueryOptions: { description: "Any element of the graph by its global ID." },
+    // An element that does not exist and one outside jurisdiction answer alike (null, NOT_FOUND);
+    // a merged person's or organisation's ID answers with its survivor.
+    nodeQueryOptions: {
+      description:
+        "Any element of the graph by its global ID: null with NOT_FOUND when there is none the caller may see; a merged person's ID gives the person it was merged into.",
+      resolve: async (_root, args, ctx, info) => {
+        const [node] = await locateNodes(ctx, info, [args.id]);
+        if (node instanceof Error) throw node;
+        return node;
+      },
+    },
     nodesQueryOptions: {
-      description: "Several elements by their global IDs, in order; null where not found.",
+      description:
+        "Several elements by their global IDs, in order; null with a NOT_FOUND error where there is none the caller may see.",
+      // An Error in the list is that item's error: null at its index, the others unaffected.
+      resolve: (_root, args, ctx, info) => locateNodes(ctx, info, args.ids) as Promise<never>,
     },
   },
 });
@@ -88,6 +102,60 @@ builder.scalarType("DateTime", {
   description: "An instant, as an ISO 8601 string with time zone (e.g. 2026-11-22T08:00:00.000Z).",
   serialize: (value) => value.toISOString(),
   parseValue: (value) => {
+/** The answer for an element the caller may not see, whether or not it exists. */
+export const elementNotFound = (globalId?: string) =>
+  hubError(
+    "NOT_FOUND",
+    globalId === undefined ? "no such element" : `no element with the ID "${globalId}"`,
+    globalId === undefined ? {} : { key: globalId },
+  );
+
+const JURISDICTION_ELEMENTS = new Set<string>(Object.keys(ELEMENT_REACH));
+
+/**
+ * node/nodes: each ID is first located with the jurisdiction rule of its element (unknown, not
+ * visible: NOT_FOUND; merged: its survivor), then loaded as Relay loads it. A record that is gone
+ * by the time it is loaded (or a global ID naming another kind of event) is NOT_FOUND as well.
+ */
+async function locateNodes(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  ids: readonly { typename: string; id: string }[],
+): Promise<unknown[]> {
+  const encode = (g: { typename: string; id: string }) => encodeGlobalID(g.typename, g.id);
+  const modelOf = (typename: string): string | null => {
+    try {
+      const model = builder.configStore.getTypeConfig(typename).extensions?.pothosPrismaModel;
+      return typeof model === "string" ? model : null;
+    } catch {
+      return null;
+    }
+  };
+  const located = new Map<string, Map<string, string>>();
+  for (const model of new Set(ids.map((g) => modelOf(g.typename)))) {
+    if (model && JURISDICTION_ELEMENTS.has(model)) {
+      const element = model as Element;
+      const of = ids.filter((g) => modelOf(g.typename) === model).map((g) => g.id);
+      located.set(model, await locateElements(ctx, element, of));
+    }
+  }
+  return Promise.all(
+    ids.map(async (g) => {
+      const model = modelOf(g.typename);
+      if (!model) return elementNotFound(encode(g));
+      const target = located.has(model) ? located.get(model)!.get(g.id) : g.id;
+      if (target === undefined) return elementNotFound(encode(g));
+      try {
+        const [node] = await resolveNodes(builder, ctx, info, [{ typename: g.typename, id: target }]);
+        return node ?? elementNotFound(encode(g));
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "P2025") return elementNotFound(encode(g));
+        throw error;
+      }
+    }),
+  );
+}
+
     const d = typeof value === "string" ? new Date(value) : null;
     if (!d || Number.isNaN(d.getTime()))
       throw hubError("BAD_USER_INPUT", "DateTime must be an ISO 8601 string");

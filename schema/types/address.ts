@@ -56,7 +56,7 @@ export const AddressRef = builder.prismaNode("Address", {
     sources: t.field({
       type: [Provenance],
       description: "The source records that assert this address.",
-      resolve: (a, _args, ctx) => ctx.loaders.entitySources.load(a.id),
+      resolve: (a, _args, ctx) => ctx.loaders.entitySourcesInJurisdiction(ctx).load(a.id),
     }),
   }),
 });

@@ -176,7 +176,7 @@ export const EventRef = builder.prismaInterface("Event", {
     sources: t.field({
       type: [Provenance],
       description: "The source records that assert this event.",
-      resolve: (event, _args, ctx) => ctx.loaders.entitySources.load(event.id),
+      resolve: (event, _args, ctx) => ctx.loaders.entitySourcesInJurisdiction(ctx).load(event.id),
     }),
   }),
 });

@@ -1,7 +1,6 @@
 // Organisation (组织): social organisations, enterprises, public institutions, government units and
 // grassroots bodies, with their members and the events they are part of.
 import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
-import { withinJurisdiction } from "../../domain/policies/area.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
 import { survivorOr } from "../../resolvers/merged.js";
@@ -11,7 +10,7 @@ import {
   visibleMembersWhere,
   visibleOrganisationsWhere,
 } from "../../resolvers/organisations.js";
-import { builder } from "../builder.js";
+import { builder, elementNotFound } from "../builder.js";
 import { badInput } from "../errors.js";
 import { EVENT_COLUMNS, EventRef, eventListArgs } from "./event.js";
 import { Provenance } from "./provenance.js";
@@ -32,10 +31,11 @@ export const OrganisationRef = builder.prismaNode("Organisation", {
   id: { field: "id" },
   description:
     "An organisation across the silos. Visible when its area, its address or one of its events lies in the caller's jurisdiction.",
-  authScopes: async (org, ctx) =>
-    (await ctx.loaders.organisationAreaPaths.load(org.id)).some((path) =>
-      withinJurisdiction(ctx.principal, path),
-    ),
+  // Reached through any path but outside jurisdiction: answered as if it did not exist.
+  authScopes: async (org, ctx) => {
+    if (await ctx.loaders.elementVisible(ctx, "Organisation").load(org.id)) return true;
+    throw elementNotFound();
+  },
   fields: (t) => ({
     name: t.exposeString("name", { description: "Registered name, or the name as a source gave it." }),
     uscc: t.exposeString("uscc", {
@@ -58,7 +58,7 @@ export const OrganisationRef = builder.prismaNode("Organisation", {
     sources: t.field({
       type: [Provenance],
       description: "The source records that assert this organisation.",
-      resolve: (o, _args, ctx) => ctx.loaders.entitySources.load(o.id),
+      resolve: (o, _args, ctx) => ctx.loaders.entitySourcesInJurisdiction(ctx).load(o.id),
     }),
   }),
 });
@@ -103,7 +103,10 @@ builder.prismaObject("EventOrganisation", {
 builder.prismaInterfaceField("Event", "organisations", (t) =>
   t.relation("organisations", {
     description: "The organisations in the event (target unit, parties, mediator …), with their roles.",
-    query: () => ({ orderBy: [{ role: "asc" }, { organisationId: "asc" }] }),
+    query: (_args, ctx) => ({
+      where: { organisation: visibleOrganisationsWhere(ctx) },
+      orderBy: [{ role: "asc" }, { organisationId: "asc" }],
+    }),
   }),
 );
 

@@ -2,7 +2,6 @@
 import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import { normaliseCitizenId } from "../../domain/identifiers/citizen-id.js";
 import { maskCitizenId, maskMobile, maskName } from "../../domain/masking.js";
-import { withinJurisdiction } from "../../domain/policies/area.js";
 import { canSeePersonal, canSeeSensitive } from "../../domain/policies/person.js";
 import type { EventPersonRole, Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
@@ -15,7 +14,7 @@ import {
   visiblePersonAddressesWhere,
   visiblePersonsWhere,
 } from "../../resolvers/persons.js";
-import { builder } from "../builder.js";
+import { builder, elementNotFound } from "../builder.js";
 import { badInput, hubError } from "../errors.js";
 import { EVENT_COLUMNS, EventFilterInput, EventRef, eventListArgs } from "./event.js";
 import { Provenance } from "./provenance.js";
@@ -98,10 +97,11 @@ export const PersonRef = builder.prismaNode("Person", {
   id: { field: "id" },
   description:
     "One real person across the silos. Visible through an address, an event, a post or an organisation they represent in the caller's jurisdiction; values are masked unless the caller may see them.",
-  authScopes: async (person, ctx) =>
-    (await ctx.loaders.personAreaPaths.load(person.id)).some((path) =>
-      withinJurisdiction(ctx.principal, path),
-    ),
+  // Reached through any path but outside jurisdiction: answered as if it did not exist.
+  authScopes: async (person, ctx) => {
+    if (await ctx.loaders.elementVisible(ctx, "Person").load(person.id)) return true;
+    throw elementNotFound();
+  },
   fields: (t) => ({
     name: t.string({
       description: "Name; masked (张**) for callers who may not see personal data.",
@@ -150,7 +150,7 @@ export const PersonRef = builder.prismaNode("Person", {
     sources: t.field({
       type: [Provenance],
       description: "The source records that assert this person.",
-      resolve: (p, _args, ctx) => ctx.loaders.entitySources.load(p.id),
+      resolve: (p, _args, ctx) => ctx.loaders.entitySourcesInJurisdiction(ctx).load(p.id),
     }),
     assistanceStatus: t.field({
       type: AssistanceStatus,
@@ -266,15 +266,19 @@ builder.prismaInterfaceFields("Event", (t) => ({
   parties: t.relation("persons", {
     description: "The people in the event, with their roles.",
     args: { role: t.arg({ type: EventRoleEnum, description: "Only this role." }) },
-    query: (args) => ({
-      where: args.role ? { role: args.role } : {},
+    // persons of a visible event are visible (they reach its area); the filter keeps it so
+    query: (args, ctx) => ({
+      where: { person: visiblePersonsWhere(ctx), ...(args.role ? { role: args.role } : {}) },
       orderBy: [{ role: "asc" }, { personId: "asc" }],
     }),
   }),
   persons: t.relation("persons", {
     description: "The people in the event, with their roles.",
     deprecationReason: "Use parties.",
-    query: () => ({ orderBy: [{ role: "asc" }, { personId: "asc" }] }),
+    query: (_args, ctx) => ({
+      where: { person: visiblePersonsWhere(ctx) },
+      orderBy: [{ role: "asc" }, { personId: "asc" }],
+    }),
   }),
 }));
 

@@ -169,7 +169,9 @@ builder.prismaObjectField("Person", "merges", (t) =>
   }),
 );
 
-const personById = (ctx: Context, id: string) => ctx.loaders.personById.load(id);
+/** A person a pair or a merge points at: null when gone or outside jurisdiction (never a refusal). */
+const personById = async (ctx: Context, id: string) =>
+  (await ctx.loaders.elementVisible(ctx, "Person").load(id)) ? ctx.loaders.personById.load(id) : null;
 
 const MatchCandidateRef = builder.prismaObject("MatchCandidate", {
   description: "A review-queue pair (待复核): a new person whose best match scored between the thresholds.",
