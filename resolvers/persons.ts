@@ -117,10 +117,6 @@ export function createPersonLoaders(db: Db) {
   });
 
   /**
-   * Co-parties: the other persons in the events a person takes part in, only through events
-   * inside the principal's jurisdiction, most shared events first. One statement for the pairs
-   * of every person in the tick, one for the persons. The principal is the request's (loaders
-  /**
    * Provenance within jurisdiction: an element's source records that assert nothing the
    * principal may not see (sourceRecordInJurisdictionSql), the request's scope.
    */
@@ -158,6 +154,10 @@ export function createPersonLoaders(db: Db) {
     return sourcesInJurisdiction;
   }
 
+  /**
+   * Co-parties: the other persons in the events a person takes part in, only through events
+   * inside the principal's jurisdiction, most shared events first. One statement for the pairs
+   * of every person in the tick, one for the persons. The principal is the request's (loaders
    * live for one request).
    */
   /**

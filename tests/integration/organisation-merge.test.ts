@@ -1,0 +1,147 @@
+// Organisations merge and unmerge like persons: everything moves to the survivor, audited, and
+// unmerge restores exactly what was there (rows, columns, sources, members, events).
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { ElementDraft } from "../../connectors/contract.js";
+import {
+  mergeOrganisations,
+  unmergeOrganisations,
+} from "../../integration/resolution/merge-organisations.js";
+import { createDb, type Db } from "../../prisma/db.js";
+import { ingestDrafts, personDraft } from "../support/drafts.js";
+import { cloneTemplate } from "../support/pg.js";
+
+let db: Db;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
+  drop = database.drop;
+  db = createDb({ url: database.url, poolMax: 4 });
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await drop?.();
+});
+
+const org = (fields: Record<string, unknown>): ElementDraft =>
+  ({ element: "ORGANISATION", ref: "org", kind: "ENTERPRISE", ...fields }) as ElementDraft;
+
+/** Everything an organisation is: its row, its links and relations. */
+async function stateOf(id: string) {
+  const row = await db.organisation.findUnique({ where: { id } });
+  return {
+    row: row && { ...row, updatedAt: null },
+    sources: (await db.entitySource.findMany({ where: { entityId: id } }))
+      .map((s) => `${s.sourceRecordId}|${s.ref}|${s.method}`)
+      .sort(),
+    members: (await db.personOrganisation.findMany({ where: { organisationId: id } }))
+      .map((m) => `${m.personId}|${m.role}`)
+      .sort(),
+    events: (await db.eventOrganisation.findMany({ where: { organisationId: id } }))
+      .map((e) => `${e.eventId}|${e.role}`)
+      .sort(),
+  };
+}
+
+describe("merging organisations", () => {
+  it("moves everything to the survivor and unmerge restores both exactly", async () => {
+    await ingestDrafts(db, "civil", "civil_affairs", [
+      [
+        "S1",
+        [
+          personDraft("rep", { name: "吴正", citizenId: null }),
+          org({
+            name: "南通市崇川区和顺养老服务中心",
+            uscc: "91110000600037341L",
+            areaCode: "320602",
+            registeredOn: "2010-01-01",
+            status: "ACTIVE",
+            members: [{ personRef: "rep", role: "LEGAL_REPRESENTATIVE" }],
+          }),
+        ],
+      ],
+    ]);
+    // the grid knows it under another name, without a code, placed nowhere it can find, with a phone
+    await ingestDrafts(db, "grid", "grid", [
+      [
+        "U1",
+        [
+          personDraft("worker", { name: "郑一" }),
+          org({
+            name: "和顺养老院",
+            phone: "13962900001",
+            status: "DEREGISTERED",
+            areaCode: "320612",
+            members: [{ personRef: "worker", role: "EMPLOYEE" }],
+          }),
+          {
+            element: "EVENT",
+            ref: "event",
+            kind: "GRID_REPORT",
+            title: "巡查",
+            occurredAt: "2026-11-01T08:00:00Z",
+            reportedAt: "2026-11-01T08:05:00Z",
+            areaCode: "320612",
+            status: "REPORTED",
+            persons: [],
+            organisations: [{ ref: "org", role: "SUBJECT" }],
+          } as ElementDraft,
+        ],
+      ],
+    ]);
+    const survivorId = (await db.organisation.findUniqueOrThrow({ where: { uscc: "91110000600037341L" } }))
+      .id;
+    const mergedId = (await db.organisation.findFirstOrThrow({ where: { name: "和顺养老院" } })).id;
+    const before = [await stateOf(survivorId), await stateOf(mergedId)];
+
+    const mergeId = await db.$transaction((tx) =>
+      mergeOrganisations(tx, {
+        survivorId,
+        mergedId,
+        actor: "steward",
+        reason: "同一机构",
+        method: "MANUAL",
+      }),
+    );
+    const merged = await stateOf(survivorId);
+    expect(await db.organisation.findUnique({ where: { id: mergedId } })).toBeNull();
+    expect(merged.sources).toHaveLength(2);
+    expect(merged.members).toHaveLength(2);
+    expect(merged.events).toHaveLength(1);
+    // the registry's status stands, the only phone is the grid's
+    expect(merged.row).toMatchObject({
+      status: "ACTIVE",
+      phone: "13962900001",
+      name: "南通市崇川区和顺养老服务中心",
+    });
+    expect(await db.merge.findUniqueOrThrow({ where: { id: mergeId } })).toMatchObject({
+      entityType: "ORGANISATION",
+      survivorId,
+      mergedId,
+      actor: "steward",
+    });
+    // two valid codes are two organisations
+    await expect(
+      db.$transaction(async (tx) => {
+        const other = await tx.organisation.create({
+          data: { name: "另一家", uscc: "91320602MA1MY3K697", usccValid: true },
+        });
+        await mergeOrganisations(tx, {
+          survivorId,
+          mergedId: other.id,
+          actor: "s",
+          reason: "x",
+          method: "MANUAL",
+        });
+      }),
+    ).rejects.toThrow(/two different valid credit codes/);
+
+    await db.$transaction((tx) =>
+      unmergeOrganisations(tx, { mergeId, actor: "steward", reason: "两家机构" }),
+    );
+    expect([await stateOf(survivorId), await stateOf(mergedId)]).toEqual(before);
+    expect((await db.merge.findUniqueOrThrow({ where: { id: mergeId } })).undoneBy).toBe("steward");
+    await expect(
+      db.$transaction((tx) => unmergeOrganisations(tx, { mergeId, actor: "steward", reason: "again" })),
+    ).rejects.toThrow(/already undone/);
+  });
+});
