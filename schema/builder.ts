@@ -98,10 +98,6 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   },
 });
 
-builder.scalarType("DateTime", {
-  description: "An instant, as an ISO 8601 string with time zone (e.g. 2026-11-22T08:00:00.000Z).",
-  serialize: (value) => value.toISOString(),
-  parseValue: (value) => {
 /** The answer for an element the caller may not see, whether or not it exists. */
 export const elementNotFound = (globalId?: string) =>
   hubError(
@@ -156,6 +152,10 @@ async function locateNodes(
   );
 }
 
+builder.scalarType("DateTime", {
+  description: "An instant, as an ISO 8601 string with time zone (e.g. 2026-11-22T08:00:00.000Z).",
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
     const d = typeof value === "string" ? new Date(value) : null;
     if (!d || Number.isNaN(d.getTime()))
       throw hubError("BAD_USER_INPUT", "DateTime must be an ISO 8601 string");
