@@ -11,8 +11,10 @@ export interface Principal {
   jurisdiction: readonly string[];
   /** The same areas as materialised paths, resolved by the gateway; unknown codes are dropped. */
   jurisdictionPaths: readonly string[];
-  /** Declared purpose of processing (PIPL art. 28: specific purpose and need). */
+  /** Declared purpose of processing (PIPL art. 28: specific purpose and need): a configured code. */
   purpose: string | null;
+  /** The case or event the purpose is for (some purposes apply only with one). */
+  purposeRef: string | null;
   authenticated: boolean;
 }
 
@@ -24,6 +26,7 @@ export const ANONYMOUS: Principal = Object.freeze({
   jurisdiction: [],
   jurisdictionPaths: [],
   purpose: null,
+  purposeRef: null,
   authenticated: false,
 });
 

@@ -39,10 +39,18 @@ const claimsSchema = z.object({
   roles: z.array(z.string()).min(1, "roles must name at least one role"),
   dept: z.string().min(1).optional(),
   areas: z.array(z.string().regex(/^\d{6,15}$/, "area codes are 6–15 digits")).default([]),
-  purpose: z.string().max(200).optional(),
+  purpose: z.string().max(64).optional(),
+  purpose_ref: z.string().max(100).optional(),
 });
 
-export type TokenClaims = { sub: string; roles: Role[]; dept?: string; areas: string[]; purpose?: string };
+export type TokenClaims = {
+  sub: string;
+  roles: Role[];
+  dept?: string;
+  areas: string[];
+  purpose?: string;
+  purposeRef?: string;
+};
 
 export interface TokenVerifier {
   /** Principal for an Authorization header value; anonymous-less: throws AuthError when invalid. */
@@ -112,6 +120,7 @@ export async function createTokenVerifier(auth: HubConfig["auth"]): Promise<Toke
         department: claims.data.dept ?? null,
         jurisdiction: claims.data.areas.map(normaliseAreaCode),
         purpose: claims.data.purpose ?? null,
+        purposeRef: claims.data.purpose_ref ?? null,
         authenticated: true,
       };
     },
@@ -129,6 +138,7 @@ export async function mintToken(
     areas: claims.areas,
     dept: claims.dept,
     purpose: claims.purpose,
+    purpose_ref: claims.purposeRef,
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)

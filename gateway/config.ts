@@ -1,7 +1,9 @@
 // Configuration: environment variables, validated once at start-up. Every variable carries its
 // description here; docs/operating.md's table is generated from this schema (`npm run docs:config`),
 // and an invalid variable stops the hub with a message that names it.
+import fs from "node:fs";
 import { z } from "zod";
+import { DEFAULT_PURPOSES, type Purpose, purposesSchema } from "../domain/access/purposes.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -74,9 +76,6 @@ export const envSchema = z.object({
   TOKEN_MAX_LIFETIME_SECONDS: int(43_200, 60, 2_592_000).describe(
     "Longest a bearer token may live (`exp` − `iat`, or `exp` − now without `iat`), in seconds; a token without `exp` is refused",
   ),
-  TOKEN_MAX_LIFETIME_SECONDS: int(43_200, 60, 2_592_000).describe(
-    "Longest a bearer token may live (`exp` − `iat`, or `exp` − now without `iat`), in seconds; a token without `exp` is refused",
-  ),
 
   LIMIT_MAX_DEPTH: int(12, 2, 100).describe("Deepest selection an operation may have"),
   LIMIT_MAX_ALIASES: int(20, 0, 1000).describe("Aliases per operation"),
@@ -85,6 +84,9 @@ export const envSchema = z.object({
     "Cost bound per operation (graphql-armor's cost model)",
   ),
   LIMIT_MAX_DIRECTIVES: int(20, 0, 1000).describe("Directives per operation"),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(50, 1, 10_000).describe(
+    "Operations one WebSocket may run at once; one more is refused with OPERATION_LIMIT_EXCEEDED and the socket stays open",
+  ),
   INTROSPECTION: z
     .enum(["authenticated", "always", "never"])
     .default("authenticated")
@@ -141,6 +143,38 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000).describe(
     "How long in-flight requests may finish after SIGTERM, in ms",
   ),
+  METRICS_ENABLED: bool
+    .default(true)
+    .describe("Serve Prometheus metrics at `/metrics` on the hub's port (`false`: 404)"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url()
+    .optional()
+    .describe(
+      "OpenTelemetry collector (OTLP over HTTP, e.g. `http://127.0.0.1:4318`): traces of operations, database statements and sync runs are sent to its `/v1/traces` in batches. Unset: no traces",
+    ),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .min(1)
+    .default("citygraph")
+    .describe("`service.name` of the hub's traces"),
+  PURPOSES_FILE: z
+    .string()
+    .optional()
+    .describe(
+      "JSON file with the city's purposes of processing (code, label, unlocks, owners, requiresReference, deIdentified); unset: the built-in list in domain/access/purposes.ts",
+    ),
+  AUDIT_RETENTION_DAYS: int(180, 180, 36_500).describe(
+    "How long audit records are kept, in days (at least 180: Cybersecurity Law art. 21); older ones are purged daily",
+  ),
+  AUDIT_FLUSH_MS: int(500, 10, 60_000).describe(
+    "How often the audit writer flushes its batch to the database, in ms (and on shutdown)",
+  ),
+  ACCESS_CONTROL: z
+    .enum(["on", "off"])
+    .default("on")
+    .describe(
+      "`off` serves every field unmasked and unaudited: for measuring the policy's overhead only (bench:query); refused in production",
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -170,6 +204,8 @@ export interface HubConfig {
     maxLifetimeSeconds: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
+  /** Operations one WebSocket may run at once. */
+  wsMaxSubscriptions: number;
   graphiql: boolean;
   /** Who may introspect and read suggestions (gateway/plugins/schema-privacy.ts). */
   introspection: Env["INTROSPECTION"];
@@ -182,6 +218,31 @@ export interface HubConfig {
   syncScheduler: boolean;
   logLevel: Env["LOG_LEVEL"];
   shutdownGraceMs: number;
+  /** Prometheus metrics at /metrics. */
+  metricsEnabled: boolean;
+  /** OTLP trace export (endpoint null: no export). */
+  otel: { endpoint: string | null; serviceName: string };
+  /** The purposes of processing staff may declare (domain/access/purposes.ts). */
+  purposes: readonly Purpose[];
+  audit: { retentionDays: number; flushMs: number };
+  /** Off only to measure the policy's overhead; never in production. */
+  accessControl: boolean;
+}
+
+function loadPurposes(file: string | undefined): readonly Purpose[] {
+  if (!file) return DEFAULT_PURPOSES;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ConfigError(`invalid configuration:\n  PURPOSES_FILE: ${(e as Error).message}`);
+  }
+  const parsed = purposesSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ConfigError(
+      `invalid configuration:\n${parsed.error.issues.map((i) => `  PURPOSES_FILE ${i.path.join(".")}: ${i.message}`).join("\n")}`,
+    );
+  return parsed.data;
 }
 
 export class ConfigError extends Error {}
@@ -210,6 +271,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       ] as const
     ).filter(([, url]) => url !== undefined),
   ) as HubConfig["sources"];
+  if (e.ACCESS_CONTROL === "off" && e.NODE_ENV === "production")
+    throw new ConfigError("invalid configuration:\n  ACCESS_CONTROL=off is refused in production");
   if (!e.WEBHOOK_TOKEN && !e.WEBHOOK_SECRETS_FILE && e.NODE_ENV === "production")
     throw new ConfigError(
       "invalid configuration:\n  WEBHOOK_SECRETS_FILE or WEBHOOK_TOKEN is required in production",
@@ -240,6 +303,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxCost: e.LIMIT_MAX_COST,
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
     },
+    wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
     sandbox: {
@@ -254,5 +318,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     syncScheduler: e.SYNC_SCHEDULER,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metricsEnabled: e.METRICS_ENABLED,
+    otel: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: e.OTEL_SERVICE_NAME },
+    purposes: loadPurposes(e.PURPOSES_FILE),
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS, flushMs: e.AUDIT_FLUSH_MS },
+    accessControl: e.ACCESS_CONTROL === "on",
   };
 }

@@ -1,6 +1,8 @@
 // Request context: the verified principal (with its jurisdiction resolved to area paths), the
 // database, fresh DataLoaders and the change bus. Same for HTTP and WebSocket.
 import { randomUUID } from "node:crypto";
+import { type Purpose, resolvePurpose } from "../domain/access/purposes.js";
+import { RequestAccess } from "../domain/access/request.js";
 import type { Clock } from "../domain/clock.js";
 import { ANONYMOUS, type Principal } from "../domain/principal.js";
 import type { ChangeBus } from "../integration/change-bus.js";
@@ -17,6 +19,16 @@ export interface ContextDeps {
   sync: SyncEngine;
   clock: Clock;
   verifier: TokenVerifier;
+  /** The configured purposes of processing (PURPOSES_FILE, else the defaults). */
+  purposes: readonly Purpose[];
+  /** ACCESS_CONTROL=off (overhead measurement only). */
+  accessControl: boolean;
+}
+
+/** A purpose declared for one request (X-Purpose / X-Purpose-Ref headers or connection params). */
+export interface DeclaredPurposeInput {
+  purpose?: string | null | undefined;
+  purposeRef?: string | null | undefined;
 }
 
 const PATH_CACHE_MS = 60_000;
@@ -36,19 +48,40 @@ export function createContextFactory(deps: ContextDeps) {
   }
 
   return {
-    /** The principal for an Authorization header; anonymous without one; throws AuthError when invalid. */
-    async principal(authorization: string | null | undefined): Promise<Principal> {
+    /**
+     * The principal for an Authorization header; anonymous without one; throws AuthError when
+     * invalid, PurposeError when the declared purpose (a request's own, else the token's) is not
+     * a configured one.
+     */
+    async principal(
+      authorization: string | null | undefined,
+      declared: DeclaredPurposeInput = {},
+    ): Promise<Principal> {
       if (!authorization) return ANONYMOUS;
       const verified = await deps.verifier.verify(authorization);
-      return { ...verified, jurisdictionPaths: await resolvePaths(verified.jurisdiction) };
+      const purpose = declared.purpose ?? verified.purpose;
+      const purposeRef = declared.purpose
+        ? (declared.purposeRef ?? null)
+        : (declared.purposeRef ?? verified.purposeRef);
+      if (purpose) resolvePurpose(deps.purposes, { code: purpose, reference: purposeRef });
+      return {
+        ...verified,
+        purpose: purpose ?? null,
+        purposeRef: purpose ? purposeRef : null,
+        jurisdictionPaths: await resolvePaths(verified.jurisdiction),
+      };
     },
     context(
       principal: Principal,
       transport: Context["transport"],
       requestId: string = randomUUID(),
     ): Context {
+      const purpose = principal.purpose
+        ? resolvePurpose(deps.purposes, { code: principal.purpose, reference: principal.purposeRef })
+        : null;
       return {
         principal,
+        access: new RequestAccess(principal, purpose, deps.purposes, deps.accessControl),
         db: deps.db,
         loaders: createLoaders(deps.db, deps.sync),
         changes: deps.changes,

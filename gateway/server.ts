@@ -6,9 +6,12 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import type { Plugin } from "@envelop/core";
 import { GraphQLError } from "graphql";
 import type { JsonValue } from "../connectors/contract.js";
+import { PurposeError } from "../domain/access/purposes.js";
 import { type Clock, systemClock } from "../domain/clock.js";
+import { AuditWriter } from "../integration/audit/writer.js";
 import type { ChangeBus } from "../integration/change-bus.js";
 import type { SyncEngine } from "../integration/sync/engine.js";
 import { type Db, migrationState } from "../prisma/db.js";
@@ -20,6 +23,7 @@ import { createContextFactory } from "./context.js";
 import { createEnveloped, envelopGateway } from "./envelop.js";
 import { isGraphiQLPath, serveGraphiQL } from "./graphiql.js";
 import type { Logger } from "./logger.js";
+import { useAudit } from "./plugins/audit.js";
 import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
 import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
 import { boundTextArguments } from "./text-bounds.js";
@@ -44,6 +48,8 @@ export interface RunningHub {
   url: string;
   port: number;
   server: http.Server;
+  /** The audit trail's writer (flush it to read what was just recorded). */
+  audit: AuditWriter;
   /** Stop accepting, finish in-flight requests, close sockets. The caller closes db and bus. */
   stop(): Promise<void>;
 }
@@ -60,6 +66,12 @@ function json(
 }
 
 class BodyTooLarge extends Error {}
+
+/** A single request header's value (the first, when sent several times). */
+function header(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? null;
+}
 
 async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -86,24 +98,42 @@ export async function startHub({
 }: HubDeps): Promise<RunningHub> {
   const schema = boundTextArguments(buildSchema());
   const webhookSecret = loadWebhookSecrets(config.webhookSecretsFile, config.webhookToken);
-  const getEnveloped = createEnveloped(schema, config, log);
+  // The audit trail leaves each request in a queue, written in batches and flushed on stop.
+  const audit = new AuditWriter(db, {
+    flushMs: config.audit.flushMs,
+    retentionDays: config.audit.retentionDays,
+    onError: (e) => log.error("audit batch not written; kept for the next flush", { error: e.message }),
+  });
+  if (config.accessControl) audit.start();
+  const getEnveloped = createEnveloped(
+    schema,
+    config,
+    log,
+    config.accessControl ? [useAudit(audit) as Plugin] : [],
+  );
   const contexts = createContextFactory({
     db,
     changes,
     sync,
     clock,
     verifier: await createTokenVerifier(config.auth),
+    purposes: config.purposes,
+    accessControl: config.accessControl,
   });
   const httpServer = http.createServer();
-  const ws = attachWebSocket(httpServer, { path: GRAPHQL_PATH, getEnveloped, contexts, log });
+  const ws = attachWebSocket(httpServer, {
+    path: GRAPHQL_PATH,
+    getEnveloped,
+    contexts,
+    log,
+    maxPayload: MAX_BODY_BYTES, // a frame may carry what a request body may
+    maxSubscriptions: config.wsMaxSubscriptions,
+  });
 
   const apollo = new ApolloServer<Context>({
     gateway: envelopGateway(schema, getEnveloped),
     // Same token bound as the envelop parser (gateway/plugins/operation-limits.ts).
     parseOptions: { maxTokens: config.limits.maxTokens },
-    // The limits also run in Apollo's own validation, first, so that an operation over a limit is
-    // refused for it (not with a hundred other validation errors).
-    validationRules: limitRules(config.limits),
     // The limits also run in Apollo's own validation, first, so that an operation over a limit is
     // refused for it (not with a hundred other validation errors).
     validationRules: limitRules(config.limits),
@@ -120,16 +150,12 @@ export async function startHub({
       // Apollo's validation recodes its errors GRAPHQL_VALIDATION_FAILED; a limit keeps its own.
       if (code === "GRAPHQL_VALIDATION_FAILED" && typeof formatted.extensions?.limit === "string")
         return { ...formatted, extensions: { ...formatted.extensions, code: "OPERATION_LIMIT_EXCEEDED" } };
-      // Apollo's validation recodes its errors GRAPHQL_VALIDATION_FAILED; a limit keeps its own.
-      if (code === "GRAPHQL_VALIDATION_FAILED" && typeof formatted.extensions?.limit === "string")
-        return { ...formatted, extensions: { ...formatted.extensions, code: "OPERATION_LIMIT_EXCEEDED" } };
       // Resolver errors were masked by envelop already; what is left carries our own extensions.
       return formatted;
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
-      apolloSchemaPrivacy(config.introspection),
       apolloSchemaPrivacy(config.introspection),
       {
         async serverWillStart() {
@@ -152,8 +178,17 @@ export async function startHub({
     const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
     let principal: Context["principal"];
     try {
-      principal = await contexts.principal(req.headers.authorization);
+      principal = await contexts.principal(req.headers.authorization, {
+        purpose: header(req, "x-purpose"),
+        purposeRef: header(req, "x-purpose-ref"),
+      });
     } catch (e) {
+      if (e instanceof PurposeError) {
+        json(res, 400, {
+          errors: [{ message: e.message, extensions: { code: "BAD_USER_INPUT", argument: "purpose" } }],
+        });
+        return;
+      }
       if (!(e instanceof AuthError)) throw e;
       json(
         res,
@@ -305,6 +340,7 @@ export async function startHub({
     url,
     port,
     server: httpServer,
+    audit,
     stop: () => {
       // Apollo's drain plugin closes the listener, waits for in-flight requests (up to the grace
       // period), then runs drainServer: the WebSockets close.
@@ -312,6 +348,7 @@ export async function startHub({
         await apollo.stop();
         const until = Date.now() + config.shutdownGraceMs;
         while (inflight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        await audit.stop();
       })();
       return stopping;
     },

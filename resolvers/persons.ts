@@ -97,16 +97,20 @@ export function createPersonLoaders(db: Db) {
   /** Provenance rows: which source record versions made an entity. */
   const sources = new DataLoader<
     string,
-    { connectorId: string; sourceKey: string; fetchedAt: Date; method: string }[]
+    { connectorId: string; departmentCode: string; sourceKey: string; fetchedAt: Date; method: string }[]
   >(async (entityIds) => {
     const links = await db.entitySource.findMany({
       where: { entityId: { in: [...entityIds] } },
-      include: { sourceRecord: { select: { connectorId: true, sourceKey: true, fetchedAt: true } } },
+      include: {
+        sourceRecord: {
+          select: { connectorId: true, departmentCode: true, sourceKey: true, fetchedAt: true },
+        },
+      },
       orderBy: { linkedAt: "asc" },
     });
     const byEntity = new Map<
       string,
-      { connectorId: string; sourceKey: string; fetchedAt: Date; method: string }[]
+      { connectorId: string; departmentCode: string; sourceKey: string; fetchedAt: Date; method: string }[]
     >();
     for (const l of links)
       byEntity.set(l.entityId, [
@@ -209,11 +213,11 @@ export function createPersonLoaders(db: Db) {
             SELECT m.owner, o."personId" AS other, count(DISTINCT m."eventId")::int AS shared,
                    max(m."occurredAt") AS last
             FROM mine m JOIN "EventPerson" o ON o."eventId" = m."eventId" AND o."personId" <> m.owner
+            WHERE ${personVisibleSql(scope, Prisma.sql`o."personId"`)}
             GROUP BY 1, 2
           ), ranked AS (
             SELECT *, row_number() OVER (PARTITION BY owner ORDER BY shared DESC, last DESC, other) AS rn
             FROM pairs
-            WHERE ${personVisibleSql(scope, Prisma.sql`o."personId"`)}
           )
           SELECT owner::text AS owner, other::text AS other, shared, last FROM ranked WHERE rn <= ${n}
           ORDER BY owner, rn`);

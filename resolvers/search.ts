@@ -6,7 +6,6 @@
 import { normaliseCitizenId } from "../domain/identifiers/citizen-id.js";
 import { nameBlockingKey } from "../domain/identifiers/person-name.js";
 import { normaliseMobile } from "../domain/identifiers/phone.js";
-import { canSeePersonal } from "../domain/policies/person.js";
 import type { Principal } from "../domain/principal.js";
 import { type Address, type Organisation, type Person, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
@@ -55,7 +54,15 @@ export async function searchElements(
   db: Db,
   principal: Principal,
   rawText: string,
-  options: { types?: readonly SearchType[] | null; limit: number },
+  options: {
+    types?: readonly SearchType[] | null;
+    limit: number;
+    /**
+     * Which values the caller may search by: only those the access policy shows it in full (a
+     * search by a value shown masked would recover it). Decided by the schema from the policy.
+     */
+    searchable: { citizenId: boolean; phone: boolean; name: boolean; address: boolean };
+  },
 ): Promise<SearchHit[]> {
   const text = rawText.trim();
   const limit = Math.min(Math.max(options.limit, 1), SEARCH_MAX);
@@ -63,7 +70,7 @@ export async function searchElements(
   if (text.length === 0 || !hasJurisdiction(principal)) return [];
   const scope = { db, principal };
   await ensureJurisdiction(scope);
-  const personal = canSeePersonal(principal);
+  const by = options.searchable;
 
   const persons: (Scored & { key: SearchKey })[] = [];
   const orgs: (Scored & { key: SearchKey })[] = [];
@@ -71,14 +78,14 @@ export async function searchElements(
   const identifier = identifierOf(text);
 
   if (identifier) {
-    if (types.has("PERSON") && identifier.key === "CITIZEN_ID") {
+    if (types.has("PERSON") && identifier.key === "CITIZEN_ID" && by.citizenId) {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT p.id::text AS id, 1::float8 AS score FROM "Person" p
         WHERE p."citizenId" = ${identifier.value} AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
         LIMIT ${limit}`);
       persons.push(...rows.map((r) => ({ ...r, key: identifier.key })));
     }
-    if (types.has("PERSON") && identifier.key === "PHONE" && personal) {
+    if (types.has("PERSON") && identifier.key === "PHONE" && by.phone) {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT p.id::text AS id, 1::float8 AS score FROM "Person" p
         WHERE p.phone = ${identifier.value} AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
@@ -95,7 +102,7 @@ export async function searchElements(
   } else {
     const like = likePattern(text);
     const pinyin = nameBlockingKey(text);
-    if (types.has("PERSON") && personal) {
+    if (types.has("PERSON") && by.name) {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT p.id::text AS id,
           GREATEST(similarity(p.name, ${text}),
@@ -116,7 +123,7 @@ export async function searchElements(
         ORDER BY score DESC, o.id LIMIT ${limit}`);
       orgs.push(...rows.map((r) => ({ ...r, key: "NAME" as const })));
     }
-    if (types.has("ADDRESS") && personal) {
+    if (types.has("ADDRESS") && by.address) {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT a.id::text AS id, word_similarity(${text}, a."fullText")::float8 AS score
         FROM "Address" a

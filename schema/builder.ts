@@ -11,6 +11,7 @@ import type { Role } from "../domain/roles.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import { ELEMENT_REACH, type Element, locateElements } from "../resolvers/jurisdiction.js";
+import AccessPlugin from "./access-plugin.js";
 import type { Context } from "./context.js";
 import { hubError } from "./errors.js";
 
@@ -31,9 +32,11 @@ export interface BuilderTypes {
 }
 
 export const builder = new SchemaBuilder<BuilderTypes>({
+  // The access plugin sits inside scope-auth (jurisdiction first) and outside Prisma, so that a
+  // refused relation is never queried.
   // Validation (zod schemas declared on inputs) maps arguments, as Relay's ID decoding does: both
   // run before any plugin's resolver wrapper, so their place in the list does not matter.
-  plugins: [ScopeAuthPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ScopeAuthPlugin, AccessPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Check subscriptions when they start, not on each event: a refused one never runs.

@@ -1,4 +1,5 @@
 // What every resolver receives. Built by the gateway once per request (HTTP) or operation (WS).
+import type { RequestAccess } from "../domain/access/request.js";
 import type { Clock } from "../domain/clock.js";
 import type { Principal } from "../domain/principal.js";
 import type { ChangeFeed, SyncControl } from "../integration/commands/ports.js";
@@ -7,6 +8,8 @@ import type { Loaders } from "../resolvers/loaders.js";
 
 export interface Context {
   principal: Principal;
+  /** The access policy's state for this request: purpose, decisions taken, what to audit. */
+  access: RequestAccess;
   db: Db;
   loaders: Loaders;
   /** Committed changes, for subscriptions (the change bus). */

@@ -5,6 +5,7 @@ import { describeStructure } from "./descriptions.js";
 import { applyFieldPolicy } from "./field-policy.js";
 import "./types/address.js";
 import "./types/area.js";
+import "./types/audit.js";
 import "./types/connector.js";
 import "./types/department.js";
 import "./types/event.js";

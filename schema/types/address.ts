@@ -1,7 +1,6 @@
 // Address (地, 一标): a standard address in its area, with the people, organisations and events
-// there. Personal: where someone lives is shown in full only to roles that work with people.
+// there. Personal: where someone lives is shown as the access policy decides (domain/access/).
 import { withinJurisdiction } from "../../domain/policies/area.js";
-import { canSeePersonal } from "../../domain/policies/person.js";
 import { addressFilterWhere } from "../../resolvers/addresses.js";
 import { eventOrderBy, eventsWhere } from "../../resolvers/events.js";
 import { visibleOrganisationsWhere } from "../../resolvers/organisations.js";
@@ -9,9 +8,6 @@ import { builder } from "../builder.js";
 import { eventListArgs } from "./event.js";
 import { AddressKindEnum } from "./person.js";
 import { Provenance } from "./provenance.js";
-
-/** Display restriction: the first 8 characters (district and street) and "***". */
-const maskAddress = (text: string) => `${[...text].slice(0, 8).join("")}***`;
 
 export const AddressRef = builder.prismaNode("Address", {
   id: { field: "id" },
@@ -22,10 +18,9 @@ export const AddressRef = builder.prismaNode("Address", {
   include: { area: { select: { path: true } } },
   authScopes: (address, ctx) => withinJurisdiction(ctx.principal, address.area.path),
   fields: (t) => ({
-    fullText: t.string({
+    fullText: t.exposeString("fullText", {
       description:
-        "The address as written; masked after the street for callers who may not see personal data.",
-      resolve: (a, _args, ctx) => (canSeePersonal(ctx.principal) ? a.fullText : maskAddress(a.fullText)),
+        "The address as written; masked below the community (…XX社区***) for callers cleared only for masked personal data.",
     }),
     area: t.relation("area", { description: "The area (grid or community) that contains it." }),
     residents: t.relation("persons", {

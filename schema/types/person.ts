@@ -1,8 +1,6 @@
 // Person (人): one real person across the silos, with values masked unless the caller may see them.
 import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import { normaliseCitizenId } from "../../domain/identifiers/citizen-id.js";
-import { maskCitizenId, maskMobile, maskName } from "../../domain/masking.js";
-import { canSeePersonal, canSeeSensitive } from "../../domain/policies/person.js";
 import type { EventPersonRole, Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
 import { survivorOr } from "../../resolvers/merged.js";
@@ -14,6 +12,7 @@ import {
   visiblePersonAddressesWhere,
   visiblePersonsWhere,
 } from "../../resolvers/persons.js";
+import { mayRead } from "../access-plugin.js";
 import { builder, elementNotFound } from "../builder.js";
 import { badInput, hubError } from "../errors.js";
 import { EVENT_COLUMNS, EventFilterInput, EventRef, eventListArgs } from "./event.js";
@@ -103,16 +102,13 @@ export const PersonRef = builder.prismaNode("Person", {
     throw elementNotFound();
   },
   fields: (t) => ({
-    name: t.string({
-      description: "Name; masked (张**) for callers who may not see personal data.",
-      resolve: (p, _args, ctx) => (canSeePersonal(ctx.principal) ? p.name : maskName(p.name)),
+    name: t.exposeString("name", {
+      description: "Name; masked (张**) for callers cleared only for masked personal data.",
     }),
-    citizenId: t.string({
+    citizenId: t.exposeString("citizenId", {
       nullable: true,
       description:
-        "GB 11643 citizen ID when a valid one is known; masked unless the token declares a purpose.",
-      resolve: (p, _args, ctx) =>
-        p.citizenId && !canSeeSensitive(ctx.principal) ? maskCitizenId(p.citizenId) : p.citizenId,
+        "GB 11643 citizen ID when a valid one is known. Sensitive: refused without a purpose that unlocks it; masked (110*************2X) for roles cleared only for masked values.",
     }),
     sex: t.expose("sex", { type: SexEnum, description: "Sex." }),
     birthYear: t.int({
@@ -122,15 +118,12 @@ export const PersonRef = builder.prismaNode("Person", {
     }),
     birthDate: t.string({
       nullable: true,
-      description:
-        "Date of birth (YYYY-MM-DD); null for callers who may not see personal data (birthYear stays).",
-      resolve: (p, _args, ctx) =>
-        p.birthDate && canSeePersonal(ctx.principal) ? p.birthDate.toISOString().slice(0, 10) : null,
+      description: "Date of birth (YYYY-MM-DD); only the year (1985-**-**) when masked.",
+      resolve: (p) => p.birthDate?.toISOString().slice(0, 10) ?? null,
     }),
-    phone: t.string({
+    phone: t.exposeString("phone", {
       nullable: true,
-      description: "Mobile; masked (138****1234) for callers who may not see personal data.",
-      resolve: (p, _args, ctx) => (p.phone && !canSeePersonal(ctx.principal) ? maskMobile(p.phone) : p.phone),
+      description: "Mobile; masked (138****1234) for callers cleared only for masked personal data.",
     }),
     addresses: t.relation("addresses", {
       description: "Registered, resident and other addresses inside the caller's jurisdiction.",
@@ -158,11 +151,6 @@ export const PersonRef = builder.prismaNode("Person", {
       description:
         "Current social assistance, asked live from civil affairs (one call per request); null with an UPSTREAM_UNAVAILABLE error naming the connector when it does not answer.",
       resolve: async (p, _args, ctx) => {
-        if (!canSeeSensitive(ctx.principal))
-          throw hubError(
-            "FORBIDDEN",
-            "assistance status is sensitive: a token with a declared purpose is required",
-          );
         if (!p.citizenId) return null;
         const found = await ctx.loaders.live.lookup("civil-affairs", "assistanceStatus").load(p.citizenId);
         if (!found || typeof found !== "object" || Array.isArray(found)) return null;
@@ -319,11 +307,21 @@ builder.queryFields((t) => ({
     description: "Persons visible to the caller (an address or an event in its jurisdiction), by id.",
     args: { filter: t.arg({ type: PersonFilterInput, description: "Which persons." }) },
     totalCount: (_parent, args, ctx) => ctx.db.person.count({ where: personFilterWhere(ctx, args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.person.findMany({
+    resolve: (query, _root, args, ctx) => {
+      // Filtering by a name the caller sees masked would recover it, one guess at a time.
+      if (args.filter?.nameContains && !mayRead(ctx, "Person.name"))
+        throw hubError(
+          "FORBIDDEN",
+          "filter.nameContains needs Person.name in full, which your roles see masked",
+          {
+            argument: "filter.nameContains",
+          },
+        );
+      return ctx.db.person.findMany({
         ...query,
         where: personFilterWhere(ctx, args.filter),
         orderBy: { id: "asc" },
-      }),
+      });
+    },
   }),
 }));

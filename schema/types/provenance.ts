@@ -4,6 +4,8 @@ import { builder } from "../builder.js";
 
 export interface ProvenanceShape {
   connectorId: string;
+  /** The department that owns the source: decides who may know the record exists. */
+  departmentCode: string;
   sourceKey: string;
   fetchedAt: Date;
   method: string;
@@ -18,6 +20,9 @@ export const Provenance = builder.objectRef<ProvenanceShape>("Provenance").imple
     connector: t.exposeString("connectorId", {
       description: "The connector that fetched it.",
       deprecationReason: "Use connectorId.",
+    }),
+    departmentCode: t.exposeString("departmentCode", {
+      description: "The department that owns the source, e.g. petition.",
     }),
     sourceKey: t.exposeString("sourceKey", { description: "The record's key in its source system." }),
     fetchedAt: t.expose("fetchedAt", {

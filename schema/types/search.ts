@@ -8,6 +8,7 @@ import {
   type SearchHit,
   searchElements,
 } from "../../resolvers/search.js";
+import { mayRead } from "../access-plugin.js";
 import { builder } from "../builder.js";
 import { AddressRef } from "./address.js";
 import { OrganisationRef } from "./organisation.js";
@@ -67,6 +68,15 @@ builder.queryFields((t) => ({
       first: t.arg.int({ defaultValue: 20, description: `How many hits, 1–${SEARCH_MAX}.` }),
     },
     resolve: (_root, args, ctx) =>
-      searchElements(ctx.db, ctx.principal, args.text, { types: args.types, limit: args.first ?? 20 }),
+      searchElements(ctx.db, ctx.principal, args.text, {
+        types: args.types,
+        limit: args.first ?? 20,
+        searchable: {
+          citizenId: mayRead(ctx, "Person.citizenId"),
+          phone: mayRead(ctx, "Person.phone"),
+          name: mayRead(ctx, "Person.name"),
+          address: mayRead(ctx, "Address.fullText"),
+        },
+      }),
   }),
 }));

@@ -24,7 +24,7 @@ describe("HTTP", () => {
       roles: ["district_commander"],
       areas: ["320612"],
       dept: "command_centre",
-      purpose: "weekly risk review",
+      purpose: "STATISTICS",
     });
     const r = await hub.gql(me, { token });
     expect(r.data).toEqual({
@@ -32,7 +32,7 @@ describe("HTTP", () => {
         subject: "alice",
         roles: ["district_commander"],
         department: "command_centre",
-        purpose: "weekly risk review",
+        purpose: "STATISTICS",
         jurisdiction: [{ code: "320612" }],
       },
     });

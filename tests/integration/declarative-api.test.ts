@@ -27,7 +27,7 @@ beforeAll(async () => {
   admin = await hub.token({
     roles: ["connector_admin", "city_commander"],
     areas: ["320600"],
-    purpose: "出租房屋管理",
+    purpose: "EMERGENCY_RESPONSE",
   });
 });
 afterAll(async () => {

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { maskCitizenId, maskMobile, maskName } from "../../domain/masking.js";
-import { canSeePersonal, canSeeSensitive } from "../../domain/policies/person.js";
-import { ANONYMOUS, type Principal } from "../../domain/principal.js";
-import type { Role } from "../../domain/roles.js";
+import {
+  applyMask,
+  maskAddress,
+  maskCitizenId,
+  maskFreeText,
+  maskJson,
+  maskMobile,
+  maskName,
+} from "../../domain/masking.js";
 
 describe("masking", () => {
   it.each([
@@ -22,29 +27,37 @@ describe("masking", () => {
   it("phone keeps 3 + 4", () => expect(maskMobile("13812341234")).toBe("138****1234"));
 });
 
-describe("who sees personal values", () => {
-  const p = (roles: Role[], purpose: string | null = null): Principal => ({
-    subject: "s",
-    roles,
-    department: null,
-    jurisdiction: ["320600"],
-    jurisdictionPaths: ["/320600/"],
-    purpose,
-    authenticated: true,
+describe("masks per data type", () => {
+  it.each([
+    ["江苏省南通市崇川区和平桥街道学田社区工农路12号3栋201室", "江苏省南通市崇川区和平桥街道学田社区***"],
+    ["南通市通州区金沙镇三里墩村6组18号", "南通市通州区金沙镇三里墩村***"],
+    ["崇川区和平桥街道工农路12号", "崇川区和平桥街道***"],
+    ["工农路12号", "工农路1***"],
+  ])("address %s → %s (down to community level)", (text, masked) => {
+    expect(maskAddress(text)).toBe(masked);
+    expect(maskAddress(text)).not.toMatch(/\d+号/u);
   });
-  it.each<[Role[], string | null, boolean, boolean]>([
-    [["city_commander"], null, true, false],
-    [["city_commander"], "救助核查", true, true],
-    [["grid_worker"], "走访", true, true],
-    [["analyst"], "统计", false, false],
-    [["auditor"], "审计", false, false],
-    [["city_commander"], "   ", true, false],
-  ])("%j with purpose %j: personal %s, sensitive %s", (roles, purpose, personal, sensitive) => {
-    expect(canSeePersonal(p(roles, purpose))).toBe(personal);
-    expect(canSeeSensitive(p(roles, purpose))).toBe(sensitive);
+  it("free text loses identifiers, phones and labelled names", () => {
+    const text =
+      "报警人张三丰（身份证32060219850312451X，电话13812341234）称邻居王先生在家中吵闹，座机0513-85123456。";
+    const masked = maskFreeText(text);
+    for (const secret of ["张三丰", "32060219850312451X", "13812341234", "王先生", "85123456"])
+      expect(masked).not.toContain(secret);
+    expect(masked).toContain("邻居");
+    expect(masked).toContain("[身份证号]");
+    expect(masked).toContain("[手机号]");
   });
-  it("shows anonymous callers nothing", () => {
-    expect(canSeePersonal(ANONYMOUS)).toBe(false);
-    expect(canSeeSensitive(ANONYMOUS)).toBe(false);
+  it("JSON payloads are masked string by string, structure kept", () => {
+    expect(maskJson({ idNo: "32060219850312451X", n: 3, nested: ["13812341234", null] })).toEqual({
+      idNo: "[身份证号]",
+      n: 3,
+      nested: ["[手机号]", null],
+    });
+  });
+  it("applyMask masks lists item by item and withholds what has no mask", () => {
+    expect(applyMask("name", ["张三", "李四"])).toEqual(["张*", "李*"]);
+    expect(applyMask("withhold", "anything")).toBeNull();
+    expect(applyMask("date", "1985-03-12")).toBe("1985-**-**");
+    expect(applyMask("citizenId", null)).toBeNull();
   });
 });

@@ -17,6 +17,7 @@ const principal = (roles: Role[], jurisdictionPaths: string[]): Principal => ({
   jurisdiction: jurisdictionPaths.map((p) => p.split("/").filter(Boolean).at(-1)!),
   jurisdictionPaths,
   purpose: null,
+  purposeRef: null,
   authenticated: true,
 });
 

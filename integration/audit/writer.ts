@@ -1,0 +1,124 @@
+// The audit writer: records leave the request path in a queue and reach the database in batches,
+// one statement per batch, every `flushMs` and on a clean shutdown (nothing queued is lost then).
+// A failed batch stays queued and is tried again at the next flush. Records older than the
+// configured retention (never less than the legal 180 days) are purged daily.
+import type { AuditEntry } from "../../domain/access/request.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import type { Db } from "../../prisma/db.js";
+
+/** Who asked and what: the request's side of an audit record. */
+export interface AuditRequest {
+  subject: string;
+  roles: readonly string[];
+  department: string | null;
+  purpose: string | null;
+  purposeRef: string | null;
+  operationName: string | null;
+  documentHash: string | null;
+  requestId: string;
+}
+
+export interface AuditWriterOptions {
+  flushMs: number;
+  retentionDays: number;
+  /** Told of a failed batch (it stays queued). */
+  onError?: (error: Error) => void;
+}
+
+const MAX_BATCH = 5_000;
+const DAY_MS = 86_400_000;
+
+export class AuditWriter {
+  private queue: { at: Date; request: AuditRequest; entry: AuditEntry }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private purgeTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  /** Rows written since start (benchmarks print the rate). */
+  written = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: AuditWriterOptions,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer.unref();
+    void this.purge();
+    this.purgeTimer = setInterval(() => void this.purge(), DAY_MS);
+    this.purgeTimer.unref();
+  }
+
+  /** Queue what one request read or was refused; returns at once. */
+  record(request: AuditRequest, entries: readonly AuditEntry[]): void {
+    const at = new Date();
+    for (const entry of entries) this.queue.push({ at, request, entry });
+    if (this.queue.length >= MAX_BATCH) void this.flush();
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Write what is queued (one flush at a time; concurrent callers wait for the same one). */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => (this.queue.length > 0 ? this.flush() : undefined));
+    if (this.queue.length === 0) return Promise.resolve();
+    const batch = this.queue.splice(0, MAX_BATCH);
+    this.flushing = this.write(batch)
+      .then(() => {
+        this.written += batch.length;
+      })
+      .catch((e: Error) => {
+        this.queue.unshift(...batch);
+        this.options.onError?.(e);
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    return this.flushing;
+  }
+
+  /** Stop the timers and write everything queued. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.timer = null;
+    this.purgeTimer = null;
+    for (let attempt = 0; this.queue.length > 0 && attempt < 3; attempt++) await this.flush();
+  }
+
+  private async write(batch: { at: Date; request: AuditRequest; entry: AuditEntry }[]): Promise<void> {
+    const rows = batch.map(({ at, request: r, entry: e }) => ({
+      at: at.toISOString(),
+      subject: r.subject,
+      roles: r.roles,
+      department: r.department,
+      purpose: r.purpose,
+      purposeRef: r.purposeRef,
+      operationName: r.operationName,
+      documentHash: r.documentHash,
+      requestId: r.requestId,
+      entityId: e.entityId,
+      fields: e.fields,
+      outcome: e.outcome,
+    }));
+    await this.db.$executeRaw(Prisma.sql`
+      INSERT INTO "AuditRecord" ("at", "subject", "roles", "department", "purpose", "purposeRef",
+        "operationName", "documentHash", "requestId", "entityId", "fields", "outcome")
+      SELECT r."at", r."subject", r."roles", r."department", r."purpose", r."purposeRef",
+        r."operationName", r."documentHash", r."requestId", r."entityId", r."fields", r."outcome"::"AuditOutcome"
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("at" timestamp, "subject" text,
+        "roles" text[], "department" text, "purpose" text, "purposeRef" text, "operationName" text,
+        "documentHash" text, "requestId" text, "entityId" text, "fields" text[], "outcome" text)`);
+  }
+
+  private async purge(): Promise<void> {
+    const days = Math.max(this.options.retentionDays, 180);
+    await this.db
+      .$executeRaw(
+        Prisma.sql`DELETE FROM "AuditRecord" WHERE "at" < now() - make_interval(days => ${days}::int)`,
+      )
+      .catch((e: Error) => this.options.onError?.(e));
+  }
+}

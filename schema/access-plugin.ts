@@ -1,0 +1,154 @@
+// The access plugin: the one place where the policy is enforced. It wraps every field's resolver
+// (and subscription) with the field table's entry (schema/field-policy.ts) and the decision table
+// (domain/access/decisions.ts):
+//   DENY  → FORBIDDEN naming the field and what is missing; the resolver never runs, so a refused
+//           value is never loaded from a live connector; the refusal is audited.
+//   MASK  → the resolver runs and its value leaves masked by the field's data type; composite
+//           values pass, their own fields decide.
+//   ALLOW → the value as resolved; a PERSONAL, SENSITIVE or SECRET value read in full is audited.
+// List fields whose items carry their own class (provenance) drop the items refused.
+// Resolvers and types return raw values and never mask anything themselves.
+import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from "@pothos/core";
+import type { GraphQLFieldResolver } from "graphql";
+import { RESTRICTED_OWNERS } from "../domain/access/decisions.js";
+import type { RequestAccess } from "../domain/access/request.js";
+import { applyMask } from "../domain/masking.js";
+import { sensitivityRank } from "../domain/sensitivity.js";
+import { hubError } from "./errors.js";
+import { type FieldPolicy, policyFor } from "./field-policy.js";
+
+const pluginName = "access";
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      access: PothosAccessPlugin<Types>;
+    }
+  }
+}
+
+const PERSONAL = sensitivityRank("PERSONAL");
+const SENSITIVE = sensitivityRank("SENSITIVE");
+
+type FieldTypeShape = { kind: string; type?: FieldTypeShape };
+function isComposite(type: FieldTypeShape): boolean {
+  if (type.kind === "List" && type.type) return isComposite(type.type);
+  return type.kind === "Object" || type.kind === "Interface" || type.kind === "Union";
+}
+
+/** The entity a value belongs to, for the audit trail: the parent's id where it has one. */
+function entityIdOf(parent: unknown): string | null {
+  if (!parent || typeof parent !== "object") return null;
+  const p = parent as { id?: unknown; entityId?: unknown };
+  if (typeof p.entityId === "string") return p.entityId;
+  return typeof p.id === "string" ? p.id : null;
+}
+
+function accessOf(ctx: unknown): RequestAccess {
+  const access = (ctx as { access?: RequestAccess }).access;
+  // Fail closed: a context without access state (a wiring mistake) serves nothing classified.
+  if (!access) throw hubError("INTERNAL_SERVER_ERROR", "request has no access state");
+  return access;
+}
+
+type Resolver = GraphQLFieldResolver<unknown, object, object>;
+
+/** Wrap one field's resolver (or subscribe function) with its policy. */
+export function guard(key: string, policy: FieldPolicy, composite: boolean, resolver: Resolver): Resolver {
+  const rank = sensitivityRank(policy.class);
+  const auditReads = composite ? rank >= SENSITIVE : rank >= PERSONAL;
+  const mask = policy.mask ?? (composite ? null : "withhold");
+  return (parent, args, ctx, info) => {
+    const access = accessOf(ctx);
+    if (!access.enforced) return resolver(parent, args, ctx, info);
+    // A claimed value takes the class and mask of the field it asserts.
+    const field: FieldPolicy = policy.asserts ? policy.asserts(parent) : policy;
+    const verdict = access.verdict(policy.asserts ? `${key}:${field.class}:${field.owner}` : key, field);
+    const fieldMask = policy.asserts ? (field.mask ?? "withhold") : mask;
+    const entityId = entityIdOf(parent);
+    if (verdict.decision === "DENY") {
+      access.record("DENIED", key, entityId);
+      throw hubError(
+        "FORBIDDEN",
+        `${key} is ${field.class} data of ${field.owner}: it needs ${verdict.reason}`,
+        {
+          field: key,
+          class: field.class,
+          owner: field.owner,
+        },
+      );
+    }
+    const value = resolver(parent, args, ctx, info);
+    const after = (v: unknown): unknown => {
+      let out = v;
+      if (policy.items && Array.isArray(out)) out = filterItems(access, key, policy, out);
+      if (verdict.decision === "MASK") return fieldMask ? applyMask(fieldMask, out) : out;
+      if (auditReads && out !== null && out !== undefined) access.record("READ", key, entityId);
+      return out;
+    };
+    return value instanceof Promise ? value.then(after) : after(value);
+  };
+}
+
+function filterItems(access: RequestAccess, key: string, policy: FieldPolicy, items: unknown[]): unknown[] {
+  return items.filter((item) => {
+    const cls = policy.items?.(item);
+    if (!cls) return true;
+    const verdict = access.verdict(`${key}[${cls.class}:${cls.owner}]`, cls);
+    if (verdict.decision !== "DENY") return true;
+    access.record("DENIED", `${key}[${cls.owner}]`, entityIdOf(item));
+    return false;
+  });
+}
+
+/**
+ * Whether the caller reads this field in full: for paths that look values up (search by an
+ * identifier, filters) so that a value shown masked can never be found by guessing it.
+ */
+export function mayRead(ctx: object, key: string): boolean {
+  const access = accessOf(ctx);
+  if (!access.enforced) return true;
+  const [typeName, fieldName] = key.split(".") as [string, string];
+  const policy = policyFor(typeName, fieldName);
+  if (!policy) throw new Error(`no policy for ${key}`);
+  return access.verdict(key, policy).decision === "ALLOW";
+}
+
+export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types["Context"], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types["Context"], object> {
+    return this.wrap(resolver, fieldConfig) ?? resolver;
+  }
+
+  override wrapSubscribe(
+    subscribe: GraphQLFieldResolver<unknown, Types["Context"], object> | undefined,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types["Context"], object> | undefined {
+    if (!subscribe) return subscribe;
+    return this.wrap(subscribe, fieldConfig, true) ?? subscribe;
+  }
+
+  private wrap(
+    resolver: Resolver,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+    subscribe = false,
+  ): Resolver | null {
+    const policy = policyFor(fieldConfig.parentType, fieldConfig.name);
+    // A field without a policy makes buildSchema() fail (applyFieldPolicy); nothing to wrap here.
+    if (!policy) return null;
+    // Public fields of no restricted owner need no decision: skip the wrapper (the hot path).
+    if (policy.class === "PUBLIC" && !policy.items && !policy.asserts && !isRestricted(policy.owner))
+      return null;
+    const key = `${fieldConfig.parentType}.${fieldConfig.name}`;
+    return guard(key, policy, subscribe || isComposite(fieldConfig.type as FieldTypeShape), resolver);
+  }
+}
+
+// Owners only some roles may read (the audit trail) are never public, whatever their class says.
+const isRestricted = (owner: string) => Object.hasOwn(RESTRICTED_OWNERS, owner);
+
+SchemaBuilder.registerPlugin(pluginName, PothosAccessPlugin);
+
+export default pluginName;
