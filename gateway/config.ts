@@ -87,14 +87,11 @@ export const envSchema = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(50, 1, 10_000).describe(
     "Operations one WebSocket may run at once; one more is refused with OPERATION_LIMIT_EXCEEDED and the socket stays open",
   ),
-  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(50, 1, 10_000).describe(
-    "Operations one WebSocket may run at once; one more is refused with OPERATION_LIMIT_EXCEEDED and the socket stays open",
-  ),
   INTROSPECTION: z
     .enum(["authenticated", "always", "never"])
     .default("authenticated")
     .describe(
-      'Who may introspect the schema and read "Did you mean …?" suggestions in errors: `authenticated` principals (GraphiQL sends its token), `always` (anyone) or `never`',
+      "Who may introspect the schema and read \"Did you mean …?\" suggestions in errors: `authenticated` principals (GraphiQL sends its token), `always` (anyone) or `never`",
     ),
 
   SANDBOX: bool
@@ -155,7 +152,11 @@ export const envSchema = z.object({
     .describe(
       "OpenTelemetry collector (OTLP over HTTP, e.g. `http://127.0.0.1:4318`): traces of operations, database statements and sync runs are sent to its `/v1/traces` in batches. Unset: no traces",
     ),
-  OTEL_SERVICE_NAME: z.string().min(1).default("citygraph").describe("`service.name` of the hub's traces"),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .min(1)
+    .default("citygraph")
+    .describe("`service.name` of the hub's traces"),
   PURPOSES_FILE: z
     .string()
     .optional()
@@ -203,8 +204,6 @@ export interface HubConfig {
     maxLifetimeSeconds: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
-  /** Operations one WebSocket may run at once. */
-  wsMaxSubscriptions: number;
   /** Operations one WebSocket may run at once. */
   wsMaxSubscriptions: number;
   graphiql: boolean;
@@ -304,7 +303,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxCost: e.LIMIT_MAX_COST,
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
     },
-    wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,

@@ -5,7 +5,6 @@ import type { Server } from "node:http";
 import { type ExecutionArgs, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { decodeJwt } from "jose";
-import { decodeJwt } from "jose";
 import { WebSocketServer } from "ws";
 import { PurposeError } from "../domain/access/purposes.js";
 import type { Principal } from "../domain/principal.js";
@@ -19,17 +18,6 @@ import { classifyParseError } from "./plugins/operation-limits.js";
 export const WS_CLOSE_UNAUTHENTICATED = 4401;
 /** A declared purpose that is not configured (graphql-ws leaves 4400–4499 to the application). */
 export const WS_CLOSE_FORBIDDEN = 4403;
-
-/** setTimeout's longest delay; a later expiry is re-armed in steps. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** When the (already verified) bearer token expires, in ms since the epoch; null without one. */
-function expiryOf(authorization: string | null): number | null {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "")?.[1];
-  if (!token) return null;
-  const { exp } = decodeJwt(token);
-  return typeof exp === "number" ? exp * 1000 : null;
-}
 
 /** setTimeout's longest delay; a later expiry is re-armed in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -107,24 +95,6 @@ export function attachWebSocket(
             arm();
             socket.once("close", () => clearTimeout(timer));
           }
-          // A socket lives as long as its token: at expiry it is closed (4401), as graphql-ws
-          // closes an unauthorised one, and the client must connect again with a fresh token.
-          const expiresAt = expiryOf(auth);
-          if (expiresAt !== null) {
-            const socket = ctx.extra.socket;
-            let timer: NodeJS.Timeout;
-            const arm = () => {
-              const left = expiresAt - Date.now();
-              if (left <= 0)
-                return socket.close(
-                  WS_CLOSE_UNAUTHENTICATED,
-                  "UNAUTHENTICATED: TOKEN_EXPIRED: token has expired",
-                );
-              timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-            };
-            arm();
-            socket.once("close", () => clearTimeout(timer));
-          }
           return true;
         } catch (e) {
           if (e instanceof PurposeError) {
@@ -141,15 +111,6 @@ export function attachWebSocket(
         if (!principal)
           return [
             new GraphQLError("connection is not initialised", { extensions: { code: "UNAUTHENTICATED" } }),
-          ];
-        // This operation is counted already; one over the bound is refused, the socket stays open.
-        const running = Object.keys(ctx.subscriptions).length;
-        if (running > deps.maxSubscriptions)
-          return [
-            new GraphQLError(
-              `this socket already runs ${deps.maxSubscriptions} operations, the most one socket may (complete one, or open another socket)`,
-              { extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit: "subscriptionsPerSocket" } },
-            ),
           ];
         // This operation is counted already; one over the bound is refused, the socket stays open.
         const running = Object.keys(ctx.subscriptions).length;
