@@ -13,16 +13,11 @@ import http from "node:http";
 import { parseArgs } from "node:util";
 import { buildDemoAreaTree, type DemoArea } from "../../connectors/sandbox/city/areas.js";
 import { mintToken } from "../../gateway/auth.js";
+import { runBench, stopPostgres, stopProcess } from "./support/harness.js";
 import { type LoadResult, postOnce, runLoad } from "./support/http-load.js";
-import {
-  type HubProcess,
-  runCommand,
-  spawnHub,
-  startThrowawayPostgres,
-  type ThrowawayPostgres,
-} from "./support/hub-process.js";
+import { runCommand, spawnHub, startThrowawayPostgres } from "./support/hub-process.js";
 import { machineCpuSeconds, RssSampler, treeCpuSeconds } from "./support/proc.js";
-import { describeMachine, fixed, formatTable, machineInfo, mib, writeArtifact } from "./support/report.js";
+import { fixed, formatTable, mib } from "./support/report.js";
 
 const USAGE = `usage: npm run bench:gateway -- [--duration SECONDS] [--warmup SECONDS]
   --duration  measured time per operation and concurrency (default 10, at most 600)
@@ -245,63 +240,18 @@ interface Row {
   hubPeakRssMiB: number | null;
 }
 
-async function main(): Promise<number> {
-  const { durationS, warmupS } = parseOptions();
-  const machine = machineInfo();
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  let pg: ThrowawayPostgres | null = null;
-  let hub: HubProcess | null = null;
-  // Started but maybe not yet resolved when a signal arrives: cleanup waits for them.
-  let pgStarting: Promise<ThrowawayPostgres> | null = null;
-  let hubStarting: Promise<HubProcess> | null = null;
-  const abandon = new AbortController();
-  let sampler: RssSampler | null = null;
+const { durationS, warmupS } = parseOptions();
+// Everything is bounded: the whole run, then each step inside it.
+const ROWS = OPERATIONS.length * CONCURRENCY.length;
 
-  let cleaning: Promise<boolean> | null = null;
-  /** Idempotent: stop the hub (SIGTERM, wait), then PostgreSQL. Resolves false if either misbehaved. */
-  const cleanup = () => {
-    cleaning ??= (async () => {
-      let clean = true;
-      sampler?.stop();
-      abandon.abort();
-      hub ??= (await hubStarting?.catch(() => null)) ?? null;
-      pg ??= (await pgStarting?.catch(() => null)) ?? null;
-      if (hub) {
-        const stopped = await hub.stop();
-        if (stopped.forced || stopped.exitCode !== 0) {
-          clean = false;
-          process.stderr.write(
-            `hub did not stop cleanly: exit ${stopped.exitCode}, signal ${stopped.signal}, killed: ${stopped.forced}\n${hub.output().slice(-20).join("\n")}\n`,
-          );
-        }
-      }
-      if (pg)
-        await pg.stop().catch((e: Error) => {
-          clean = false;
-          process.stderr.write(`PostgreSQL did not stop cleanly: ${e.message}\n`);
-        });
-      return clean;
-    })();
-    return cleaning;
-  };
-
-  // Everything is bounded: the whole run, then each step inside it.
-  const rows = OPERATIONS.length * CONCURRENCY.length;
-  const budgetMs = 300_000 + rows * (durationS + warmupS + 60) * 1000;
-  const abort = (why: string, code: number) => {
-    process.stderr.write(`\n${why}: stopping the hub and PostgreSQL\n`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  const watchdog = setTimeout(
-    () => abort(`benchmark exceeded ${Math.round(budgetMs / 1000)} s`, 1),
-    budgetMs,
-  );
-  watchdog.unref();
-  process.once("SIGINT", () => abort("interrupted", 130));
-  process.once("SIGTERM", () => abort("terminated", 143));
-
-  try {
-    log(`CityGraph gateway benchmark — ${describeMachine(machine)}`);
+await runBench(
+  {
+    name: "gateway",
+    budgetMs: 300_000 + ROWS * (durationS + warmupS + 60) * 1000,
+    stopping: "the hub and PostgreSQL",
+  },
+  async (bench) => {
+    const { machine, log } = bench;
     log(
       `duration ${durationS} s per run after ${warmupS} s warm-up; concurrency ${CONCURRENCY.join(", ")}\n`,
     );
@@ -311,19 +261,24 @@ async function main(): Promise<number> {
 
     log("starting a throwaway PostgreSQL …");
     const pgStarted = performance.now();
-    pgStarting = startThrowawayPostgres();
-    pg = await pgStarting;
+    const pg = await bench.started(startThrowawayPostgres(), stopPostgres);
     const postgresPid = pg.pid;
     log(`  ready in ${fixed(performance.now() - pgStarted, 0)} ms on 127.0.0.1:${pg.port}`);
 
     log("starting the hub: tsx gateway/main.ts (NODE_ENV=production, DEMO_DATA=true) …");
     const secret = randomBytes(30).toString("base64url"); // 40 characters
-    hubStarting = spawnHub({ databaseUrl: pg.url, jwtSecret: secret, signal: abandon.signal });
-    hub = await hubStarting;
+    const hub = await bench.started(
+      spawnHub({ databaseUrl: pg.url, jwtSecret: secret, signal: bench.signal }),
+      stopProcess("hub"),
+    );
     log(
       `  cold start (spawn → /readyz 200, incl. migrations and demo tree): ${fixed(hub.coldStartMs, 0)} ms`,
     );
-    sampler = new RssSampler(hub.hubPid).start();
+    const sampler = new RssSampler(hub.hubPid).start();
+    bench.onCleanup(async () => {
+      sampler.stop();
+      return true;
+    });
     const idleRssMiB = mib(sampler.current());
     log(`  hub pid ${hub.hubPid} (launcher ${hub.launcherPid}), RSS when idle ${idleRssMiB ?? "n/a"} MiB\n`);
 
@@ -413,10 +368,7 @@ async function main(): Promise<number> {
     log("");
 
     const errorsTotal = results.reduce((n, r) => n + r.result.errors.total, 0);
-    const file = writeArtifact("bench-gateway.json", {
-      benchmark: "gateway",
-      generatedAt: new Date().toISOString(),
-      machine,
+    const file = bench.report("bench-gateway.json", {
       settings: {
         durationS,
         warmupS,
@@ -461,16 +413,5 @@ async function main(): Promise<number> {
       return 1;
     }
     return 0;
-  } catch (e) {
-    if (abandon.signal.aborted) return 1; // a signal or the watchdog: already reported
-    process.stderr.write(`\nbenchmark failed: ${(e as Error).stack ?? (e as Error).message}\n`);
-    return 1;
-  } finally {
-    const clean = await cleanup();
-    clearTimeout(watchdog);
-    if (!clean) process.exitCode = 1;
-  }
-}
-
-const code = await main();
-process.exit(process.exitCode || code);
+  },
+);

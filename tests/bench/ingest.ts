@@ -36,12 +36,13 @@ import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
 import { PRESET_NAMES, type PresetName } from "../../connectors/sandbox/generator/index.js";
 import { seedReferenceData } from "../../integration/seed.js";
 import { type RunReport, SyncEngine } from "../../integration/sync/engine.js";
-import { createDb, type Db, migrate } from "../../prisma/db.js";
+import { createDb, migrate } from "../../prisma/db.js";
 import { type ExpectedCounts, expectedCountsInChild } from "./support/expected-counts.js";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "./support/hub-process.js";
+import { runBench, SCALE_BUDGET_MIN, stopPostgres, stopProcess } from "./support/harness.js";
+import { startThrowawayPostgres } from "./support/hub-process.js";
 import { cpuSeconds, machineCpuSeconds, RssSampler, treeCpuSeconds } from "./support/proc.js";
-import { describeMachine, fixed, formatTable, machineInfo, mib, writeArtifact } from "./support/report.js";
-import { type SandboxProcess, spawnSandbox } from "./support/sandbox-process.js";
+import { fixed, formatTable, mib } from "./support/report.js";
+import { spawnSandbox } from "./support/sandbox-process.js";
 import { TreeMemorySampler } from "./support/tree-memory.js";
 
 const USAGE = `usage: npm run bench:ingest -- [--scale test|demo|bench] [--max-minutes N] [--seed S] [--query-stats]
@@ -293,69 +294,23 @@ function maxPagesFor(perDataset: Record<string, number>, pageSize: number): numb
   return Object.values(perDataset).reduce((n, c) => n + Math.ceil(c / pageSize) + 1, 0) + 5;
 }
 
-const TIMEOUTS_MIN: Record<PresetName, number> = { test: 20, demo: 60, bench: 360 };
+const options = parseOptions();
+const { scale, seed, maxMinutes } = options;
 
-async function main(): Promise<number> {
-  const options = parseOptions();
-  const { scale, seed, maxMinutes } = options;
-  const machine = machineInfo();
-  const log = (line = "") => process.stdout.write(`${line}\n`);
-
-  let pg: ThrowawayPostgres | null = null;
-  let pgStarting: Promise<ThrowawayPostgres> | null = null;
-  let sandbox: SandboxProcess | null = null;
-  let sandboxStarting: Promise<SandboxProcess> | null = null;
-  let db: Db | null = null;
-  let engine: SyncEngine | null = null;
-  const samplers: { stop(): void }[] = [];
-  const abandon = new AbortController();
-
-  let cleaning: Promise<boolean> | null = null;
-  /** Idempotent: stop the engine (a page in flight rolls back), the sandbox, then PostgreSQL. */
-  const cleanup = () => {
-    cleaning ??= (async () => {
-      let clean = true;
-      abandon.abort();
-      for (const s of samplers) s.stop();
-      if (engine) await engine.stop().catch(() => {});
-      if (db) await db.$disconnect().catch(() => {});
-      sandbox ??= (await sandboxStarting?.catch(() => null)) ?? null;
-      pg ??= (await pgStarting?.catch(() => null)) ?? null;
-      if (sandbox) {
-        const stopped = await sandbox.stop();
-        if (stopped.forced || stopped.exitCode !== 0) {
-          clean = false;
-          process.stderr.write(
-            `sandbox did not stop cleanly: exit ${stopped.exitCode}, signal ${stopped.signal}, killed: ${stopped.forced}\n${sandbox.output().slice(-20).join("\n")}\n`,
-          );
-        }
-      }
-      if (pg)
-        await pg.stop().catch((e: Error) => {
-          clean = false;
-          process.stderr.write(`PostgreSQL did not stop cleanly: ${e.message}\n`);
-        });
-      return clean;
-    })();
-    return cleaning;
-  };
-
-  const budgetMs = ((maxMinutes ?? TIMEOUTS_MIN[scale]) + (maxMinutes === null ? 0 : 20)) * 60_000;
-  const abort = (why: string, code: number) => {
-    process.stderr.write(`\n${why}: stopping the sync engine, the sandbox and PostgreSQL\n`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  const watchdog = setTimeout(
-    () => abort(`benchmark exceeded ${Math.round(budgetMs / 60_000)} min`, 1),
-    budgetMs,
-  );
-  watchdog.unref();
-  process.once("SIGINT", () => abort("interrupted", 130));
-  process.once("SIGTERM", () => abort("terminated", 143));
-
-  let progress: NodeJS.Timeout | null = null;
-  try {
-    log(`CityGraph ingest benchmark — ${describeMachine(machine)}`);
+await runBench(
+  {
+    name: "ingest",
+    // --max-minutes bounds the ingesting; setting up and verifying get 20 minutes on top
+    budgetMs: (maxMinutes === null ? SCALE_BUDGET_MIN[scale] : maxMinutes + 20) * 60_000,
+    stopping: "the sync engine, the sandbox and PostgreSQL",
+  },
+  async (bench) => {
+    const { machine, log } = bench;
+    let progress: NodeJS.Timeout | null = null;
+    bench.onCleanup(async () => {
+      if (progress) clearInterval(progress);
+      return true;
+    });
     log(
       `scale ${scale}, seed ${seed}${maxMinutes === null ? "" : `, at most ${maxMinutes} min of ingesting`}${options.queryStats ? ", statement statistics on" : ""}\n`,
     );
@@ -373,27 +328,30 @@ async function main(): Promise<number> {
     const expectedPromise = expectedCountsInChild(seed, scale);
     expectedPromise.catch(() => {});
 
-    pg = await step("postgresMs", "starting a throwaway PostgreSQL", () => {
-      pgStarting = startThrowawayPostgres();
-      return pgStarting;
-    });
+    const pg = await step("postgresMs", "starting a throwaway PostgreSQL", () =>
+      bench.started(startThrowawayPostgres(), stopPostgres),
+    );
     const pgUrl = pg.url;
     await step("migrateMs", "migrating", () => migrate(pgUrl));
     const queryStats = options.queryStats ? new QueryStats() : null;
-    db = createDb({
+    const db = createDb({
       url: pgUrl,
       poolMax: 4,
       ...(queryStats ? { onQuery: (sql: string, ms: number) => queryStats.record(sql, ms) } : {}),
     });
     const database = db;
+    bench.onCleanup(() =>
+      db.$disconnect().then(
+        () => true,
+        () => true,
+      ),
+    );
     await step("seedMs", "seeding reference data and the demo area tree", () =>
       seedReferenceData(database, buildDemoAreaTree()),
     );
-    sandbox = await step("sandboxMs", `starting the ${scale} sandbox in its own process`, () => {
-      sandboxStarting = spawnSandbox({ preset: scale, seed, signal: abandon.signal });
-      return sandboxStarting;
-    });
-    const sb = sandbox;
+    const sb = await step("sandboxMs", `starting the ${scale} sandbox in its own process`, () =>
+      bench.started(spawnSandbox({ preset: scale, seed, signal: bench.signal }), stopProcess("sandbox")),
+    );
     await step("warmUpMs", "warming the sandbox up (one record of every dataset)", () => warmUp(sb.urls));
     const expected: ExpectedCounts = await step(
       "expectedMs",
@@ -405,18 +363,31 @@ async function main(): Promise<number> {
     const selfSampler = new RssSampler(process.pid).start();
     const sandboxSampler = new RssSampler(sb.pid).start();
     const pgSampler = postgresPid === null ? null : new TreeMemorySampler(postgresPid).start();
-    samplers.push(selfSampler, sandboxSampler, ...(pgSampler ? [pgSampler] : []));
+    const stopSamplers = () => {
+      for (const sampler of [selfSampler, sandboxSampler, pgSampler]) sampler?.stop();
+    };
+    bench.onCleanup(async () => {
+      stopSamplers();
+      return true;
+    });
     log(
       `  sandbox pid ${sb.pid} (RSS ${mib(sandboxSampler.current()) ?? "n/a"} MiB), PostgreSQL pid ${postgresPid ?? "n/a"}, this process ${process.pid} (RSS ${mib(selfSampler.current()) ?? "n/a"} MiB)`,
     );
 
     let retries = 0;
-    engine = new SyncEngine(db, {
+    const engine = new SyncEngine(db, {
       log: (message, fields) => {
         if (message.includes("retrying")) retries++;
         process.stderr.write(`  engine: ${message} ${JSON.stringify(fields ?? {})}\n`);
       },
     });
+    // stopped first: a page in flight rolls back
+    bench.onCleanup(() =>
+      engine.stop().then(
+        () => true,
+        () => true,
+      ),
+    );
     const slot: Slot = { meter: newMeter(), limits: NO_LIMITS };
     const connectors = builtinConnectors(sb.urls).map((c) => instrument(c, slot));
     for (const c of connectors) await engine.register(c, "BUILTIN");
@@ -446,7 +417,7 @@ async function main(): Promise<number> {
       const reread = new Map(previous.filter((r) => r.meter.cut).map((r) => [r.connector, r.meter.fetched]));
       const rows: RunRow[] = [];
       for (const [i, c] of connectors.entries()) {
-        if (abandon.signal.aborted) break;
+        if (bench.signal.aborted) break;
         const id = c.manifest.id;
         const want = expected.perConnector[id]!;
         const now = performance.now();
@@ -565,7 +536,7 @@ async function main(): Promise<number> {
     const failed1 = rows1.some((r) => r.check === "FAILED");
     let rows2: RunRow[] = [];
     let pass2Ms = 0;
-    if (!failed1 && !abandon.signal.aborted) {
+    if (!failed1 && !bench.signal.aborted) {
       log(`\npass 2: re-sync from a null cursor (every record unchanged)`);
       const pass2Started = performance.now();
       rows2 = await runPass(2, budgetEnd, rows1);
@@ -573,7 +544,7 @@ async function main(): Promise<number> {
     } else if (failed1) log("\npass 2 skipped: a connector failed in pass 1");
 
     const maxRssKiB = process.resourceUsage().maxRSS;
-    for (const s of samplers) s.stop();
+    stopSamplers();
 
     // ---- report ----
     const perSec = (n: number, ms: number) => (ms > 0 ? n / (ms / 1000) : Number.NaN);
@@ -811,10 +782,7 @@ async function main(): Promise<number> {
 
     const allRows = [...rows1, ...rows2];
     const mismatches = allRows.filter((r) => r.check === "MISMATCH" || r.check === "FAILED");
-    const file = writeArtifact(`bench-ingest-${scale}.json`, {
-      benchmark: "ingest",
-      generatedAt: new Date().toISOString(),
-      machine,
+    const file = bench.report(`bench-ingest-${scale}.json`, {
       settings: { scale, seed, persons: expected.persons, maxMinutes, queryStats: options.queryStats },
       setupMs: setup,
       expected,
@@ -872,17 +840,5 @@ async function main(): Promise<number> {
       return 1;
     }
     return 0;
-  } catch (e) {
-    if (abandon.signal.aborted) return 1; // a signal or the watchdog: already reported
-    process.stderr.write(`\nbenchmark failed: ${(e as Error).stack ?? (e as Error).message}\n`);
-    return 1;
-  } finally {
-    if (progress) clearInterval(progress);
-    const clean = await cleanup();
-    clearTimeout(watchdog);
-    if (!clean) process.exitCode = 1;
-  }
-}
-
-const code = await main();
-process.exit(process.exitCode || code);
+  },
+);

@@ -32,6 +32,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { PRESET_NAMES, type PresetName } from "../../connectors/sandbox/generator/index.js";
 import { mintToken } from "../../gateway/auth.js";
+import { runBench, SCALE_BUDGET_MIN, stopProcess } from "./support/harness.js";
 import { type LoadResult, postOnce, runLoad } from "./support/http-load.js";
 import { type HubProcess, REPO_ROOT, spawnHub } from "./support/hub-process.js";
 import { machineCpuSeconds, RssSampler, treeCpuSeconds } from "./support/proc.js";
@@ -45,7 +46,7 @@ import {
   type ServerName,
   withSortedSources,
 } from "./support/query-facts.js";
-import { describeMachine, fixed, formatTable, machineInfo, mib, writeArtifact } from "./support/report.js";
+import { fixed, formatTable, mib } from "./support/report.js";
 import {
   addLoginRole,
   ingestSandboxGraph,
@@ -77,7 +78,6 @@ const ROLE: Record<ServerName, string> = {
 };
 const POOL_MAX = 10;
 const PAGE = 20;
-const TIMEOUTS_MIN: Record<PresetName, number> = { test: 20, demo: 60, bench: 360 };
 
 interface Options {
   scale: PresetName;
@@ -352,46 +352,18 @@ async function post(url: string, query: string, variables: unknown, headers: Rec
 const round = (n: number, digits = 1) =>
   Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null;
 
-async function main(): Promise<number> {
-  const options = parseOptions();
-  const { scale, seed, durationS, warmupS } = options;
-  const machine = machineInfo();
-  const log = (line = "") => process.stdout.write(`${line}\n`);
+const options = parseOptions();
+const { scale, seed, durationS, warmupS } = options;
+const CELLS = OPERATIONS.length * CONCURRENCY.length * SERVERS.length;
 
-  const abandon = new AbortController();
-  let graphStarting: Promise<SandboxGraph> | null = null;
-  /** What was started, in order; stop() resolves false when it did not end cleanly. */
-  const running: { stop(): Promise<boolean> }[] = [];
-  const samplers: RssSampler[] = [];
-  let cleaning: Promise<boolean> | null = null;
-  const cleanup = () => {
-    cleaning ??= (async () => {
-      abandon.abort();
-      for (const s of samplers) s.stop();
-      let clean = true;
-      for (const r of running.reverse()) if (!(await r.stop().catch(() => false))) clean = false;
-      const graph = await graphStarting?.catch(() => null);
-      if (graph && !(await graph.stop())) clean = false;
-      return clean;
-    })();
-    return cleaning;
-  };
-  const cells = OPERATIONS.length * CONCURRENCY.length * SERVERS.length;
-  const budgetMs = (TIMEOUTS_MIN[scale] + 5) * 60_000 + cells * (durationS + warmupS + 30) * 1000;
-  const abort = (why: string, code: number) => {
-    process.stderr.write(`\n${why}: stopping the servers, the sandbox and PostgreSQL\n`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  const watchdog = setTimeout(
-    () => abort(`benchmark exceeded ${Math.round(budgetMs / 60_000)} min`, 1),
-    budgetMs,
-  );
-  watchdog.unref();
-  process.once("SIGINT", () => abort("interrupted", 130));
-  process.once("SIGTERM", () => abort("terminated", 143));
-
-  try {
-    log(`CityGraph query benchmark — ${describeMachine(machine)}`);
+await runBench(
+  {
+    name: "query",
+    budgetMs: (SCALE_BUDGET_MIN[scale] + 5) * 60_000 + CELLS * (durationS + warmupS + 30) * 1000,
+    stopping: "the servers, the sandbox and PostgreSQL",
+  },
+  async (bench) => {
+    const { machine, log } = bench;
     log(
       `scale ${scale}, seed ${seed}; ${durationS} s measured after ${warmupS} s warm-up per cell; concurrency ${CONCURRENCY.join(", ")}; ${POOL_MAX} database connections per server\n`,
     );
@@ -401,8 +373,10 @@ async function main(): Promise<number> {
 
     log("filling a throwaway database from the sandbox systems (support/sandbox-graph.ts):");
     const setupStarted = performance.now();
-    graphStarting = ingestSandboxGraph({ scale, seed, statementStats: true, log, signal: abandon.signal });
-    const graph = await graphStarting;
+    const graph = await bench.started(
+      ingestSandboxGraph({ scale, seed, statementStats: true, log, signal: bench.signal }),
+      (g) => g.stop(),
+    );
     log(
       `  database rows: ${Object.entries(graph.rowCounts)
         .map(([t, n]) => `${t} ${n}`)
@@ -431,7 +405,7 @@ async function main(): Promise<number> {
     const hubStarting = spawnHub({
       databaseUrl: roleUrls.hub,
       jwtSecret: secret,
-      signal: abandon.signal,
+      signal: bench.signal,
       env: {
         SANDBOX: "false",
         SYNC_SCHEDULER: "false",
@@ -441,17 +415,7 @@ async function main(): Promise<number> {
         GRAPHIQL: "false",
       },
     });
-    running.push({
-      stop: async () => {
-        const started = await hubStarting.catch(() => null);
-        if (!started) return true;
-        const stopped = await started.stop();
-        if (stopped.forced || stopped.exitCode !== 0)
-          process.stderr.write(`hub did not stop cleanly:\n${started.output().slice(-20).join("\n")}\n`);
-        return !stopped.forced && stopped.exitCode === 0;
-      },
-    });
-    const hub: HubProcess = await hubStarting;
+    const hub: HubProcess = await bench.started(hubStarting, stopProcess("hub"));
     log(`  hub           ${hub.url} pid ${hub.hubPid}, ready in ${fixed(hub.coldStartMs / 1000, 1)} s`);
     const pglProcess = await spawnScript(
       "tests/bench/support/postgraphile-server.ts",
@@ -463,14 +427,14 @@ async function main(): Promise<number> {
         GRAPHILE_ENV: "production",
       },
     );
-    running.push(pglProcess);
+    bench.onCleanup(() => pglProcess.stop());
     log(`  postgraphile  ${pglProcess.url} pid ${pglProcess.pid}`);
     const sqlProcess = await spawnScript("tests/bench/support/sql-endpoint.ts", "SQL_ENDPOINT_LISTENING", {
       DATABASE_URL: roleUrls.sql,
       PORT: "0",
       DB_POOL_MAX: String(POOL_MAX),
     });
-    running.push(sqlProcess);
+    bench.onCleanup(() => sqlProcess.stop());
     log(`  sql           ${sqlProcess.url} pid ${sqlProcess.pid}`);
 
     const token = await mintToken(
@@ -485,7 +449,10 @@ async function main(): Promise<number> {
     );
     const sampler = (pid: number) => {
       const s = new RssSampler(pid).start();
-      samplers.push(s);
+      bench.onCleanup(async () => {
+        s.stop();
+        return true;
+      });
       return s;
     };
     const targets: Target[] = [
@@ -595,7 +562,7 @@ async function main(): Promise<number> {
               concurrency,
               durationMs: warmupS * 1000,
               warmupMs: 0,
-              signal: abandon.signal,
+              signal: bench.signal,
             });
           const before = (await statementsByRole(graph.databaseUrl, [ROLE[t.name]]))[ROLE[t.name]]!;
           const cpuBefore = treeCpuSeconds(t.pid);
@@ -609,7 +576,7 @@ async function main(): Promise<number> {
             concurrency,
             durationMs: durationS * 1000,
             warmupMs: 0,
-            signal: abandon.signal,
+            signal: bench.signal,
           });
           const peakRssMiB = mib(t.sampler.endWindow());
           const cpuAfter = treeCpuSeconds(t.pid);
@@ -638,7 +605,7 @@ async function main(): Promise<number> {
                   ),
                 );
           const after = (await statementsByRole(graph.databaseUrl, [ROLE[t.name]]))[ROLE[t.name]]!;
-          if (abandon.signal.aborted) throw new Error("abandoned");
+          if (bench.signal.aborted) throw new Error("abandoned");
           if (t.name === "hub" && hub.exited())
             throw new Error(`the hub exited during ${op.name}, c=${concurrency}`);
           const n = Math.max(1, result.requests);
@@ -832,10 +799,7 @@ async function main(): Promise<number> {
     log("");
 
     const errorsTotal = results.reduce((n, r) => n + r.result.errors.total, 0);
-    const file = writeArtifact(`bench-query-${scale}.json`, {
-      benchmark: "query",
-      generatedAt: new Date().toISOString(),
-      machine,
+    const file = bench.report(`bench-query-${scale}.json`, {
       settings: {
         scale,
         seed,
@@ -901,16 +865,5 @@ async function main(): Promise<number> {
       return 1;
     }
     return 0;
-  } catch (e) {
-    if (abandon.signal.aborted) return 1;
-    process.stderr.write(`\nbenchmark failed: ${(e as Error).stack ?? (e as Error).message}\n`);
-    return 1;
-  } finally {
-    const clean = await cleanup();
-    clearTimeout(watchdog);
-    if (!clean) process.exitCode = 1;
-  }
-}
-
-const code = await main();
-process.exit(process.exitCode || code);
+  },
+);

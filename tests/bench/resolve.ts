@@ -28,11 +28,12 @@ import pg from "pg";
 import { DIRT_TABLE, PRESET_NAMES, type PresetName } from "../../connectors/sandbox/generator/index.js";
 import type { Db } from "../../prisma/db.js";
 import { writeTruthInChild } from "./support/ground-truth.js";
+import { runBench, SCALE_BUDGET_MIN } from "./support/harness.js";
 import { type PairwiseScores, pairwise } from "./support/pairwise.js";
 import { commandLine, descendantsOf, RssSampler } from "./support/proc.js";
-import { describeMachine, fixed, formatTable, machineInfo, mib, writeArtifact } from "./support/report.js";
+import { fixed, formatTable, mib } from "./support/report.js";
 import { type Diagnostics, diagnose, type ExampleGroup, topList } from "./support/resolve-diagnostics.js";
-import { ingestSandboxGraph, type SandboxGraph } from "./support/sandbox-graph.js";
+import { ingestSandboxGraph } from "./support/sandbox-graph.js";
 import { TreeMemorySampler } from "./support/tree-memory.js";
 import {
   type DatasetCounts,
@@ -54,7 +55,6 @@ const USAGE = `usage: npm run bench:resolve -- [--scale test|demo|bench] [--seed
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESOLUTION_MODULE = path.resolve(HERE, "../../integration/resolution/index.ts");
-const TIMEOUTS_MIN: Record<PresetName, number> = { test: 20, demo: 60, bench: 240 };
 
 interface Options {
   scale: PresetName;
@@ -198,44 +198,28 @@ function datasetTable(datasets: readonly DatasetCounts[]): string {
   );
 }
 
-async function main(): Promise<number> {
-  const { scale, seed, keepTruth } = parseOptions();
-  const machine = machineInfo();
-  const log = (line = "") => process.stdout.write(`${line}\n`);
-  const abandon = new AbortController();
-  const truthFile = path.join(os.tmpdir(), `citygraph-resolve-truth-${scale}-${seed}-${process.pid}.jsonl`);
-  let graph: SandboxGraph | null = null;
-  let client: pg.Client | null = null;
-  const pgMemory = samplePostgresWhenItStarts();
-  const self = new RssSampler(process.pid).start();
+const { scale, seed, keepTruth } = parseOptions();
 
-  let cleaning: Promise<boolean> | null = null;
-  const cleanup = () => {
-    cleaning ??= (async () => {
-      abandon.abort();
+await runBench(
+  {
+    name: "resolve",
+    budgetMs: SCALE_BUDGET_MIN[scale] * 60_000,
+    stopping: "the sync engine, the sandbox and PostgreSQL",
+  },
+  async (bench) => {
+    const { machine, log } = bench;
+    const truthFile = path.join(os.tmpdir(), `citygraph-resolve-truth-${scale}-${seed}-${process.pid}.jsonl`);
+    bench.onCleanup(async () => {
+      if (!keepTruth) fs.rmSync(truthFile, { force: true });
+      return true;
+    });
+    const pgMemory = samplePostgresWhenItStarts();
+    const self = new RssSampler(process.pid).start();
+    bench.onCleanup(async () => {
       pgMemory.stop();
       self.stop();
-      if (client) await client.end().catch(() => {});
-      const clean = graph ? await graph.stop() : true;
-      if (!keepTruth) fs.rmSync(truthFile, { force: true });
-      return clean;
-    })();
-    return cleaning;
-  };
-  const abort = (why: string, code: number) => {
-    process.stderr.write(`\n${why}: stopping the sync engine, the sandbox and PostgreSQL\n`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  const watchdog = setTimeout(
-    () => abort(`benchmark exceeded ${TIMEOUTS_MIN[scale]} min`, 1),
-    TIMEOUTS_MIN[scale] * 60_000,
-  );
-  watchdog.unref();
-  process.once("SIGINT", () => abort("interrupted", 130));
-  process.once("SIGTERM", () => abort("terminated", 143));
-
-  try {
-    log(`CityGraph resolve benchmark — ${describeMachine(machine)}`);
+      return true;
+    });
     log(`scale ${scale}, seed ${seed}\n`);
 
     // The ground truth, in a child process, while the graph is being set up and filled.
@@ -249,7 +233,9 @@ async function main(): Promise<number> {
     log("ingesting every department system (grid first):");
     self.beginWindow();
     const ingestStarted = performance.now();
-    graph = await ingestSandboxGraph({ scale, seed, log, signal: abandon.signal });
+    const graph = await bench.started(ingestSandboxGraph({ scale, seed, log, signal: bench.signal }), (g) =>
+      g.stop(),
+    );
     const setupMs = performance.now() - ingestStarted;
     const ingestMs = graph.timings.ingestMs ?? setupMs;
     const ingestPeakKiB = self.endWindow();
@@ -273,7 +259,13 @@ async function main(): Promise<number> {
     // ---- evaluation ----
     self.beginWindow();
     const evalStarted = performance.now();
-    client = new pg.Client({ connectionString: graph.databaseUrl });
+    const client = new pg.Client({ connectionString: graph.databaseUrl });
+    bench.onCleanup(() =>
+      client.end().then(
+        () => true,
+        () => true,
+      ),
+    );
     await client.connect();
     log("following every truth reference into the graph …");
     const linked = await linkTruthToGraph(client, truthFile, (n) => {
@@ -448,10 +440,7 @@ async function main(): Promise<number> {
     );
     if (keepTruth) log(`ground truth kept: ${truthFile}`);
 
-    const file = writeArtifact(`bench-resolve-${scale}.json`, {
-      benchmark: "resolve",
-      generatedAt: new Date().toISOString(),
-      machine,
+    const file = bench.report(`bench-resolve-${scale}.json`, {
       settings: { scale, seed, persons: graph.expected.persons },
       scores,
       unlinked,
@@ -485,16 +474,5 @@ async function main(): Promise<number> {
     });
     log(`\nfigures written to ${file}`);
     return 0;
-  } catch (e) {
-    if (abandon.signal.aborted) return 1;
-    process.stderr.write(`\nbenchmark failed: ${(e as Error).stack ?? (e as Error).message}\n`);
-    return 1;
-  } finally {
-    const clean = await cleanup();
-    clearTimeout(watchdog);
-    if (!clean) process.exitCode = 1;
-  }
-}
-
-const code = await main();
-process.exit(process.exitCode || code);
+  },
+);

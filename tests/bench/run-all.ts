@@ -5,12 +5,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { BENCH_LIMIT_MS } from "./support/harness.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, "../..");
 const TSX = path.join(REPO_ROOT, "node_modules/.bin/tsx");
-/** One benchmark may run this long before it is stopped (each bounds itself well below this). */
-const PER_BENCH_LIMIT_MS = 60 * 60 * 1000;
+/** One benchmark may run this long before it is stopped (each bounds itself below this: support/harness.ts). */
+const PER_BENCH_LIMIT_MS = BENCH_LIMIT_MS;
 
 const benches = fs
   .readdirSync(HERE, { withFileTypes: true })
