@@ -2,6 +2,7 @@
 import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { createAreaLoaders } from "./areas.js";
+import { createDataQualityLoaders } from "./data-quality.js";
 import { createJurisdictionLoaders } from "./jurisdiction.js";
 import { createLookupLoaders } from "./lookups.js";
 import { createMergedLoaders } from "./merged.js";
@@ -15,6 +16,7 @@ export function createLoaders(db: Db, sync: SyncEngine) {
     ...createJurisdictionLoaders(),
     ...createResolutionLoaders(db),
     ...createMergedLoaders(db),
+    ...createDataQualityLoaders(db),
     live: createLookupLoaders(sync),
   };
 }

@@ -7,6 +7,7 @@ import { normaliseCitizenId } from "../domain/identifiers/citizen-id.js";
 import { nameBlockingKey } from "../domain/identifiers/person-name.js";
 import { normaliseMobile } from "../domain/identifiers/phone.js";
 import type { Principal } from "../domain/principal.js";
+import { checkUscc } from "../domain/resolution/low-trust.js";
 import { type Address, type Organisation, type Person, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
 import {
@@ -43,8 +44,8 @@ function identifierOf(text: string): { key: SearchKey; value: string } | null {
   const id = normaliseCitizenId(text);
   const idKey = id.ok ? id.value : id.lowTrustKey;
   if (idKey) return { key: "CITIZEN_ID", value: idKey };
-  if (/^[0-9A-Za-z\s]{18,}$/.test(text.trim())) {
-    const uscc = usccLookupKey(text);
+  if (/^[0-9A-Za-z\s-]{15,24}$/.test(text.trim())) {
+    const uscc = usccLookupKey(text) ?? checkUscc(text).lowTrust;
     if (uscc) return { key: "USCC", value: uscc };
   }
   return null;
@@ -81,7 +82,8 @@ export async function searchElements(
     if (types.has("PERSON") && identifier.key === "CITIZEN_ID" && by.citizenId) {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT p.id::text AS id, 1::float8 AS score FROM "Person" p
-        WHERE p."citizenId" = ${identifier.value} AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
+        WHERE (p."citizenId" = ${identifier.value} OR p."citizenIdLowTrust" = ${identifier.value})
+          AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
         LIMIT ${limit}`);
       persons.push(...rows.map((r) => ({ ...r, key: identifier.key })));
     }
@@ -92,12 +94,14 @@ export async function searchElements(
         ORDER BY p.id LIMIT ${limit}`);
       persons.push(...rows.map((r) => ({ ...r, key: identifier.key })));
     }
-    if (types.has("ORGANISATION") && identifier.key === "USCC") {
+    // a credit code that failed its check is kept as a low-trust key (an all-digit one reads as an ID too)
+    const code = identifier.key === "USCC" ? identifier.value : checkUscc(text).lowTrust;
+    if (types.has("ORGANISATION") && code && identifier.key !== "PHONE") {
       const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
         SELECT o.id::text AS id, 1::float8 AS score FROM "Organisation" o
-        WHERE o.uscc = ${identifier.value} AND ${organisationVisibleSql(scope, "o")}
+        WHERE (o.uscc = ${code} OR o."usccLowTrust" = ${code}) AND ${organisationVisibleSql(scope, "o")}
         LIMIT ${limit}`);
-      orgs.push(...rows.map((r) => ({ ...r, key: identifier.key })));
+      orgs.push(...rows.map((r) => ({ ...r, key: "USCC" as const })));
     }
   } else {
     const like = likePattern(text);

@@ -193,6 +193,24 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
     INTERNAL_HUB,
   ),
   "Merge.survivor": PERSONAL_HUB,
+  "Mutation.mergeOrganisations": INTERNAL_HUB,
+  "Mutation.unmergeOrganisations": INTERNAL_HUB,
+  ...fields(
+    "OrganisationMerge",
+    [
+      "id",
+      "survivor",
+      "mergedOrganisationId",
+      "method",
+      "reason",
+      "actor",
+      "at",
+      "undoneAt",
+      "undoneBy",
+      "undoReason",
+    ],
+    INTERNAL_HUB,
+  ),
 
   // Posts: who serves which grid is how the command centre dispatches; internal, not personal.
   "Person.posts": INTERNAL_GRID,
@@ -201,6 +219,8 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   // Connectors: operational state of the federation, for operators; raw payloads are as
   // sensitive as the most sensitive thing a department record can hold.
   "Query.connectors": INTERNAL_HUB,
+  "Connector.dataQuality": INTERNAL_HUB,
+  ...fields("DataQualityCount", ["code", "count", "lastRunCount", "quarantined", "examples"], INTERNAL_HUB),
   "Query.quarantinedRecords": INTERNAL_HUB,
   "Mutation.triggerSync": INTERNAL_HUB,
   "Mutation.setConnectorState": INTERNAL_HUB,
@@ -405,6 +425,13 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   ),
   "Organisation.sources": PROVENANCE_LIST,
   "Organisation.members": PERSONAL_HUB,
+  // what the register holds; the contact number of a small unit is usually a person's own mobile
+  ...fields("Organisation", ["registeredOn", "registeringAuthority", "status"], {
+    class: "INTERNAL",
+    owner: "civil_affairs",
+  }),
+  "Organisation.usccLowTrust": INTERNAL_HUB,
+  "Organisation.phone": masked(PERSONAL_HUB, "phone"),
   "OrganisationEventsEdge.role": INTERNAL_HUB,
 
   // Search: a hit is as sensitive as the personal elements it can return.

@@ -188,7 +188,7 @@ builder.queryFields((t) => ({
       if (!key) throw badInput("uscc", "not a unified social credit code");
       return ctx.db.organisation.findFirst({
         ...query,
-        where: { AND: [{ uscc: key }, visibleOrganisationsWhere(ctx)] },
+        where: { AND: [{ OR: [{ uscc: key }, { usccLowTrust: key }] }, visibleOrganisationsWhere(ctx)] },
       });
     },
   }),
