@@ -26,6 +26,7 @@ export const civilAffairsManifest: ConnectorManifest = connectorManifestSchema.p
     ...fields("PERSON", "PERSONAL", ["name", "sex", "phone", "addresses"]),
     ...fields("ORGANISATION", "PUBLIC", ["uscc", "name", "kind", "addressText"]),
     // a social organisation's 联系电话 is often its legal representative's own mobile
+    ...fields("ORGANISATION", "INTERNAL", ["registeredOn", "registeringAuthority", "status"]),
     ...fields("ORGANISATION", "PERSONAL", ["members", "phone"]),
   ],
   // rosters are exported as spreadsheets once a day (after the monthly payment run they change

@@ -7,6 +7,7 @@
 // What a person receives (category, amount, status) is not copied into the graph: it is
 // sensitive and changes monthly, so the connector serves it live (lookup "assistanceStatus").
 // Identifiers pass through as written; every failure is a MappingProblem, never an exception.
+import { organisationStatusOf } from "../../../domain/organisation-status.js";
 import type { ElementDraft, OrganisationDraft, PersonDraft } from "../../contract.js";
 import {
   areaCode,
@@ -14,6 +15,8 @@ import {
   coded,
   datasetMapper,
   type Fields,
+  isoDate,
+  parsed,
   problem,
   prune,
   text,
@@ -98,6 +101,15 @@ function mapAssistance(rec: Fields, ctx: Ctx): ElementDraft[] {
   return drafts;
 }
 
+/** The register's dates: 2015/3/2 or 2015-03-02. */
+function registerDate(raw: string): string | null {
+  const m = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(raw.trim());
+  if (!m) return null;
+  return isoDate(
+    /^(\d{4})-(\d{2})-(\d{2})$/.exec(`${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`),
+  );
+}
+
 function mapSocialOrganisation(rec: Fields, ctx: Ctx): ElementDraft[] {
   const name = text(rec, "社会组织名称", ctx);
   if (name === null)
@@ -115,6 +127,16 @@ function mapSocialOrganisation(rec: Fields, ctx: Ctx): ElementDraft[] {
     kind: kind ?? "SOCIAL_ORGANISATION",
     addressText: text(rec, "住所", ctx),
     phone: text(rec, "联系电话", ctx),
+    registeredOn: parsed(
+      text(rec, "成立登记日期", ctx),
+      "成立登记日期",
+      ctx,
+      registerDate,
+      "a date (2015/3/2)",
+    ),
+    registeringAuthority: text(rec, "登记管理机关", ctx),
+    // 正常 / 注销 / 撤销; wording the table does not know is left out, not a reason to refuse the row
+    status: organisationStatusOf(text(rec, "登记状态", ctx)),
   });
   return withRepresentative(representative, organisation);
 }

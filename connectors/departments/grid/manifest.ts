@@ -29,7 +29,7 @@ export const gridManifest: ConnectorManifest = connectorManifestSchema.parse({
     // a patrol report's 网格员编号: which worker record it means
     ...fields("PERSON", "INTERNAL", ["sameAs", "posts"]),
     ...fields("ORGANISATION", "PUBLIC", ["uscc", "name", "kind"]),
-    ...fields("ORGANISATION", "INTERNAL", ["areaCode", "addressText"]),
+    ...fields("ORGANISATION", "INTERNAL", ["areaCode", "addressText", "status"]),
     // a unit's 联系电话 is often its legal representative's own mobile
     ...fields("ORGANISATION", "PERSONAL", ["members", "phone"]),
     ...fields("EVENT", "INTERNAL", [

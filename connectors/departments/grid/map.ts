@@ -12,6 +12,7 @@
 // Identifiers pass through as written; every failure is a MappingProblem, never an exception.
 import { AREA_LEVELS, type AreaLevel, checkAreaCode, normaliseAreaCode } from "../../../domain/area.js";
 import { normaliseUscc } from "../../../domain/identifiers/index.js";
+import { organisationStatusOf } from "../../../domain/organisation-status.js";
 import type {
   AddressDraft,
   AreaDraft,
@@ -272,6 +273,8 @@ function mapUnit(rec: Fields, ctx: Ctx): ElementDraft[] {
     areaCode: grid,
     addressText: text(rec, "address", ctx),
     phone: text(rec, "phone", ctx),
+    // 存续 / 注销 / 吊销 / 正常 …, as the unit register holds it
+    status: organisationStatusOf(text(rec, "status", ctx)),
   });
   return withRepresentative(representative, unit);
 }
