@@ -3,6 +3,7 @@
 // steward's jurisdiction (through `personVisible`, the read paths' own rule, passed in by the
 // API) before it changes anything, and is audited with the steward and the reason.
 import { z } from "zod";
+import { withinJurisdiction } from "../../domain/policies/area.js";
 import type { Principal } from "../../domain/principal.js";
 import type { Db } from "../../prisma/db.js";
 import { markDistinct, mergePersons, ResolutionError, unmergePersons } from "../resolution/merge.js";
@@ -123,7 +124,21 @@ export async function decideMatch(
   return { id };
 }
 
-/** The resolution pass now (the hub also runs it after every sync that brought records). */
-export function runResolutionPass(deps: { db: Db }): Promise<PassOutcome> {
+/**
+ * The resolution pass now (the hub also runs it after every sync that brought records). The pass
+ * is city-wide, so only a steward whose jurisdiction covers every root area (the city) may run it.
+ */
+export async function runResolutionPass(deps: { db: Db; principal: Principal }): Promise<PassOutcome> {
+  const roots = await deps.db.area.findMany({
+    where: { parentId: null },
+    select: { code: true, path: true },
+  });
+  const outside = roots.filter((r) => !withinJurisdiction(deps.principal, r.path));
+  if (roots.length === 0 || outside.length > 0)
+    throw new CommandError(
+      "FORBIDDEN",
+      `the resolution pass is city-wide: it needs a jurisdiction covering ${outside.map((r) => r.code).join(", ") || "the city"}`,
+      { reason: "JURISDICTION_NOT_CITY_WIDE" },
+    );
   return resolvePending(deps.db);
 }

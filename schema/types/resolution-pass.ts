@@ -3,6 +3,7 @@
 import { runResolutionPass } from "../../integration/commands/resolution.js";
 import type { PassOutcome } from "../../integration/resolution/pass.js";
 import { builder } from "../builder.js";
+import { command } from "../command.js";
 
 const PosteriorBandRef = builder.objectRef<{ band: string; count: number }>("PosteriorBand").implement({
   description: "How many mentions' best candidate reached a posterior in this band.",
@@ -43,6 +44,6 @@ builder.mutationField("runResolutionPass", (t) =>
     authScopes: { role: "data_steward" },
     description:
       "Run the resolution pass now (数据治理): every person without a trustworthy key is compared with the registered persons it could be; clear matches are merged (actor resolution-pass, reversible with unmergePersons), likely ones queued for review. A pair a steward kept apart is never merged again.",
-    resolve: (_root, _args, ctx) => runResolutionPass(ctx),
+    resolve: (_root, _args, ctx) => command(() => runResolutionPass(ctx)),
   }),
 );

@@ -203,3 +203,97 @@ describe("wildcards in text filters match literally (resolvers/text.ts)", () => 
     expect((await addresses("青年路W")).data?.addresses.totalCount).toBe(3);
   });
 });
+
+describe("stewards act only inside their jurisdiction", () => {
+  const global = (id: string) => Buffer.from(`Person:${id}`).toString("base64");
+  const steward = (areas: string[]) =>
+    hub.token({ roles: ["data_steward"], areas, purpose: "DATA_GOVERNANCE" });
+  let inside: string; // a steward of the persons' community
+  let outside: string; // a steward of another district
+  let city: string;
+  let zhangSan: string;
+  let zhangSanFeng: string;
+  let caller: string;
+
+  beforeAll(async () => {
+    // the wildcard section ingested 张三 and 张三丰 in the first community
+    const community = await hub.db.area.findFirstOrThrow({
+      where: { level: "COMMUNITY" },
+      orderBy: { code: "asc" },
+    });
+    const districts = await hub.db.area.findMany({ where: { level: "DISTRICT" }, orderBy: { code: "asc" } });
+    const other = districts.find((d) => !community.path.startsWith(d.path))!;
+    inside = await steward([community.code]);
+    outside = await steward([other.code]);
+    city = await steward(["320600"]);
+    // a 12345 caller known by name only: the registry's 张三, for a steward to decide
+    await ingestDrafts(hub.db, "hotline", "hotline_12345", [
+      ["T1", [personDraft("caller", { name: "张三" }), workOrderDraft("T1", "caller", community.code)]],
+    ]);
+    zhangSan = (await hub.db.person.findFirstOrThrow({ where: { name: "张三", citizenId: { not: null } } }))
+      .id;
+    caller = (await hub.db.person.findFirstOrThrow({ where: { name: "张三", citizenId: null } })).id;
+    zhangSanFeng = (await hub.db.person.findFirstOrThrow({ where: { name: "张三丰" } })).id;
+  });
+
+  const merge = (token: string) =>
+    hub.gql<{ mergePersons: { id: string } }>(
+      `mutation($s: ID!, $m: ID!) { mergePersons(survivorId: $s, mergedId: $m, reason: "核实为同一人") { id } }`,
+      { token, variables: { s: global(zhangSan), m: global(caller) } },
+    );
+  const unmerge = (token: string, id: string) =>
+    hub.gql(`mutation($id: ID!) { unmergePersons(mergeId: $id, reason: "核实后拆分") { id } }`, {
+      token,
+      variables: { id },
+    });
+
+  it("refuses mergePersons and unmergePersons outside it; allows them inside (positive control)", async () => {
+    const refused = await merge(outside);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(await hub.db.merge.count()).toBe(0);
+    const merged = await merge(inside);
+    expect(merged.errors).toBeUndefined();
+    const mergeId = merged.data!.mergePersons.id;
+    const refusedUnmerge = await unmerge(outside, mergeId);
+    expect(refusedUnmerge.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const unmerged = await unmerge(inside, mergeId);
+    expect(unmerged.errors).toBeUndefined();
+  });
+
+  it("refuses decideMatch outside it; allows it inside (positive control)", async () => {
+    const pair = await hub.db.matchCandidate.create({
+      data: { entityType: "PERSON", entityId: zhangSanFeng, candidateId: zhangSan, score: 4, reasons: [] },
+    });
+    const decide = (token: string) =>
+      hub.gql(
+        `mutation($id: ID!) { decideMatch(id: $id, verdict: DISTINCT, reason: "不是同一人") { status } }`,
+        {
+          token,
+          variables: { id: pair.id },
+        },
+      );
+    expect((await decide(outside)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const decided = await decide(inside);
+    expect(decided.errors).toBeUndefined();
+    expect((await hub.db.matchCandidate.findUniqueOrThrow({ where: { id: pair.id } })).status).toBe(
+      "DISTINCT",
+    );
+  });
+
+  it("lets only a city-wide steward run the city-wide resolution pass", async () => {
+    const refused = await hub.gql(`mutation { runResolutionPass { merged } }`, { token: inside });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "JURISDICTION_NOT_CITY_WIDE",
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/city-wide: it needs a jurisdiction covering 320600/);
+    const ran = await hub.gql<{ runResolutionPass: { merged: number } }>(
+      `mutation { runResolutionPass { merged } }`,
+      {
+        token: city,
+      },
+    );
+    expect(ran.errors).toBeUndefined();
+    expect(typeof ran.data?.runResolutionPass.merged).toBe("number");
+  });
+});
