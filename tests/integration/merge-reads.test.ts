@@ -45,3 +45,73 @@ describe("a link to a merged element", () => {
   });
 });
 
+describe("reading while merges commit", () => {
+  it("lists organisations with their members' persons without an error", async () => {
+    const community = (
+      await hub.db.area.findFirstOrThrow({ where: { level: "COMMUNITY" }, orderBy: { code: "asc" } })
+    ).code;
+    // a company whose legal representative two records name: by name only, and with an ID
+    const rep = (key: string, id: string | null) =>
+      [
+        key,
+        [
+          personDraft("rep", { name: "钱有才", ...(id ? { citizenId: id } : {}) }),
+          {
+            element: "ORGANISATION",
+            ref: "org",
+            name: "南通有才商贸有限公司",
+            uscc: "91110000600037341L",
+            kind: "ENTERPRISE",
+            areaCode: community,
+            members: [{ personRef: "rep", role: "LEGAL_REPRESENTATIVE" }],
+          },
+        ],
+      ] as Parameters<typeof ingestDrafts>[3][number];
+    await ingestDrafts(hub.db, "market", "grid", [
+      rep("M1", citizenId("32060219700202002")),
+      rep("M2", null),
+    ]);
+    const survivor = await idOf("M1", "rep");
+    const mention = await idOf("M2", "rep");
+    expect(survivor).not.toBe(mention);
+
+    let running = true;
+    const merging = (async () => {
+      for (let i = 0; i < 40; i++) {
+        const mergeId = await hub.db.$transaction((tx) =>
+          mergePersons(tx, {
+            survivorId: survivor,
+            mergedId: mention,
+            actor: "t",
+            reason: "t",
+            method: "MANUAL",
+          }),
+        );
+        await hub.db.$transaction((tx) => unmergePersons(tx, { mergeId, actor: "t", reason: "t" }));
+      }
+      running = false;
+    })();
+    const errors: unknown[] = [];
+    let reads = 0;
+    while (running) {
+      const r = await hub.gql<{
+        organisations: { edges: { node: { members: { person: { id: string } }[] } }[] };
+      }>(
+        `{ organisations(filter: { nameContains: "有才商贸" }) { edges { node { members { role person { id name } } } } } }`,
+        { token: commander },
+      );
+      reads++;
+      if (r.errors) errors.push(...r.errors);
+      for (const e of r.data?.organisations.edges ?? [])
+        for (const m of e.node.members) expect([survivor, mention]).toContain(hubId(m.person.id));
+    }
+    await merging;
+    expect(reads).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** The database id inside a Relay global id ("Person:<uuid>", base64). */
+function hubId(globalId: string): string {
+  return Buffer.from(globalId, "base64").toString("utf8").split(":").at(-1)!;
+}
