@@ -26,8 +26,8 @@ import type {
   SyncPage,
 } from "../../connectors/contract.js";
 import { createDeclarativeConnector } from "../../connectors/declarative/connector.js";
-import { manifestDisagreements } from "../../domain/access/manifest-check.js";
 import { parseDefinition } from "../../connectors/declarative/definition.js";
+import { manifestDisagreements } from "../../domain/access/manifest-check.js";
 import type { ConnectorHealth } from "../../domain/resilience.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../prisma/db.js";
@@ -41,7 +41,7 @@ import {
   stableJson,
 } from "../ingest.js";
 import { circuitOf, circuitRowOf, pagePolicy } from "./policies.js";
-import { SyncQueue } from "./queue.js";
+import { SyncQueue, scheduleSync, unscheduleSync } from "./queue.js";
 
 export type RunTrigger = "SCHEDULE" | "MANUAL" | "REPLAY";
 
@@ -186,7 +186,7 @@ export class SyncEngine {
     });
     this.connectors.set(m.id, connector);
     if (kind === "DECLARATIVE") this.definitions.set(m.id, stableJson(row.definition));
-    if (this.queue && row.state === "ACTIVE") await this.scheduleNow(m.id);
+    if (row.state === "ACTIVE") await this.scheduleNow(m.id);
   }
 
   connector(id: string): Connector | undefined {
@@ -224,23 +224,23 @@ export class SyncEngine {
   /** Pause, resume or retire a connector: its schedule follows at once, in every instance. */
   async setState(id: string, state: "ACTIVE" | "PAUSED" | "REMOVED"): Promise<void> {
     await this.db.connector.update({ where: { id }, data: { state } });
-    if (state === "ACTIVE") {
-      if (this.queue) await this.scheduleNow(id);
-    } else await this.unschedule(id);
+    if (state === "ACTIVE") await this.scheduleNow(id);
+    else await this.unschedule(id);
   }
 
   private scheduleNow(id: string): Promise<void> {
     return this.scheduleAt(id, new Date(), "replace");
   }
 
+  /** Onto the shared schedule, from any instance (see queue.ts); a no-op without a queue. */
   private async scheduleAt(id: string, at: Date, mode: "replace" | "keep-pending"): Promise<void> {
-    if (!this.queue) return;
-    const due = await this.queue.schedule(id, at, mode);
-    await this.db.connector.updateMany({ where: { id }, data: { nextRunAt: due } });
+    if (!this.locks) return;
+    const due = await scheduleSync(this.locks, id, at, mode);
+    if (due) await this.db.connector.updateMany({ where: { id }, data: { nextRunAt: due } });
   }
 
   private async unschedule(id: string): Promise<void> {
-    await this.queue?.unschedule(id);
+    if (this.locks) await unscheduleSync(this.locks, id);
     await this.db.connector.update({ where: { id }, data: { nextRunAt: null } });
   }
 
@@ -429,17 +429,14 @@ export class SyncEngine {
       ctx.log("sync page failed, retrying", { attempt, delayMs, error }),
     );
     const fetchPage = (at: string | null) =>
-      policy.execute(
-        ({ signal }) => {
-          const fetch = () =>
-            connector.sync(at, connector.manifest.schedule.pageSize, {
-              ...ctx,
-              signal: AbortSignal.any([signal, this.stopping.signal]),
-            });
-          return this.options.observer ? this.options.observer.fetch(id, fetch) : fetch();
-        },
-        this.stopping.signal,
-      );
+      policy.execute(({ signal }) => {
+        const fetch = () =>
+          connector.sync(at, connector.manifest.schedule.pageSize, {
+            ...ctx,
+            signal: AbortSignal.any([signal, this.stopping.signal]),
+          });
+        return this.options.observer ? this.options.observer.fetch(id, fetch) : fetch();
+      }, this.stopping.signal);
     // Versions served earlier in this run: served again, they are duplicates, not new records.
     const seen = new Set<string>();
     // One page ahead: the next page is fetched, hashed and mapped while this one is written,

@@ -4,7 +4,9 @@
 // `sync:<id>`, in a queue of its own, `sync:<id>`, so the queue runs one job of a connector at a
 // time across all instances. A run schedules the next one itself (run_at = now + interval);
 // registering or resuming a connector replaces its pending job with one due now; pausing or
-// removing it deletes the job.
+// removing it deletes the job. Any instance can schedule (scheduleSync, unscheduleSync: plain SQL
+// on graphile-worker's functions), also one that does not work the queue (SYNC_SCHEDULER=false);
+// until some instance has worked it once, its schema does not exist and there is nothing to do.
 import { Logger, type Runner, run } from "graphile-worker";
 import pg from "pg";
 
@@ -18,6 +20,43 @@ export interface QueueOptions {
   /** How often to look for jobs that became due (new jobs due now are announced by NOTIFY). */
   pollIntervalMs: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+const NO_QUEUE = new Set(["3F000", "42883"]); // no graphile_worker schema, or no add_job yet
+
+/**
+ * Make the connector's one pending job due at `at`. `replace` moves a pending job (registration,
+ * resume: now); `keep-pending` leaves a pending job as it is (the next run a finished run asks for
+ * must not postpone a run someone asked for meanwhile). Returns when the pending job is due, or
+ * null when no instance has set the queue up.
+ */
+export async function scheduleSync(
+  pool: pg.Pool,
+  connectorId: string,
+  at: Date,
+  mode: "replace" | "keep-pending",
+): Promise<Date | null> {
+  try {
+    const { rows } = await pool.query<{ run_at: Date }>(
+      `SELECT run_at FROM graphile_worker.add_job($1, json_build_object('connectorId', $2::text),
+         queue_name => $3, run_at => $4, max_attempts => 1, job_key => $3, job_key_mode => $5)`,
+      // max_attempts 1: a failed run is the circuit breaker's business; the next run is scheduled anyway
+      [SYNC_TASK, connectorId, jobKey(connectorId), at, mode === "replace" ? "replace" : "preserve_run_at"],
+    );
+    return rows[0]?.run_at ?? at;
+  } catch (e) {
+    if (NO_QUEUE.has((e as { code?: string }).code ?? "")) return null;
+    throw e;
+  }
+}
+
+/** Drop the connector's pending job (a running one finishes and schedules nothing more). */
+export async function unscheduleSync(pool: pg.Pool, connectorId: string): Promise<void> {
+  try {
+    await pool.query("SELECT graphile_worker.remove_job($1)", [jobKey(connectorId)]);
+  } catch (e) {
+    if (!NO_QUEUE.has((e as { code?: string }).code ?? "")) throw e;
+  }
 }
 
 export class SyncQueue {
@@ -50,32 +89,6 @@ export class SyncQueue {
       },
     });
     return new SyncQueue(runner, pool);
-  }
-
-  /**
-   * Make the connector's one pending job due at `at`. `replace` moves a pending job (registration,
-   * resume: now); `keep-pending` leaves a pending job as it is (the next run a
-   * finished run asks for must not postpone a run someone asked for meanwhile). Returns when the
-   * pending job is due.
-   */
-  async schedule(connectorId: string, at: Date, mode: "replace" | "keep-pending"): Promise<Date> {
-    const job = await this.runner.addJob(
-      SYNC_TASK,
-      { connectorId },
-      {
-        jobKey: jobKey(connectorId),
-        jobKeyMode: mode === "replace" ? "replace" : "preserve_run_at",
-        queueName: jobKey(connectorId),
-        runAt: at,
-        maxAttempts: 1, // a failed run is the circuit breaker's business; the next run is scheduled anyway
-      },
-    );
-    return new Date(job.run_at);
-  }
-
-  /** Drop the connector's pending job (a running one finishes and schedules nothing more). */
-  async unschedule(connectorId: string): Promise<void> {
-    await this.pool.query("SELECT graphile_worker.remove_job($1)", [jobKey(connectorId)]);
   }
 
   /** Stop taking jobs and wait for the running ones. */

@@ -9,6 +9,7 @@ const ID = "housing-scheduled";
 const INTERVAL = 10; // the manifest's minimum
 let a: TestHub;
 let b: TestHub | undefined;
+let c: TestHub | undefined;
 let system: HousingRentalSystem;
 let admin: string;
 
@@ -19,12 +20,13 @@ beforeAll(async () => {
   admin = await a.token({ roles: ["connector_admin"], areas: ["320600"], purpose: "DATA_GOVERNANCE" });
 });
 afterAll(async () => {
+  await c?.stop({ keepDatabase: true });
   await b?.stop({ keepDatabase: true });
   await a?.stop();
   await system?.close();
 });
 
-const definition = () => {
+const definition = (id = ID) => {
   const d = definitionFor(
     system,
     "/api/rentals/by-offset",
@@ -33,7 +35,7 @@ const definition = () => {
       recordsPath: "rows",
       paging: { style: "OFFSET", offsetParam: "offset", limitParam: "limit" },
     },
-    ID,
+    id,
   );
   return { ...d, manifest: { ...d.manifest, schedule: { intervalSeconds: INTERVAL, pageSize: 10 } } };
 };
@@ -45,13 +47,13 @@ interface Status {
   lastRun: { trigger: string; outcome: string; served: number; stored: number } | null;
 }
 
-async function status(hub: TestHub): Promise<Status> {
+async function status(hub: TestHub, id = ID): Promise<Status> {
   const r = await hub.gql<{ connectors: (Status & { id: string })[] }>(
     `{ connectors { id state nextRunAt recordsServed lastRun { trigger outcome served stored } } }`,
     { token: admin },
   );
   expect(r.errors).toBeUndefined();
-  return r.data!.connectors.find((c) => c.id === ID)!;
+  return r.data!.connectors.find((x) => x.id === id)!;
 }
 
 /** Poll until `done` holds (bounded: a schedule that never runs fails the test). */
@@ -137,5 +139,23 @@ describe("the schedule", () => {
     expect(resumed.data?.setConnectorState.nextRunAt).not.toBeNull();
     const after = await until(finishedRuns, (r) => r.some((x) => x.stored === 2), "the run after resuming");
     expect(after.at(-1)).toMatchObject({ outcome: "SUCCEEDED", served: 2, stored: 2 });
+  });
+
+  it("runs a connector registered on an instance that does not work the queue", async () => {
+    c = await startTestHub({ SYNC_SCHEDULER: "false" }, [], {
+      databaseUrl: a.databaseUrl,
+      dropDatabase: async () => {},
+    });
+    const r = await c.gql(`mutation($d: JSON!) { registerConnector(definition: $d) { id } }`, {
+      token: admin,
+      variables: { d: definition(`${ID}-2`) },
+    });
+    expect(r.errors).toBeUndefined();
+    const ran = await until(
+      () => status(c!, `${ID}-2`),
+      (x) => x.lastRun?.outcome === "SUCCEEDED",
+      "the run on an instance working the queue",
+    );
+    expect(ran.lastRun).toMatchObject({ trigger: "SCHEDULE", served: 45 });
   });
 });
