@@ -6,27 +6,47 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
+import type { Purpose } from "../../domain/access/purposes.js";
 import { normaliseAreaCode } from "../../domain/area.js";
 import { isRole, ROLE_NAMES, type Role } from "../../domain/roles.js";
 import { mintToken } from "../auth.js";
 import { ConfigError, type HubConfig, loadConfig } from "../config.js";
+
+/** Words joined with ", ", in lines of at most `width` characters, continued after `indent`. */
+function wrap(words: readonly string[], width: number, indent: string): string {
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + word.length + 2 <= width)
+      lines[lines.length - 1] = `${last}, ${word}`;
+    else {
+      if (last !== undefined) lines[lines.length - 1] = `${last},`;
+      lines.push(word);
+    }
+  }
+  return lines.join(`\n${indent}`);
+}
 
 export const USAGE = `Usage: npm run token -- --role ROLE [--role ROLE …] [--area CODE …] [options]
 
 Prints a bearer token for GraphiQL and scripts, signed with AUTH_JWT_SECRET
 (or the development secret when none is set).
 
-  --role ROLE      a role the token carries (repeatable, at least one):
-                   ${ROLE_NAMES.join(", ")}
-  --area CODE      the jurisdiction: a division code the area registry holds (repeatable;
-                   each covers its subtree). Checked against the hub's database
-                   (DATABASE_URL, else the embedded one on EMBEDDED_PG_PORT); when that
-                   is not running, against the demo area tree the hub seeds (DEMO_DATA).
-  --sub NAME       the subject (default: dev-<first role>)
-  --dept CODE      the caller's department code
-  --purpose TEXT   the declared purpose of processing
-  --ttl SPAN       lifetime, e.g. 30m, 8h, 2d (default: 8h)
-  -h, --help       print this text
+  --role ROLE        a role the token carries (repeatable, at least one), one of:
+                     ${wrap(ROLE_NAMES, 62, " ".repeat(21))}
+  --area CODE        the jurisdiction: a division code the area registry holds
+                     (repeatable; each covers its subtree). Checked against the hub's
+                     database (DATABASE_URL, else the embedded one on EMBEDDED_PG_PORT);
+                     when that is not running, against the demo area tree the hub
+                     seeds (DEMO_DATA).
+  --sub NAME         the subject (default: dev-<first role>)
+  --dept CODE        the department the caller acts for
+  --purpose CODE     the declared purpose of processing: a configured purpose code
+                     (PURPOSES_FILE, else the built-in list)
+  --purpose-ref REF  the case or event reference a purpose may require
+  --ttl SPAN         lifetime, e.g. 30m, 8h, 2d (default: 8h; at most
+                     TOKEN_MAX_LIFETIME_SECONDS)
+  -h, --help         print this text
 
 Example: npm run token -- --role city_commander --area 320600`;
 
@@ -40,6 +60,7 @@ export interface TokenRequest {
   sub: string;
   dept: string | null;
   purpose: string | null;
+  purposeRef: string | null;
   ttl: string;
 }
 
@@ -49,6 +70,7 @@ const OPTIONS = {
   sub: { type: "string" },
   dept: { type: "string" },
   purpose: { type: "string" },
+  "purpose-ref": { type: "string" },
   ttl: { type: "string", default: "8h" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -93,9 +115,28 @@ export function parseTokenArgs(
       sub: values.sub ?? `dev-${roles[0]}`,
       dept: values.dept ?? null,
       purpose: values.purpose ?? null,
+      purposeRef: values["purpose-ref"] ?? null,
       ttl: values.ttl,
     },
   };
+}
+
+/**
+ * The declared purpose must be one the hub is configured with (the hub refuses a token naming
+ * another), with the case or event reference it requires.
+ */
+export function checkPurpose(request: TokenRequest, purposes: readonly Purpose[]): void {
+  if (request.purpose === null) {
+    if (request.purposeRef !== null) throw new UsageError("--purpose-ref needs --purpose");
+    return;
+  }
+  const purpose = purposes.find((p) => p.code === request.purpose);
+  if (!purpose)
+    throw new UsageError(
+      `unknown purpose ${request.purpose}; one of: ${purposes.map((p) => p.code).join(", ")}`,
+    );
+  if (purpose.requiresReference && request.purposeRef === null)
+    throw new UsageError(`--purpose ${purpose.code} needs --purpose-ref (a case or event reference)`);
 }
 
 /** Where the codes were checked, and which of them it does not hold. */
@@ -163,6 +204,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(
       "the hub verifies RS256 tokens (public key or JWKS); mint those with your identity provider",
     );
+  checkPurpose(request, config.purposes);
   const { registry, unknown } = await checkAreas(request.areas, config);
   if (unknown.length > 0) throw new UsageError(`--area ${unknown.join(", ")}: not held by ${registry}`);
   const token = await mintToken(
@@ -173,6 +215,7 @@ async function main(argv: readonly string[]): Promise<number> {
       areas: request.areas,
       ...(request.dept ? { dept: request.dept } : {}),
       ...(request.purpose ? { purpose: request.purpose } : {}),
+      ...(request.purposeRef ? { purposeRef: request.purposeRef } : {}),
     },
     { expiresIn: request.ttl, issuer: config.auth.issuer, audience: config.auth.audience },
   );

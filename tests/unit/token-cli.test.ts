@@ -5,7 +5,14 @@ import net from "node:net";
 import path from "node:path";
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkAreas, parseTokenArgs, UsageError } from "../../gateway/cli/token.js";
+import { DEFAULT_PURPOSES } from "../../domain/access/purposes.js";
+import {
+  checkAreas,
+  checkPurpose,
+  parseTokenArgs,
+  type TokenRequest,
+  UsageError,
+} from "../../gateway/cli/token.js";
 import { loadConfig } from "../../gateway/config.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -50,6 +57,7 @@ describe("parseTokenArgs", () => {
         sub: "dev-grid_worker",
         dept: null,
         purpose: null,
+        purposeRef: null,
         ttl: "8h",
       },
     });
@@ -67,6 +75,36 @@ describe("parseTokenArgs", () => {
     const attempt = () => parseTokenArgs(args);
     expect(attempt).toThrow(UsageError);
     expect(attempt).toThrow(message);
+  });
+});
+
+describe("checkPurpose", () => {
+  const request = (purpose: string | null, purposeRef: string | null): TokenRequest => ({
+    roles: ["data_steward"],
+    areas: [],
+    sub: "s",
+    dept: null,
+    purpose,
+    purposeRef,
+    ttl: "8h",
+  });
+
+  it("accepts a configured purpose, with the reference it requires", () => {
+    expect(() => checkPurpose(request(null, null), DEFAULT_PURPOSES)).not.toThrow();
+    expect(() => checkPurpose(request("ASSISTANCE_VERIFICATION", null), DEFAULT_PURPOSES)).not.toThrow();
+    expect(() => checkPurpose(request("CASE_HANDLING", "12345-2026-000123"), DEFAULT_PURPOSES)).not.toThrow();
+  });
+
+  it.each([
+    [request("FISHING", null), "unknown purpose FISHING; one of: CASE_HANDLING, "],
+    [
+      request("CASE_HANDLING", null),
+      "--purpose CASE_HANDLING needs --purpose-ref (a case or event reference)",
+    ],
+    [request(null, "12345-2026-000123"), "--purpose-ref needs --purpose"],
+  ])("refuses %j", (req, message) => {
+    expect(() => checkPurpose(req, DEFAULT_PURPOSES)).toThrow(UsageError);
+    expect(() => checkPurpose(req, DEFAULT_PURPOSES)).toThrow(message);
   });
 });
 
@@ -119,13 +157,18 @@ describe("npm run token", { timeout: 60_000 }, () => {
       `token: --area 320699: not held by the demo area tree (the database at 127.0.0.1:${port} is not running)\n`,
     );
 
-    const minted = token(["--role", "district_commander", "--area", "320602", "--ttl", "30m"]);
+    const minted = token([
+      ...["--role", "district_commander", "--area", "320602", "--ttl", "30m"],
+      ...["--purpose", "CASE_HANDLING", "--purpose-ref", "12345-2026-000123"],
+    ]);
     expect(minted.status).toBe(0);
     const claims = decodeJwt(minted.stdout.trim());
     expect(claims).toMatchObject({
       sub: "dev-district_commander",
       roles: ["district_commander"],
       areas: ["320602"],
+      purpose: "CASE_HANDLING",
+      purpose_ref: "12345-2026-000123",
     });
     expect(claims.exp! - claims.iat!).toBe(30 * 60);
   });
