@@ -280,10 +280,16 @@ export function parseCsv(input: string): string[][] {
  * repeated column or a row of the wrong width is a format error; so is a missing header when
  * `requireHeader` (else no header means no records). Blank lines are skipped when `skipBlankLines`.
  */
+/**
+ * The key under which a row that does not fit the header says why (with `keepRaggedRows`): the
+ * record goes on, and its mapping quarantines it, instead of failing its whole page.
+ */
+export const MALFORMED_ROW = "#malformed";
+
 export function csvRecords(
   text: string,
   fail: FormatFailure,
-  opts: { requireHeader?: boolean; skipBlankLines?: boolean } = {},
+  opts: { requireHeader?: boolean; skipBlankLines?: boolean; keepRaggedRows?: boolean } = {},
 ): Record<string, string>[] {
   let rows: string[][];
   try {
@@ -300,12 +306,16 @@ export function csvRecords(
   }
   if (new Set(header).size !== header.length) throw fail("CSV header repeats a column");
   return rows.slice(1).map((cells, i) => {
-    if (cells.length !== header.length)
-      throw fail(`CSV row ${i + 1} has ${cells.length} fields, the header ${header.length}`);
+    const ragged =
+      cells.length === header.length
+        ? null
+        : `CSV row ${i + 1} has ${cells.length} fields, the header ${header.length}`;
+    if (ragged && !opts.keepRaggedRows) throw fail(ragged);
     const record: Record<string, string> = {};
     header.forEach((h, j) => {
-      record[h] = cells[j]!;
+      if (j < cells.length) record[h] = cells[j]!;
     });
+    if (ragged) record[MALFORMED_ROW] = ragged;
     return record;
   });
 }

@@ -15,7 +15,7 @@ import type {
   MappingProblem,
   SourceRecordInput,
 } from "../contract.js";
-import { isJsonObject, pageLimit } from "../http.js";
+import { isJsonObject, MALFORMED_ROW, pageLimit } from "../http.js";
 import {
   type DeclarativeDefinition,
   DeclarativeDefinitionError,
@@ -61,6 +61,9 @@ export function mapRecord(definition: DeclarativeDefinition, record: SourceRecor
         message: `${label}: the payload should be the source record (an object), got ${show(record.payload)}`,
       },
     ]);
+  const malformed = record.payload[MALFORMED_ROW];
+  if (typeof malformed === "string")
+    return fail([{ code: "MALFORMED_RECORD", field: MALFORMED_ROW, message: `${label}: ${malformed}` }]);
   const { keyField } = definition.source;
   if (sourceKeyOf(record.payload, keyField) === null)
     return fail([

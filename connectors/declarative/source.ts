@@ -237,7 +237,11 @@ function decodeJson(definition: DeclarativeDefinition, reply: UpstreamReply, fai
 function decodeCsv(definition: DeclarativeDefinition, reply: UpstreamReply, fail: Fail): Decoded {
   const text = bodyText(definition, reply, fail);
   // blank lines are not records; no header row is no records
-  const records = csvRecords(text, (problem) => fail("source.format", problem), { skipBlankLines: true });
+  // a row that does not fit the header is that row's problem (quarantined), not its page's
+  const records = csvRecords(text, (problem) => fail("source.format", problem), {
+    skipBlankLines: true,
+    keepRaggedRows: true,
+  });
   return { records, read: readerFor(reply, undefined) };
 }
 

@@ -3,15 +3,19 @@
 // ends when the source says so, not when a server caps its page below what was asked; a declared
 // count that does not match marks the run; a row without its key is quarantined alone; a fixed
 // mapping is applied to what was already read; and registration refuses what preview refuses.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeclarativeDefinitionInput } from "../../../connectors/declarative/definition.js";
 import { previewConnector } from "../../../connectors/declarative/preview.js";
+import { toCsv } from "../../../connectors/sandbox/services/csv.js";
 import { startTestHub, type TestHub } from "../../support/hub.js";
 import {
   definitionFor,
   EXAMPLE,
   type HousingRentalOptions,
   type HousingRentalSystem,
+  RENTAL_FIELDS,
   type Rental,
   rentals,
   startHousingRentalSystem,
@@ -184,6 +188,43 @@ describe("a page with a row whose key is empty", () => {
     expect(q).toHaveLength(1);
     expect(q[0]).toMatchObject({ reasonCode: "MISSING_FIELD", field: "登记编号" });
     expect(q[0]!.message).toMatch(/no 登记编号/);
+  });
+});
+
+describe("a CSV row that does not fit the header", () => {
+  it("is quarantined as malformed while the rest of its page is stored", async () => {
+    const rows = rentals(4, "ZC2026").map((r) => RENTAL_FIELDS.map((f) => r[f]));
+    const lines = toCsv(RENTAL_FIELDS, rows).split("\r\n");
+    lines[2] = `${lines[2]},多余的一列`; // the second record has one field too many
+    const csv = lines.join("\r\n");
+    const server = http.createServer((req, res) => {
+      const offset = Number(new URL(req.url ?? "/", "http://x").searchParams.get("offset") ?? 0);
+      res
+        .writeHead(200, { "content-type": "text/csv; charset=utf-8" })
+        .end(offset === 0 ? csv : `${lines[0]}\r\n`);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const d = definitionFor(
+        { url },
+        "/export.csv",
+        { format: "CSV", paging: { style: "OFFSET", offsetParam: "offset", limitParam: "limit" } },
+        "ragged",
+      );
+      expect((await register(d)).errors).toBeUndefined();
+      expect(await trigger("ragged")).toMatchObject({
+        outcome: "SUCCEEDED",
+        served: 4,
+        stored: 3,
+        quarantined: 1,
+      });
+      const q = await hub.db.quarantinedRecord.findFirstOrThrow({ where: { connectorId: "ragged" } });
+      expect(q).toMatchObject({ sourceKey: "ZC2026000002", reasonCode: "MALFORMED_RECORD" });
+      expect(q.message).toMatch(/CSV row 2 has 16 fields, the header 15/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
