@@ -9,6 +9,7 @@
 // reverse order.
 import path from "node:path";
 import type { Connector } from "../connectors/contract.js";
+import { allowSourceHosts } from "../connectors/declarative/hosts.js";
 import { hotlineManifest } from "../connectors/departments/hotline/manifest.js";
 import { builtinConnectors } from "../connectors/departments/index.js";
 import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
@@ -71,6 +72,8 @@ interface Step {
 export async function bootHub(config: HubConfig, overrides: BootOverrides = {}): Promise<BootedHub> {
   const log = overrides.log ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
+  // before any declarative connector is restored or run: where they may read
+  allowSourceHosts(config.connectorAllowedHosts);
   // Shutdown steps, run in reverse order of start-up.
   const steps: Step[] = [];
   let stopping: Promise<void> | null = null;

@@ -3,6 +3,7 @@
 // and an invalid variable stops the hub with a message that names it.
 import fs from "node:fs";
 import { z } from "zod";
+import { LOOPBACK_HOSTS, parseHostPatterns } from "../connectors/declarative/hosts.js";
 import { DEFAULT_PURPOSES, type Purpose, purposesSchema } from "../domain/access/purposes.js";
 
 const bool = z
@@ -91,7 +92,7 @@ export const envSchema = z.object({
     .enum(["authenticated", "always", "never"])
     .default("authenticated")
     .describe(
-      "Who may introspect the schema and read \"Did you mean …?\" suggestions in errors: `authenticated` principals (GraphiQL sends its token), `always` (anyone) or `never`",
+      'Who may introspect the schema and read "Did you mean …?" suggestions in errors: `authenticated` principals (GraphiQL sends its token), `always` (anyone) or `never`',
     ),
 
   SANDBOX: bool
@@ -129,6 +130,25 @@ export const envSchema = z.object({
     ),
   SOURCE_HOTLINE_URL: z.url().optional().describe("Base URL of the 12345 hotline's work-order system"),
   SOURCE_PETITION_URL: z.url().optional().describe("Base URL of the petition system (信访) and its XML feed"),
+  CONNECTOR_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => {
+        try {
+          parseHostPatterns(v?.split(",") ?? []);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      {
+        error: "expected comma-separated host or host:port patterns (*.example.gov.cn allows its subdomains)",
+      },
+    )
+    .describe(
+      "Department hosts declarative connectors may read (previewConnector, registerConnector, every sync request): comma-separated `host`, `host:port` or `*.domain` patterns. Unset: loopback only (127.0.0.1, localhost, [::1]) in development and test, none in production",
+    ),
   SOURCE_TIMEOUT_MS: int(10_000, 100, 600_000).describe(
     "Timeout of one request to a department system, in ms",
   ),
@@ -152,11 +172,7 @@ export const envSchema = z.object({
     .describe(
       "OpenTelemetry collector (OTLP over HTTP, e.g. `http://127.0.0.1:4318`): traces of operations, database statements and sync runs are sent to its `/v1/traces` in batches. Unset: no traces",
     ),
-  OTEL_SERVICE_NAME: z
-    .string()
-    .min(1)
-    .default("citygraph")
-    .describe("`service.name` of the hub's traces"),
+  OTEL_SERVICE_NAME: z.string().min(1).default("citygraph").describe("`service.name` of the hub's traces"),
   PURPOSES_FILE: z
     .string()
     .optional()
@@ -214,6 +230,8 @@ export interface HubConfig {
   /** Base URLs of real department systems for the built-in connectors. */
   sources: Partial<Record<"grid" | "publicSecurity" | "civilAffairs" | "hotline" | "petition", string>>;
   sourceTimeoutMs: number;
+  /** Hosts declarative connectors may read (connectors/declarative/hosts.ts). */
+  connectorAllowedHosts: readonly string[];
   /** Run connectors on their schedules (off: only triggerSync runs them). */
   syncScheduler: boolean;
   logLevel: Env["LOG_LEVEL"];
@@ -315,6 +333,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     sources,
     sourceTimeoutMs: e.SOURCE_TIMEOUT_MS,
+    connectorAllowedHosts:
+      e.CONNECTOR_ALLOWED_HOSTS?.split(",")
+        .map((h) => h.trim())
+        .filter((h) => h.length > 0) ?? (e.NODE_ENV === "production" ? [] : LOOPBACK_HOSTS),
     syncScheduler: e.SYNC_SCHEDULER,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -15,6 +15,7 @@ import type { JsonObject } from "../http.js";
 import { mapRecord } from "./connector.js";
 import { type PathError, parseDefinition } from "./definition.js";
 import { filledFields } from "./drafts.js";
+import { checkSourceHost } from "./hosts.js";
 import { DeclarativeFormatError, decodeCursor, fetchPage, sourceKeyOf } from "./source.js";
 
 export interface PreviewRecord {
@@ -54,6 +55,8 @@ export async function previewConnector(input: unknown, options: PreviewOptions):
   if (!parsed.ok) return { records: [], errors: parsed.errors };
   const definition = parsed.definition;
   const { manifest } = definition;
+  // a host off the allow-list is refused outright (SourceHostRefused), not reported as a preview error
+  checkSourceHost(manifest.id, definition.source.endpoint);
   const { keyField } = definition.source;
   const errors: PathError[] = [];
   const ctx: ConnectorContext = { signal: options.signal ?? new AbortController().signal, log: () => {} };

@@ -30,6 +30,7 @@ import {
   upstreamRequest,
 } from "../http.js";
 import type { DeclarativeDefinition, PagingDefinition } from "./definition.js";
+import { checkSourceHost } from "./hosts.js";
 
 /** The body was not in the declared format; `path` is the part of the definition it did not fit. */
 export class DeclarativeFormatError extends UpstreamFormatError {
@@ -131,6 +132,7 @@ export async function requestPage(
 ): Promise<UpstreamReply> {
   const id = definition.manifest.id;
   const { endpoint, timeoutMs, headers, format } = definition.source;
+  checkSourceHost(id, endpoint); // at every request: the allow-list may have changed since registration
   return upstreamRequest(
     { connectorId: id, timeoutMs, headers: headers ?? {}, messagePrefix: `connector ${id}: ` },
     ctx,

@@ -2,6 +2,7 @@
 // one, pause / resume / retire one, and preview a definition before registering it. Who may is
 // the API's role check (connector_admin); what each needs is passed in, nothing more.
 import { z } from "zod";
+import { SourceHostRefused } from "../../connectors/declarative/hosts.js";
 import {
   PREVIEW_MAX_RECORDS,
   type PreviewResult,
@@ -68,7 +69,7 @@ export async function registerConnector(
     const definition = await registerDeclarative(deps.db, deps.sync, input.definition);
     return { id: definition.manifest.id };
   } catch (e) {
-    if (!(e instanceof DefinitionRejected)) throw e;
+    if (!(e instanceof DefinitionRejected)) throw hostRefusal(e);
     const first = e.errors[0]!;
     throw new CommandError("BAD_USER_INPUT", `invalid connector definition: ${e.message}`, {
       field: `definition.${first.path}`,
@@ -104,9 +105,26 @@ export async function replayConnector(
 }
 
 /** Fetch and map the first records of a definition without registering it (nothing is stored). */
-export function previewDefinition(input: { definition: unknown; limit: number }): Promise<PreviewResult> {
-  return previewConnector(input.definition, {
-    limit: input.limit,
-    signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
+export async function previewDefinition(input: {
+  definition: unknown;
+  limit: number;
+}): Promise<PreviewResult> {
+  try {
+    return await previewConnector(input.definition, {
+      limit: input.limit,
+      signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
+    });
+  } catch (e) {
+    throw hostRefusal(e);
+  }
+}
+
+/** A source off the department-host allow-list: FORBIDDEN, naming the field and the host. */
+function hostRefusal(e: unknown): unknown {
+  if (!(e instanceof SourceHostRefused)) return e;
+  return new CommandError("FORBIDDEN", e.message, {
+    field: "definition.source.endpoint",
+    host: e.host,
+    reason: "HOST_NOT_ALLOWED",
   });
 }

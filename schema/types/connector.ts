@@ -307,7 +307,8 @@ builder.queryFields((t) => ({
         validate: previewLimitSchema,
       }),
     },
-    resolve: (_root, { definition, limit }) => previewDefinition({ definition, limit: limit ?? 10 }),
+    resolve: (_root, { definition, limit }) =>
+      command(() => previewDefinition({ definition, limit: limit ?? 10 })),
   }),
   connectors: t.prismaField({
     type: ["Connector"],
