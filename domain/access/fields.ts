@@ -107,7 +107,8 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   // Roots: the query paths. Jurisdiction applies below them.
   "Query.node": INTERNAL_HUB,
   "Query.nodes": INTERNAL_HUB,
-  "Query.me": INTERNAL_HUB,
+  // The caller's own token: every role reads it, the auditor included.
+  "Query.me": PUBLIC_HUB,
   "Query.area": PUBLIC_GRID,
   "Query.areas": PUBLIC_GRID,
   "Mutation.updateArea": INTERNAL_GRID,
@@ -135,12 +136,12 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   "AreaSubtreeCounts.grids": INTERNAL_GRID,
 
   // The caller's own token, shown back to it.
-  "Principal.subject": INTERNAL_HUB,
-  "Principal.roles": INTERNAL_HUB,
-  "Principal.roleLabels": INTERNAL_HUB,
-  "Principal.department": INTERNAL_HUB,
-  "Principal.purpose": INTERNAL_HUB,
-  "Principal.jurisdiction": INTERNAL_HUB,
+  "Principal.subject": PUBLIC_HUB,
+  "Principal.roles": PUBLIC_HUB,
+  "Principal.roleLabels": PUBLIC_HUB,
+  "Principal.department": PUBLIC_HUB,
+  "Principal.purpose": PUBLIC_HUB,
+  "Principal.jurisdiction": PUBLIC_HUB,
 
   // Entity resolution (integration/resolution): per-attribute provenance carries the claimed
   // values themselves (masked like the person's fields); the review queue and merges are the

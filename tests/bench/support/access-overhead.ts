@@ -1,0 +1,137 @@
+// What the access policy and the audit trail cost on the read path: two more hub processes on the
+// same database and role, identical but for ACCESS_CONTROL (on: every field decided, masked where
+// it must be, every personal read audited; off: nothing decided, nothing audited), measured cell
+// by cell, alternately, with the same load and subjects. Both run with NODE_ENV=test (the hub
+// refuses ACCESS_CONTROL=off in production), so the pair differs in the policy alone. Audit rows
+// written per second are counted in the database during the `on` cells.
+import pg from "pg";
+import { type LoadResult, runLoad } from "./http-load.js";
+import { type HubProcess, spawnHub } from "./hub-process.js";
+import { fixed, formatTable } from "./report.js";
+
+export interface OverheadCell {
+  operation: string;
+  concurrency: number;
+  on: LoadResult;
+  off: LoadResult;
+  /** req/s off ÷ req/s on: how much slower the policy makes the hub (1.0×: no cost). */
+  overhead: number;
+  p99Ratio: number;
+  auditRowsPerSecond: number;
+  auditRowsPerRequest: number;
+}
+
+export interface OverheadOptions {
+  databaseUrl: string;
+  /** A connection that can read AuditRecord (the owner's). */
+  countUrl: string;
+  jwtSecret: string;
+  token: string;
+  env: Record<string, string>;
+  operations: readonly { name: string; query: string; variablesList: Record<string, unknown>[] }[];
+  concurrency: readonly number[];
+  durationS: number;
+  warmupS: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+async function auditRows(client: pg.Client): Promise<number> {
+  const r = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditRecord"`);
+  return Number(r.rows[0]!.n);
+}
+
+export async function measureAccessOverhead(o: OverheadOptions): Promise<OverheadCell[]> {
+  const hubs: Partial<Record<"on" | "off", HubProcess>> = {};
+  const counter = new pg.Client({ connectionString: o.countUrl });
+  await counter.connect();
+  try {
+    for (const mode of ["on", "off"] as const) {
+      hubs[mode] = await spawnHub({
+        databaseUrl: o.databaseUrl,
+        jwtSecret: o.jwtSecret,
+        signal: o.signal,
+        env: { ...o.env, NODE_ENV: "test", ACCESS_CONTROL: mode, AUDIT_FLUSH_MS: "200" },
+      });
+      o.log(`  hub, access control ${mode.padEnd(3)} ${hubs[mode]!.url} pid ${hubs[mode]!.hubPid}`);
+    }
+    const cells: OverheadCell[] = [];
+    for (const op of o.operations)
+      for (const concurrency of o.concurrency) {
+        const results = {} as Record<"on" | "off", LoadResult>;
+        let rows = 0;
+        for (const mode of ["on", "off"] as const) {
+          const request = {
+            url: `${hubs[mode]!.url}/graphql`,
+            query: op.query,
+            variablesList: op.variablesList,
+            headers: { authorization: `Bearer ${o.token}` },
+          };
+          if (o.warmupS > 0)
+            await runLoad({
+              request,
+              concurrency,
+              durationMs: o.warmupS * 1000,
+              warmupMs: 0,
+              signal: o.signal,
+            });
+          const before = await auditRows(counter);
+          results[mode] = await runLoad({
+            request,
+            concurrency,
+            durationMs: o.durationS * 1000,
+            warmupMs: 0,
+            signal: o.signal,
+          });
+          // The writer flushes every 200 ms: wait for the last batch before counting.
+          await new Promise((r) => setTimeout(r, 500));
+          if (mode === "on") rows = (await auditRows(counter)) - before;
+        }
+        const cell: OverheadCell = {
+          operation: op.name,
+          concurrency,
+          on: results.on,
+          off: results.off,
+          overhead: results.off.requestsPerSecond / Math.max(1e-9, results.on.requestsPerSecond),
+          p99Ratio: results.on.latencyMs.p99 / Math.max(1e-9, results.off.latencyMs.p99),
+          auditRowsPerSecond: rows / (results.on.durationMs / 1000),
+          auditRowsPerRequest: rows / Math.max(1, results.on.requests),
+        };
+        cells.push(cell);
+        o.log(
+          `  ${op.name} c=${String(concurrency).padStart(2)}  on ${fixed(cell.on.requestsPerSecond).padStart(7)} req/s  off ${fixed(cell.off.requestsPerSecond).padStart(7)} req/s  overhead ${fixed(cell.overhead, 2)}×  audit ${fixed(cell.auditRowsPerSecond)} rows/s  errors ${cell.on.errors.total + cell.off.errors.total}`,
+        );
+      }
+    return cells;
+  } finally {
+    await counter.end();
+    for (const h of Object.values(hubs)) await h?.stop();
+  }
+}
+
+export function overheadTable(cells: readonly OverheadCell[]): string {
+  return formatTable(
+    [
+      { title: "operation", align: "left" },
+      { title: "conc" },
+      { title: "req/s on" },
+      { title: "req/s off" },
+      { title: "overhead (off÷on)" },
+      { title: "p99 ms on" },
+      { title: "p99 ms off" },
+      { title: "audit rows/s" },
+      { title: "audit rows/req" },
+    ],
+    cells.map((c) => [
+      c.operation,
+      String(c.concurrency),
+      fixed(c.on.requestsPerSecond),
+      fixed(c.off.requestsPerSecond),
+      `${fixed(c.overhead, 2)}×`,
+      fixed(c.on.latencyMs.p99, 2),
+      fixed(c.off.latencyMs.p99, 2),
+      fixed(c.auditRowsPerSecond),
+      fixed(c.auditRowsPerRequest, 1),
+    ]),
+  );
+}
