@@ -1,12 +1,9 @@
+// The retry curve, and the circuit breaker as a connector's row keeps it (cockatiel's breaker
+// rebuilt from the row before a run and written back after it: integration/sync/policies.ts).
+import { BrokenCircuitError } from "cockatiel";
 import { describe, expect, it } from "vitest";
-import {
-  afterRun,
-  backoffDelayMs,
-  CIRCUIT_POLICY,
-  type CircuitState,
-  circuitAllows,
-  RETRY_POLICY,
-} from "../../domain/resilience.js";
+import { backoffDelayMs, CIRCUIT_POLICY, RETRY_POLICY } from "../../domain/resilience.js";
+import { type CircuitRow, circuitOf, circuitRowOf } from "../../integration/sync/policies.js";
 
 describe("backoffDelayMs", () => {
   it("grows exponentially up to the cap, with full jitter", () => {
@@ -17,36 +14,62 @@ describe("backoffDelayMs", () => {
   });
 });
 
-describe("circuit breaker", () => {
-  const now = new Date("2026-11-22T08:00:00Z");
-  const closed = { consecutiveFailures: 0, circuitOpenUntil: null };
+describe("a connector's circuit", () => {
+  const running = new AbortController().signal;
+  const fail = () => Promise.reject(new Error("HTTP 500"));
+  const succeed = () => Promise.resolve("ok");
 
-  it("degrades on the first failures and opens after the threshold", () => {
-    let s: CircuitState = { ...closed };
+  /** One run through the circuit the row describes; the row it leaves. */
+  async function run(row: CircuitRow, work: () => Promise<unknown>) {
+    const breaker = circuitOf(row, running);
+    let called = false;
+    const outcome = await breaker
+      .execute(() => {
+        called = true;
+        return work();
+      })
+      .then(
+        () => "succeeded",
+        (e: unknown) => (e instanceof BrokenCircuitError ? "refused" : "failed"),
+      );
+    return { outcome, called, row: circuitRowOf(breaker) };
+  }
+
+  it("degrades on the first failed runs and opens after the threshold, refusing without calling", async () => {
+    let row: CircuitRow = { consecutiveFailures: 0, circuitOpenUntil: null };
     const healths: string[] = [];
     for (let i = 0; i < CIRCUIT_POLICY.failuresToOpen; i++) {
-      const next = afterRun(s, "failure", now);
-      healths.push(next.health);
-      s = next;
+      const r = await run(row, fail);
+      healths.push(r.row.health);
+      row = r.row;
     }
     expect(healths).toEqual([...Array(CIRCUIT_POLICY.failuresToOpen - 1).fill("DEGRADED"), "DOWN"]);
-    expect(circuitAllows(s, now)).toBe(false);
-    expect(circuitAllows(s, new Date(now.getTime() + CIRCUIT_POLICY.openForMs))).toBe(true); // half-open
+    expect(row.circuitOpenUntil!.getTime()).toBeGreaterThan(Date.now());
+    const refused = await run(row, succeed);
+    expect(refused).toMatchObject({ outcome: "refused", called: false, row: { health: "DOWN" } });
   });
 
-  it("closes on a success", () => {
-    const open = { consecutiveFailures: 5, circuitOpenUntil: new Date(now.getTime() + 1000) };
-    expect(afterRun(open, "success", now)).toEqual({
-      consecutiveFailures: 0,
-      circuitOpenUntil: null,
-      health: "HEALTHY",
-    });
+  it("lets one trial run through once open long enough, and closes when it succeeds", async () => {
+    const past = { consecutiveFailures: 3, circuitOpenUntil: new Date(Date.now() - 1) };
+    const r = await run(past, succeed);
+    expect(r).toMatchObject({ outcome: "succeeded", called: true });
+    expect(r.row).toEqual({ consecutiveFailures: 0, circuitOpenUntil: null, health: "HEALTHY" });
   });
 
-  it("re-opens when the half-open trial fails", () => {
-    const halfOpen = { consecutiveFailures: 3, circuitOpenUntil: new Date(now.getTime() - 1) };
-    const next = afterRun(halfOpen, "failure", now);
-    expect(next.health).toBe("DOWN");
-    expect(next.circuitOpenUntil!.getTime()).toBe(now.getTime() + CIRCUIT_POLICY.openForMs);
+  it("opens again for the open period when the trial fails", async () => {
+    const past = { consecutiveFailures: 3, circuitOpenUntil: new Date(Date.now() - 1) };
+    const before = Date.now();
+    const r = await run(past, fail);
+    expect(r.outcome).toBe("failed");
+    expect(r.row.health).toBe("DOWN");
+    expect(r.row.circuitOpenUntil!.getTime()).toBeGreaterThanOrEqual(before + CIRCUIT_POLICY.openForMs);
+  });
+
+  it("does not count a run cut short because the hub is stopping", async () => {
+    const stopping = new AbortController();
+    stopping.abort();
+    const breaker = circuitOf({ consecutiveFailures: 2, circuitOpenUntil: null }, stopping.signal);
+    await breaker.execute(fail).catch(() => undefined);
+    expect(circuitRowOf(breaker)).toMatchObject({ consecutiveFailures: 2, health: "DEGRADED" });
   });
 });
