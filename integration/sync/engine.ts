@@ -246,6 +246,7 @@ export class SyncEngine {
 
   /** A job of the queue: run, then ask for the next run on the interval (if still active). */
   private async scheduledRun(id: string): Promise<void> {
+    if (this.stopping.signal.aborted) return; // taken just as the hub stops: the next start runs it
     try {
       const report = await this.run(id, { trigger: "SCHEDULE" });
       if (report.outcome === "SKIPPED" && report.skipped !== "NOT_ACTIVE")
@@ -717,7 +718,12 @@ export class SyncEngine {
           health: circuit.health,
           consecutiveFailures: circuit.consecutiveFailures,
           circuitOpenUntil: circuit.circuitOpenUntil,
-          ...(failed ? { lastErrorAt: now, lastError: report.error ?? null } : { lastSuccessAt: now }),
+          // a run cut short by the hub stopping says nothing about the source
+          ...(failed && !this.stopping.signal.aborted
+            ? { lastErrorAt: now, lastError: report.error ?? null }
+            : failed
+              ? {}
+              : { lastSuccessAt: now }),
         },
       });
       const { sql, params } = notifyStatement({
