@@ -25,6 +25,7 @@ import type {
 } from "../connectors/contract.js";
 import { checkAreaCode } from "../domain/area.js";
 import { type CanonicalPerson, canonicalUscc, UNNAMED_PERSON } from "../domain/canonical.js";
+import type { Placement } from "../domain/gazetteer.js";
 import { organisationNameKey } from "../domain/identifiers/org-name.js";
 import { organisationStatusOf } from "../domain/organisation-status.js";
 import {
@@ -41,6 +42,7 @@ import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
+import { currentGazetteer } from "./gazetteer.js";
 import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
 import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
 import { addressKeysOf, analysePerson } from "./resolution/draft-keys.js";
@@ -170,6 +172,9 @@ export const DATA_QUALITY_CODES = {
   INVALID_USCC: "a credit code failed its check: kept as a low-trust key",
   OUTSIDE_CITY: "a division code outside the city: placed in the city's 市外 area",
   UNKNOWN_AREA: "no known division: placed in the city's 区划不明 area",
+  AREA_FROM_ADDRESS:
+    "no division code: placed by the hub's gazetteer from the address text (with its confidence)",
+  UNRESOLVED_ADDRESS: "no division code and an address text the gazetteer cannot place: in 区划不明",
 } as const;
 export type DataQualityCode = keyof typeof DATA_QUALITY_CODES;
 
@@ -370,9 +375,18 @@ export async function ingestPage(
     );
   }
 
+  // Organisations known by their address text only are placed by the hub's gazetteer.
+  const placements = await placeByAddress(tx, prepared);
+  Object.assign(
+    areas,
+    await areaIndex(
+      tx,
+      [...placements.values()].flatMap((p) => (p?.code ? [p.code] : [])),
+    ),
+  );
   // What lies outside the area tree goes to the city's 市外 or 区划不明 area, made when first needed.
-  Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities)));
-  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities);
+  Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities, placements)));
+  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities, placements);
   await linker.load(prepared);
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
@@ -430,20 +444,48 @@ function outsidePlace(code: string | null | undefined, areas: AreaIndex, cities:
  * The special areas a page's drafts will need: unknown codes of organisations and of persons'
  * addresses, codes outside the city of events and addresses, and organisations with no place.
  */
-function outsidePlacesOf(prepared: readonly Prepared[], areas: AreaIndex, cities: readonly string[]) {
+function outsidePlacesOf(
+  prepared: readonly Prepared[],
+  areas: AreaIndex,
+  cities: readonly string[],
+  placements: Placements,
+) {
   const wanted: { kind: OutsideAreaKind; cityCode: string }[] = [];
   const want = (place: { kind: OutsideAreaKind; cityCode: string } | null) => {
     if (place) wanted.push(place);
   };
   for (const p of prepared)
     for (const d of p.drafts) {
-      if (d.element === "ORGANISATION") want(outsidePlace(d.areaCode, areas, cities));
-      else if (d.element === "EVENT" || d.element === "ADDRESS")
+      if (d.element === "ORGANISATION") {
+        const placed = placements.get(d);
+        if (placed?.outside && cities[0]) want({ kind: "OUTSIDE_CITY", cityCode: cities[0] });
+        else if (!placed?.code) want(outsidePlace(d.areaCode, areas, cities));
+      } else if (d.element === "EVENT" || d.element === "ADDRESS")
         want(outsidePlace(d.areaCode, areas, cities));
       else if (d.element === "PERSON")
         for (const a of d.addresses ?? []) if (a.areaCode) want(outsidePlace(a.areaCode, areas, cities));
     }
   return wanted;
+}
+
+/** Where the gazetteer placed an organisation known by its address text only (null: nowhere). */
+type Placements = Map<ElementDraft, Placement | null>;
+
+/** Below this the gazetteer's answer is no place (the city as a whole is what 区划不明 says). */
+const PLACEMENT_MIN_CONFIDENCE = 0.6;
+
+async function placeByAddress(tx: Tx, prepared: readonly Prepared[]): Promise<Placements> {
+  const out: Placements = new Map();
+  const drafts = prepared.flatMap((p) =>
+    p.drafts.filter((d) => d.element === "ORGANISATION" && !d.areaCode && d.addressText),
+  );
+  if (drafts.length === 0) return out;
+  const gazetteer = await currentGazetteer(tx);
+  for (const d of drafts) {
+    const placed = d.element === "ORGANISATION" && d.addressText ? gazetteer.place(d.addressText) : null;
+    out.set(d, placed && (placed.outside || placed.confidence >= PLACEMENT_MIN_CONFIDENCE) ? placed : null);
+  }
+  return out;
 }
 
 function areaProblems(
@@ -532,6 +574,7 @@ class Linker {
     private readonly departmentCode: string,
     private readonly areas: AreaIndex,
     private readonly cities: readonly string[],
+    private readonly placements: Placements = new Map(),
   ) {}
 
   private issue(p: Prepared, ref: string, code: DataQualityCode, message: string): void {
@@ -546,20 +589,22 @@ class Linker {
     p: Prepared,
     ref: string,
     code: string | null | undefined,
+    report = true,
   ): { id: string; path: string } | null {
     if (code && this.areas[code]) return this.areas[code];
     const place = placeUnknownCode(code, this.cities);
     if (!place) return null;
-    this.issue(
-      p,
-      ref,
-      place.kind,
-      code
-        ? place.kind === "OUTSIDE_CITY"
-          ? `division ${code} lies outside the city`
-          : `division ${code} is not in the area registry`
-        : "no division code and no known standard address",
-    );
+    if (report)
+      this.issue(
+        p,
+        ref,
+        place.kind,
+        code
+          ? place.kind === "OUTSIDE_CITY"
+            ? `division ${code} lies outside the city`
+            : `division ${code} is not in the area registry`
+          : "no division code and no known standard address",
+      );
     return this.areas[outsideAreaCode(place.kind, place.cityCode)] ?? null;
   }
 
@@ -911,12 +956,28 @@ class Linker {
     // Placed by its division; an unknown one, or none and no known address and no event to be
     // seen through, places it in the city's 区划不明 (or 市外) area rather than nowhere.
     const addressId = this.knownAddress(d.addressText);
-    const real = d.areaCode ? this.areas[d.areaCode] : undefined;
+    const placed = this.placements.get(d);
+    const real = d.areaCode ? this.areas[d.areaCode] : placed?.code ? this.areas[placed.code] : undefined;
+    if (placed?.code && real)
+      this.issue(
+        p,
+        d.ref,
+        "AREA_FROM_ADDRESS",
+        `placed in ${placed.code} by its address text (${placed.level}, confidence ${placed.confidence})`,
+      );
+    else if (placed?.outside) this.issue(p, d.ref, "OUTSIDE_CITY", "its address text lies outside the city");
+    else if (this.placements.has(d) && !addressId)
+      this.issue(p, d.ref, "UNRESOLVED_ADDRESS", "its address text names no area the registry knows");
     const seenThroughEvent = p.drafts.some(
       (e) => e.element === "EVENT" && e.organisations.some((o) => o.ref === d.ref),
     );
     const area =
-      real ?? (d.areaCode || (!addressId && !seenThroughEvent) ? this.place(p, d.ref, d.areaCode) : null);
+      real ??
+      (placed?.outside && this.cities[0]
+        ? (this.areas[outsideAreaCode("OUTSIDE_CITY", this.cities[0])] ?? null)
+        : d.areaCode || (!addressId && !seenThroughEvent)
+          ? this.place(p, d.ref, d.areaCode, !this.placements.has(d))
+          : null);
     if (!id) {
       id = randomUUID();
       if (uscc) this.orgsByUscc.set(uscc, id);

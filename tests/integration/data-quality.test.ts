@@ -163,6 +163,30 @@ describe("nothing is placed nowhere", () => {
   });
 });
 
+describe("the hub's gazetteer", () => {
+  it("places an organisation known by its address text only, reporting how sure and what it could not place", async () => {
+    await ingestDrafts(db, "market-g", "market_regulation", [
+      ["g1", [org({ name: "和平桥商贸有限公司", addressText: "江苏省南通市崇川区和平桥街道青年东路8号" })]],
+      ["g2", [org({ name: "浦东远洋有限公司", addressText: "上海市浦东新区世纪大道100号" })]],
+      ["g3", [org({ name: "无名商行", addressText: "青年路1号" })]],
+    ]);
+    const areaOf = async (name: string) =>
+      (await db.organisation.findFirstOrThrow({ where: { name }, include: { area: true } })).area;
+    expect(await areaOf("和平桥商贸有限公司")).toMatchObject({ name: "和平桥街道", level: "STREET" });
+    expect((await areaOf("浦东远洋有限公司"))?.code).toBe("320698");
+    expect((await areaOf("无名商行"))?.code).toBe("320699");
+    expect(await issues("market-g")).toEqual({
+      AREA_FROM_ADDRESS: 1,
+      OUTSIDE_CITY: 1,
+      UNRESOLVED_ADDRESS: 1,
+    });
+    const placed = await db.dataQualityIssue.findFirstOrThrow({
+      where: { connectorId: "market-g", code: "AREA_FROM_ADDRESS" },
+    });
+    expect(placed.message).toMatch(/STREET, confidence 0\.85/);
+  });
+});
+
 describe("registry facts", () => {
   it("are columns, chosen by source priority (the registry over the grid), the contact number newest first", async () => {
     const uscc = "91110000600037341L"; // valid (GB 32100's example)
