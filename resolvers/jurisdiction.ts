@@ -1,6 +1,10 @@
 // Jurisdiction in SQL, declared once: the Prisma filters and raw-SQL fragments every query path
 // composes. An element is reachable only through an area inside the principal's jurisdiction;
-// ancestors of the jurisdiction are visible as areas, never the elements in them.
+// ancestors of the jurisdiction are visible as areas, never the elements in them. Which areas an
+// element reaches is declared once per element (ELEMENT_REACH below); persons and organisations,
+// reachable along several paths, read a reach table the database keeps from one view of those
+// paths. Every path (roots, node/nodes, the type-level check, relations, search, counts, filters,
+// provenance) uses the functions generated from that table, so they cannot disagree.
 //
 // The principal's jurisdiction codes are resolved to area ids (one indexed lookup, shared by the
 // requests of a database client and refreshed after a minute; the gateway's path resolution fills

@@ -10,7 +10,13 @@ import {
 import { type Person, Prisma } from "../generated/prisma/client.js";
 import { claimsByAttribute, currentClaims, type SourcedClaim } from "../integration/resolution/canonical.js";
 import type { Db } from "../prisma/db.js";
-import { hasJurisdiction, personVisibleSql, type Scope } from "./jurisdiction.js";
+import {
+  ensureJurisdiction,
+  hasJurisdiction,
+  personVisibleSql,
+  type Scope,
+  sourceRecordInJurisdictionSql,
+} from "./jurisdiction.js";
 
 export type AttributeProvenanceShape = AttributeExplanation<SourcedClaim>;
 
@@ -29,7 +35,47 @@ export function createResolutionLoaders(db: Db) {
     const found = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => found.get(id) ?? null);
   });
-  return { personAttributes: explain("PERSON"), organisationAttributes: explain("ORGANISATION"), personById };
+  /**
+   * The same, from the source records within the principal's jurisdiction only (a record that also
+   * names an event or a home address outside it is left out, its claims with it): the request's scope.
+   */
+  const scoped = new Map<string, DataLoader<string, AttributeProvenanceShape[]>>();
+  function attributesInJurisdiction(scope: Scope, entityType: "PERSON" | "ORGANISATION") {
+    let loader = scoped.get(entityType);
+    if (!loader) {
+      loader = new DataLoader<string, AttributeProvenanceShape[]>(async (ids) => {
+        if (!hasJurisdiction(scope.principal)) return ids.map(() => []);
+        const [rows, hidden] = await Promise.all([
+          currentClaims(db, entityType, ids),
+          recordsOutsideJurisdiction(scope, ids),
+        ]);
+        const rules = entityType === "PERSON" ? PERSON_ATTRIBUTE_RULES : ORGANISATION_ATTRIBUTE_RULES;
+        const shown = rows.filter((r) => !hidden.has(`${r.connectorId}\u0000${r.sourceKey}`));
+        return ids.map((id) =>
+          explainAttributes(rules, claimsByAttribute(shown.filter((r) => r.entityId === id))),
+        );
+      });
+      scoped.set(entityType, loader);
+    }
+    return loader;
+  }
+  return {
+    personAttributes: explain("PERSON"),
+    organisationAttributes: explain("ORGANISATION"),
+    attributesInJurisdiction,
+    personById,
+  };
+}
+
+/** connectorId + NUL + sourceKey of the elements' source records outside jurisdiction. */
+async function recordsOutsideJurisdiction(scope: Scope, ids: readonly string[]): Promise<Set<string>> {
+  await ensureJurisdiction(scope);
+  const rows = await scope.db.$queryRaw<{ connectorId: string; sourceKey: string }[]>(Prisma.sql`
+    SELECT DISTINCT sr."connectorId", sr."sourceKey"
+    FROM "EntitySource" es JOIN "SourceRecord" sr ON sr.id = es."sourceRecordId"
+    WHERE es."entityId" = ANY(${[...ids]}::uuid[])
+      AND NOT ${sourceRecordInJurisdictionSql(scope, Prisma.sql`sr.id`)}`);
+  return new Set(rows.map((r) => `${r.connectorId}\u0000${r.sourceKey}`));
 }
 
 /** Review-queue pair ids the principal may work on (the new person is in its jurisdiction). */

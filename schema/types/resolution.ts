@@ -147,7 +147,7 @@ builder.prismaObjectFields("Person", (t) => ({
     type: [AttributeProvenance],
     description:
       "Every attribute the sources assert about this person, which source says which value, and which value is shown.",
-    resolve: (p, _args, ctx) => ctx.loaders.personAttributes.load(p.id),
+    resolve: (p, _args, ctx) => ctx.loaders.attributesInJurisdiction(ctx, "PERSON").load(p.id),
   }),
 }));
 
