@@ -167,7 +167,16 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   "Mutation.runResolutionPass": INTERNAL_HUB,
   ...fields(
     "ResolutionPass",
-    ["sameRepresentative", "mentions", "compared", "merged", "reviews", "byPosterior", "ms"],
+    [
+      "sameRepresentative",
+      "sameRoleHolder",
+      "mentions",
+      "compared",
+      "merged",
+      "reviews",
+      "byPosterior",
+      "ms",
+    ],
     INTERNAL_HUB,
   ),
   ...fields("PosteriorBand", ["band", "count"], INTERNAL_HUB),

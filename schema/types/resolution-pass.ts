@@ -21,6 +21,10 @@ const ResolutionPassRef = builder.objectRef<PassOutcome>("ResolutionPass").imple
       description:
         "Mentions folded together first: one organisation's legal representative, named alike by two sources.",
     }),
+    sameRoleHolder: t.exposeInt("sameRoleHolder", {
+      description:
+        "Mentions merged into the registered person holding the same role at the same organisation under the same name.",
+    }),
     mentions: t.exposeInt("mentions", { description: "Persons without a trustworthy key looked at." }),
     compared: t.exposeInt("compared", {
       description: "Mentions that had at least one registered candidate.",
