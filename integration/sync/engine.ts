@@ -118,6 +118,9 @@ const emptyReport = (connectorId: string): RunReport => ({
   duplicates: 0,
 });
 
+/** How long runs are kept (SyncRun rows): the connector's recent history, not an archive. */
+const RUN_HISTORY_MS = 30 * 24 * 3600 * 1000;
+
 /** Records in one replay transaction. */
 const REPLAY_BATCH = 500;
 
@@ -661,9 +664,18 @@ export class SyncEngine {
     );
   }
 
+  /** Record the run (the caller holds the connector's lock, so no other run of it is going on). */
   private async startRun(id: string, trigger: RunTrigger): Promise<string> {
     const now = this.now();
-    const [run] = await this.db.$transaction([
+    const [, , run] = await this.db.$transaction([
+      // a run still RUNNING was cut off with its process (killed, or the machine went down)
+      this.db.syncRun.updateMany({
+        where: { connectorId: id, finishedAt: null },
+        data: { outcome: "FAILED", finishedAt: now, error: `connector ${id}: its hub stopped mid-run` },
+      }),
+      this.db.syncRun.deleteMany({
+        where: { connectorId: id, startedAt: { lt: new Date(now.getTime() - RUN_HISTORY_MS) } },
+      }),
       this.db.syncRun.create({
         data: { connectorId: id, trigger, instance: this.instance, outcome: "RUNNING", startedAt: now },
         select: { id: true },

@@ -19,7 +19,7 @@ import {
   MAX_LIMIT,
   ParamError,
   pageOf,
-  parseLimit,
+  pageSizeOf,
   parseOffsetParam,
   type Reply,
   type Route,
@@ -75,6 +75,7 @@ function csvRoute<R extends object>(
   path: string,
   feed: Feed<R>,
   headers: readonly (keyof R & string)[],
+  options: ServiceOptions,
 ): Route {
   return {
     method: "GET",
@@ -82,7 +83,7 @@ function csvRoute<R extends object>(
     data: true,
     handle: ({ url }) => {
       const offset = parseOffsetParam(url);
-      const limit = parseLimit(url);
+      const limit = pageSizeOf(url, options);
       const page = pageOf(feed, offset, limit);
       const rows = page.records.map((r) => headers.map((h) => r[h] as CsvCell));
       return {
@@ -191,8 +192,8 @@ export function startCivilAffairsService(options: ServiceOptions): Promise<Runni
       name: "civilAffairs",
       seed: options.seed,
       routes: [
-        csvRoute("/export/assistance.csv", assistance, ASSISTANCE_HEADERS),
-        csvRoute("/export/organisations.csv", organisations, ORGANISATION_HEADERS),
+        csvRoute("/export/assistance.csv", assistance, ASSISTANCE_HEADERS, options),
+        csvRoute("/export/organisations.csv", organisations, ORGANISATION_HEADERS, options),
         lookup,
       ],
       corrupt: truncatedCsv,

@@ -32,6 +32,11 @@ export interface ServiceOptions {
   host?: string;
   /** 0 = any free port. */
   port?: number;
+  /**
+   * Serve at most this many records a page, whatever limit a client asks for (as many real
+   * servers do): a client must page on until the source says it has no more. Default MAX_LIMIT.
+   */
+  maxPageSize?: number;
 }
 
 export interface RunningService {
@@ -114,6 +119,11 @@ export function parseLimit(url: URL, max = MAX_LIMIT, fallback = DEFAULT_LIMIT):
   const n = Number(raw);
   if (n < 1) throw new ParamError("limit", `limit must be at least 1, got ${raw}`);
   return Math.min(n, max);
+}
+
+/** The page size a service serves for this request: the client's limit, capped by the service's. */
+export function pageSizeOf(url: URL, options: Pick<ServiceOptions, "maxPageSize">): number {
+  return parseLimit(url, Math.min(options.maxPageSize ?? MAX_LIMIT, MAX_LIMIT));
 }
 
 export function parseOffsetParam(url: URL, name = "offset"): number {

@@ -21,8 +21,8 @@ import {
   type Feed,
   jsonReply,
   pageOf,
+  pageSizeOf,
   parseCursorParam,
-  parseLimit,
   type RunningService,
   type ServiceOptions,
   startService,
@@ -83,7 +83,7 @@ export function startGridService(options: ServiceOptions): Promise<RunningServic
         path: `/api/grid/${endpoint}`,
         data: true,
         handle: ({ url }) => {
-          const page = pageOf(feeds[endpoint], parseCursorParam(url, endpoint), parseLimit(url));
+          const page = pageOf(feeds[endpoint], parseCursorParam(url, endpoint), pageSizeOf(url, options));
           return jsonReply(200, {
             items: page.records,
             nextCursor: encodeCursor(endpoint, page.nextOffset),

@@ -28,8 +28,8 @@ import {
   jsonReply,
   ParamError,
   pageOf,
+  pageSizeOf,
   parseCursorParam,
-  parseLimit,
   type RunningService,
   type ServiceOptions,
   startService,
@@ -205,7 +205,7 @@ export function startHotlineService(options: HotlineServiceOptions): Promise<Run
           path: "/orders",
           data: true,
           handle: ({ url }) => {
-            const page = pageOf(feed, parseCursorParam(url, "orders"), parseLimit(url));
+            const page = pageOf(feed, parseCursorParam(url, "orders"), pageSizeOf(url, options));
             return jsonReply(200, {
               orders: page.records,
               next_cursor: encodeCursor("orders", page.nextOffset),

@@ -54,6 +54,8 @@ export interface SandboxOptions {
   webhookToken?: string;
   /** Start only these services (default: all five). */
   only?: readonly ServiceName[];
+  /** Every service serves at most this many records a page (see ServiceOptions.maxPageSize). */
+  maxPageSize?: number;
 }
 
 export interface Sandbox {
@@ -89,6 +91,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           city,
           host,
           port,
+          ...(options.maxPageSize ? { maxPageSize: options.maxPageSize } : {}),
         }),
       );
     }

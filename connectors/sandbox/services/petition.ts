@@ -16,8 +16,8 @@ import {
   datasetOf,
   encodeCursor,
   pageOf,
+  pageSizeOf,
   parseCursorParam,
-  parseLimit,
   type Reply,
   type RunningService,
   type ServiceOptions,
@@ -94,7 +94,7 @@ export function startPetitionService(options: ServiceOptions): Promise<RunningSe
           path: "/feed.xml",
           data: true,
           handle: ({ url }): Reply => {
-            const page = pageOf(cases, parseCursorParam(url, "feed"), parseLimit(url));
+            const page = pageOf(cases, parseCursorParam(url, "feed"), pageSizeOf(url, options));
             return {
               status: 200,
               headers: { "content-type": XML_CONTENT_TYPE },

@@ -13,8 +13,8 @@ import {
   type Feed,
   jsonReply,
   pageOf,
+  pageSizeOf,
   parseCursorParam,
-  parseLimit,
   type Route,
   type RunningService,
   type ServiceOptions,
@@ -22,14 +22,14 @@ import {
   truncatedJson,
 } from "./common.js";
 
-function feedRoute(name: string, feed: Feed<object>): Route {
+function feedRoute(name: string, feed: Feed<object>, options: ServiceOptions): Route {
   return {
     method: "GET",
     path: `/api/v1/${name}`,
     data: true,
     handle: ({ url }) => {
       const offset = parseCursorParam(url, name);
-      const limit = parseLimit(url);
+      const limit = pageSizeOf(url, options);
       const page = pageOf(feed, offset, limit);
       return jsonReply(200, {
         code: "0",
@@ -53,7 +53,7 @@ export function startPublicSecurityService(options: ServiceOptions): Promise<Run
     {
       name: "publicSecurity",
       seed: options.seed,
-      routes: [feedRoute("population", population), feedRoute("incidents", incidents)],
+      routes: [feedRoute("population", population, options), feedRoute("incidents", incidents, options)],
       corrupt: truncatedJson,
       serverError: () => jsonReply(500, { code: "500", message: "系统繁忙，请稍后再试", data: null }),
     },
