@@ -8,6 +8,8 @@
 // declarative connectors, the resolution scheduler, and serves. shutdown() stops it all in
 // reverse order.
 import path from "node:path";
+import type { Plugin } from "@envelop/core";
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Connector } from "../connectors/contract.js";
 import { allowSourceHosts } from "../connectors/declarative/hosts.js";
 import { hotlineManifest } from "../connectors/departments/hotline/manifest.js";
@@ -18,12 +20,16 @@ import { ChangeBus } from "../integration/change-bus.js";
 import { restoreDeclarative } from "../integration/declarative-registry.js";
 import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
-import { SyncEngine } from "../integration/sync/engine.js";
+import { SyncEngine, type SyncObserver } from "../integration/sync/engine.js";
 import { createDb, type Db, migrate } from "../prisma/db.js";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "../prisma/embedded-postgres.js";
 import type { HubConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { createMetrics, type HubMetrics } from "./metrics.js";
+import { useMetrics } from "./plugins/metrics.js";
+import { useTracing } from "./plugins/tracing.js";
 import { type RunningHub, startHub } from "./server.js";
+import { createTracing, type HubTracing, querySpan, tracingSyncObserver } from "./tracing.js";
 
 /** What a caller of bootHub may change; all optional, production passes none. */
 export interface BootOverrides {
@@ -39,6 +45,13 @@ export interface BootOverrides {
   random?: () => number;
   /** How long the resolution scheduler waits after a sync that brought records (default 5 s). */
   resolutionDelayMs?: number;
+  /**
+   * false: syncs do not ask for a resolution pass (it runs only when a steward asks), for tests
+   * that count statements or compare persons right after a sync. Default true.
+   */
+  resolveAfterSync?: boolean;
+  /** Where spans go (tests: an in-memory exporter); default: OTLP when configured, else none. */
+  spanExporter?: SpanExporter;
 }
 
 export interface BootedHub {
@@ -55,6 +68,9 @@ export interface BootedHub {
   resolution: ResolutionScheduler;
   clock: Clock;
   log: Logger;
+  /** The hub's own metrics registry (null with METRICS_ENABLED=false). */
+  metrics: HubMetrics | null;
+  tracing: HubTracing;
   /**
    * A step for shutdown (an audit writer's flush): it runs after HTTP and WebSocket have drained
    * and before the sync engine, change bus and database stop; the latest registered runs first.
@@ -92,6 +108,9 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     return stopping;
   };
 
+  // Traces are flushed last, after everything that makes spans has stopped.
+  const tracing = createTracing(config, overrides.spanExporter);
+  steps.push({ step: "flush traces", run: () => tracing.shutdown() });
   try {
     let databaseUrl = config.databaseUrl;
     let embedded: EmbeddedDatabase | null = null;
@@ -111,11 +130,23 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     const applied = await migrate(databaseUrl);
     log.info("migrations applied", { applied });
 
+    // Statements are traced (a span each) only when spans go somewhere.
+    const onQuery = [
+      overrides.onQuery,
+      tracing.enabled ? (sql: string, ms: number) => querySpan(tracing.tracer, sql, ms) : undefined,
+    ].filter((f) => f !== undefined);
     const db = createDb({
       url: databaseUrl,
       poolMax: config.dbPoolMax,
-      ...(overrides.onQuery ? { onQuery: overrides.onQuery } : {}),
+      ...(onQuery.length > 0
+        ? {
+            onQuery: (sql: string, ms: number) => {
+              for (const f of onQuery) f(sql, ms);
+            },
+          }
+        : {}),
     });
+    const metrics = config.metricsEnabled ? createMetrics(db) : null;
     steps.push({ step: "close database pool", run: () => db.$disconnect() });
     const seeded = await seedReferenceData(db, config.demoData ? buildDemoAreaTree() : null);
     if (config.demoData) log.info("demo area tree loaded", seeded);
@@ -151,10 +182,13 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       ...(overrides.resolutionDelayMs !== undefined ? { delayMs: overrides.resolutionDelayMs } : {}),
     });
     steps.push({ step: "finish the resolution pass", run: () => resolution.stop() });
+    const syncObserver = observer(metrics, tracing);
     const sync: SyncEngine = new SyncEngine(db, {
       databaseUrl, // the shared job queue of the schedule, and the run locks across instances
       log: (msg, fields, level) => (level === "info" ? log.info(msg, fields) : log.warn(msg, fields)),
-      onIngested: () => resolution.request(),
+      ...(overrides.resolveAfterSync !== false ? { onIngested: () => resolution.request() } : {}),
+      now: () => clock.now(),
+      ...(syncObserver ? { observer: syncObserver } : {}),
       ...(overrides.random ? { random: overrides.random } : {}),
     });
     for (const connector of [
@@ -167,7 +201,22 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     if (config.syncScheduler) await sync.start();
     steps.push({ step: "stop sync engine", run: () => sync.stop() });
 
-    const http = await startHub({ config, db, changes, sync, log, clock });
+    const http = await startHub({
+      config,
+      db,
+      changes,
+      sync,
+      log,
+      clock,
+      observability: {
+        plugins: [
+          ...(tracing.enabled ? [useTracing(tracing.tracer)] : []),
+          ...(metrics ? [useMetrics(metrics)] : []),
+        ] as Plugin[],
+        apolloPlugins: metrics ? [metrics.apolloPlugin()] : [],
+        metrics,
+      },
+    });
     // Steps registered from here on (onShutdown) run between this one and the sync engine's.
     const drain: Step = { step: "drain HTTP and WebSocket", run: () => http.stop() };
     const later: Step[] = [];
@@ -186,6 +235,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       resolution,
       clock,
       log,
+      metrics,
+      tracing,
       onShutdown: (step, run) => {
         if (stopping) throw new Error(`the hub is shutting down; cannot add "${step}"`);
         later.push({ step, run });
@@ -196,4 +247,10 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     await shutdown();
     throw e;
   }
+}
+
+/** The sync engine's observer: metrics around traces, either or both, or none. */
+function observer(metrics: HubMetrics | null, tracing: HubTracing): SyncObserver | undefined {
+  const traced = tracing.enabled ? tracingSyncObserver(tracing) : undefined;
+  return metrics ? metrics.syncObserver(traced) : traced;
 }

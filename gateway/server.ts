@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { Plugin } from "@envelop/core";
@@ -23,6 +23,7 @@ import { createContextFactory } from "./context.js";
 import { createEnveloped, envelopGateway } from "./envelop.js";
 import { isGraphiQLPath, serveGraphiQL } from "./graphiql.js";
 import type { Logger } from "./logger.js";
+import type { HubMetrics } from "./metrics.js";
 import { useAudit } from "./plugins/audit.js";
 import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
 import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
@@ -42,6 +43,17 @@ export interface HubDeps {
   log: Logger;
   /** Where requests read the time (default: the system clock). */
   clock?: Clock;
+  /** Metrics and traces, from the composition root (gateway/boot.ts). */
+  observability?: Observability;
+}
+
+export interface Observability {
+  /** envelop plugins for both transports (traces, operation metrics). */
+  plugins: Plugin[];
+  /** Apollo plugins (errors of HTTP requests in every phase). */
+  apolloPlugins: ApolloServerPlugin<Context>[];
+  /** Served at GET /metrics; null: no /metrics (METRICS_ENABLED=false). */
+  metrics: HubMetrics | null;
 }
 
 export interface RunningHub {
@@ -66,6 +78,12 @@ function json(
 }
 
 class BodyTooLarge extends Error {}
+
+/** GET /metrics: the Prometheus exposition of the hub's registry. */
+async function scrape(res: ServerResponse, metrics: HubMetrics): Promise<void> {
+  const { contentType, body } = await metrics.scrape();
+  res.writeHead(200, { "content-type": contentType }).end(body);
+}
 
 /** A single request header's value (the first, when sent several times). */
 function header(req: IncomingMessage, name: string): string | null {
@@ -95,6 +113,7 @@ export async function startHub({
   sync,
   log,
   clock = systemClock,
+  observability,
 }: HubDeps): Promise<RunningHub> {
   const schema = boundTextArguments(buildSchema());
   const webhookSecret = loadWebhookSecrets(config.webhookSecretsFile, config.webhookToken);
@@ -105,12 +124,10 @@ export async function startHub({
     onError: (e) => log.error("audit batch not written; kept for the next flush", { error: e.message }),
   });
   if (config.accessControl) audit.start();
-  const getEnveloped = createEnveloped(
-    schema,
-    config,
-    log,
-    config.accessControl ? [useAudit(audit) as Plugin] : [],
-  );
+  const getEnveloped = createEnveloped(schema, config, log, [
+    ...(observability?.plugins ?? []),
+    ...(config.accessControl ? [useAudit(audit) as Plugin] : []),
+  ]);
   const contexts = createContextFactory({
     db,
     changes,
@@ -157,6 +174,7 @@ export async function startHub({
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
       apolloSchemaPrivacy(config.introspection),
+      ...(observability?.apolloPlugins ?? []),
       {
         async serverWillStart() {
           return {
@@ -302,6 +320,7 @@ export async function startHub({
     const route = (): Promise<void> | void => {
       if (url.pathname === GRAPHQL_PATH) return handleGraphQL(req, res, url);
       if (url.pathname === "/healthz") return json(res, 200, { status: "alive" });
+      if (url.pathname === "/metrics" && observability?.metrics) return scrape(res, observability.metrics);
       const webhook = WEBHOOK_PATH.exec(url.pathname);
       if (webhook) return handleWebhook(req, res, webhook[1]!);
       if (url.pathname === "/readyz") return readiness(res);

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { applyMigrations } from "./engine/engine.mjs";
 
@@ -21,12 +22,28 @@ export interface DbOptions {
   onQuery?: (sql: string, durationMs: number) => void;
 }
 
+// Each client's connection pool, for the pool gauges at /metrics.
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb({ url, poolMax = 10, onQuery }: DbOptions): Db {
-  const adapter = new PrismaPg({ connectionString: url, max: poolMax });
-  if (!onQuery) return new PrismaClient({ adapter });
+  // The pool is ours (closed with the client) so that its size can be read.
+  const pool = new pg.Pool({ connectionString: url, max: poolMax });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  if (!onQuery) {
+    const plain = new PrismaClient({ adapter });
+    pools.set(plain, pool);
+    return plain;
+  }
   const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   client.$on("query", (e) => onQuery(e.query, e.duration));
+  pools.set(client, pool);
   return client;
+}
+
+/** Connections of a client's pool: open, idle, and requests waiting for one. */
+export function poolStats(db: Db): { total: number; idle: number; waiting: number } | null {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 
 /** Apply pending migrations from prisma/migrations (what `prisma migrate deploy` does). */

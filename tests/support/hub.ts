@@ -1,5 +1,6 @@
 // A real hub for a test file: its own cloned database, real HTTP and WebSocket servers on a free
 // port, real clients. Nothing of our own code is mocked.
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { type Client, createClient } from "graphql-ws";
 import { inject } from "vitest";
 import WebSocket from "ws";
@@ -63,6 +64,10 @@ export async function startTestHub(
     clock?: Clock;
     /** The resolution scheduler's wait after a sync that brought records (production: 5 s). */
     resolutionDelayMs?: number;
+    /** false: syncs do not start the resolution pass (BootOverrides.resolveAfterSync). */
+    resolveAfterSync?: boolean;
+    /** Where the hub's spans go (an InMemorySpanExporter to read traces); default: none. */
+    spanExporter?: SpanExporter;
   } = {},
 ): Promise<TestHub> {
   const database = reuse
@@ -91,6 +96,8 @@ export async function startTestHub(
     ...(options.countStatements ? { onQuery: (sql: string) => void statements.push(sql) } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.resolutionDelayMs !== undefined ? { resolutionDelayMs: options.resolutionDelayMs } : {}),
+    ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+    ...(options.resolveAfterSync === false ? { resolveAfterSync: false } : {}),
   };
   let booted: BootedHub;
   try {
