@@ -62,8 +62,9 @@ export function claimsByAttribute(rows: readonly ClaimRow[]): Map<string, Source
         row: r,
         weak:
           (attribute === "name" && typeof value === "string" && honorificName(value) !== null) ||
-          // an organisation as someone named it ("恒通物业公司" in a work order) does not rename it
-          r.method === "NAME_KEY",
+          // an organisation as someone named it ("恒通物业公司" in a work order) does not rename it;
+          // a registration that joined by name brings its credit code, and its word counts
+          (r.method === "NAME_KEY" && !r.values.uscc),
       });
       out.set(attribute, claims);
     }
