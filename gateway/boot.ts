@@ -63,6 +63,8 @@ export interface BootedHub {
   /** The embedded PostgreSQL, when no DATABASE_URL was configured. */
   embedded: EmbeddedDatabase | null;
   db: Db;
+  /** The requests' database client: its statements are bounded by DB_STATEMENT_TIMEOUT_MS. */
+  requestDb: Db;
   changes: ChangeBus;
   sync: SyncEngine;
   resolution: ResolutionScheduler;
@@ -148,6 +150,15 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     });
     const metrics = config.metricsEnabled ? createMetrics(db) : null;
     steps.push({ step: "close database pool", run: () => db.$disconnect() });
+    // GraphQL requests get their own pool, whose statements are bounded (a runaway read cannot
+    // keep a backend busy); sync, ingest and the post-sync resolution pass use `db`, unbounded.
+    const requestDb = createDb({
+      url: databaseUrl,
+      poolMax: config.dbPoolMax,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      ...(overrides.onQuery ? { onQuery: overrides.onQuery } : {}),
+    });
+    steps.push({ step: "close the requests' database pool", run: () => requestDb.$disconnect() });
     const seeded = await seedReferenceData(db, config.demoData ? buildDemoAreaTree() : null);
     if (config.demoData) log.info("demo area tree loaded", seeded);
 
@@ -204,6 +215,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     const http = await startHub({
       config,
       db,
+      requestDb,
       changes,
       sync,
       log,
@@ -230,6 +242,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       databaseUrl,
       embedded,
       db,
+      requestDb,
       changes,
       sync,
       resolution,

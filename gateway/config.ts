@@ -38,6 +38,9 @@ export const envSchema = z.object({
     .describe("Where the embedded PostgreSQL keeps its cluster (`$DATA_DIR/postgres`), kept across restarts"),
   EMBEDDED_PG_PORT: int(54329, 1, 65535).describe("Port of the embedded PostgreSQL (127.0.0.1 only)"),
   DB_POOL_MAX: int(10, 1, 500).describe("Database connections per hub instance"),
+  DB_STATEMENT_TIMEOUT_MS: int(15_000, 0, 3_600_000).describe(
+    "Longest a statement of a GraphQL request may run, in ms (`0`: unbounded); sync, ingest, the post-sync resolution pass and migrations use their own connections, unbounded",
+  ),
   DEMO_DATA: bool
     .optional()
     .describe(
@@ -204,6 +207,8 @@ export interface HubConfig {
   dataDir: string;
   embeddedPgPort: number;
   dbPoolMax: number;
+  /** Statement timeout of the requests' database connections (0: none). */
+  dbStatementTimeoutMs: number;
   /** Load the demo area tree at start (default: only with the embedded database). */
   demoData: boolean;
   /** The webhook HMAC key of connectors without their own secret (the former shared token). */
@@ -305,6 +310,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     dataDir: e.DATA_DIR,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     dbPoolMax: e.DB_POOL_MAX,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     demoData: e.DEMO_DATA ?? e.DATABASE_URL === undefined,
     auth: {
       secret: e.AUTH_JWT_SECRET ?? (keyed ? null : DEVELOPMENT_JWT_SECRET),

@@ -38,6 +38,8 @@ const WEBHOOK_PATH = /^\/connectors\/([a-z][a-z0-9_-]{2,62})\/webhook$/;
 export interface HubDeps {
   config: HubConfig;
   db: Db;
+  /** The requests' database client (statements bounded by DB_STATEMENT_TIMEOUT_MS); default: db. */
+  requestDb?: Db;
   changes: ChangeBus;
   sync: SyncEngine;
   log: Logger;
@@ -113,6 +115,7 @@ export async function startHub({
   sync,
   log,
   clock = systemClock,
+  requestDb = db,
   observability,
 }: HubDeps): Promise<RunningHub> {
   const schema = boundTextArguments(buildSchema());
@@ -129,7 +132,7 @@ export async function startHub({
     ...(config.accessControl ? [useAudit(audit) as Plugin] : []),
   ]);
   const contexts = createContextFactory({
-    db,
+    db: requestDb,
     changes,
     sync,
     clock,
@@ -242,11 +245,16 @@ export async function startHub({
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    // The client going away aborts the request's signal: a long resolver cancels its statement.
+    const gone = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
     inflight++;
     const response = await apollo
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async () => contexts.context(principal, "http", requestId),
+        context: async () => ({ ...contexts.context(principal, "http", requestId), signal: gone.signal }),
       })
       .finally(() => inflight--);
     for (const [k, v] of response.headers) res.setHeader(k, v);

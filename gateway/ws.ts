@@ -62,6 +62,8 @@ export function attachWebSocket(
 ) {
   const wss = new WebSocketServer({ server: httpServer, path: deps.path, maxPayload: deps.maxPayload });
   const principals = new WeakMap<object, Principal>();
+  // Aborted when the socket closes: the operations still running on it stop their long reads.
+  const closed = new WeakMap<object, AbortSignal>();
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
@@ -95,6 +97,9 @@ export function attachWebSocket(
             arm();
             socket.once("close", () => clearTimeout(timer));
           }
+          const gone = new AbortController();
+          ctx.extra.socket.once("close", () => gone.abort());
+          closed.set(ctx, gone.signal);
           return true;
         } catch (e) {
           if (e instanceof PurposeError) {
@@ -121,7 +126,7 @@ export function attachWebSocket(
               { extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit: "subscriptionsPerSocket" } },
             ),
           ];
-        const env = deps.getEnveloped(deps.contexts.context(principal, "ws"));
+        const env = deps.getEnveloped({ ...deps.contexts.context(principal, "ws"), signal: closed.get(ctx) });
         let document: ReturnType<typeof env.parse>;
         try {
           document = env.parse(payload.query);

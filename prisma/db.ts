@@ -20,14 +20,24 @@ export interface DbOptions {
   poolMax?: number;
   /** Called with every SQL statement Prisma sends (statement counting, slow-query logs). */
   onQuery?: (sql: string, durationMs: number) => void;
+  /**
+   * Longest a statement may run on this client's connections, in ms (PostgreSQL cancels it with
+   * 57014). For the requests' client only: sync, ingest and the resolution pass write in long
+   * batches, and migrations use their own connection.
+   */
+  statementTimeoutMs?: number;
 }
 
 // Each client's connection pool, for the pool gauges at /metrics.
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb({ url, poolMax = 10, onQuery }: DbOptions): Db {
+export function createDb({ url, poolMax = 10, onQuery, statementTimeoutMs }: DbOptions): Db {
   // The pool is ours (closed with the client) so that its size can be read.
-  const pool = new pg.Pool({ connectionString: url, max: poolMax });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+  });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   if (!onQuery) {
     const plain = new PrismaClient({ adapter });
@@ -81,4 +91,37 @@ export async function migrationState(db: Db): Promise<MigrationState> {
   );
   const failed = rows.filter((r) => !r.finished_at && !r.rolled_back_at).map((r) => r.migration_name);
   return { applied: [...applied], pending: shipped.filter((m) => !applied.has(m)), failed };
+}
+
+/**
+ * Run `work` on one connection of the pool, and cancel its statement in PostgreSQL when `signal`
+ * aborts (the client went away): the backend stops at once instead of running to the end or the
+ * statement timeout. Without a signal, `work` runs on the client as it is.
+ */
+export async function cancelOnAbort<T>(
+  db: Db,
+  signal: AbortSignal | undefined,
+  work: (tx: Tx | Db) => Promise<T>,
+): Promise<T> {
+  if (!signal) return work(db);
+  signal.throwIfAborted();
+  return db.$transaction(
+    async (tx) => {
+      const [backend] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+      const pid = backend!.pid;
+      let cancelling: Promise<unknown> | null = null;
+      const cancel = () => {
+        cancelling = db.$queryRaw`SELECT pg_cancel_backend(${pid}::int)`.catch(() => null);
+      };
+      signal.addEventListener("abort", cancel, { once: true });
+      try {
+        return await work(tx);
+      } finally {
+        signal.removeEventListener("abort", cancel);
+        // the cancel must reach the backend before its connection serves anyone else
+        if (cancelling) await cancelling;
+      }
+    },
+    { timeout: 24 * 3600 * 1000 }, // bounded by the statement timeout, not by Prisma's 5 s
+  );
 }

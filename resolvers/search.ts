@@ -9,7 +9,7 @@ import { normaliseMobile } from "../domain/identifiers/phone.js";
 import type { Principal } from "../domain/principal.js";
 import { checkUscc } from "../domain/resolution/low-trust.js";
 import { type Address, type Organisation, type Person, Prisma } from "../generated/prisma/client.js";
-import type { Db } from "../prisma/db.js";
+import { cancelOnAbort, type Db } from "../prisma/db.js";
 import {
   elementVisibleSql,
   ensureJurisdiction,
@@ -63,6 +63,8 @@ export async function searchElements(
      * search by a value shown masked would recover it). Decided by the schema from the policy.
      */
     searchable: { citizenId: boolean; phone: boolean; name: boolean; address: boolean };
+    /** Aborted when the client goes away: the costly statement is cancelled. */
+    signal?: AbortSignal;
   },
 ): Promise<SearchHit[]> {
   const text = rawText.trim();
@@ -106,38 +108,43 @@ export async function searchElements(
   } else {
     const like = likePattern(text);
     const pinyin = nameBlockingKey(text);
-    if (types.has("PERSON") && by.name) {
-      const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
-        SELECT p.id::text AS id,
-          GREATEST(similarity(p.name, ${text}),
-                   CASE WHEN p."namePinyin" = ${pinyin} THEN 0.5 ELSE 0 END)::float8 AS score
-        FROM "Person" p
-        WHERE (p.name % ${text} OR p.name LIKE ${like} ESCAPE '\\'
-               OR (${pinyin} <> '' AND p."namePinyin" = ${pinyin}))
-          AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
-        ORDER BY score DESC, p.id LIMIT ${limit}`);
-      persons.push(...rows.map((r) => ({ ...r, key: "NAME" as const })));
-    }
-    if (types.has("ORGANISATION")) {
-      const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
-        SELECT o.id::text AS id, GREATEST(similarity(o.name, ${text}), word_similarity(${text}, o.name))::float8 AS score
-        FROM "Organisation" o
-        WHERE (o.name % ${text} OR ${text} <% o.name OR o.name LIKE ${like} ESCAPE '\\')
-          AND ${organisationVisibleSql(scope, "o")}
-        ORDER BY score DESC, o.id LIMIT ${limit}`);
-      orgs.push(...rows.map((r) => ({ ...r, key: "NAME" as const })));
-    }
-    if (types.has("ADDRESS") && by.address) {
-      const rows = await db.$queryRaw<Scored[]>(Prisma.sql`
-        SELECT a.id::text AS id, word_similarity(${text}, a."fullText")::float8 AS score
-        FROM "Address" a
-        WHERE (${text} <% a."fullText" OR a."fullText" LIKE ${like} ESCAPE '\\')
-          AND ${elementVisibleSql(scope, "Address", "a")}
-        ORDER BY score DESC, a.id LIMIT ${limit}`);
-      addresses.push(...rows.map((r) => ({ ...r, key: "ADDRESS" as const })));
-    }
+    // trigram and substring matching are the costly part: cancelled in PostgreSQL when the client
+    // goes away (the statement timeout bounds it in any case)
+    await cancelOnAbort(db, options.signal, async (q) => {
+      if (types.has("PERSON") && by.name) {
+        const rows = await q.$queryRaw<Scored[]>(Prisma.sql`
+          SELECT p.id::text AS id,
+            GREATEST(similarity(p.name, ${text}),
+                     CASE WHEN p."namePinyin" = ${pinyin} THEN 0.5 ELSE 0 END)::float8 AS score
+          FROM "Person" p
+          WHERE (p.name % ${text} OR p.name LIKE ${like} ESCAPE '\\'
+                 OR (${pinyin} <> '' AND p."namePinyin" = ${pinyin}))
+            AND ${personVisibleSql(scope, Prisma.sql`p.id`)}
+          ORDER BY score DESC, p.id LIMIT ${limit}`);
+        persons.push(...rows.map((r) => ({ ...r, key: "NAME" as const })));
+      }
+      if (types.has("ORGANISATION")) {
+        const rows = await q.$queryRaw<Scored[]>(Prisma.sql`
+          SELECT o.id::text AS id, GREATEST(similarity(o.name, ${text}), word_similarity(${text}, o.name))::float8 AS score
+          FROM "Organisation" o
+          WHERE (o.name % ${text} OR ${text} <% o.name OR o.name LIKE ${like} ESCAPE '\\')
+            AND ${organisationVisibleSql(scope, "o")}
+          ORDER BY score DESC, o.id LIMIT ${limit}`);
+        orgs.push(...rows.map((r) => ({ ...r, key: "NAME" as const })));
+      }
+      if (types.has("ADDRESS") && by.address) {
+        const rows = await q.$queryRaw<Scored[]>(Prisma.sql`
+          SELECT a.id::text AS id, word_similarity(${text}, a."fullText")::float8 AS score
+          FROM "Address" a
+          WHERE (${text} <% a."fullText" OR a."fullText" LIKE ${like} ESCAPE '\\')
+            AND ${elementVisibleSql(scope, "Address", "a")}
+          ORDER BY score DESC, a.id LIMIT ${limit}`);
+        addresses.push(...rows.map((r) => ({ ...r, key: "ADDRESS" as const })));
+      }
+    });
   }
 
+  options.signal?.throwIfAborted();
   const [personRows, orgRows, addressRows] = await Promise.all([
     persons.length ? db.person.findMany({ where: { id: { in: persons.map((p) => p.id) } } }) : [],
     orgs.length ? db.organisation.findMany({ where: { id: { in: orgs.map((o) => o.id) } } }) : [],

@@ -21,4 +21,6 @@ export interface Context {
   /** Correlates logs and (later) audit records of one request. */
   requestId: string;
   transport: "http" | "ws";
+  /** Aborted when the client goes away (HTTP request closed, WebSocket closed): long reads stop. */
+  signal?: AbortSignal;
 }

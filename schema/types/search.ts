@@ -71,6 +71,7 @@ builder.queryFields((t) => ({
       searchElements(ctx.db, ctx.principal, args.text, {
         types: args.types,
         limit: args.first ?? 20,
+        signal: ctx.signal,
         searchable: {
           citizenId: mayRead(ctx, "Person.citizenId"),
           phone: mayRead(ctx, "Person.phone"),
