@@ -137,18 +137,18 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       overrides.onQuery,
       tracing.enabled ? (sql: string, ms: number) => querySpan(tracing.tracer, sql, ms) : undefined,
     ].filter((f) => f !== undefined);
-    const db = createDb({
-      url: databaseUrl,
-      poolMax: config.dbPoolMax,
-      ...(onQuery.length > 0
+    // Every database client of the hub takes this hook (statement counts, statement spans).
+    const queryHook =
+      onQuery.length > 0
         ? {
             onQuery: (sql: string, ms: number) => {
               for (const f of onQuery) f(sql, ms);
             },
           }
-        : {}),
-    });
+        : {};
+    const db = createDb({ url: databaseUrl, poolMax: config.dbPoolMax, ...queryHook });
     const metrics = config.metricsEnabled ? createMetrics(db) : null;
+    metrics?.watchPool("main", db);
     steps.push({ step: "close database pool", run: () => db.$disconnect() });
     // GraphQL requests get their own pool, whose statements are bounded (a runaway read cannot
     // keep a backend busy); sync, ingest and the post-sync resolution pass use `db`, unbounded.
@@ -156,8 +156,9 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       url: databaseUrl,
       poolMax: config.dbPoolMax,
       statementTimeoutMs: config.dbStatementTimeoutMs,
-      ...(overrides.onQuery ? { onQuery: overrides.onQuery } : {}),
+      ...queryHook,
     });
+    metrics?.watchPool("requests", requestDb);
     steps.push({ step: "close the requests' database pool", run: () => requestDb.$disconnect() });
     const seeded = await seedReferenceData(db, config.demoData ? buildDemoAreaTree() : null);
     if (config.demoData) log.info("demo area tree loaded", seeded);

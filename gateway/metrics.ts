@@ -27,6 +27,8 @@ export interface HubMetrics {
   syncObserver(inner?: SyncObserver): SyncObserver;
   /** Counts errors of HTTP requests in every phase (parse, validation, execution). */
   apolloPlugin(): ApolloServerPlugin;
+  /** Report this client's connection pool under `citygraph_db_pool_connections{pool=name}`. */
+  watchPool(name: string, db: Db): void;
   /** The exposition text for a scrape. */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -91,17 +93,20 @@ export function createMetrics(db: Db): HubMetrics {
       for (const r of rows) this.set({ connector: r.connectorId }, r._count._all);
     },
   });
+  const pools = new Map<string, Db>();
   new Gauge({
     name: "citygraph_db_pool_connections",
-    help: "Database pool connections: total open, idle, and requests waiting for one",
-    labelNames: ["state"] as const,
+    help: "Database pool connections, by pool: total open, idle, and requests waiting for one",
+    labelNames: ["pool", "state"] as const,
     registers: [registry],
     collect() {
-      const stats = poolStats(db);
-      if (!stats) return;
-      this.set({ state: "total" }, stats.total);
-      this.set({ state: "idle" }, stats.idle);
-      this.set({ state: "waiting" }, stats.waiting);
+      for (const [pool, client] of pools) {
+        const stats = poolStats(client);
+        if (!stats) continue;
+        this.set({ pool, state: "total" }, stats.total);
+        this.set({ pool, state: "idle" }, stats.idle);
+        this.set({ pool, state: "waiting" }, stats.waiting);
+      }
     },
   });
 
@@ -134,6 +139,7 @@ export function createMetrics(db: Db): HubMetrics {
       latency.observe(labels, seconds);
     },
     errors: countErrors,
+    watchPool: (name, client) => void pools.set(name, client),
     subscriptionOpened: () => subscriptions.inc(),
     subscriptionClosed: () => subscriptions.dec(),
     syncObserver: (inner) => ({
