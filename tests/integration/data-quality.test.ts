@@ -232,4 +232,42 @@ describe("registry facts", () => {
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ status: "REVOKED", phone: "13962912345", name: "南通启明物业有限公司" });
   });
+  it("a registration joining an organisation known by a mention renames it; a mention never renames a registered one", async () => {
+    const ticket = (key: string) =>
+      ({
+        element: "EVENT",
+        ref: "event",
+        kind: "HOTLINE_TICKET",
+        title: `工单 ${key}`,
+        occurredAt: "2026-11-01T08:00:00Z",
+        reportedAt: "2026-11-01T08:05:00Z",
+        areaCode: "320602",
+        status: "ACCEPTED",
+        persons: [],
+        organisations: [{ ref: "org", role: "TARGET" }],
+      }) as ElementDraft;
+    await ingestDrafts(db, "hotline-d", "hotline_12345", [
+      ["t1", [org({ name: "瑞丰物业公司", kind: "OTHER" }), ticket("t1")]],
+    ]);
+    await ingestDrafts(db, "civil-d", "civil_affairs", [
+      [
+        "s1",
+        [
+          org({
+            name: "南通市瑞丰物业有限公司",
+            uscc: "91320602MA1MY3K697",
+            areaCode: "320602",
+            status: "ACTIVE",
+          }),
+        ],
+      ],
+    ]);
+    await ingestDrafts(db, "hotline-d", "hotline_12345", [
+      ["t2", [org({ name: "瑞丰物业公司", kind: "OTHER" }), ticket("t2")]],
+    ]);
+    const found = await db.organisation.findMany({ where: { nameKey: { contains: "瑞丰物业" } } });
+    expect(found.map((o) => [o.name, o.uscc, o.status])).toEqual([
+      ["南通市瑞丰物业有限公司", "91320602MA1MY3K697", "ACTIVE"],
+    ]);
+  });
 });
