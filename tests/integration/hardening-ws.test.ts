@@ -100,7 +100,13 @@ describe("expiry on long-lived sockets", () => {
     let expiringError: unknown = null;
     expiring.subscribe(
       { query: HEARTBEAT },
-      { next: () => {}, error: (e) => void (expiringError = e), complete: () => {} },
+      {
+        next: () => {},
+        error: (e) => {
+          expiringError = e;
+        },
+        complete: () => {},
+      },
     );
     let lastingTicks = 0;
     const stop = lasting.subscribe(
