@@ -441,6 +441,7 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
     owner: "civil_affairs",
   }),
   "Organisation.usccLowTrust": INTERNAL_HUB,
+  "Organisation.merges": INTERNAL_HUB,
   "Organisation.phone": masked(PERSONAL_HUB, "phone"),
   "OrganisationEventsEdge.role": INTERNAL_HUB,
 

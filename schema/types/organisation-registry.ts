@@ -1,6 +1,8 @@
 // What registries hold of an organisation (登记信息): registration date, registering authority,
 // status, contact number and a credit code kept though it failed its check; and organisations'
 // merge and unmerge for data stewards, audited like persons'.
+
+import { hasRole } from "../../domain/principal.js";
 import {
   mergeOrganisationsCommand,
   unmergeOrganisationsCommand,
@@ -57,7 +59,11 @@ const OrganisationMergeRef = builder.prismaObject("Merge", {
       type: OrganisationRef,
       nullable: true,
       description: "The organisation that remains.",
-      resolve: (m, _args, ctx) => ctx.db.organisation.findUnique({ where: { id: m.survivorId } }),
+      // null when gone or outside jurisdiction (never a refusal)
+      resolve: async (m, _args, ctx) =>
+        (await ctx.loaders.elementVisible(ctx, "Organisation").load(m.survivorId))
+          ? ctx.db.organisation.findUnique({ where: { id: m.survivorId } })
+          : null,
     }),
     mergedOrganisationId: t.exposeString("mergedId", {
       description: "Database id of the organisation folded in (restored with the same id by unmerge).",
@@ -71,6 +77,21 @@ const OrganisationMergeRef = builder.prismaObject("Merge", {
     undoReason: t.exposeString("undoReason", { nullable: true, description: "Why it was undone." }),
   }),
 });
+
+builder.prismaObjectField("Organisation", "merges", (t) =>
+  t.prismaField({
+    type: [OrganisationMergeRef],
+    authScopes: (_org, _args, ctx) =>
+      hasRole(ctx.principal, "data_steward") || hasRole(ctx.principal, "auditor"),
+    description: "Merges into this organisation (the audit trail), newest first.",
+    resolve: (query, o, _args, ctx) =>
+      ctx.db.merge.findMany({
+        ...query,
+        where: { entityType: "ORGANISATION", survivorId: o.id },
+        orderBy: { at: "desc" },
+      }),
+  }),
+);
 
 const steward = (ctx: Context) => ({
   db: ctx.db,

@@ -148,5 +148,18 @@ describe("organisations", () => {
     );
     expect(undone.errors).toBeUndefined();
     expect((await ids()).map((o) => o.id).sort()).toEqual([registered.id, shop.id].sort());
+    // the audit trail, for stewards and auditors
+    const trail = await hub.gql<{ organisation: { merges: { actor: string; undoneAt: string | null }[] } }>(
+      `{ organisation(uscc: "${BAD_USCC}") { merges { actor reason undoneAt undoReason } } }`,
+      { token: steward },
+    );
+    expect(trail.errors).toBeUndefined();
+    expect(trail.data!.organisation.merges).toEqual([
+      expect.objectContaining({ reason: "同一企业", undoReason: "两家企业", undoneAt: expect.any(String) }),
+    ]);
+    const hidden = await hub.gql(`{ organisation(uscc: "${BAD_USCC}") { merges { actor } } }`, {
+      token: commander,
+    });
+    expect(hidden.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });
