@@ -10,7 +10,8 @@ const staticHandler = serveStatic(STATIC_PATH);
 
 const INITIAL_QUERY = `# CityGraph: one graph of person, place, event and organisation.
 # Put a token in the Headers tab: {"Authorization": "Bearer <token>"}
-# (make one with: npm run token -- --role city_commander --area 320600)
+# (make one with: npm run token -- --role city_commander --area 320600),
+# then re-fetch the schema (the ⟳ button, or Shift+Ctrl+R): it is shown to authenticated callers only.
 
 query DemoAreaTree {
   me { subject roles jurisdiction { code name } }
