@@ -37,7 +37,9 @@ export const envSchema = z.object({
     .default(".data")
     .describe("Where the embedded PostgreSQL keeps its cluster (`$DATA_DIR/postgres`), kept across restarts"),
   EMBEDDED_PG_PORT: int(54329, 1, 65535).describe("Port of the embedded PostgreSQL (127.0.0.1 only)"),
-  DB_POOL_MAX: int(10, 1, 500).describe("Database connections per hub instance"),
+  DB_POOL_MAX: int(10, 1, 500).describe(
+    "Database connections per pool; a hub instance has two (GraphQL requests, and sync and ingest)",
+  ),
   DB_STATEMENT_TIMEOUT_MS: int(15_000, 0, 3_600_000).describe(
     "Longest a statement of a GraphQL request may run, in ms (`0`: unbounded); sync, ingest, the post-sync resolution pass and migrations use their own connections, unbounded",
   ),

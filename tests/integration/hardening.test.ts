@@ -1,8 +1,9 @@
 // Hardening (issue 10, deliverable 5), each refusal beside its positive control: the operation
 // limits count every alias and directive; an anonymous caller learns nothing of the schema.
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { citizenId, ingestDrafts, personDraft, workOrderDraft } from "../support/drafts.js";
-import { startTestHub, type TestHub, take } from "../support/hub.js";
+import { startTestHub, TEST_JWT_SECRET, type TestHub, take } from "../support/hub.js";
 
 let hub: TestHub;
 let token: string;
@@ -295,5 +296,35 @@ describe("stewards act only inside their jurisdiction", () => {
     );
     expect(ran.errors).toBeUndefined();
     expect(typeof ran.data?.runResolutionPass.merged).toBe("number");
+  });
+});
+
+describe("tokens must carry exp (TOKEN_MAX_LIFETIME_SECONDS)", () => {
+  const signed = (lifetimeSeconds: number | null) => {
+    let jwt = new SignJWT({ roles: ["city_commander"], areas: ["320600"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("u1")
+      .setIssuedAt();
+    if (lifetimeSeconds !== null)
+      jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds);
+    return jwt.sign(new TextEncoder().encode(TEST_JWT_SECRET));
+  };
+
+  it("refuses a token without exp, and one living longer than 12 hours, with 401 CLAIMS_INVALID", async () => {
+    const none = await hub.gql(`{ __typename }`, { token: await signed(null) });
+    expect(none.status).toBe(401);
+    expect(none.errors?.[0]).toMatchObject({
+      message: "token has no exp",
+      extensions: { code: "UNAUTHENTICATED", reason: "CLAIMS_INVALID" },
+    });
+    const long = await hub.gql(`{ __typename }`, { token: await signed(13 * 3600) });
+    expect(long.status).toBe(401);
+    expect(long.errors?.[0]?.extensions).toMatchObject({ reason: "CLAIMS_INVALID" });
+  });
+
+  it("accepts a token that expires within the maximum (positive control)", async () => {
+    const r = await hub.gql<{ __typename: string }>(`{ __typename }`, { token: await signed(3600) });
+    expect(r.status).toBe(200);
+    expect(r.data?.__typename).toBe("Query");
   });
 });
