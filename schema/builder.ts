@@ -45,11 +45,16 @@ export const builder = new SchemaBuilder<BuilderTypes>({
       authenticated: ctx.principal.authenticated,
       role: (role: Role) => hasRole(ctx.principal, role),
     }),
-    // Anonymous callers are told to authenticate; authenticated ones that they may not.
-    unauthorizedError: (_parent, ctx, _info, result) =>
-      ctx.principal.authenticated
-        ? hubError("FORBIDDEN", result.message)
-        : hubError("UNAUTHENTICATED", "this field needs a valid bearer token"),
+    // Anonymous callers are told to authenticate; authenticated ones that they may not, except
+    // for an element outside jurisdiction (its type-level check): that one does not exist for them.
+    unauthorizedError: (_parent, ctx, info, result) => {
+      if (!ctx.principal.authenticated)
+        return hubError("UNAUTHENTICATED", "this field needs a valid bearer token");
+      const type = info.parentType.name;
+      if (result.message === `Not authorized to read fields for ${type}` && elementOfType(type))
+        return elementNotFound();
+      return hubError("FORBIDDEN", result.message);
+    },
   },
   validation: {
     // An input that fails its schema is the caller's mistake: BAD_USER_INPUT naming the first
@@ -111,6 +116,22 @@ export const elementNotFound = (globalId?: string) =>
 
 const JURISDICTION_ELEMENTS = new Set<string>(Object.keys(ELEMENT_REACH));
 
+/** The Prisma model behind a GraphQL object type, or null (an unknown type name included). */
+function modelOf(typename: string): string | null {
+  try {
+    const model = builder.configStore.getTypeConfig(typename).extensions?.pothosPrismaModel;
+    return typeof model === "string" ? model : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The element (ELEMENT_REACH) a GraphQL type shows, or null. */
+function elementOfType(typename: string): Element | null {
+  const model = modelOf(typename);
+  return model && JURISDICTION_ELEMENTS.has(model) ? (model as Element) : null;
+}
+
 /**
  * node/nodes: each ID is first located with the jurisdiction rule of its element (unknown, not
  * visible: NOT_FOUND; merged: its survivor), then loaded as Relay loads it. A record that is gone
@@ -122,18 +143,10 @@ async function locateNodes(
   ids: readonly { typename: string; id: string }[],
 ): Promise<unknown[]> {
   const encode = (g: { typename: string; id: string }) => encodeGlobalID(g.typename, g.id);
-  const modelOf = (typename: string): string | null => {
-    try {
-      const model = builder.configStore.getTypeConfig(typename).extensions?.pothosPrismaModel;
-      return typeof model === "string" ? model : null;
-    } catch {
-      return null;
-    }
-  };
   const located = new Map<string, Map<string, string>>();
   for (const model of new Set(ids.map((g) => modelOf(g.typename)))) {
-    if (model && JURISDICTION_ELEMENTS.has(model)) {
-      const element = model as Element;
+    const element = model && JURISDICTION_ELEMENTS.has(model) ? (model as Element) : null;
+    if (model && element) {
       const of = ids.filter((g) => modelOf(g.typename) === model).map((g) => g.id);
       located.set(model, await locateElements(ctx, element, of));
     }
