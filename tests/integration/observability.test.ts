@@ -142,3 +142,15 @@ describe("traces", () => {
     expect(run!.spanContext().traceId).toBe(mutation?.spanContext().traceId);
   });
 });
+
+describe("with METRICS_ENABLED=false", () => {
+  it("serves no /metrics", async () => {
+    const quiet = await startTestHub({ METRICS_ENABLED: "false" });
+    try {
+      expect((await fetch(`${quiet.url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${quiet.url}/healthz`)).status).toBe(200);
+    } finally {
+      await quiet.stop();
+    }
+  });
+});
