@@ -101,7 +101,9 @@ describe("metrics at /metrics", () => {
     expect(sample(await scrape(), "citygraph_graphql_subscriptions_active")).toBe(1);
     await events.return?.();
     const text = await scrape();
-    expect(sample(text, "citygraph_db_pool_connections", { pool: "main", state: "total" })).toBeGreaterThan(0);
+    expect(sample(text, "citygraph_db_pool_connections", { pool: "main", state: "total" })).toBeGreaterThan(
+      0,
+    );
     expect(sample(text, "citygraph_db_pool_connections", { pool: "main", state: "waiting" })).toBe(0);
   });
 });
