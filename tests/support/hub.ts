@@ -191,8 +191,12 @@ export async function stewardAndCommander(hub: TestHub): Promise<{ steward: stri
     steward: await hub.token({
       roles: ["data_steward", "city_commander"],
       areas: ["320600"],
-      purpose: "测试",
+      purpose: "EMERGENCY_RESPONSE",
     }),
-    commander: await hub.token({ roles: ["city_commander"], areas: ["320600"], purpose: "测试" }),
+    commander: await hub.token({
+      roles: ["city_commander"],
+      areas: ["320600"],
+      purpose: "EMERGENCY_RESPONSE",
+    }),
   };
 }
