@@ -16,11 +16,14 @@ import { hotlineManifest } from "../connectors/departments/hotline/manifest.js";
 import { builtinConnectors } from "../connectors/departments/index.js";
 import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
 import { type Clock, systemClock } from "../domain/clock.js";
+import { workCalendar } from "../domain/workflow/calendar.js";
 import { ChangeBus } from "../integration/change-bus.js";
 import { restoreDeclarative } from "../integration/declarative-registry.js";
 import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
 import { SyncEngine, type SyncObserver } from "../integration/sync/engine.js";
+import { overdueTask } from "../integration/workflow/overdue.js";
+import { configureWorkflow } from "../integration/workflow/settings.js";
 import { createDb, type Db, migrate } from "../prisma/db.js";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "../prisma/embedded-postgres.js";
 import type { HubConfig } from "./config.js";
@@ -160,6 +163,11 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     });
     metrics?.watchPool("requests", requestDb);
     steps.push({ step: "close the requests' database pool", run: () => requestDb.$disconnect() });
+    configureWorkflow({
+      calendar: workCalendar(config.workflow.calendarYears),
+      repeatWindowDays: config.workflow.repeatWindowDays,
+      collectiveMinPeople: config.workflow.collectiveMinPeople,
+    });
     const seeded = await seedReferenceData(db, config.demoData ? buildDemoAreaTree() : null);
     if (config.demoData) log.info("demo area tree loaded", seeded);
 
@@ -200,6 +208,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       log: (msg, fields, level) => (level === "info" ? log.info(msg, fields) : log.warn(msg, fields)),
       ...(overrides.resolveAfterSync !== false ? { onIngested: () => resolution.request() } : {}),
       now: () => clock.now(),
+      // the queue's other jobs: the overdue scan (督办), on the hub's clock
+      tasks: [overdueTask(db, clock, (msg, fields) => log.info(msg, fields))],
       ...(syncObserver ? { observer: syncObserver } : {}),
       ...(overrides.random ? { random: overrides.random } : {}),
     });

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import { z } from "zod";
 import { LOOPBACK_HOSTS, parseHostPatterns } from "../connectors/declarative/hosts.js";
 import { DEFAULT_PURPOSES, type Purpose, purposesSchema } from "../domain/access/purposes.js";
+import { type CalendarYear, calendarFileSchema } from "../domain/workflow/calendar.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -160,7 +161,21 @@ export const envSchema = z.object({
   GRAPHIQL: bool.default(true).describe("Serve GraphiQL at `/graphiql` (all assets local)"),
   SYNC_SCHEDULER: bool
     .default(true)
-    .describe("Run connectors at start and on their schedules; `false`: only `triggerSync` runs them"),
+    .describe(
+      "Work the shared job queue: connectors at start and on their schedules, and the overdue scan (督办) every minute; `false`: only `triggerSync` runs connectors, and another instance must work the queue",
+    ),
+  WORK_CALENDAR_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'JSON file of working-day calendars, one entry a year: `[{"year": 2027, "holidays": ["2027-01-01", …], "workdays": ["2027-02-07", …]}]` (放假 weekdays and 调休 weekend days as published by the State Council); a year given replaces the built-in one (2026). Unset: the built-in years',
+    ),
+  REPEAT_PETITION_WINDOW_DAYS: int(180, 1, 3650).describe(
+    "Petitions of one person on one matter within this many days are repeat petitions (重复访), across forms and departments",
+  ),
+  COLLECTIVE_PETITION_MIN_PEOPLE: int(5, 2, 1000).describe(
+    "A petition of at least this many people is a collective petition (集体访)",
+  ),
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error"])
     .default("info")
@@ -241,6 +256,8 @@ export interface HubConfig {
   connectorAllowedHosts: readonly string[];
   /** Run connectors on their schedules (off: only triggerSync runs them). */
   syncScheduler: boolean;
+  /** The closed loop: working-day calendar years and the petition rules' settings. */
+  workflow: { calendarYears: readonly CalendarYear[]; repeatWindowDays: number; collectiveMinPeople: number };
   logLevel: Env["LOG_LEVEL"];
   shutdownGraceMs: number;
   /** Prometheus metrics at /metrics. */
@@ -266,6 +283,22 @@ function loadPurposes(file: string | undefined): readonly Purpose[] {
   if (!parsed.success)
     throw new ConfigError(
       `invalid configuration:\n${parsed.error.issues.map((i) => `  PURPOSES_FILE ${i.path.join(".")}: ${i.message}`).join("\n")}`,
+    );
+  return parsed.data;
+}
+
+function loadCalendar(file: string | undefined): readonly CalendarYear[] {
+  if (!file) return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ConfigError(`invalid configuration:\n  WORK_CALENDAR_FILE: ${(e as Error).message}`);
+  }
+  const parsed = calendarFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ConfigError(
+      `invalid configuration:\n${parsed.error.issues.map((i) => `  WORK_CALENDAR_FILE ${i.path.join(".")}: ${i.message}`).join("\n")}`,
     );
   return parsed.data;
 }
@@ -346,6 +379,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
         .map((h) => h.trim())
         .filter((h) => h.length > 0) ?? (e.NODE_ENV === "production" ? [] : LOOPBACK_HOSTS),
     syncScheduler: e.SYNC_SCHEDULER,
+    workflow: {
+      calendarYears: loadCalendar(e.WORK_CALENDAR_FILE),
+      repeatWindowDays: e.REPEAT_PETITION_WINDOW_DAYS,
+      collectiveMinPeople: e.COLLECTIVE_PETITION_MIN_PEOPLE,
+    },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     metricsEnabled: e.METRICS_ENABLED,

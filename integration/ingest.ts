@@ -37,6 +37,7 @@ import {
 import type { MatchReason } from "../domain/resolution/fellegi-sunter.js";
 import { checkCitizenId, checkUscc } from "../domain/resolution/low-trust.js";
 import { bestPersonMatch } from "../domain/resolution/person-match.js";
+import { statusAfterSourceUpdate } from "../domain/workflow/transitions.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
@@ -1046,12 +1047,14 @@ class Linker {
     let id: string;
     if (prev && existing) {
       id = prev.entityId;
-      this.eventUpdates.set(id, columns);
-      if (existing.status !== d.status)
+      // the source's status, unless it is behind a step the event has taken (in the hub or before)
+      const status = statusAfterSourceUpdate(existing.status as EventDraft["status"], d.status);
+      this.eventUpdates.set(id, { ...columns, status });
+      if (existing.status !== status)
         this.steps.push({
           eventId: id,
           fromStatus: existing.status as EventDraft["status"],
-          toStatus: d.status,
+          toStatus: status,
           actor: this.connectorId,
         });
       this.changes.push({

@@ -20,6 +20,7 @@ import "./types/search.js";
 import "./types/resolution.js";
 import "./types/resolution-pass.js";
 import "./types/system.js";
+import "./types/workflow.js";
 
 builder.queryType({
   description: "Read the graph of person, place, event and organisation (人、地、事、组织).",

@@ -69,6 +69,7 @@ const EVENT_INTERNAL_FIELDS = [
   "organisations",
   "timeline",
   "sources",
+  "assignments",
 ];
 // What people reported, where, and who: personal by default; each department's own kind may be
 // stricter (the 110 call text is SECRET, petitioners and disputes' parties SENSITIVE).
@@ -382,6 +383,47 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   ...fields("Dispute", ["disputeType", "mediationOutcome", "transferredIncidentNo"], INTERNAL_GRID),
   ...fields("GridReport", ["patrolType", "workerNo", "handledAt"], INTERNAL_GRID),
   ...fields("EventStep", ["fromStatus", "toStatus", "actor", "at"], INTERNAL_HUB),
+  // The closed loop (schema/types/workflow.ts): steps, handling departments, actions, 12345 KPIs.
+  ...fields("EventStep", ["action", "note", "department", "attachments"], INTERNAL_HUB),
+  ...fields(
+    "EventAssignment",
+    ["department", "status", "deadlineAt", "assignedAt", "respondedAt", "fedBackAt", "feedback"],
+    INTERNAL_HUB,
+  ),
+  ...fields(
+    "Mutation",
+    [
+      "reportEvent",
+      "acceptEvent",
+      "rejectEvent",
+      "dispatchEvent",
+      "respondToEvent",
+      "feedBackEvent",
+      "returnEvent",
+      "reassignEvent",
+      "verifyEvent",
+      "evaluateEvent",
+      "closeEventOnSpot",
+      "extendEvent",
+    ],
+    INTERNAL_HUB,
+  ),
+  "Query.hotlineKpis": INTERNAL_HOTLINE,
+  ...fields(
+    "HotlineKpi",
+    [
+      "departmentCode",
+      "assigned",
+      "responded",
+      "resolved",
+      "rated",
+      "satisfied",
+      "responseRate",
+      "resolutionRate",
+      "satisfactionRate",
+    ],
+    INTERNAL_HOTLINE,
+  ),
   ...fields("EventOrganisation", ["role", "event", "organisation"], INTERNAL_HUB),
   ...fields("Department", ["code", "name"], PUBLIC_HUB),
   ...fields(

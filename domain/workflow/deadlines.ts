@@ -44,9 +44,16 @@ export const DISPUTE_LIMITS = {
 /** Other kinds: accept the same day, handle in 3 working days. */
 export const DEFAULT_HANDLE_LIMIT: Limit = { unit: "WORKING_DAYS", n: 3 };
 export const DEFAULT_ACCEPT_LIMIT: Limit = { unit: "SAME_DAY" };
+/** Every kind: verify on the ground (任务核实) within 2 working days of the last feedback. */
+export const VERIFY_LIMIT: Limit = { unit: "WORKING_DAYS", n: 2 };
+/** Evaluate and archive within 3 working days of verification (the hotline: its return visit). */
+export const DEFAULT_EVALUATE_LIMIT: Limit = { unit: "WORKING_DAYS", n: 3 };
 
-/** The step whose limit is asked for. */
-export type DeadlineStep = "ACCEPT" | "HANDLE" | "RETURN_VISIT";
+/**
+ * The step whose limit is asked for: ACCEPT (from report), HANDLE (from acceptance or dispatch),
+ * VERIFY (from the last feedback), EVALUATE (from verification).
+ */
+export type DeadlineStep = "ACCEPT" | "HANDLE" | "VERIFY" | "EVALUATE";
 
 export interface DeadlineFacts {
   kind: EventKind;
@@ -57,9 +64,11 @@ export interface DeadlineFacts {
 
 /** The limit of a step for an event (data above, chosen by kind and category). */
 export function limitFor(step: DeadlineStep, e: DeadlineFacts): Limit {
+  if (step === "VERIFY") return VERIFY_LIMIT;
+  if (step === "EVALUATE")
+    return e.kind === "HOTLINE_TICKET" ? HOTLINE_LIMITS.RETURN_VISIT : DEFAULT_EVALUATE_LIMIT;
   switch (e.kind) {
     case "HOTLINE_TICKET": {
-      if (step === "RETURN_VISIT") return HOTLINE_LIMITS.RETURN_VISIT;
       if (step === "ACCEPT") return DEFAULT_ACCEPT_LIMIT;
       if (e.details.urgency === "URGENT") return HOTLINE_LIMITS.URGENT;
       const category = String(e.details.category ?? "");

@@ -39,6 +39,15 @@ export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
 /** The command centres (综治中心 / 指挥中心) at street, district and city level. */
 export const CENTRE_ROLES: readonly Role[] = ["street_operator", "district_commander", "city_commander"];
+/** Those who report a matter (发现上报): the ground, the centres, and departments' own staff. */
+export const REPORT_ROLES: readonly Role[] = [
+  "grid_worker",
+  "community_worker",
+  "street_operator",
+  "district_commander",
+  "city_commander",
+  "department_officer",
+];
 /** Those who verify on the ground (任务核实) and close simple matters on the spot (首问负责). */
 export const GROUND_ROLES: readonly Role[] = ["grid_worker", "community_worker", "street_operator"];
 
@@ -56,8 +65,8 @@ export interface Needs {
   note?: boolean;
   /** One or more handling departments (dispatch, reassign). */
   departments?: boolean;
-  /** The caller's satisfaction rating (hotline evaluation, 回访). */
-  satisfaction?: boolean;
+  /** The caller's satisfaction rating (回访), for events of these kinds (the 12345 满意率). */
+  satisfaction?: readonly EventKind[];
   /** A number of days (petition extension, ≤ 30). */
   days?: boolean;
 }
@@ -174,7 +183,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: "ARCHIVED",
     roles: CENTRE_ROLES,
     scope: "JURISDICTION",
-    needs: {},
+    needs: { satisfaction: ["HOTLINE_TICKET"] },
   },
   // 首问负责: the first receiver closes a simple matter on the spot
   {
@@ -209,6 +218,9 @@ export const STATUS_ORDER: Readonly<Record<EventStatus, number>> = {
   ARCHIVED: 5,
   REJECTED: 5,
 };
+
+/** Supervised (督办) when past their limit: awaiting acceptance, dispatch or handling. */
+export const SUPERVISED_STATUSES: readonly EventStatus[] = ["REPORTED", "ACCEPTED", "DISPATCHED"];
 
 /** The loop's closed statuses: nothing moves them any more. */
 export const CLOSED_STATUSES: readonly EventStatus[] = ["ARCHIVED", "REJECTED"];

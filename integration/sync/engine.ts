@@ -41,7 +41,7 @@ import {
   stableJson,
 } from "../ingest.js";
 import { circuitOf, circuitRowOf, pagePolicy } from "./policies.js";
-import { SyncQueue, scheduleSync, unscheduleSync } from "./queue.js";
+import { type QueueTask, SyncQueue, scheduleSync, unscheduleSync } from "./queue.js";
 
 export type RunTrigger = "SCHEDULE" | "MANUAL" | "REPLAY";
 
@@ -92,6 +92,8 @@ export interface EngineOptions {
   concurrency?: number;
   /** How often the queue looks for runs that became due (ms). */
   pollIntervalMs?: number;
+  /** Other jobs the queue works in this instance (queue.ts QueueTask). */
+  tasks?: readonly QueueTask[];
 }
 
 interface Ahead {
@@ -210,6 +212,7 @@ export class SyncEngine {
         concurrency: this.options.concurrency ?? 1,
         pollIntervalMs: this.options.pollIntervalMs ?? 1_000,
         log: (message, fields) => this.log(message, fields),
+        ...(this.options.tasks ? { tasks: this.options.tasks } : {}),
       },
       (id) => this.scheduledRun(id),
     );

@@ -7,7 +7,7 @@
 // removing it deletes the job. Any instance can schedule (scheduleSync, unscheduleSync: plain SQL
 // on graphile-worker's functions), also one that does not work the queue (SYNC_SCHEDULER=false);
 // until some instance has worked it once, its schema does not exist and there is nothing to do.
-import { Logger, type Runner, run } from "graphile-worker";
+import { Logger, parseCronItems, type Runner, run, type TaskList } from "graphile-worker";
 import pg from "pg";
 
 export const SYNC_TASK = "citygraph_sync";
@@ -20,6 +20,19 @@ export interface QueueOptions {
   /** How often to look for jobs that became due (new jobs due now are announced by NOTIFY). */
   pollIntervalMs: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** Other jobs this instance works besides connector runs (the overdue scan …). */
+  tasks?: readonly QueueTask[];
+}
+
+/**
+ * A job of the shared queue besides connector runs. With `cron` it recurs (graphile-worker's
+ * crontab: one job per tick across all instances, whichever instance takes it).
+ */
+export interface QueueTask {
+  name: string;
+  /** A crontab schedule, e.g. "* * * * *" (every minute). */
+  cron?: string;
+  run: (payload: unknown) => Promise<void>;
 }
 
 const NO_QUEUE = new Set(["3F000", "42883"]); // no graphile_worker schema, or no add_job yet
@@ -75,18 +88,23 @@ export class SyncQueue {
     });
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency + 3 });
     pool.on("error", (e) => options.log("job queue connection lost", { error: e.message }));
+    const tasks = options.tasks ?? [];
+    const taskList: TaskList = {
+      [SYNC_TASK]: async (payload) => {
+        const { connectorId } = payload as { connectorId: string };
+        await handle(connectorId);
+      },
+    };
+    for (const task of tasks) taskList[task.name] = (payload) => task.run(payload);
+    const cron = tasks.flatMap((t) => (t.cron ? [{ task: t.name, match: t.cron, identifier: t.name }] : []));
     const runner = await run({
       pgPool: pool,
       concurrency: options.concurrency,
       pollInterval: options.pollIntervalMs,
       noHandleSignals: true, // gateway/main.ts owns shutdown
       logger,
-      taskList: {
-        [SYNC_TASK]: async (payload) => {
-          const { connectorId } = payload as { connectorId: string };
-          await handle(connectorId);
-        },
-      },
+      taskList,
+      parsedCronItems: parseCronItems(cron),
     });
     return new SyncQueue(runner, pool);
   }

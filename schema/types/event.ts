@@ -123,6 +123,7 @@ export const EVENT_COLUMNS = {
   sourceDepartmentCode: true,
   handlingDeptCode: true,
   details: true,
+  overdueAt: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.EventSelect;
@@ -153,8 +154,12 @@ export const EventRef = builder.prismaInterface("Event", {
     }),
     overdue: t.boolean({
       description: "Whether the time limit has passed while the event is still open (督办).",
-      select: { deadlineAt: true, status: true },
-      resolve: (e) => e.deadlineAt !== null && e.deadlineAt.getTime() < Date.now() && !CLOSED.has(e.status),
+      select: { deadlineAt: true, status: true, overdueAt: true },
+      // marked by the overdue job (督办), or past its limit on the hub's clock
+      resolve: (e, _args, ctx) =>
+        !CLOSED.has(e.status) &&
+        (e.overdueAt !== null ||
+          (e.deadlineAt !== null && e.deadlineAt.getTime() < ctx.clock.now().getTime())),
     }),
     area: t.relation("area", { description: "Where it happened: the grid, community or street." }),
     address: t.relation("address", {

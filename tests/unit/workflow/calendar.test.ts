@@ -64,7 +64,7 @@ describe("deadlines", () => {
     expect(limitFor("HANDLE", hotline({ category: "COMPLAINT" }))).toEqual({ unit: "WORKING_DAYS", n: 13 });
   });
   it("return visit: the next day", () => {
-    expect(chinaDate(deadlineAt(limitFor("RETURN_VISIT", hotline({})), friday, cal))).toBe("2026-12-05");
+    expect(chinaDate(deadlineAt(limitFor("EVALUATE", hotline({})), friday, cal))).toBe("2026-12-05");
   });
   it("petitions: 15 days to accept, 60 to conclude, 30 under review, from the next day", () => {
     const p = (details: Record<string, unknown>) => ({

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../../../domain/principal.js";
 import type { Role } from "../../../domain/roles.js";
+import { escalationTarget } from "../../../domain/workflow/escalation.js";
 import {
   actionsFrom,
   decide,
@@ -168,4 +169,20 @@ describe("statusAfterSourceUpdate", () => {
     expect(statusAfterSourceUpdate("DISPATCHED", "REPORTED")).toBe("DISPATCHED"));
   it("keeps a closed event closed", () =>
     expect(statusAfterSourceUpdate("ARCHIVED", "REJECTED")).toBe("ARCHIVED"));
+});
+
+describe("escalationTarget (督办)", () => {
+  const city = { id: "c", code: "320600", name: "南通市", level: "CITY" as const };
+  const district = { id: "d", code: "320602", name: "崇川区", level: "DISTRICT" as const };
+  const street = { id: "s", code: "320602001000", name: "街道", level: "STREET" as const };
+  const community = { id: "m", code: "320602001001", name: "社区", level: "COMMUNITY" as const };
+  const grid = { id: "g", code: "320602001001001", name: "网格", level: "GRID" as const };
+  it("a grid's matter: from its street centre to the district", () => {
+    expect(escalationTarget([city, district, street, community, grid])?.id).toBe("d");
+  });
+  it("a street's matter: to the district; a district's: to the city", () => {
+    expect(escalationTarget([city, district, street])?.id).toBe("d");
+    expect(escalationTarget([city, district])?.id).toBe("c");
+  });
+  it("the city supervises itself", () => expect(escalationTarget([city])?.id).toBe("c"));
 });
