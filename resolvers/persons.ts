@@ -2,7 +2,13 @@
 // (PersonReach, kept by the database: addresses, events, posts, organisations belonged to) inside
 // the principal's jurisdiction; the person's ties are filtered by their own elements' rule.
 import DataLoader from "dataloader";
-import { type Person, type PersonAddressKind, Prisma, type Sex } from "../generated/prisma/client.js";
+import {
+  type EventKind,
+  type Person,
+  type PersonAddressKind,
+  Prisma,
+  type Sex,
+} from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
 import { type EventFilter, eventsSql, eventsWhere } from "./events.js";
 import {
@@ -192,11 +198,17 @@ export function createPersonLoaders(db: Db) {
     return loader;
   }
 
-  const coPartyLoaders = new Map<number, DataLoader<string, CoPartyRow[]>>();
-  function coParties(scope: Scope, limit: number): DataLoader<string, CoPartyRow[]> {
+  const coPartyLoaders = new Map<string, DataLoader<string, CoPartyRow[]>>();
+  /** `kinds`: only events of these kinds are shared (null: every kind). */
+  function coParties(
+    scope: Scope,
+    limit: number,
+    kinds: readonly EventKind[] | null = null,
+  ): DataLoader<string, CoPartyRow[]> {
     const principal = scope.principal;
     const n = Math.min(Math.max(limit, 0), CO_PARTIES_MAX);
-    let loader = coPartyLoaders.get(n);
+    const key = `${n}:${kinds?.join(",") ?? "*"}`;
+    let loader = coPartyLoaders.get(key);
     if (!loader) {
       loader = new DataLoader<string, CoPartyRow[]>(async (ids) => {
         if (n === 0 || !hasJurisdiction(principal)) return ids.map(() => []);
@@ -209,6 +221,7 @@ export function createPersonLoaders(db: Db) {
             FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
             WHERE ep."personId" = ANY(${[...ids]}::uuid[])
               AND ${elementVisibleSql(scope, "Event", "e")}
+              AND ${kinds ? Prisma.sql`e.kind::text = ANY(${[...kinds]}::text[])` : Prisma.sql`TRUE`}
           ), pairs AS (
             SELECT m.owner, o."personId" AS other, count(DISTINCT m."eventId")::int AS shared,
                    max(m."occurredAt") AS last
@@ -236,7 +249,7 @@ export function createPersonLoaders(db: Db) {
         }
         return ids.map((id) => byOwner.get(id) ?? []);
       });
-      coPartyLoaders.set(n, loader);
+      coPartyLoaders.set(key, loader);
     }
     return loader;
   }

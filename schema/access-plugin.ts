@@ -95,7 +95,11 @@ function filterItems(access: RequestAccess, key: string, policy: FieldPolicy, it
     const cls = policy.items?.(item);
     if (!cls) return true;
     const verdict = access.verdict(`${key}[${cls.class}:${cls.owner}]`, cls);
-    if (verdict.decision !== "DENY") return true;
+    if (verdict.decision === "ALLOW") return true;
+    // A claim shows masked; a record's presence has no masked form, and that a sensitive one
+    // exists (a petition, assistance) is the fact itself: refused.
+    const maskable = (cls as FieldPolicy).mask !== undefined || sensitivityRank(cls.class) < SENSITIVE;
+    if (verdict.decision === "MASK" && maskable) return true;
     access.record("DENIED", `${key}[${cls.owner}]`, entityIdOf(item));
     return false;
   });
@@ -112,6 +116,16 @@ export function mayRead(ctx: object, key: string): boolean {
   const policy = policyFor(typeName, fieldName);
   if (!policy) throw new Error(`no policy for ${key}`);
   return access.verdict(key, policy).decision === "ALLOW";
+}
+
+/** Whether the caller may know of this field's values at all (in full or masked): not refused. */
+export function mayKnow(ctx: object, key: string): boolean {
+  const access = accessOf(ctx);
+  if (!access.enforced) return true;
+  const [typeName, fieldName] = key.split(".") as [string, string];
+  const policy = policyFor(typeName, fieldName);
+  if (!policy) throw new Error(`no policy for ${key}`);
+  return access.verdict(key, policy).decision !== "DENY";
 }
 
 export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {

@@ -1,7 +1,7 @@
 // Person (人): one real person across the silos, with values masked unless the caller may see them.
 import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import { normaliseCitizenId } from "../../domain/identifiers/citizen-id.js";
-import type { EventPersonRole, Prisma } from "../../generated/prisma/client.js";
+import type { EventKind, EventPersonRole, Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
 import { survivorOr } from "../../resolvers/merged.js";
 import { visibleMembershipsOfPersonWhere } from "../../resolvers/organisations.js";
@@ -12,10 +12,10 @@ import {
   visiblePersonAddressesWhere,
   visiblePersonsWhere,
 } from "../../resolvers/persons.js";
-import { mayRead } from "../access-plugin.js";
+import { mayKnow, mayRead } from "../access-plugin.js";
 import { builder, elementNotFound } from "../builder.js";
 import { badInput, hubError } from "../errors.js";
-import { EVENT_COLUMNS, EventFilterInput, EventRef, eventListArgs } from "./event.js";
+import { EVENT_COLUMNS, EVENT_TYPE_NAMES, EventFilterInput, EventRef, eventListArgs } from "./event.js";
 import { Provenance } from "./provenance.js";
 
 export const SexEnum = builder.enumType("Sex", {
@@ -183,6 +183,29 @@ const personEvents = prismaConnectionHelpers(builder, "EventPerson", {
   }),
 });
 
+/**
+ * A person's tie to an event is as sensitive as that kind's parties (that someone petitioned is
+ * Petition.parties): read from the person's side (their events, co-parties, a persons filter by
+ * events) only the kinds whose parties the caller may see count.
+ */
+function partiesVisible<F extends { kinds?: readonly EventKind[] | null }>(
+  ctx: object,
+  filter: F | null | undefined,
+): F | null | undefined {
+  const all = Object.keys(EVENT_TYPE_NAMES) as EventKind[];
+  const visible = all.filter((k) => mayKnow(ctx, `${EVENT_TYPE_NAMES[k]}.parties`));
+  if (visible.length === all.length) return filter;
+  const kinds = filter?.kinds ? filter.kinds.filter((k) => visible.includes(k)) : visible;
+  return Object.assign({}, filter, { kinds });
+}
+
+function inEventsVisible<F extends { inEvents?: { kinds?: readonly EventKind[] | null } | null }>(
+  ctx: object,
+  filter: F | null | undefined,
+): F | null | undefined {
+  return filter?.inEvents ? { ...filter, inEvents: partiesVisible(ctx, filter.inEvents) } : filter;
+}
+
 builder.prismaObjectField("Person", "events", (t) =>
   t.connection(
     {
@@ -192,13 +215,18 @@ builder.prismaObjectField("Person", "events", (t) =>
       args: personEvents.getArgs(),
       select: (args, ctx, nestedSelection) => ({
         id: true,
-        events: personEvents.getQuery(args, ctx, nestedSelection),
+        events: personEvents.getQuery(
+          { ...args, filter: partiesVisible(ctx, args.filter) },
+          ctx,
+          nestedSelection,
+        ),
       }),
       // The total is asked for apart: one batched GROUP BY over the persons of the tick, only when
       // totalCount is selected (a relation _count would aggregate the whole join table).
       resolve: (person, args, ctx) => ({
         ...personEvents.resolve(person.events, args, ctx),
-        totalCount: () => ctx.loaders.personEventCounts(ctx, args.filter).load(person.id),
+        totalCount: () =>
+          ctx.loaders.personEventCounts(ctx, partiesVisible(ctx, args.filter)).load(person.id),
       }),
     },
     {
@@ -246,7 +274,8 @@ builder.prismaObjectFields("Person", (t) => ({
     type: [CoParty],
     description: `The other persons in this person's events (inside the caller's jurisdiction), most shared events first; at most ${CO_PARTIES_MAX}.`,
     args: { first: t.arg.int({ defaultValue: 20, description: `How many, 1–${CO_PARTIES_MAX}.` }) },
-    resolve: (p, args, ctx) => ctx.loaders.coParties(ctx, args.first ?? 20).load(p.id),
+    resolve: (p, args, ctx) =>
+      ctx.loaders.coParties(ctx, args.first ?? 20, partiesVisible(ctx, null)?.kinds ?? null).load(p.id),
   }),
 }));
 
@@ -283,6 +312,18 @@ const PersonFilterInput = builder.inputType("PersonFilter", {
   }),
 });
 
+/** Filtering by a name the caller sees masked would recover it, one guess at a time. */
+function refuseMaskedNameFilter(ctx: object, filter: { nameContains?: string | null } | null | undefined) {
+  if (filter?.nameContains && !mayRead(ctx, "Person.name"))
+    throw hubError(
+      "FORBIDDEN",
+      "filter.nameContains needs Person.name in full, which your roles see masked",
+      {
+        argument: "filter.nameContains",
+      },
+    );
+}
+
 builder.queryFields((t) => ({
   person: t.prismaField({
     type: "Person",
@@ -306,20 +347,16 @@ builder.queryFields((t) => ({
     authScopes: { authenticated: true },
     description: "Persons visible to the caller (an address or an event in its jurisdiction), by id.",
     args: { filter: t.arg({ type: PersonFilterInput, description: "Which persons." }) },
-    totalCount: (_parent, args, ctx) => ctx.db.person.count({ where: personFilterWhere(ctx, args.filter) }),
+    totalCount: (_parent, args, ctx) => {
+      // The count alone answers the same guess (a totalCount-only selection never runs resolve).
+      refuseMaskedNameFilter(ctx, args.filter);
+      return ctx.db.person.count({ where: personFilterWhere(ctx, inEventsVisible(ctx, args.filter)) });
+    },
     resolve: (query, _root, args, ctx) => {
-      // Filtering by a name the caller sees masked would recover it, one guess at a time.
-      if (args.filter?.nameContains && !mayRead(ctx, "Person.name"))
-        throw hubError(
-          "FORBIDDEN",
-          "filter.nameContains needs Person.name in full, which your roles see masked",
-          {
-            argument: "filter.nameContains",
-          },
-        );
+      refuseMaskedNameFilter(ctx, args.filter);
       return ctx.db.person.findMany({
         ...query,
-        where: personFilterWhere(ctx, args.filter),
+        where: personFilterWhere(ctx, inEventsVisible(ctx, args.filter)),
         orderBy: { id: "asc" },
       });
     },
