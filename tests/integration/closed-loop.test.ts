@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ElementDraft } from "../../connectors/contract.js";
 import type { Clock } from "../../domain/clock.js";
 import { escalateOverdue, OVERDUE_ACTOR, OVERDUE_TASK } from "../../integration/workflow/overdue.js";
-import { ingestDrafts } from "../support/drafts.js";
+import { citizenId, ingestDrafts, personDraft } from "../support/drafts.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
 // Monday 7 December 2026, 10:00 in China
@@ -461,5 +461,105 @@ describe("events from a department's system", () => {
 
     await ingestDrafts(hub.db, "hotline-test", "hotline_12345", [["H-1", [ticket("HANDLED")]]]);
     expect((await hub.db.event.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("HANDLED");
+  });
+});
+
+describe("repeat and collective petitions (重复访, 集体访), flagged at acceptance", () => {
+  const ID = citizenId("32060219800101123");
+  const event = (
+    kind: string,
+    title: string,
+    reportedAt: string,
+    details: Record<string, unknown>,
+    role: string,
+  ) =>
+    ({
+      element: "EVENT",
+      ref: "event",
+      kind,
+      title,
+      occurredAt: reportedAt,
+      reportedAt,
+      areaCode: codes.grid,
+      status: "REPORTED",
+      details,
+      persons: [{ ref: "p", role }],
+      organisations: [],
+    }) as ElementDraft;
+  const person = personDraft("p", { citizenId: ID, name: "王某" });
+  const petitionFlags = async (title: string) => {
+    const row = await hub.db.event.findFirstOrThrow({ where: { title } });
+    const id = Buffer.from(`Petition:${row.id}`).toString("base64");
+    const accepted = await act("street", "acceptEvent", { id });
+    expect(accepted.error).toBeNull();
+    // the flags Petition.repeat and Petition.collective read (sensitive: read here from the row)
+    const details = (await hub.db.event.findUniqueOrThrow({ where: { id: row.id } })).details as Record<
+      string,
+      unknown
+    >;
+    return { repeat: details.isRepeat ?? null, collective: details.isCollective ?? null };
+  };
+
+  it("the same person on the same matter within the window, across forms and departments: a repeat", async () => {
+    // a 12345 complaint of the person, then a petition letter on the same matter
+    await ingestDrafts(hub.db, "hotline-test", "hotline_12345", [
+      [
+        "H-9",
+        [
+          person,
+          event("HOTLINE_TICKET", "工单 拖欠工资", "2026-11-20T02:00:00Z", { topic: "拖欠工资" }, "REPORTER"),
+        ],
+      ],
+    ]);
+    await ingestDrafts(hub.db, "petition-test", "petition", [
+      [
+        "P-1",
+        [
+          person,
+          event(
+            "PETITION",
+            "信访 P-1",
+            "2026-12-01T02:00:00Z",
+            { issueCategory: "拖欠 工资", form: "LETTER" },
+            "PETITIONER",
+          ),
+        ],
+      ],
+      [
+        "P-2",
+        [
+          person,
+          event(
+            "PETITION",
+            "信访 P-2",
+            "2026-12-02T02:00:00Z",
+            { issueCategory: "噪音扰民", form: "VISIT" },
+            "PETITIONER",
+          ),
+        ],
+      ],
+    ]);
+    expect(await petitionFlags("信访 P-1")).toEqual({ repeat: true, collective: null });
+    // another matter of the same person: not a repeat
+    expect(await petitionFlags("信访 P-2")).toEqual({ repeat: null, collective: null });
+  });
+
+  it("five people or more: collective", async () => {
+    await ingestDrafts(hub.db, "petition-test", "petition", [
+      [
+        "P-3",
+        [
+          person,
+          event(
+            "PETITION",
+            "信访 P-3",
+            "2026-12-03T02:00:00Z",
+            { issueCategory: "征地补偿", personCount: 6 },
+            "PETITIONER",
+          ),
+        ],
+      ],
+    ]);
+    expect(await petitionFlags("信访 P-3")).toEqual({ repeat: null, collective: true });
   });
 });
