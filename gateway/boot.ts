@@ -19,9 +19,11 @@ import { type Clock, systemClock } from "../domain/clock.js";
 import { workCalendar } from "../domain/workflow/calendar.js";
 import { ChangeBus } from "../integration/change-bus.js";
 import { restoreDeclarative } from "../integration/declarative-registry.js";
+import { OutboxFeed, outboxRetentionTask } from "../integration/outbox.js";
 import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
 import { SyncEngine, type SyncObserver } from "../integration/sync/engine.js";
+import { WarningsConsumer } from "../integration/warnings/consumer.js";
 import { overdueTask } from "../integration/workflow/overdue.js";
 import { configureWorkflow } from "../integration/workflow/settings.js";
 import { createDb, type Db, migrate } from "../prisma/db.js";
@@ -42,8 +44,13 @@ export interface BootOverrides {
   connectors?: readonly Connector[];
   /** Default: JSON lines on stderr at config.logLevel. */
   log?: Logger;
-  /** Called with every SQL statement the hub's database client sends (tests count them). */
+  /** Called with every SQL statement the hub's database clients send. */
   onQuery?: (sql: string, durationMs: number) => void;
+  /**
+   * Called with every statement GraphQL requests send (their own pool): what a request costs,
+   * without the background work (sync, jobs, the resolution pass) running beside it.
+   */
+  onRequestQuery?: (sql: string, durationMs: number) => void;
   /** The sync engine's jitter source for retry backoff (tests: 0, for short, fixed waits). */
   random?: () => number;
   /** How long the resolution scheduler waits after a sync that brought records (default 5 s). */
@@ -69,6 +76,10 @@ export interface BootedHub {
   /** The requests' database client: its statements are bounded by DB_STATEMENT_TIMEOUT_MS. */
   requestDb: Db;
   changes: ChangeBus;
+  /** This process's reader of the outbox: subscriptions' changes, fanned out once per row. */
+  outbox: OutboxFeed;
+  /** The warning rules' consumer of the outbox (settle() in tests). */
+  warnings: WarningsConsumer;
   sync: SyncEngine;
   resolution: ResolutionScheduler;
   clock: Clock;
@@ -155,11 +166,19 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     steps.push({ step: "close database pool", run: () => db.$disconnect() });
     // GraphQL requests get their own pool, whose statements are bounded (a runaway read cannot
     // keep a backend busy); sync, ingest and the post-sync resolution pass use `db`, unbounded.
+    const onRequestQuery = overrides.onRequestQuery;
     const requestDb = createDb({
       url: databaseUrl,
       poolMax: config.dbPoolMax,
       statementTimeoutMs: config.dbStatementTimeoutMs,
-      ...queryHook,
+      ...(onRequestQuery
+        ? {
+            onQuery: (sql: string, ms: number) => {
+              queryHook.onQuery?.(sql, ms);
+              onRequestQuery(sql, ms);
+            },
+          }
+        : queryHook),
     });
     metrics?.watchPool("requests", requestDb);
     steps.push({ step: "close the requests' database pool", run: () => requestDb.$disconnect() });
@@ -173,6 +192,20 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
 
     const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
     steps.push({ step: "close change bus", run: () => changes.stop() });
+    const outbox = await OutboxFeed.start({
+      databaseUrl,
+      queueLimit: config.outbox.subscriberQueue,
+      pollMs: config.outbox.pollMs,
+      log: (m, fields) => log.warn(m, fields),
+      ...(metrics ? { onDelivered: metrics.outboxDelivered } : {}),
+    });
+    metrics?.watchOutbox(outbox);
+    steps.push({ step: "close outbox reader", run: () => outbox.stop() });
+    // 三色预警: the warning rules evaluate every event change, once across instances
+    const warnings = new WarningsConsumer(db, clock, (m, fields) => log.info(m, fields));
+    await warnings.start();
+    outbox.onAdvance(() => warnings.wake());
+    steps.push({ step: "finish the warning rules' pass", run: () => warnings.stop() });
 
     let sources = config.sources;
     if (config.sandbox.enabled) {
@@ -209,7 +242,15 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       ...(overrides.resolveAfterSync !== false ? { onIngested: () => resolution.request() } : {}),
       now: () => clock.now(),
       // the queue's other jobs: the overdue scan (督办), on the hub's clock
-      tasks: [overdueTask(db, clock, (msg, fields) => log.info(msg, fields))],
+      tasks: [
+        overdueTask(db, clock, (msg, fields) => log.info(msg, fields)),
+        outboxRetentionTask(
+          outbox,
+          config.outbox.retentionDays,
+          () => clock.now(),
+          (msg, fields) => log.info(msg, fields),
+        ),
+      ],
       ...(syncObserver ? { observer: syncObserver } : {}),
       ...(overrides.random ? { random: overrides.random } : {}),
     });
@@ -228,6 +269,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       db,
       requestDb,
       changes,
+      outbox,
       sync,
       log,
       clock,
@@ -255,6 +297,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       db,
       requestDb,
       changes,
+      outbox,
+      warnings,
       sync,
       resolution,
       clock,

@@ -545,14 +545,12 @@ describe("search", () => {
       expect(r.errors).toBeUndefined();
       expect(r.data!.search.map((h) => h.element.id)).not.toContain(gid("Person", person.id));
     }
-    // an analyst sees the person by ID, masked, but cannot find people by name or phone
+    // an analyst sees names and phones masked and the ID not at all: a search by any of them would
+    // recover what is masked, so none finds the person
     const analyst = await hub.token({ roles: ["analyst"], areas: ["320600"], purpose: "STATISTICS" });
-    const byId = await hub.gql<Hits>(q, { token: analyst, variables: { text: person.citizenId! } });
-    const hit = byId.data!.search.find((h) => h.element.id === gid("Person", person.id))!;
-    expect(hit.element.name).toMatch(/^.\*+$/u);
-    expect(hit.element.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
-    for (const text of [person.phone!, person.name]) {
+    for (const text of [person.citizenId!, person.phone!, person.name]) {
       const r = await hub.gql<Hits>(q, { token: analyst, variables: { text, types: ["PERSON"] } });
+      expect(r.errors).toBeUndefined();
       expect(r.data!.search).toEqual([]);
     }
   });
@@ -566,7 +564,13 @@ describe("jurisdiction on every new path", () => {
       JOIN "Area" a ON a.id = e."areaId" WHERE ep."personId" = ${personId}::uuid AND a.level = 'GRID'
       ORDER BY a.code`;
     const grid = areas[0]!.code;
-    const token = await hub.token({ roles: ["grid_worker"], areas: [grid] });
+    // A look-up by citizen ID is sensitive: the grid worker declares a case.
+    const token = await hub.token({
+      roles: ["grid_worker"],
+      areas: [grid],
+      purpose: "CASE_HANDLING",
+      purposeRef: "GRID-2026-0001",
+    });
     const r = await hub.gql<{
       person: {
         addresses: { address: { area: { code: string } } }[];

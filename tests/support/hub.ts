@@ -39,8 +39,9 @@ export interface TestHub {
   /** Log lines the hub wrote (JSON), for assertions on logging. */
   logs: string[];
   /**
-   * Every SQL statement the hub's database client sent since the last reset (only with
-   * `countStatements`; otherwise always empty). For N+1 tests: compare counts, not timings.
+   * Every SQL statement GraphQL requests sent since the last reset (only with `countStatements`;
+   * otherwise always empty; background work is not counted). For N+1 tests: compare counts, not
+   * timings.
    */
   statements: { list(): string[]; reset(): void };
   token(claims: Partial<TokenClaims> & { roles: Role[] }, expiresIn?: string | number): Promise<string>;
@@ -93,7 +94,8 @@ export async function startTestHub(
     log,
     connectors,
     random: () => 0, // retry backoff without jitter: short and always the same
-    ...(options.countStatements ? { onQuery: (sql: string) => void statements.push(sql) } : {}),
+    // Only the requests' own statements: background jobs on the main pool would blur the count.
+    ...(options.countStatements ? { onRequestQuery: (sql: string) => void statements.push(sql) } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.resolutionDelayMs !== undefined ? { resolutionDelayMs: options.resolutionDelayMs } : {}),
     ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
