@@ -17,6 +17,7 @@
 // moved and only exceptionally removed, and a removed area's id matches nothing (fail closed).
 import DataLoader from "dataloader";
 import { normaliseAreaCode } from "../domain/area.js";
+import { withinJurisdiction } from "../domain/policies/area.js";
 import type { Principal } from "../domain/principal.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
@@ -181,6 +182,20 @@ export function visibleWhere(scope: Scope, element: Element): ReachWhere | AreaW
   if (!hasJurisdiction(scope.principal)) return NOTHING;
   const area = inJurisdiction(scope);
   return ELEMENT_REACH[element].via === "reach" ? { reach: { some: { area } } } : { area };
+}
+
+/**
+ * The type-level check of an element reached through its own area, when the caller already holds
+ * that area's path (no statement): the same rule as visibleWhere and elementVisibleSql.
+ */
+export function ownAreaVisible(
+  principal: Principal,
+  element: Exclude<Element, ReachElement>,
+  areaPath: string | null,
+): boolean {
+  return (
+    ELEMENT_REACH[element].via === "area" && areaPath !== null && withinJurisdiction(principal, areaPath)
+  );
 }
 
 /** SQL: the element whose id is `id` reaches an area inside the jurisdiction (reach elements). */

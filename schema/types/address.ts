@@ -1,8 +1,8 @@
 // Address (地, 一标): a standard address in its area, with the people, organisations and events
 // there. Personal: where someone lives is shown as the access policy decides (domain/access/).
-import { withinJurisdiction } from "../../domain/policies/area.js";
 import { addressFilterWhere } from "../../resolvers/addresses.js";
 import { eventOrderBy, eventsWhere } from "../../resolvers/events.js";
+import { ownAreaVisible } from "../../resolvers/jurisdiction.js";
 import { visibleOrganisationsWhere } from "../../resolvers/organisations.js";
 import { builder } from "../builder.js";
 import { eventListArgs } from "./event.js";
@@ -16,7 +16,7 @@ export const AddressRef = builder.prismaNode("Address", {
   // The area's path comes with the address, in the statement that loads it: the jurisdiction
   // check then costs no query of its own, whatever tick the address resolves in.
   include: { area: { select: { path: true } } },
-  authScopes: (address, ctx) => withinJurisdiction(ctx.principal, address.area.path),
+  authScopes: (address, ctx) => ownAreaVisible(ctx.principal, "Address", address.area.path),
   fields: (t) => ({
     fullText: t.exposeString("fullText", {
       description:

@@ -1,7 +1,7 @@
 // The kinds of event, each its own type implementing Event, with the fields its department's
 // system carries (read from Event.details, as each connector's map.ts writes them).
-import { withinJurisdiction } from "../../domain/policies/area.js";
 import type { Event } from "../../generated/prisma/client.js";
+import { ownAreaVisible } from "../../resolvers/jurisdiction.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { EventRef } from "./event.js";
@@ -31,8 +31,7 @@ const instant = (e: Pick<Event, "details">, key: string): Date | null => {
 
 /** Second line of defence: whatever path reaches an event, it resolves only inside jurisdiction. */
 const eventVisible = async (event: Event, ctx: Context): Promise<boolean> => {
-  const path = await ctx.loaders.areaPathById.load(event.areaId);
-  return path !== null && withinJurisdiction(ctx.principal, path);
+  return ownAreaVisible(ctx.principal, "Event", await ctx.loaders.areaPathById.load(event.areaId));
 };
 
 builder.prismaNode("Event", {
