@@ -94,6 +94,15 @@ export const envSchema = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(50, 1, 10_000).describe(
     "Operations one WebSocket may run at once; one more is refused with OPERATION_LIMIT_EXCEEDED and the socket stays open",
   ),
+  OUTBOX_RETENTION_DAYS: int(7, 1, 3650).describe(
+    "Days the outbox keeps each change for subscribers that reconnect with a cursor; older rows are deleted by an hourly job",
+  ),
+  OUTBOX_SUBSCRIBER_QUEUE: int(1000, 10, 1_000_000).describe(
+    "Changes a subscription may have waiting; one more ends it with SUBSCRIBER_TOO_SLOW and the cursor to resume after",
+  ),
+  OUTBOX_POLL_MS: int(1000, 50, 60_000).describe(
+    "How often each hub reads the outbox without a notification (a safety net; commits wake it at once)",
+  ),
   INTROSPECTION: z
     .enum(["authenticated", "always", "never"])
     .default("authenticated")
@@ -244,6 +253,8 @@ export interface HubConfig {
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
   /** Operations one WebSocket may run at once. */
   wsMaxSubscriptions: number;
+  /** The outbox behind subscriptions (integration/outbox.ts). */
+  outbox: { retentionDays: number; subscriberQueue: number; pollMs: number };
   graphiql: boolean;
   /** Who may introspect and read suggestions (gateway/plugins/schema-privacy.ts). */
   introspection: Env["INTROSPECTION"];
@@ -363,6 +374,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
     },
     wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    outbox: {
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
+      subscriberQueue: e.OUTBOX_SUBSCRIBER_QUEUE,
+      pollMs: e.OUTBOX_POLL_MS,
+    },
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
     sandbox: {

@@ -6,6 +6,7 @@ import { RequestAccess } from "../domain/access/request.js";
 import type { Clock } from "../domain/clock.js";
 import { ANONYMOUS, type Principal } from "../domain/principal.js";
 import type { ChangeBus } from "../integration/change-bus.js";
+import type { OutboxSubscriptions } from "../integration/outbox.js";
 import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { jurisdictionPaths } from "../resolvers/areas.js";
@@ -16,6 +17,7 @@ import type { TokenVerifier } from "./auth.js";
 export interface ContextDeps {
   db: Db;
   changes: ChangeBus;
+  outbox: OutboxSubscriptions;
   sync: SyncEngine;
   clock: Clock;
   verifier: TokenVerifier;
@@ -85,6 +87,7 @@ export function createContextFactory(deps: ContextDeps) {
         db: deps.db,
         loaders: createLoaders(deps.db, deps.sync),
         changes: deps.changes,
+        outbox: deps.outbox,
         sync: deps.sync,
         clock: deps.clock,
         requestId,

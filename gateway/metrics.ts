@@ -23,6 +23,10 @@ export interface HubMetrics {
   errors(codes: readonly (string | null | undefined)[]): void;
   subscriptionOpened(): void;
   subscriptionClosed(): void;
+  /** Report the outbox reader's open subscribers (a gauge read at scrape time). */
+  watchOutbox(feed: { subscribers: number }): void;
+  /** One outbox entry handed to one subscriber. */
+  outboxDelivered(): void;
   /** Counts runs (wrapped by the sync engine's observer). */
   syncObserver(inner?: SyncObserver): SyncObserver;
   /** Counts errors of HTTP requests in every phase (parse, validation, execution). */
@@ -57,6 +61,20 @@ export function createMetrics(db: Db): HubMetrics {
   const subscriptions = new Gauge({
     name: "citygraph_graphql_subscriptions_active",
     help: "Subscriptions open over graphql-ws",
+    registers: [registry],
+  });
+  let outboxFeed: { subscribers: number } | null = null;
+  new Gauge({
+    name: "citygraph_outbox_subscribers",
+    help: "Subscriptions this hub feeds from the outbox (replaying or live)",
+    registers: [registry],
+    collect() {
+      this.set(outboxFeed?.subscribers ?? 0);
+    },
+  });
+  const outboxDelivered = new Counter({
+    name: "citygraph_outbox_delivered_total",
+    help: "Outbox entries handed to subscribers (one per subscriber per change)",
     registers: [registry],
   });
   const syncRuns = new Counter({
@@ -142,6 +160,10 @@ export function createMetrics(db: Db): HubMetrics {
     watchPool: (name, client) => void pools.set(name, client),
     subscriptionOpened: () => subscriptions.inc(),
     subscriptionClosed: () => subscriptions.dec(),
+    watchOutbox: (feed) => {
+      outboxFeed = feed;
+    },
+    outboxDelivered: () => outboxDelivered.inc(),
     syncObserver: (inner) => ({
       run: async (connectorId, trigger, work) => {
         const started = performance.now();

@@ -13,6 +13,7 @@ import { PurposeError } from "../domain/access/purposes.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { AuditWriter } from "../integration/audit/writer.js";
 import type { ChangeBus } from "../integration/change-bus.js";
+import type { OutboxSubscriptions } from "../integration/outbox.js";
 import type { SyncEngine } from "../integration/sync/engine.js";
 import { type Db, migrationState } from "../prisma/db.js";
 import type { Context } from "../schema/context.js";
@@ -41,6 +42,8 @@ export interface HubDeps {
   /** The requests' database client (statements bounded by DB_STATEMENT_TIMEOUT_MS); default: db. */
   requestDb?: Db;
   changes: ChangeBus;
+  /** The outbox reader behind subscriptions (integration/outbox.ts). */
+  outbox: OutboxSubscriptions;
   sync: SyncEngine;
   log: Logger;
   /** Where requests read the time (default: the system clock). */
@@ -112,6 +115,7 @@ export async function startHub({
   config,
   db,
   changes,
+  outbox,
   sync,
   log,
   clock = systemClock,
@@ -134,6 +138,7 @@ export async function startHub({
   const contexts = createContextFactory({
     db: requestDb,
     changes,
+    outbox,
     sync,
     clock,
     verifier: await createTokenVerifier(config.auth),

@@ -3,6 +3,7 @@ import type { RequestAccess } from "../domain/access/request.js";
 import type { Clock } from "../domain/clock.js";
 import type { Principal } from "../domain/principal.js";
 import type { ChangeFeed, SyncControl } from "../integration/commands/ports.js";
+import type { OutboxSubscriptions } from "../integration/outbox.js";
 import type { Db } from "../prisma/db.js";
 import type { Loaders } from "../resolvers/loaders.js";
 
@@ -14,6 +15,8 @@ export interface Context {
   loaders: Loaders;
   /** Committed changes, for subscriptions (the change bus). */
   changes: ChangeFeed;
+  /** Committed changes with the state they produced, from the outbox (replay, then live). */
+  outbox: OutboxSubscriptions;
   /** The sync engine as mutations drive it. */
   sync: SyncControl;
   /** The hub's time: deadlines and expiries read it, so tests can move it. */

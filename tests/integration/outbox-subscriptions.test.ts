@@ -1,0 +1,241 @@
+// Subscriptions over the outbox: each change arrives with the state it produced, in order; a
+// client that comes back with its last cursor gets exactly what it missed; two hubs on one
+// database deliver each other's changes; jurisdiction applies to every payload; a closed
+// subscription is freed at once.
+import type { Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestHub, type TestHub } from "../support/hub.js";
+
+let hub: TestHub;
+let commander: string;
+let grids: { id: string; code: string }[];
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  commander = await hub.token({ roles: ["city_commander"], areas: ["320600"] });
+  grids = await hub.db.$queryRaw<{ id: string; code: string }[]>`
+    SELECT id::text, code FROM "Area" WHERE level = 'GRID' ORDER BY code LIMIT 2`;
+  expect(grids).toHaveLength(2);
+});
+afterAll(() => hub?.stop());
+
+const newEvent = (db: TestHub["db"], areaId: string, title: string) =>
+  db.event.create({
+    data: { kind: "GRID_REPORT", title, occurredAt: new Date(), reportedAt: new Date(), areaId },
+  });
+
+interface Change {
+  cursor: string;
+  change: string;
+  event: { id: string; title: string; status: string; areaCode: string };
+}
+
+const SELECTION = "{ cursor change event { id title status areaCode } }";
+
+/** Collect a subscription's payloads until `until` holds; the caller disposes the client. */
+function collect(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  field: string,
+): { items: Change[]; errors: unknown[]; until: (n: number) => Promise<Change[]> } {
+  const items: Change[] = [];
+  const errors: unknown[] = [];
+  const waiters: { n: number; resolve: (v: Change[]) => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters])
+      if (items.length >= w.n) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(items.slice());
+      }
+  };
+  client.subscribe<Record<string, Change>>(
+    { query, variables },
+    {
+      next: (r) => {
+        if (r.errors) errors.push(...r.errors);
+        if (r.data?.[field]) items.push(r.data[field] as Change);
+        check();
+      },
+      error: (e) => errors.push(e),
+      complete: () => {},
+    },
+  );
+  return {
+    items,
+    errors,
+    until: (n) =>
+      new Promise((resolve) => {
+        waiters.push({ n, resolve });
+        check();
+      }),
+  };
+}
+
+/** Wait until the hub counts `n` open outbox subscribers (no timing: a bounded poll). */
+async function subscribersReach(target: TestHub, n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (target.booted.outbox.subscribers === n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`subscribers stayed at ${target.booted.outbox.subscribers}, expected ${n}`);
+}
+
+describe("eventChanged", () => {
+  it("delivers every change with the state it produced, in order, even after the row moved on", async () => {
+    const event = await newEvent(hub.db, grids[0]!.id, "first");
+    const before = 0;
+    await subscribersReach(hub, 0); // the previous tests' clients are gone
+    const client = hub.wsClient({ authorization: `Bearer ${commander}` });
+    const live = collect(
+      client,
+      `subscription($id: ID!) { eventChanged(id: $id) ${SELECTION} }`,
+      { id: event.id },
+      "eventChanged",
+    );
+    await subscribersReach(hub, before + 1);
+    // Three changes in a row, committed before any is delivered: each keeps its own state.
+    await hub.db.event.update({ where: { id: event.id }, data: { status: "ACCEPTED" } });
+    await hub.db.event.update({ where: { id: event.id }, data: { status: "DISPATCHED", title: "second" } });
+    await hub.db.event.update({ where: { id: event.id }, data: { title: "third" } });
+    const got = await live.until(3);
+    expect(got.map((c) => [c.change, c.event.status, c.event.title])).toEqual([
+      ["UPDATED", "ACCEPTED", "first"],
+      ["UPDATED", "DISPATCHED", "second"],
+      ["UPDATED", "DISPATCHED", "third"],
+    ]);
+    expect(live.errors).toEqual([]);
+
+    // Replay after the first cursor: the two later states, not the row as it is now, twice.
+    const again = hub.wsClient({ authorization: `Bearer ${commander}` });
+    const replay = collect(
+      again,
+      `subscription($id: ID!, $after: String) { eventChanged(id: $id, after: $after) ${SELECTION} }`,
+      { id: event.id, after: got[0]!.cursor },
+      "eventChanged",
+    );
+    expect((await replay.until(2)).map((c) => [c.event.title, c.cursor])).toEqual([
+      ["second", got[1]!.cursor],
+      ["third", got[2]!.cursor],
+    ]);
+    await client.dispose();
+    await again.dispose();
+  });
+
+  it("catches a reconnecting client up exactly: replay, then live, no gap and no duplicate at the seam", async () => {
+    const event = await newEvent(hub.db, grids[0]!.id, "t0");
+    const query = `subscription($id: ID!, $after: String) { eventChanged(id: $id, after: $after) ${SELECTION} }`;
+    const first = hub.wsClient({ authorization: `Bearer ${commander}` });
+    const before = 0;
+    await subscribersReach(hub, 0); // the previous tests' clients are gone
+    const one = collect(first, query, { id: event.id }, "eventChanged");
+    await subscribersReach(hub, before + 1);
+    await hub.db.event.update({ where: { id: event.id }, data: { title: "t1" } });
+    const [seen] = await one.until(1);
+    await first.dispose(); // the client goes away after t1
+
+    // Changes keep coming while it reconnects, before and after its replay.
+    const total = 40;
+    const writing = (async () => {
+      for (let i = 2; i <= total; i++)
+        await hub.db.event.update({ where: { id: event.id }, data: { title: `t${i}` } });
+    })();
+    const second = hub.wsClient({ authorization: `Bearer ${commander}` });
+    const two = collect(second, query, { id: event.id, after: seen!.cursor }, "eventChanged");
+    await writing;
+    const got = await two.until(total - 1);
+    // Everything after t1, each once, in order; then nothing more (no change is delivered twice).
+    await hub.db.event.update({ where: { id: event.id }, data: { title: "end" } });
+    const withEnd = await two.until(total);
+    expect(withEnd.map((c) => c.event.title)).toEqual([
+      ...Array.from({ length: total - 1 }, (_, i) => `t${i + 2}`),
+      "end",
+    ]);
+    expect(new Set(got.map((c) => c.cursor)).size).toBe(got.length);
+    expect(two.errors).toEqual([]);
+    await second.dispose();
+  });
+
+  it("refuses a cursor it did not give out", async () => {
+    const client = hub.wsClient({ authorization: `Bearer ${commander}` });
+    const r = collect(
+      client,
+      `subscription { eventChanged(id: "00000000-0000-0000-0000-000000000000", after: "yesterday") { cursor } }`,
+      {},
+      "eventChanged",
+    );
+    for (let i = 0; i < 500 && r.errors.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(JSON.stringify(r.errors)).toContain("BAD_USER_INPUT");
+    await client.dispose();
+  });
+});
+
+describe("eventReported", () => {
+  it("gives a grid worker its own grid's events and not another grid's", async () => {
+    const worker = await hub.token({ roles: ["grid_worker"], areas: [grids[0]!.code] });
+    const client = hub.wsClient({ authorization: `Bearer ${worker}` });
+    const before = 0;
+    await subscribersReach(hub, 0); // the previous tests' clients are gone
+    const feed = collect(client, `subscription { eventReported ${SELECTION} }`, {}, "eventReported");
+    await subscribersReach(hub, before + 1);
+    await newEvent(hub.db, grids[1]!.id, "elsewhere"); // another grid: withheld
+    await newEvent(hub.db, grids[0]!.id, "here"); // its own grid (positive control)
+    const [first] = await feed.until(1);
+    expect(first?.event).toMatchObject({ title: "here", areaCode: grids[0]!.code, status: "REPORTED" });
+    expect(first?.change).toBe("CREATED");
+    // Later changes in its grid come next, so "elsewhere" was never queued for it.
+    await newEvent(hub.db, grids[0]!.id, "here again");
+    expect((await feed.until(2)).map((c) => c.event.title)).toEqual(["here", "here again"]);
+    await client.dispose();
+  });
+});
+
+describe("freeing subscriptions", () => {
+  it("frees a subscription as soon as its client goes, with no change to wake it", async () => {
+    const before = 0;
+    await subscribersReach(hub, 0); // the previous tests' clients are gone
+    const client = hub.wsClient({ authorization: `Bearer ${commander}` });
+    collect(
+      client,
+      `subscription { eventChanged(id: "00000000-0000-0000-0000-000000000000") { cursor } }`,
+      {},
+      "eventChanged",
+    );
+    await subscribersReach(hub, before + 1);
+    await client.dispose();
+    await subscribersReach(hub, before);
+    const metrics = await fetch(`${hub.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/citygraph_outbox_subscribers \d+/);
+    expect(metrics).toMatch(/citygraph_outbox_delivered_total [1-9]/);
+  });
+});
+
+describe("two hubs on one database", () => {
+  it("deliver each other's changes", async () => {
+    const second = await startTestHub({}, [], { databaseUrl: hub.databaseUrl, dropDatabase: async () => {} });
+    try {
+      const onFirst = hub.wsClient({ authorization: `Bearer ${commander}` });
+      const onSecond = second.wsClient({ authorization: `Bearer ${commander}` });
+      await subscribersReach(hub, 0);
+      const b1 = 0;
+      const b2 = 0;
+      const q = `subscription($under: String) { eventReported(filter: { under: $under }) ${SELECTION} }`;
+      const firstFeed = collect(onFirst, q, { under: grids[1]!.code }, "eventReported");
+      const secondFeed = collect(onSecond, q, { under: grids[1]!.code }, "eventReported");
+      await subscribersReach(hub, b1 + 1);
+      await subscribersReach(second, b2 + 1);
+      await newEvent(hub.db, grids[1]!.id, "written through the first hub");
+      await newEvent(second.db, grids[1]!.id, "written through the second hub");
+      const expected = ["written through the first hub", "written through the second hub"];
+      expect((await firstFeed.until(2)).map((c) => c.event.title)).toEqual(expected);
+      expect((await secondFeed.until(2)).map((c) => c.event.title)).toEqual(expected);
+      expect((await firstFeed.until(2)).map((c) => c.cursor)).toEqual(
+        (await secondFeed.until(2)).map((c) => c.cursor),
+      );
+      await onFirst.dispose();
+      await onSecond.dispose();
+    } finally {
+      await second.stop({ keepDatabase: true });
+    }
+  });
+});
