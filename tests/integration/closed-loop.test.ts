@@ -364,8 +364,13 @@ describe("12345: evaluation closes the loop; KPIs per department, area and month
     // a complaint: 13 working days from Monday 14 December → Thursday 31 December
     expect(dispatched.event!.deadlineAt).toBe("2026-12-31T15:59:59.999Z");
     await act("civil", "respondToEvent", { id });
-    await act("civil", "feedBackEvent", { id, note: "已协调" });
-    await act("police", "feedBackEvent", { id, note: "已处置" });
+    // both departments feed back at once: each sees the other's, and the event moves on once
+    const both = await Promise.all([
+      act("civil", "feedBackEvent", { id, note: "已协调" }),
+      act("police", "feedBackEvent", { id, note: "已处置" }),
+    ]);
+    expect(both.map((r) => r.error)).toEqual([null, null]);
+    expect(both.map((r) => r.event!.status).sort()).toEqual(["DISPATCHED", "HANDLED"]);
     await act("grid", "verifyEvent", { id });
     expect((await act("street", "evaluateEvent", { id })).error?.extensions).toMatchObject({
       code: "BAD_USER_INPUT",
@@ -561,5 +566,35 @@ describe("repeat and collective petitions (重复访, 集体访), flagged at acc
       ],
     ]);
     expect(await petitionFlags("信访 P-3")).toEqual({ repeat: null, collective: true });
+  });
+
+  it("延期: a petition's conclusion period is extended once, by at most 30 days, by the centre", async () => {
+    const row = await hub.db.event.findFirstOrThrow({ where: { title: "信访 P-3" } });
+    const id = Buffer.from(`Petition:${row.id}`).toString("base64");
+    // accepted: 60 days to conclude, from the next day
+    expect(row.deadlineAt?.toISOString()).toBe(
+      new Date(Date.parse("2027-02-12T15:59:59.999Z")).toISOString(),
+    );
+    expect(
+      (await act("grid", "extendEvent", { id, days: 10, note: "案情复杂" })).error?.extensions,
+    ).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "ROLE",
+    });
+    expect(
+      (await act("street", "extendEvent", { id, days: 31, note: "案情复杂" })).error?.extensions,
+    ).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "days",
+    });
+    const extended = await act("street", "extendEvent", { id, days: 30, note: "案情复杂，经批准延期" });
+    expect(extended.error).toBeNull();
+    expect(extended.event!.deadlineAt).toBe("2027-03-14T15:59:59.999Z");
+    expect(
+      (await act("street", "extendEvent", { id, days: 5, note: "再次延期" })).error?.extensions,
+    ).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "days",
+    });
   });
 });
