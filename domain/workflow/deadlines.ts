@@ -99,9 +99,16 @@ export function deadlineAt(limit: Limit, from: Date, calendar: WorkCalendar): Da
   }
 }
 
-/** A petition may be accepted unless its matter already went through 复核. */
-export function petitionAcceptable(details: Readonly<Record<string, unknown>>): boolean {
-  return details.reviewStage !== PETITION_FINAL_STAGE || details.reviewConcluded !== true;
+/**
+ * A petition may be accepted unless its matter already went through 复核: a new petition (no review
+ * stage of its own) repeating a matter an earlier petition took to 复核 is not accepted again.
+ */
+export function petitionAcceptable(
+  details: Readonly<Record<string, unknown>>,
+  repeated: readonly Readonly<Record<string, unknown>>[],
+): boolean {
+  if (details.reviewStage) return true;
+  return !repeated.some((d) => d.reviewStage === PETITION_FINAL_STAGE);
 }
 
 /** A petition extension: once, by 1 to 30 days. */

@@ -169,10 +169,6 @@ function dispatchDeadline(s: Step): Date {
 
 /** Petitions at acceptance: refused after 复核; flagged repeat (same person and matter) or collective. */
 async function petitionFlags(s: Step): Promise<Record<string, unknown>> {
-  if (!petitionAcceptable(s.details))
-    throw new CommandError("BAD_USER_INPUT", "after 复核 the same matter is not accepted again", {
-      reason: "PETITION_FINAL",
-    });
   const petitioners = s.event.persons
     .filter((p) => p.role === "PETITIONER" || p.role === "REPORTER")
     .map((p) => p.personId);
@@ -208,6 +204,11 @@ async function petitionFlags(s: Step): Promise<Record<string, unknown>> {
     })),
     s.settings.repeatWindowDays,
   );
+  const repeated = earlier.filter((e) => repeats.includes(e.id)).map((e) => detailsOf(e));
+  if (!petitionAcceptable(s.details, repeated))
+    throw new CommandError("BAD_USER_INPUT", "after 复核 the same matter is not accepted again", {
+      reason: "PETITION_FINAL",
+    });
   const count = typeof s.details.personCount === "number" ? s.details.personCount : null;
   return {
     ...(repeats.length > 0 ? { isRepeat: true, repeatOf: repeats } : {}),

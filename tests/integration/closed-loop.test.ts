@@ -568,6 +568,39 @@ describe("repeat and collective petitions (重复访, 集体访), flagged at acc
     expect(await petitionFlags("信访 P-3")).toEqual({ repeat: null, collective: true });
   });
 
+  it("after 复核 the same matter is not accepted again", async () => {
+    await ingestDrafts(hub.db, "petition-test", "petition", [
+      [
+        "P-4",
+        [
+          person,
+          event(
+            "PETITION",
+            "信访 P-4",
+            "2026-12-04T02:00:00Z",
+            { issueCategory: "物业纠纷", reviewStage: "RE_REVIEW" },
+            "PETITIONER",
+          ),
+        ],
+      ],
+      [
+        "P-5",
+        [
+          person,
+          event("PETITION", "信访 P-5", "2026-12-05T02:00:00Z", { issueCategory: "物业纠纷" }, "PETITIONER"),
+        ],
+      ],
+    ]);
+    const row = await hub.db.event.findFirstOrThrow({ where: { title: "信访 P-5" } });
+    const id = Buffer.from(`Petition:${row.id}`).toString("base64");
+    expect((await act("street", "acceptEvent", { id })).error?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      reason: "PETITION_FINAL",
+    });
+    // the 复核 request itself is accepted
+    expect(await petitionFlags("信访 P-4")).toEqual({ repeat: null, collective: null });
+  });
+
   it("延期: a petition's conclusion period is extended once, by at most 30 days, by the centre", async () => {
     const row = await hub.db.event.findFirstOrThrow({ where: { title: "信访 P-3" } });
     const id = Buffer.from(`Petition:${row.id}`).toString("base64");

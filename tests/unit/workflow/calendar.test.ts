@@ -85,8 +85,9 @@ describe("deadlines", () => {
     expect(extensionProblem(30, false)).toBeNull();
     expect(extensionProblem(31, false)).not.toBeNull();
     expect(extensionProblem(10, true)).not.toBeNull();
-    expect(petitionAcceptable({ reviewStage: "RE_REVIEW", reviewConcluded: true })).toBe(false);
-    expect(petitionAcceptable({ reviewStage: "REVIEW" })).toBe(true);
+    expect(petitionAcceptable({}, [{ reviewStage: "RE_REVIEW" }])).toBe(false);
+    expect(petitionAcceptable({}, [{ reviewStage: "REVIEW" }, {}])).toBe(true);
+    expect(petitionAcceptable({ reviewStage: "RE_REVIEW" }, [{ reviewStage: "REVIEW" }])).toBe(true);
   });
 });
 
