@@ -90,6 +90,8 @@ export interface HubProcessOptions {
   /** Extra hub environment (after the defaults below). */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Node options before the script (`--cpu-prof`, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
   /** Give up waiting for readiness (the hub is stopped, the promise rejects). */
   signal?: AbortSignal;
 }
@@ -176,7 +178,7 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
 
   const started = performance.now();
   // As `npm start` runs it: one node process with tsx as a loader (no launcher relaying signals).
-  const child = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "gateway/main.ts"], {
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,288 @@
+// `npm run bench:profile -- --scale test|demo`: where the hub's read path spends its CPU. Fills a
+// throwaway database from the sandbox systems (support/sandbox-graph.ts, as bench:query does),
+// starts the hub as `npm start` runs it with V8's CPU profiler on (`--cpu-prof`), drives person-360 and then area-events for --duration seconds each with the
+// city-wide commander token bench:query uses (access control and audit on, nothing masked),
+// stops the hub (which writes the profile) and prints, per operation, the hub's CPU ms and SQL
+// statements per request and the self time per "package" bucket and per function, counting only
+// the samples taken while that operation's load ran. Writes tests/.artifacts/profile-read-path-
+// <scale>.json (the summary) and .cpuprofile (open it in Chrome DevTools or speedscope).
+// With --no-profile the profiler is off: the CPU and SQL figures are then the ones to compare
+// before and after a change. No timing is asserted.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { PRESET_NAMES, type PresetName } from "../../connectors/sandbox/generator/index.js";
+import { mintToken } from "../../gateway/auth.js";
+import {
+  type CpuProfile,
+  monotonicUs,
+  type ProfileSummary,
+  summarise,
+  type Window,
+} from "./support/cpu-profile.js";
+import { runBench, SCALE_BUDGET_MIN, stopProcess } from "./support/harness.js";
+import { type LoadResult, runLoad } from "./support/http-load.js";
+import { REPO_ROOT, spawnHub } from "./support/hub-process.js";
+import { treeCpuSeconds } from "./support/proc.js";
+import { fixed, formatTable } from "./support/report.js";
+import { addLoginRole, ingestSandboxGraph, statementsByRole } from "./support/sandbox-graph.js";
+
+const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S] [--warmup S] [--concurrency N] [--no-profile] [--env KEY=VALUE]…
+  --scale        sandbox preset (default test)
+  --duration     measured seconds per operation (default 15)
+  --warmup       unmeasured seconds before each (default 3)
+  --concurrency  requests in flight (default 16)
+  --no-profile   profiler off: CPU ms and SQL per request only (compare before / after a change)
+  --env          extra hub environment, repeatable (a configuration variable to compare)`;
+
+const ROLE = "bench_hub";
+
+function parseOptions() {
+  const args = process.argv.slice(2).filter((a) => a !== "--");
+  const { values } = parseArgs({
+    args,
+    options: {
+      scale: { type: "string", default: "test" },
+      duration: { type: "string", default: "15" },
+      warmup: { type: "string", default: "3" },
+      concurrency: { type: "string", default: "16" },
+      "no-profile": { type: "boolean", default: false },
+      env: { type: "string", multiple: true, default: [] },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  const fail = (message: string): never => {
+    process.stderr.write(`${message}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (!(PRESET_NAMES as readonly string[]).includes(values.scale)) fail(`unknown --scale ${values.scale}`);
+  const num = (name: string, raw: string, min: number, max: number) => {
+    const n = Number(raw);
+    return Number.isFinite(n) && n >= min && n <= max ? n : fail(`--${name} must be ${min}–${max}`);
+  };
+  const env: Record<string, string> = {};
+  for (const kv of values.env) {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(kv);
+    if (!m) fail(`--env takes KEY=VALUE, not "${kv}"`);
+    else env[m[1]!] = m[2]!;
+  }
+  return {
+    scale: values.scale as PresetName,
+    durationS: num("duration", values.duration, 1, 600),
+    warmupS: num("warmup", values.warmup, 0, 60),
+    concurrency: num("concurrency", values.concurrency, 1, 256),
+    profile: !values["no-profile"],
+    env,
+  };
+}
+
+const options = parseOptions();
+
+interface OperationRun {
+  name: string;
+  load: LoadResult;
+  cpuMsPerRequest: number | null;
+  sqlPerRequest: number;
+  window: Window;
+  profile?: ProfileSummary;
+}
+
+await runBench(
+  {
+    name: "profile",
+    budgetMs:
+      (SCALE_BUDGET_MIN[options.scale] + 5) * 60_000 + 2 * (options.durationS + options.warmupS + 60) * 1000,
+    stopping: "the hub and PostgreSQL",
+  },
+  async (bench) => {
+    const { log } = bench;
+    const graph = await bench.started(
+      ingestSandboxGraph({
+        scale: options.scale,
+        seed: "citygraph",
+        statementStats: true,
+        log,
+        signal: bench.signal,
+      }),
+      (g) => g.stop(),
+    );
+    const hubUrl = await addLoginRole(graph.databaseUrl, ROLE);
+    const persons = await graph.db.$queryRaw<{ citizenId: string }[]>`
+      SELECT p."citizenId" FROM "EventPerson" ep JOIN "Person" p ON p.id = ep."personId"
+       WHERE p."citizenId" IS NOT NULL AND p."citizenIdValid"
+       GROUP BY p.id ORDER BY count(*) DESC, p."citizenId" LIMIT 40`;
+    const areas = await graph.db.$queryRaw<{ code: string }[]>`
+      SELECT a.code FROM "Event" e JOIN "AreaClosure" c ON c."descendantId" = e."areaId"
+        JOIN "Area" a ON a.id = c."ancestorId"
+       WHERE a.level IN ('STREET', 'COMMUNITY') GROUP BY a.id ORDER BY count(*) DESC, a.code LIMIT 40`;
+
+    const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "citygraph-cpu-prof-"));
+    bench.onCleanup(async () => {
+      fs.rmSync(profileDir, { recursive: true, force: true });
+      return true;
+    });
+    const secret = randomBytes(30).toString("base64url");
+    const hub = await bench.started(
+      spawnHub({
+        databaseUrl: hubUrl,
+        jwtSecret: secret,
+        signal: bench.signal,
+        nodeArgs: options.profile
+          ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=500"]
+          : [],
+        env: {
+          SANDBOX: "false",
+          SYNC_SCHEDULER: "false",
+          DEMO_DATA: "false",
+          DB_POOL_MAX: "10",
+          GRAPHIQL: "false",
+          ...options.env,
+        },
+      }),
+      stopProcess("hub"),
+    );
+    log(
+      `\nhub ${hub.url} pid ${hub.hubPid}${options.profile ? `, CPU profiler on (${profileDir})` : ", no profiler"}`,
+    );
+    const token = await mintToken(
+      secret,
+      { sub: "bench-profile", roles: ["city_commander"], areas: ["320600"], purpose: "EMERGENCY_RESPONSE" },
+      { expiresIn: "2h" },
+    );
+    const operations = [
+      {
+        name: "person-360",
+        file: "operations/person-360.graphql",
+        variablesList: persons.map((p) => ({ citizenId: p.citizenId })),
+      },
+      {
+        name: "area-events",
+        file: "operations/area-events.graphql",
+        variablesList: areas.map((a) => ({ code: a.code, first: 20, after: null })),
+      },
+    ];
+    const runs: OperationRun[] = [];
+    for (const op of operations) {
+      let cpuBefore: number | null = null;
+      let fromUs = 0;
+      const load = await runLoad({
+        request: {
+          url: `${hub.url}/graphql`,
+          query: fs.readFileSync(path.join(REPO_ROOT, op.file), "utf8"),
+          variablesList: op.variablesList,
+          headers: { authorization: `Bearer ${token}` },
+        },
+        concurrency: options.concurrency,
+        durationMs: options.durationS * 1000,
+        warmupMs: options.warmupS * 1000,
+        onMeasureStart: () => {
+          cpuBefore = treeCpuSeconds(hub.hubPid);
+          fromUs = monotonicUs();
+        },
+        signal: hub.gone,
+      });
+      const toUs = monotonicUs();
+      const cpuAfter = treeCpuSeconds(hub.hubPid);
+      const sent = load.requests;
+      runs.push({
+        name: op.name,
+        load,
+        cpuMsPerRequest:
+          cpuBefore !== null && cpuAfter !== null && sent > 0 ? ((cpuAfter - cpuBefore) * 1000) / sent : null,
+        sqlPerRequest: Number.NaN,
+        window: { label: op.name, fromUs, toUs },
+      });
+      // SQL per request: one more request alone, counted exactly by PostgreSQL.
+      const probeBefore = (await statementsByRole(graph.databaseUrl, [ROLE]))[ROLE]!.calls;
+      const res = await fetch(`${hub.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: fs.readFileSync(path.join(REPO_ROOT, op.file), "utf8"),
+          variables: op.variablesList[0],
+        }),
+      });
+      const body = await res.text();
+      if (res.status !== 200 || body.includes('"errors"'))
+        throw new Error(`${op.name}: ${res.status} ${body.slice(0, 500)}`);
+      const probeAfter = (await statementsByRole(graph.databaseUrl, [ROLE]))[ROLE]!.calls;
+      runs.at(-1)!.sqlPerRequest = probeAfter - probeBefore;
+      log(
+        `${op.name.padEnd(12)} c=${options.concurrency}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50, 2)} ms, p99 ${fixed(load.latencyMs.p99, 2)} ms, hub CPU ${fixed(runs.at(-1)!.cpuMsPerRequest ?? Number.NaN, 2)} ms/req, ${runs.at(-1)!.sqlPerRequest} SQL/req, ${load.errors.total} errors${load.errorSamples[0] ? ` (${load.errorSamples[0]})` : ""}`,
+      );
+    }
+    const stopped = await hub.stop();
+    if (stopped.forced) throw new Error("the hub had to be killed: no profile written");
+
+    let profileFile: string | null = null;
+    if (options.profile) {
+      const files = fs
+        .readdirSync(profileDir)
+        .filter((f) => f.endsWith(".cpuprofile"))
+        .map((f) => path.join(profileDir, f))
+        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
+      if (files.length === 0) throw new Error("no .cpuprofile written");
+      const profile = JSON.parse(fs.readFileSync(files[0]!, "utf8")) as CpuProfile;
+      profileFile = path.join(
+        REPO_ROOT,
+        "tests",
+        ".artifacts",
+        `profile-read-path-${options.scale}.cpuprofile`,
+      );
+      fs.mkdirSync(path.dirname(profileFile), { recursive: true });
+      fs.copyFileSync(files[0]!, profileFile);
+      for (const run of runs) {
+        run.profile = summarise(profile, run.window, 25);
+        const s = run.profile;
+        log(
+          `\n${run.name}: ${fixed(s.busyMs, 0)} ms busy of ${fixed(s.sampledMs, 0)} ms sampled, self time by bucket:`,
+        );
+        log(
+          formatTable(
+            [{ title: "bucket", align: "left" }, { title: "ms" }, { title: "% busy" }, { title: "ms/req" }],
+            s.buckets.map((b) => [
+              b.name,
+              fixed(b.ms, 0),
+              fixed(b.share * 100),
+              fixed(b.ms / run.load.requests, 3),
+            ]),
+          ),
+        );
+        log(`\n${run.name}: top functions by self time:`);
+        log(
+          formatTable(
+            [{ title: "function", align: "left" }, { title: "ms" }, { title: "% busy" }],
+            s.functions.map((f) => [f.name.slice(0, 110), fixed(f.ms, 0), fixed(f.share * 100)]),
+          ),
+        );
+      }
+    }
+    const file = bench.report(`profile-read-path-${options.scale}${options.profile ? "" : "-noprof"}.json`, {
+      settings: { ...options },
+      rowCounts: graph.rowCounts,
+      profileFile: profileFile && path.relative(REPO_ROOT, profileFile),
+      operations: runs.map((r) => ({
+        name: r.name,
+        requests: r.load.requests,
+        requestsPerSecond: r.load.requestsPerSecond,
+        latencyMs: r.load.latencyMs,
+        errors: r.load.errors,
+        hubCpuMsPerRequest: r.cpuMsPerRequest,
+        sqlPerRequest: r.sqlPerRequest,
+        buckets: r.profile?.buckets,
+        functions: r.profile?.functions,
+      })),
+    });
+    log(
+      `\nwritten: ${path.relative(REPO_ROOT, file)}${profileFile ? `, ${path.relative(REPO_ROOT, profileFile)}` : ""}`,
+    );
+    return 0;
+  },
+);
