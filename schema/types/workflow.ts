@@ -220,7 +220,9 @@ builder.mutationFields((t) => {
             ? {
                 // required by the transition table where it says so: the command refuses without it
                 note: t.arg.string({
-                  description: m.takes.note ? "Note: reason or result (required)." : "Note: reason or result.",
+                  description: m.takes.note
+                    ? "Note: reason or result (required)."
+                    : "Note: reason or result.",
                   validate: noteSchema,
                 }),
               }
