@@ -24,6 +24,7 @@ import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
 import { SyncEngine, type SyncObserver } from "../integration/sync/engine.js";
 import { WarningsConsumer } from "../integration/warnings/consumer.js";
+import { stabilityIndexTask } from "../integration/warnings/stability.js";
 import { overdueTask } from "../integration/workflow/overdue.js";
 import { configureWorkflow } from "../integration/workflow/settings.js";
 import { createDb, type Db, migrate } from "../prisma/db.js";
@@ -250,6 +251,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
           () => clock.now(),
           (msg, fields) => log.info(msg, fields),
         ),
+        // 平安稳定指数: last month's index of every district and street, drops alerted
+        stabilityIndexTask(db, clock, (msg, fields) => log.info(msg, fields)),
       ],
       ...(syncObserver ? { observer: syncObserver } : {}),
       ...(overrides.random ? { random: overrides.random } : {}),

@@ -18,6 +18,7 @@ import "./types/person.js";
 import "./types/post.js";
 import "./types/provenance.js";
 import "./types/search.js";
+import "./types/stability-index.js";
 import "./types/subscriptions.js";
 import "./types/resolution.js";
 import "./types/resolution-pass.js";

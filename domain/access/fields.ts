@@ -161,6 +161,18 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
     INTERNAL_HUB,
   ),
   "Query.alerts": INTERNAL_HUB,
+  // 平安稳定指数: aggregates of an area, no one in them; the centre's working figures.
+  "Query.stabilityIndex": INTERNAL_HUB,
+  ...fields(
+    "StabilityIndex",
+    ["areaCode", "areaName", "month", "residents", "score", "previousScore", "change", "breakdown"],
+    INTERNAL_HUB,
+  ),
+  ...fields(
+    "StabilityIndicator",
+    ["indicator", "label", "unit", "weight", "value", "score", "contribution"],
+    INTERNAL_HUB,
+  ),
   "Mutation.acknowledgeAlert": INTERNAL_HUB,
   "Mutation.closeAlert": INTERNAL_HUB,
   ...fields(
