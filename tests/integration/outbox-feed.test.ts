@@ -1,0 +1,111 @@
+// The outbox reader under stress: a subscriber that does not read is ended with the cursor to
+// resume after (and freed), without holding up others; a change committed while the listening
+// connection is down is still delivered; connector status changes reach their subscribers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isTooSlow, OutboxFeed, type OutboxItem } from "../../integration/outbox.js";
+import { startTestHub, type TestHub, take } from "../support/hub.js";
+
+let hub: TestHub;
+let gridId: string;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  const rows = await hub.db.$queryRaw<
+    { id: string }[]
+  >`SELECT id::text FROM "Area" WHERE level = 'GRID' LIMIT 1`;
+  gridId = rows[0]!.id;
+});
+afterAll(() => hub?.stop());
+
+const report = (title: string) =>
+  hub.db.event.create({
+    data: { kind: "GRID_REPORT", title, occurredAt: new Date(), reportedAt: new Date(), areaId: gridId },
+  });
+
+describe("a subscriber too far behind", () => {
+  it("is ended with SUBSCRIBER_TOO_SLOW and the last cursor it got, and freed; a reader beside it gets everything", async () => {
+    const feed = await OutboxFeed.start({ databaseUrl: hub.databaseUrl, queueLimit: 3, pollMs: 60_000 });
+    try {
+      const events = (e: { topic: string }) => e.topic === "EVENT";
+      const slow = feed.subscribe({ filter: events });
+      const fast = feed.subscribe({ filter: events });
+      const fastGot: string[] = [];
+      const reading = (async () => {
+        for (;;) {
+          const r = await fast.next();
+          if (r.done) return;
+          fastGot.push(String((r.value as unknown as { payload: { title: string } }).payload.title));
+          if (fastGot.length === 6) return;
+        }
+      })();
+      // the slow one takes one change, then stops reading
+      await report("s0");
+      await feed.settle();
+      const first = await slow.next();
+      const firstCursor = (first.value as { cursor: string }).cursor;
+      for (let i = 1; i <= 5; i++) await report(`s${i}`);
+      await feed.settle();
+      await reading;
+      expect(fastGot).toEqual(["s0", "s1", "s2", "s3", "s4", "s5"]);
+      const ended = (await slow.next()).value as OutboxItem;
+      expect(isTooSlow(ended) && ended.after).toBe(firstCursor);
+      expect((await slow.next()).done).toBe(true);
+      // freed at once: only the fast one is counted, until it returns too
+      expect(feed.subscribers).toBe(1);
+      await fast.return?.();
+      expect(feed.subscribers).toBe(0);
+
+      // resuming after the cursor it was given replays what it missed, in order
+      const resumed = feed.subscribe({ filter: events, after: firstCursor });
+      const titles: string[] = [];
+      for (let i = 0; i < 5; i++)
+        titles.push(
+          String(((await resumed.next()).value as unknown as { payload: { title: string } }).payload.title),
+        );
+      expect(titles).toEqual(["s1", "s2", "s3", "s4", "s5"]);
+      await resumed.return?.();
+    } finally {
+      await feed.stop();
+    }
+  });
+});
+
+describe("the listening connection", () => {
+  it("loses no change committed while it reconnects", async () => {
+    const feed = await OutboxFeed.start({ databaseUrl: hub.databaseUrl, queueLimit: 100, pollMs: 60_000 });
+    try {
+      const sub = feed.subscribe({ filter: (e) => e.topic === "EVENT" });
+      const killed = await hub.db.$queryRaw<{ n: number }[]>`
+        SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND query ILIKE 'LISTEN citygraph_outbox%'`;
+      expect(killed[0]!.n).toBeGreaterThan(0);
+      await report("while down");
+      const got = await sub.next(); // no poll (60 s): only the reconnect's read can bring it
+      expect((got.value as unknown as { payload: { title: string } }).payload.title).toBe("while down");
+      await sub.return?.();
+    } finally {
+      await feed.stop();
+    }
+  });
+});
+
+describe("connectorStatusChanged", () => {
+  it("delivers a connector's new state to an operator", async () => {
+    const admin = await hub.token({ roles: ["connector_admin"], areas: ["320600"] });
+    const client = hub.wsClient({ authorization: `Bearer ${admin}` });
+    const changes = take<{ connectorStatusChanged: { connectorId: string; state: string; health: string } }>(
+      client,
+      { query: "subscription { connectorStatusChanged { cursor connectorId state health } }" },
+      1,
+    );
+    for (let i = 0; i < 500 && hub.booted.outbox.subscribers === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const connector = await hub.db.connector.create({
+      data: { id: "status_probe", kind: "DECLARATIVE", departmentCode: "grid", manifest: {} },
+    });
+    await hub.db.connector.update({ where: { id: connector.id }, data: { state: "PAUSED" } });
+    const [first] = await changes;
+    expect(first?.data?.connectorStatusChanged).toMatchObject({ connectorId: connector.id, state: "PAUSED" });
+    await client.dispose();
+  });
+});
