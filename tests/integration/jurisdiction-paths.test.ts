@@ -373,6 +373,14 @@ describe("every path agrees on jurisdiction", () => {
     expect(far.data?.node ?? null).toBeNull();
     expect(far.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
     expect(shape(far, gid("Person", b!.id), b!.id)).toEqual(shape(unknown, gid("Person", UNKNOWN), UNKNOWN));
+    // a global ID naming another kind of event than the one it is: as unknown, too
+    const incident = await hub.db.event.findFirstOrThrow({ where: { kind: "POLICE_INCIDENT" } });
+    const wrongKind = await node(steward, gid("HotlineTicket", incident.id));
+    const unknownTicket = await node(steward, gid("HotlineTicket", UNKNOWN));
+    expect(wrongKind.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(shape(wrongKind, gid("HotlineTicket", incident.id), incident.id)).toEqual(
+      shape(unknownTicket, gid("HotlineTicket", UNKNOWN), UNKNOWN),
+    );
     // merges the resolution pass made after the load never give an internal error
     const auto = await hub.db.merge.findMany({
       where: { entityType: "PERSON", method: "AUTOMATIC", undoneAt: null },
