@@ -4,7 +4,10 @@ import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { Plugin } from "@envelop/core";
 import { GraphQLError } from "graphql";
@@ -181,6 +184,9 @@ export async function startHub({
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are set or read (answers depend on the caller): without this, Apollo wraps
+      // every field's resolver to compute a cache policy per request (willResolveField).
+      ApolloServerPluginCacheControlDisabled(),
       apolloSchemaPrivacy(config.introspection),
       ...(observability?.apolloPlugins ?? []),
       {
