@@ -224,6 +224,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
         },
         webhookUrl: `http://127.0.0.1:${config.port}/connectors/${hotlineManifest.id}/webhook`,
         webhookToken: config.webhookToken,
+        ...(config.sandbox.streamMs > 0 ? { stream: { everyMs: config.sandbox.streamMs } } : {}),
       });
       steps.push({ step: "stop sandbox department systems", run: () => sandbox.stop() });
       log.info("sandbox department systems started", { preset: config.sandbox.preset, urls: sandbox.urls });

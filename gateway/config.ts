@@ -127,6 +127,9 @@ export const envSchema = z.object({
   SANDBOX_PORT_BASE: int(4101, 1, 65530).describe(
     "First sandbox port: public security, civil affairs, 12345 hotline, petition and grid listen on it and the next four",
   ),
+  SANDBOX_STREAM_MS: int(0, 0, 3_600_000).describe(
+    "The sandbox hotline reports a new or changed work order every this many ms, pushed to the hub's webhook (`0`: only when asked, POST /_sandbox/stream)",
+  ),
   SOURCE_GRID_URL: z
     .url()
     .optional()
@@ -259,7 +262,14 @@ export interface HubConfig {
   /** Who may introspect and read suggestions (gateway/plugins/schema-privacy.ts). */
   introspection: Env["INTROSPECTION"];
   /** The sandbox department systems: started with the hub, and the built-in connectors read them. */
-  sandbox: { enabled: boolean; preset: "test" | "demo" | "bench"; seed: string; portBase: number };
+  sandbox: {
+    enabled: boolean;
+    preset: "test" | "demo" | "bench";
+    seed: string;
+    portBase: number;
+    /** One new or changed hotline work order every this many ms (0: none unless asked). */
+    streamMs: number;
+  };
   /** Base URLs of real department systems for the built-in connectors. */
   sources: Partial<Record<"grid" | "publicSecurity" | "civilAffairs" | "hotline" | "petition", string>>;
   sourceTimeoutMs: number;
@@ -387,6 +397,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       preset: e.SANDBOX_PRESET,
       seed: e.SANDBOX_SEED,
       portBase: e.SANDBOX_PORT_BASE,
+      streamMs: e.SANDBOX_STREAM_MS,
     },
     sources,
     sourceTimeoutMs: e.SOURCE_TIMEOUT_MS,

@@ -3,6 +3,9 @@
 //   POST /_sandbox/push {"count":N,"duplicate":bool,"url"?} → delivers N new or changed orders to
 //        the webhook URL as POST {"delivery_id","event":"order.created"|"order.updated","order"}
 //        (duplicate=true: every delivery is sent twice with the same delivery_id, at-least-once).
+//   POST /_sandbox/stream {"everyMs":N} → from now on one new or changed order every N ms (the
+//        same sequence as pushes), delivered to the webhook URL when there is one; {"everyMs":0}
+//        stops. The `stream` option starts it with the service (a demo centre that is alive).
 // Pushed orders (new ones, and new versions of existing ones with the same order_no and a later
 // status) are appended after the generated orders, so incremental sync sees them too. Which order
 // the k-th push is depends only on (seed, size, k).
@@ -45,6 +48,8 @@ export interface HotlineServiceOptions extends ServiceOptions {
    * "<timestamp>.<body>").
    */
   webhookToken?: string;
+  /** Produce one new or changed order every `everyMs` ms from the start (0 or absent: only when asked). */
+  stream?: { everyMs: number };
 }
 
 export type HotlineEvent = "order.created" | "order.updated";
@@ -195,7 +200,28 @@ export function startHotlineService(options: HotlineServiceOptions): Promise<Run
     return { delivery_id: `dlv_${seedTag}_${String(k + 1).padStart(8, "0")}`, event, order };
   };
 
-  return startService(
+  // The steady stream: one push every everyMs, one at a time (a slow webhook delays the next).
+  let streamTimer: NodeJS.Timeout | null = null;
+  let streaming = false;
+  let streamed = 0;
+  const setStream = (everyMs: number) => {
+    if (streamTimer) clearInterval(streamTimer);
+    streamTimer = null;
+    if (everyMs <= 0) return;
+    streamTimer = setInterval(() => {
+      if (streaming) return;
+      streaming = true;
+      const d = nextEvent();
+      streamed++;
+      const target = options.webhookUrl;
+      void (target ? deliver(target, options.webhookToken, d, []) : Promise.resolve(true)).finally(() => {
+        streaming = false;
+      });
+    }, everyMs);
+    streamTimer.unref();
+  };
+
+  const running = startService(
     {
       name: "hotline",
       seed: options.seed,
@@ -253,9 +279,36 @@ export function startHotlineService(options: HotlineServiceOptions): Promise<Run
             });
           },
         },
+        {
+          method: "POST",
+          path: "/_sandbox/stream",
+          data: false,
+          handle: async ({ json }) => {
+            const body = ((await json()) ?? {}) as Record<string, unknown>;
+            const everyMs = body.everyMs;
+            if (
+              typeof everyMs !== "number" ||
+              !Number.isInteger(everyMs) ||
+              everyMs < 0 ||
+              everyMs > 3_600_000
+            )
+              throw new ParamError("everyMs", "everyMs must be an integer 0..3600000 (0 stops the stream)");
+            if (everyMs > 0 && everyMs < 10) throw new ParamError("everyMs", "everyMs must be at least 10");
+            setStream(everyMs);
+            return jsonReply(200, { everyMs, streamed, orders: feed.total() });
+          },
+        },
       ],
       corrupt: truncatedJson,
     },
     options,
   );
+  if (options.stream && options.stream.everyMs > 0) setStream(Math.max(10, options.stream.everyMs));
+  return running.then((service) => ({
+    ...service,
+    stop: async () => {
+      setStream(0);
+      await service.stop();
+    },
+  }));
 }

@@ -56,6 +56,8 @@ export interface SandboxOptions {
   only?: readonly ServiceName[];
   /** Every service serves at most this many records a page (see ServiceOptions.maxPageSize). */
   maxPageSize?: number;
+  /** The hotline produces one new or changed work order every `everyMs` ms (a live demo). */
+  stream?: { everyMs: number };
 }
 
 export interface Sandbox {
@@ -74,7 +76,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     publicSecurity: startPublicSecurityService,
     civilAffairs: startCivilAffairsService,
     hotline: (o) =>
-      startHotlineService({ ...o, webhookUrl: options.webhookUrl, webhookToken: options.webhookToken }),
+      startHotlineService({
+        ...o,
+        webhookUrl: options.webhookUrl,
+        webhookToken: options.webhookToken,
+        ...(options.stream ? { stream: options.stream } : {}),
+      }),
     petition: startPetitionService,
     grid: startGridService,
   };
