@@ -27,7 +27,7 @@ import { type LoadResult, runLoad } from "./support/http-load.js";
 import { REPO_ROOT, spawnHub } from "./support/hub-process.js";
 import { treeCpuSeconds } from "./support/proc.js";
 import { fixed, formatTable } from "./support/report.js";
-import { addLoginRole, ingestSandboxGraph, statementsByRole } from "./support/sandbox-graph.js";
+import { addLoginRole, ingestSandboxGraph, resetStatements, topStatements } from "./support/sandbox-graph.js";
 
 const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S] [--warmup S] [--concurrency N] [--no-profile] [--env KEY=VALUE]…
   --scale        sandbox preset (default test)
@@ -90,6 +90,7 @@ interface OperationRun {
   load: LoadResult;
   cpuMsPerRequest: number | null;
   sqlPerRequest: number;
+  sqlSecondPage?: number;
   window: Window;
   profile?: ProfileSummary;
 }
@@ -199,21 +200,39 @@ await runBench(
         sqlPerRequest: Number.NaN,
         window: { label: op.name, fromUs, toUs },
       });
-      // SQL per request: one more request alone, counted exactly by PostgreSQL.
-      const probeBefore = (await statementsByRole(graph.databaseUrl, [ROLE]))[ROLE]!.calls;
-      const res = await fetch(`${hub.url}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({
-          query: fs.readFileSync(path.join(REPO_ROOT, op.file), "utf8"),
-          variables: op.variablesList[0],
-        }),
-      });
-      const body = await res.text();
-      if (res.status !== 200 || body.includes('"errors"'))
-        throw new Error(`${op.name}: ${res.status} ${body.slice(0, 500)}`);
-      const probeAfter = (await statementsByRole(graph.databaseUrl, [ROLE]))[ROLE]!.calls;
-      runs.at(-1)!.sqlPerRequest = probeAfter - probeBefore;
+      // SQL per request: one more request alone, its statements listed by PostgreSQL (an audit
+      // batch written meanwhile shows as an INSERT); for a connection also its second page, since
+      // a cursor may make Prisma give up joins.
+      const query = fs.readFileSync(path.join(REPO_ROOT, op.file), "utf8");
+      const probe = async (variables: Record<string, unknown>, label: string) => {
+        await resetStatements(graph.databaseUrl, ROLE);
+        const res = await fetch(`${hub.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = await res.text();
+        if (res.status !== 200 || body.includes('"errors"'))
+          throw new Error(`${op.name}: ${res.status} ${body.slice(0, 500)}`);
+        const statements = await topStatements(graph.databaseUrl, ROLE, 100);
+        const count = statements.reduce((n, st) => n + st.calls, 0);
+        log(`  ${label}: ${count} SQL statements`);
+        for (const st of statements) log(`    ${st.calls}× ${st.query.slice(0, 150)}`);
+        return {
+          count,
+          body: JSON.parse(body) as { data?: { events?: { pageInfo?: { endCursor?: string } } } },
+        };
+      };
+      const first = await probe(op.variablesList[0]!, `${op.name}, one request`);
+      runs.at(-1)!.sqlPerRequest = first.count;
+      const endCursor = first.body.data?.events?.pageInfo?.endCursor;
+      if (endCursor) {
+        const second = await probe(
+          { ...op.variablesList[0], after: endCursor },
+          `${op.name}, its second page`,
+        );
+        runs.at(-1)!.sqlSecondPage = second.count;
+      }
       log(
         `${op.name.padEnd(12)} c=${options.concurrency}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50, 2)} ms, p99 ${fixed(load.latencyMs.p99, 2)} ms, hub CPU ${fixed(runs.at(-1)!.cpuMsPerRequest ?? Number.NaN, 2)} ms/req, ${runs.at(-1)!.sqlPerRequest} SQL/req, ${load.errors.total} errors${load.errorSamples[0] ? ` (${load.errorSamples[0]})` : ""}`,
       );
@@ -276,6 +295,7 @@ await runBench(
         errors: r.load.errors,
         hubCpuMsPerRequest: r.cpuMsPerRequest,
         sqlPerRequest: r.sqlPerRequest,
+        sqlSecondPage: r.sqlSecondPage,
         buckets: r.profile?.buckets,
         functions: r.profile?.functions,
       })),
