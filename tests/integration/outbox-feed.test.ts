@@ -109,3 +109,17 @@ describe("connectorStatusChanged", () => {
     await client.dispose();
   });
 });
+
+describe("retention", () => {
+  it("deletes the rows older than the retention period, and only those", async () => {
+    await report("kept");
+    const [oldest] = await hub.db.$queryRaw<{ createdAt: Date }[]>`
+      SELECT min("createdAt") AS "createdAt" FROM "Outbox"`;
+    const total = await hub.db.outbox.count();
+    // seven days after the oldest row but before the newest one was written: nothing is old enough
+    expect(await hub.booted.outbox.prune(7, new Date(oldest!.createdAt.getTime() + 86_400_000))).toBe(0);
+    // eight days after now: everything is
+    expect(await hub.booted.outbox.prune(7, new Date(Date.now() + 8 * 86_400_000))).toBe(total);
+    expect(await hub.db.outbox.count()).toBe(0);
+  });
+});
