@@ -245,7 +245,11 @@ async function pickSamples() {
                     WHERE es."entityType" = 'PERSON' AND es."entityId" = p.id AND sr."departmentCode" = ${department})
         AND EXISTS (SELECT 1 FROM "EntitySource" es JOIN "SourceRecord" sr ON sr.id = es."sourceRecordId"
                     WHERE es."entityType" = 'PERSON' AND es."entityId" = p.id AND sr."departmentCode" <> ${department})
-      ORDER BY p.id LIMIT 1`;
+      -- Prefer one who shares a petition with someone else (the co-party checks need one).
+      ORDER BY EXISTS (SELECT 1 FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId" AND e.kind = 'PETITION'
+                       JOIN "EventPerson" o ON o."eventId" = e.id AND o."personId" <> ep."personId"
+                       WHERE ep."personId" = p.id) DESC, p.id
+      LIMIT 1`;
     expect(rows, `a person with a ${department} record`).toHaveLength(1);
     return rows[0]!;
   };
