@@ -15,8 +15,8 @@ export interface AlertRow {
   areaName: string;
   areaPath: string;
   reasons: unknown[];
-  eventId: string | null;
-  eventIds: string[];
+  /** The events the reasons speak of, with their kinds (for their API ids). */
+  events: { id: string; kind: string }[];
   raisedAt: Date;
   acknowledgedBy: string | null;
   acknowledgedAt: Date | null;
@@ -26,7 +26,11 @@ export interface AlertRow {
 
 const SELECT = `SELECT al.id::text, al.kind, al.rule, al.level::text AS level, al.status::text AS status,
   a.code AS "areaCode", a.name AS "areaName", a.path AS "areaPath", al.reasons,
-  al."eventId"::text AS "eventId", al."eventIds"::text[] AS "eventIds", al."raisedAt",
+  coalesce((SELECT jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind) ORDER BY x.n)
+    FROM unnest(CASE WHEN cardinality(al."eventIds") > 0 THEN al."eventIds"
+                     WHEN al."eventId" IS NOT NULL THEN ARRAY[al."eventId"] ELSE ARRAY[]::uuid[] END)
+      WITH ORDINALITY AS x(id, n) JOIN "Event" e ON e.id = x.id), '[]'::jsonb) AS events,
+  al."raisedAt",
   al."acknowledgedBy", al."acknowledgedAt", al."closedBy", al."closedAt"
   FROM "Alert" al JOIN "Area" a ON a.id = al."areaId"`;
 

@@ -1,11 +1,13 @@
 // Alerts (预警, 督办) raised to an area's centre, and the owners' two steps: acknowledge, close.
 // The mutations are thin adapters over integration/warnings/commands.ts.
 
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { EventKind } from "../../generated/prisma/client.js";
 import { type AlertRow, alertsVisible } from "../../integration/warnings/alerts.js";
 import { acknowledgeAlert, closeAlert } from "../../integration/warnings/commands.js";
 import { builder } from "../builder.js";
 import { command } from "../command.js";
-import { WarningLevelEnum } from "./event.js";
+import { EVENT_TYPE_NAMES, WarningLevelEnum } from "./event.js";
 
 /** An alert as the API shows it (from a row, or from an outbox payload). */
 export interface AlertView {
@@ -27,6 +29,16 @@ export interface AlertView {
 
 const reasonText = (r: unknown) => (typeof r === "string" ? r : JSON.stringify(r));
 
+/** An event's API id (its kind's global ID, as `Event.id` gives it). */
+export const eventGlobalId = (id: string, kind: string) =>
+  encodeGlobalID(EVENT_TYPE_NAMES[kind as EventKind] ?? "Event", id);
+const eventIdsOf = (events: unknown): string[] =>
+  Array.isArray(events)
+    ? events.map((e) =>
+        eventGlobalId(String((e as { id: unknown }).id), String((e as { kind: unknown }).kind)),
+      )
+    : [];
+
 /** From the outbox payload (integration/outbox.ts revives its dates). */
 export function alertFromPayload(p: Readonly<Record<string, unknown>>): AlertView {
   return {
@@ -38,7 +50,7 @@ export function alertFromPayload(p: Readonly<Record<string, unknown>>): AlertVie
     areaCode: String(p.areaCode),
     areaName: String(p.areaName),
     reasons: Array.isArray(p.reasons) ? p.reasons.map(reasonText) : [],
-    eventIds: Array.isArray(p.eventIds) ? p.eventIds.map(String) : [],
+    eventIds: eventIdsOf(p.events),
     raisedAt: p.raisedAt as Date,
     acknowledgedBy: (p.acknowledgedBy as string | null) ?? null,
     acknowledgedAt: (p.acknowledgedAt as Date | null) ?? null,
@@ -51,7 +63,7 @@ export function alertFromRow(row: AlertRow): AlertView {
   return {
     ...row,
     reasons: Array.isArray(row.reasons) ? row.reasons.map(reasonText) : [],
-    eventIds: row.eventIds.length > 0 ? row.eventIds : row.eventId ? [row.eventId] : [],
+    eventIds: eventIdsOf(row.events),
   };
 }
 
@@ -84,7 +96,7 @@ export const AlertRef = builder.objectRef<AlertView>("Alert").implement({
     areaCode: t.exposeString("areaCode", { description: "The area whose centre must act." }),
     areaName: t.exposeString("areaName", { description: "Its name." }),
     reasons: t.exposeStringList("reasons", { description: "Why it was raised, one sentence each." }),
-    eventIds: t.exposeStringList("eventIds", { description: "The events the reasons speak of." }),
+    eventIds: t.exposeIDList("eventIds", { description: "The events the reasons speak of (as `Event.id`)." }),
     raisedAt: t.expose("raisedAt", { type: "DateTime", description: "When it was raised." }),
     acknowledgedBy: t.exposeString("acknowledgedBy", { nullable: true, description: "Who acknowledged it." }),
     acknowledgedAt: t.expose("acknowledgedAt", { type: "DateTime", nullable: true, description: "When." }),

@@ -14,8 +14,8 @@ import {
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput, hubError, notFound } from "../errors.js";
-import { AlertRef, type AlertView, alertFromPayload } from "./alerts.js";
-import { EventKindEnum, EventStatusEnum, WarningLevelEnum } from "./event.js";
+import { AlertRef, type AlertView, alertFromPayload, eventGlobalId } from "./alerts.js";
+import { EVENT_TYPE_NAMES, EventKindEnum, EventStatusEnum, WarningLevelEnum } from "./event.js";
 
 /** An event's state as one change left it (the outbox payload). */
 interface EventState {
@@ -59,7 +59,7 @@ const AlertChangeKindEnum = builder.enumType("AlertChangeKind", {
 const EventStateRef = builder.objectRef<EventState>("EventState").implement({
   description: "An event as one change left it: the values at that moment, not as they are now.",
   fields: (t) => ({
-    id: t.exposeID("id", { description: "The event's id (as `Event.id`)." }),
+    id: t.id({ resolve: (e) => eventGlobalId(e.id, e.kind), description: "The event's id (as `Event.id`)." }),
     kind: t.field({ type: EventKindEnum, resolve: (e) => e.kind as never, description: "Kind of matter." }),
     title: t.exposeString("title", { description: "Short title." }),
     status: t.field({
@@ -262,6 +262,7 @@ const eventChange = (item: OutboxItem) => {
   return shared(eventChanges, entry, () => entry.payload as unknown as EventState);
 };
 
+const EVENT_KINDS = new Set(Object.values(EVENT_TYPE_NAMES));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 builder.subscriptionFields((t) => ({
@@ -296,13 +297,14 @@ builder.subscriptionFields((t) => ({
     authScopes: { authenticated: true },
     description: "Every committed change of one event, with the state each change left it in.",
     args: {
-      id: t.arg.id({ required: true, description: "The event's id." }),
+      id: t.arg.globalID({ required: true, description: "The event's id (as `Event.id`)." }),
       after: t.arg.string({ description: AFTER }),
     },
     subscribe: async (_root, args, ctx) => {
       const after = checkedAfter(args.after);
-      const id = String(args.id);
-      if (!UUID.test(id)) throw badInput("id", `"${id.slice(0, 40)}" is not an event id`);
+      const { typename, id } = args.id;
+      if (!UUID.test(id) || !(typename === "Event" || EVENT_KINDS.has(typename)))
+        throw badInput("id", "not an event id this hub gives out");
       return feed(ctx, after, (e) => e.topic === "EVENT" && e.entityId === id);
     },
     resolve: (item) => eventChange(item),

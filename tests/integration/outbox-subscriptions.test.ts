@@ -2,6 +2,7 @@
 // client that comes back with its last cursor gets exactly what it missed; two hubs on one
 // database deliver each other's changes; jurisdiction applies to every payload; a closed
 // subscription is freed at once.
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestHub, type TestHub } from "../support/hub.js";
@@ -29,6 +30,10 @@ interface Change {
   change: string;
   event: { id: string; title: string; status: string; areaCode: string };
 }
+
+/** The API id of a grid report (as `Event.id`). */
+const gid = (id: string) => encodeGlobalID("GridReport", id);
+const NO_EVENT = gid("00000000-0000-0000-0000-000000000000");
 
 const SELECTION = "{ cursor change event { id title status areaCode } }";
 
@@ -90,7 +95,7 @@ describe("eventChanged", () => {
     const live = collect(
       client,
       `subscription($id: ID!) { eventChanged(id: $id) ${SELECTION} }`,
-      { id: event.id },
+      { id: gid(event.id) },
       "eventChanged",
     );
     await subscribersReach(hub, before + 1);
@@ -111,7 +116,7 @@ describe("eventChanged", () => {
     const replay = collect(
       again,
       `subscription($id: ID!, $after: String) { eventChanged(id: $id, after: $after) ${SELECTION} }`,
-      { id: event.id, after: got[0]!.cursor },
+      { id: gid(event.id), after: got[0]!.cursor },
       "eventChanged",
     );
     expect((await replay.until(2)).map((c) => [c.event.title, c.cursor])).toEqual([
@@ -128,7 +133,7 @@ describe("eventChanged", () => {
     const first = hub.wsClient({ authorization: `Bearer ${commander}` });
     const before = 0;
     await subscribersReach(hub, 0); // the previous tests' clients are gone
-    const one = collect(first, query, { id: event.id }, "eventChanged");
+    const one = collect(first, query, { id: gid(event.id) }, "eventChanged");
     await subscribersReach(hub, before + 1);
     await hub.db.event.update({ where: { id: event.id }, data: { title: "t1" } });
     const [seen] = await one.until(1);
@@ -141,7 +146,7 @@ describe("eventChanged", () => {
         await hub.db.event.update({ where: { id: event.id }, data: { title: `t${i}` } });
     })();
     const second = hub.wsClient({ authorization: `Bearer ${commander}` });
-    const two = collect(second, query, { id: event.id, after: seen!.cursor }, "eventChanged");
+    const two = collect(second, query, { id: gid(event.id), after: seen!.cursor }, "eventChanged");
     await writing;
     const got = await two.until(total - 1);
     // Everything after t1, each once, in order; then nothing more (no change is delivered twice).
@@ -160,8 +165,8 @@ describe("eventChanged", () => {
     const client = hub.wsClient({ authorization: `Bearer ${commander}` });
     const r = collect(
       client,
-      `subscription { eventChanged(id: "00000000-0000-0000-0000-000000000000", after: "yesterday") { cursor } }`,
-      {},
+      `subscription($id: ID!) { eventChanged(id: $id, after: "yesterday") { cursor } }`,
+      { id: NO_EVENT },
       "eventChanged",
     );
     for (let i = 0; i < 500 && r.errors.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
@@ -197,8 +202,8 @@ describe("freeing subscriptions", () => {
     const client = hub.wsClient({ authorization: `Bearer ${commander}` });
     collect(
       client,
-      `subscription { eventChanged(id: "00000000-0000-0000-0000-000000000000") { cursor } }`,
-      {},
+      `subscription($id: ID!) { eventChanged(id: $id) { cursor } }`,
+      { id: NO_EVENT },
       "eventChanged",
     );
     await subscribersReach(hub, before + 1);
@@ -237,5 +242,58 @@ describe("two hubs on one database", () => {
     } finally {
       await second.stop({ keepDatabase: true });
     }
+  });
+});
+
+describe("the closed loop, live", () => {
+  it("a grid worker's report reaches its street centre at once, and the centre's acceptance follows it", async () => {
+    await subscribersReach(hub, 0);
+    const gridArea = await hub.db.area.findFirstOrThrow({
+      where: { level: "GRID", path: { startsWith: "/320600/320602/" } },
+      orderBy: { code: "asc" },
+    });
+    const streetCode = gridArea.path.split("/")[3]!;
+    const worker = await hub.token({
+      sub: "grid-worker-live",
+      roles: ["grid_worker"],
+      areas: [gridArea.code],
+    });
+    const centre = await hub.token({
+      sub: "street-centre-live",
+      roles: ["street_operator"],
+      areas: [streetCode],
+    });
+    const client = hub.wsClient({ authorization: `Bearer ${centre}` });
+    const reported = collect(
+      client,
+      `subscription($under: String) { eventReported(filter: { under: $under, kinds: [GRID_REPORT] }) ${SELECTION} }`,
+      { under: streetCode },
+      "eventReported",
+    );
+    await subscribersReach(hub, 1);
+    const r = await hub.gql<{ reportEvent: { id: string } }>(
+      `mutation($input: ReportEventInput!) { reportEvent(input: $input) { id } }`,
+      { token: worker, variables: { input: { areaCode: gridArea.code, title: "井盖缺失" } } },
+    );
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.reportEvent.id;
+    const [seen] = await reported.until(1);
+    expect(seen).toMatchObject({ change: "CREATED", event: { id, title: "井盖缺失", status: "REPORTED" } });
+
+    const changes = collect(
+      client,
+      `subscription($id: ID!, $after: String) { eventChanged(id: $id, after: $after) ${SELECTION} }`,
+      { id, after: seen!.cursor },
+      "eventChanged",
+    );
+    await subscribersReach(hub, 2);
+    const accepted = await hub.gql(`mutation($id: ID!) { acceptEvent(id: $id) { status } }`, {
+      token: centre,
+      variables: { id },
+    });
+    expect(accepted.errors).toBeUndefined();
+    const [change] = await changes.until(1);
+    expect(change).toMatchObject({ change: "UPDATED", event: { id, status: "ACCEPTED" } });
+    await client.dispose();
   });
 });

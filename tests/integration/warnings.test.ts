@@ -1,5 +1,6 @@
 // Three-colour warnings end to end: an event change raises an alert (with its reasons, over the
 // alertRaised subscription too); its owners acknowledge and close it; other roles are refused.
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestHub, type TestHub, take } from "../support/hub.js";
 
@@ -59,7 +60,7 @@ describe("a collective petition (集体访)", () => {
       level: "YELLOW",
       status: "OPEN",
       areaCode: grid!.code,
-      eventIds: [event.id],
+      eventIds: [encodeGlobalID("Petition", event.id)],
     });
     expect(alert.reasons[0]).toContain("8 people on one petition");
     alertId = alert.id;
