@@ -203,7 +203,10 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     metrics?.watchOutbox(outbox);
     steps.push({ step: "close outbox reader", run: () => outbox.stop() });
     // 三色预警: the warning rules evaluate every event change, once across instances
-    const warnings = new WarningsConsumer(db, clock, (m, fields) => log.info(m, fields));
+    // its own small pool, outside the statement hook: its background passes are not a request's
+    const warningsDb = createDb({ url: databaseUrl, poolMax: 2 });
+    steps.push({ step: "close the warning rules' database pool", run: () => warningsDb.$disconnect() });
+    const warnings = new WarningsConsumer(warningsDb, clock, (m, fields) => log.info(m, fields));
     await warnings.start();
     outbox.onAdvance(() => warnings.wake());
     steps.push({ step: "finish the warning rules' pass", run: () => warnings.stop() });
