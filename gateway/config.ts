@@ -26,6 +26,9 @@ export const envSchema = z.object({
     ),
   HOST: z.string().default("127.0.0.1").describe("Address to listen on; `0.0.0.0` behind a load balancer"),
   PORT: int(4000, 0, 65535).describe("HTTP and WebSocket port (`0`: any free port)"),
+  HUB_WORKERS: int(1, 1, 64).describe(
+    'Hub processes sharing the port (node:cluster), each with its own pools; more than 1 needs DATABASE_URL. See docs/operating.md, "Several processes on one port"',
+  ),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")

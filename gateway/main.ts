@@ -1,6 +1,7 @@
 // `npm start`: reads the configuration from the environment, boots the hub through the
 // composition root (gateway/boot.ts), and stops it gracefully on SIGTERM/SIGINT.
 import { bootHub } from "./boot.js";
+import { startClusterPrimary } from "./cluster.js";
 import { ConfigError, DEVELOPMENT_JWT_SECRET, type HubConfig, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// HUB_WORKERS > 1: this process only forks and watches the hubs (gateway/cluster.ts).
+if (import.meta.url === `file://${process.argv[1]}` && !startClusterPrimary()) {
   main().catch((e: Error) => {
     process.stderr.write(`CityGraph failed to start: ${e.message}\n`);
     process.exit(1);

@@ -184,13 +184,13 @@ await runBench(
         durationMs: options.durationS * 1000,
         warmupMs: options.warmupS * 1000,
         onMeasureStart: () => {
-          cpuBefore = treeCpuSeconds(hub.hubPid);
+          cpuBefore = treeCpuSeconds(hub.launcherPid);
           fromUs = monotonicUs();
         },
         signal: hub.gone,
       });
       const toUs = monotonicUs();
-      const cpuAfter = treeCpuSeconds(hub.hubPid);
+      const cpuAfter = treeCpuSeconds(hub.launcherPid);
       const sent = load.requests;
       runs.push({
         name: op.name,
