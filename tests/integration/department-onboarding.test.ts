@@ -123,7 +123,7 @@ const CHINESE_DATES = `function($v) {
       : $v
   }`;
 
-const marketDefinition = (dates: string) => ({
+const marketDefinition = (dates: string, timeoutMs = 10_000) => ({
   manifest: {
     id: MARKET,
     department: { code: "market_regulation", name: "市市场监督管理局" },
@@ -141,6 +141,7 @@ const marketDefinition = (dates: string) => ({
   },
   source: {
     endpoint: `${market.url}/export/enterprises.csv`,
+    timeoutMs,
     format: "CSV",
     encoding: "GBK",
     keyField: "登记序号",
@@ -384,5 +385,36 @@ describe("a department adds its system", () => {
     expect([...new Set(open.map((x) => `${x.sourceKey} ${x.reasonCode}`))]).toEqual([
       expect.stringMatching(/^\(no 登记序号\) \S+ MISSING_FIELD$/),
     ]);
+  });
+
+  it("reads a row the registry changed in place once the source is read again from the start", async () => {
+    const changed = clean[6]!; // 在业 (ACTIVE); also the row the export serves twice
+    changed.登记状态 = "注销";
+    const since = new Date();
+    // a new source description (a longer timeout) starts reading from the beginning
+    expect((await register(marketDefinition(CHINESE_DATES, 15_000))).errors).toBeUndefined();
+    const [run] = await until(
+      () =>
+        hub.db.syncRun.findMany({
+          where: {
+            connectorId: MARKET,
+            trigger: "SCHEDULE",
+            startedAt: { gte: since },
+            finishedAt: { not: null },
+          },
+        }),
+      (runs) => runs.length > 0,
+      "the run reading the source again",
+    );
+    expect(run).toMatchObject({ outcome: "SUCCEEDED", served: ROWS.length, duplicates: DUPLICATES });
+    expect(run!.served).toBe(run!.stored + run!.unchanged + run!.quarantined + run!.duplicates);
+    // the changed row is the one new version; every other row (the one still quarantined included) is as it was
+    expect(run!.stored).toBe(1);
+    expect(run!.unchanged + run!.quarantined).toBe(ROWS.length - 1 - DUPLICATES);
+    const r = await hub.gql<{ organisation: { status: string } }>(
+      `{ organisation(uscc: "${changed.统一社会信用代码}") { status } }`,
+      { token: commander },
+    );
+    expect(r.data!.organisation.status).toBe("DEREGISTERED");
   });
 });
