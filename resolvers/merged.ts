@@ -57,4 +57,3 @@ export function createMergedLoaders(db: Db) {
 export async function survivorOr<T>(found: Promise<T | null>, what: string): Promise<T | Error> {
   return (await found) ?? new Error(`${what} no longer exists`);
 }
-

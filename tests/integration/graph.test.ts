@@ -34,7 +34,8 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-const commander = () => hub.token({ roles: ["city_commander"], areas: ["320600"], purpose: "EMERGENCY_RESPONSE" });
+const commander = () =>
+  hub.token({ roles: ["city_commander"], areas: ["320600"], purpose: "EMERGENCY_RESPONSE" });
 
 describe("events", () => {
   it("lists a district's work orders with their place, parties and sources", async () => {
