@@ -11,6 +11,7 @@ import {
   type OutboxItem,
   parseCursor,
 } from "../../integration/outbox.js";
+import { ownAreaVisible } from "../../resolvers/jurisdiction.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput, hubError, notFound } from "../errors.js";
@@ -222,16 +223,24 @@ async function subtreePath(
   return area.path;
 }
 
-/** Entries the caller may receive: inside its jurisdiction (areaPath) and the filter. */
+/** What makes an entry visible: an event by the one element rule (resolvers/jurisdiction.ts), an alert by its centre's area. */
+const VISIBLE = {
+  EVENT: (ctx: Context, entry: OutboxEntry) => ownAreaVisible(ctx.principal, "Event", entry.areaPath),
+  ALERT: (ctx: Context, entry: OutboxEntry) =>
+    entry.areaPath !== null && withinJurisdiction(ctx.principal, entry.areaPath),
+} as const;
+
+/** Entries the caller may receive: visible to it (VISIBLE[topic]) and inside the filter. */
 function feed(
   ctx: Context,
+  topic: keyof typeof VISIBLE,
   after: string | null,
   filter: (entry: OutboxEntry) => boolean,
 ): AsyncIterableIterator<OutboxItem> {
+  const visible = VISIBLE[topic];
   return ctx.outbox.subscribe({
     after,
-    filter: (entry) =>
-      entry.areaPath !== null && withinJurisdiction(ctx.principal, entry.areaPath) && filter(entry),
+    filter: (entry) => entry.topic === topic && visible(ctx, entry) && filter(entry),
   });
 }
 
@@ -281,6 +290,7 @@ builder.subscriptionFields((t) => ({
       const levels = args.filter?.warningLevels ? new Set<string>(args.filter.warningLevels) : null;
       return feed(
         ctx,
+        "EVENT",
         after,
         (e) =>
           e.topic === "EVENT" &&
@@ -305,7 +315,7 @@ builder.subscriptionFields((t) => ({
       const { typename, id } = args.id;
       if (!UUID.test(id) || !(typename === "Event" || EVENT_KINDS.has(typename)))
         throw badInput("id", "not an event id this hub gives out");
-      return feed(ctx, after, (e) => e.topic === "EVENT" && e.entityId === id);
+      return feed(ctx, "EVENT", after, (e) => e.entityId === id);
     },
     resolve: (item) => eventChange(item),
   }),
@@ -323,6 +333,7 @@ builder.subscriptionFields((t) => ({
       const levels = args.filter?.levels ? new Set<string>(args.filter.levels) : null;
       return feed(
         ctx,
+        "ALERT",
         after,
         (e) =>
           e.topic === "ALERT" &&
