@@ -266,7 +266,8 @@ export async function locateElements(
   const rest = ids.filter((id) => !visible.has(id) && UUID.test(id));
   if (rest.length === 0) return found;
   const to = await survivorIds(scope.db, MERGED_TYPE[element], rest);
-  const moved = rest.filter((id) => to.has(id) && to.get(id) !== id);
+  // Also an id that holds itself now: an unmerge may have restored it since the first look.
+  const moved = rest.filter((id) => to.has(id));
   if (moved.length === 0) return found;
   const survivors = await visibleIds(scope, element, [...new Set(moved.map((id) => to.get(id)!))]);
   for (const id of moved) if (survivors.has(to.get(id)!)) found.set(id, to.get(id)!);
