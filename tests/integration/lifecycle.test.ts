@@ -21,7 +21,21 @@ interface Started {
   output: () => string;
 }
 
+/**
+ * A port found free can be taken by another process before the hub listens on it (the hub binds
+ * after PostgreSQL and migrations): such a start is tried again on another port, a few times.
+ */
 async function startMain(env: Record<string, string>): Promise<Started> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMainOnce(env);
+    } catch (e) {
+      if (attempt >= 3 || !String((e as Error).message).includes("EADDRINUSE")) throw e;
+    }
+  }
+}
+
+async function startMainOnce(env: Record<string, string>): Promise<Started> {
   const port = await freePort();
   // node --import tsx: one process, as `npm start` runs it (no launcher relaying signals).
   const child = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
@@ -35,7 +49,8 @@ async function startMain(env: Record<string, string>): Promise<Started> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`hub on port ${port} exited with ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${url}/readyz`).then(
       (r) => r.status === 200,
       () => false,
@@ -79,7 +94,9 @@ describe("the embedded default (no DATABASE_URL)", () => {
     const pgPort = String(await freePort());
     // The embedded default also starts the sandbox department systems: the small city, on ports
     // of its own, with the scheduler off so the test does not wait for a full sync.
-    const sandboxBase = String(20_000 + Math.floor(Math.random() * 30_000));
+    // Below Linux's ephemeral range (32768–60999), which the hub's own outgoing database
+    // connections draw from before the sandbox listens.
+    const sandboxBase = String(20_000 + Math.floor(Math.random() * 12_000));
     const env = {
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: pgPort,
