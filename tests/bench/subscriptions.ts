@@ -99,6 +99,13 @@ class Subscriber {
         retryAttempts: 0,
         lazy: false,
         keepAlive: 0,
+        // A socket that ends after it was acknowledged: record its close code and reason.
+        onNonLazyError: (e) => {
+          const c = e as { code?: number; reason?: string };
+          this.errors.push(
+            `socket closed ${c.code ?? ""} ${c.reason ?? (e instanceof Error ? e.message : "")}`.trim(),
+          );
+        },
         on: {
           connected: () => resolve(),
           closed: (e) => reject(new Error(`closed before connected: ${(e as { code?: number }).code ?? e}`)),
@@ -127,7 +134,16 @@ class Subscriber {
               this.latencies.push(Date.now() - Number(m[2]));
             }
           },
-          error: (e) => this.errors.push(e instanceof Error ? e.message : JSON.stringify(e)),
+          error: (e) => {
+            const c = e as { code?: number; reason?: string };
+            this.errors.push(
+              e instanceof Error
+                ? e.message
+                : c.code !== undefined
+                  ? `closed ${c.code} ${c.reason ?? ""}`
+                  : JSON.stringify(e),
+            );
+          },
           complete: () => {},
         },
       );
@@ -441,6 +457,9 @@ await runBench(
       log(
         `  ${total} events in ${fixed(sendS)} s; drained in ${fixed(drainS)} s; all latencies p50 ${fixed(percentile(all, 50), 0)} ms, p99 ${fixed(percentile(all, 99), 0)} ms; lost ${lostAll}, duplicates ${dupAll}`,
       );
+      for (const [i, h] of hubs.entries())
+        if (h.problemLines() > 0)
+          log(`  hub ${"AB"[i]} warned or failed: ${h.output().slice(-3).join("\n    ")}`);
       const errorCount =
         connectErrors.length + reconnectErrors.length + subs.reduce((t, s) => t + s.errors.length, 0);
       if (lostAll > 0 || dupAll > 0 || errorCount > 0) failed = true;
