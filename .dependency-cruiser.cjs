@@ -9,8 +9,11 @@
 //   connectors/             beside integration: the sync engine drives connectors through
 //                           connectors/contract.ts; only the composition root (gateway) picks the
 //                           department connectors, and integration builds declarative ones.
-//   connectors/sandbox/     simulated department systems for the demo, tests and benchmarks: not
-//                           product code (the one exception is where the demo starts them).
+//   sandbox/                simulated department systems and the synthetic-city generator, a
+//                           development tool for the demo, tests and benchmarks: not product code,
+//                           and no product module depends on it (the one exception is where the
+//                           embedded demo starts the systems). The demo area tree the hub seeds is
+//                           data: prisma/seed/demo-areas.json, read by integration/demo-areas.ts.
 //   operations/             GraphQL documents for clients (tests, front ends): not product code.
 //   tests/                  may import anything; nothing imports it.
 //
@@ -21,7 +24,7 @@
 // the schema, the resolvers, the integration layer, the database or another connector's folder.
 //
 // The domain does no I/O: no database, no file system, no network.
-const PRODUCT = "^(gateway|schema|resolvers|integration|domain|prisma|generated)/|^connectors/(?!sandbox/)";
+const PRODUCT = "^(gateway|schema|resolvers|integration|domain|prisma|generated|connectors)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -98,7 +101,7 @@ module.exports = {
       comment:
         "A connector imports connectors/contract.ts, connectors/http.ts and its own folder; never another connector's folder.",
       severity: "error",
-      from: { path: "^connectors/(?!sandbox/)([^/]+)/" },
+      from: { path: "^connectors/([^/]+)/" },
       to: { path: "^connectors/", pathNot: ["^connectors/(contract|http)\\.ts$", "^connectors/$1/"] },
     },
     {
@@ -106,7 +109,7 @@ module.exports = {
       comment:
         "Connectors (and the contract itself) never import the gateway, the API, the integration layer or the database.",
       severity: "error",
-      from: { path: "^connectors/(?!sandbox/)" },
+      from: { path: "^connectors/" },
       to: { path: "^(gateway|schema|resolvers|integration|prisma|generated|operations)/" },
     },
 
@@ -121,10 +124,10 @@ module.exports = {
     {
       name: "no-sandbox-in-product",
       comment:
-        "The simulated department systems are not product code. Exceptions, where the demo starts: the composition root (gateway/boot.ts, called by gateway/main.ts) starts them with a dynamic import when SANDBOX is on and seeds their demo area tree, and the token command (gateway/cli/) checks --area against that tree when no hub database runs.",
+        "The sandbox (simulated department systems, the synthetic-city generator) is a development tool, not product code. The one exception, where the embedded demo starts: the composition root (gateway/boot.ts, called by gateway/main.ts) starts the systems with a dynamic import when SANDBOX is on. The demo area tree is seed data (prisma/seed/), not the sandbox's.",
       severity: "error",
-      from: { path: PRODUCT, pathNot: "^gateway/(main\\.ts|boot\\.ts|cli/)" },
-      to: { path: "^connectors/sandbox/" },
+      from: { path: PRODUCT, pathNot: "^gateway/(main|boot)\\.ts$" },
+      to: { path: "^sandbox/" },
     },
     {
       name: "no-client-operations-in-product",

@@ -14,11 +14,11 @@ import type { Connector } from "../connectors/contract.js";
 import { allowSourceHosts } from "../connectors/declarative/hosts.js";
 import { hotlineManifest } from "../connectors/departments/hotline/manifest.js";
 import { builtinConnectors } from "../connectors/departments/index.js";
-import { buildDemoAreaTree } from "../connectors/sandbox/city/areas.js";
 import { type Clock, systemClock } from "../domain/clock.js";
 import { workCalendar } from "../domain/workflow/calendar.js";
 import { ChangeBus } from "../integration/change-bus.js";
 import { restoreDeclarative } from "../integration/declarative-registry.js";
+import { demoAreaTree } from "../integration/demo-areas.js";
 import { OutboxFeed, outboxRetentionTask } from "../integration/outbox.js";
 import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
@@ -188,7 +188,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       repeatWindowDays: config.workflow.repeatWindowDays,
       collectiveMinPeople: config.workflow.collectiveMinPeople,
     });
-    const seeded = await seedReferenceData(db, config.demoData ? buildDemoAreaTree() : null);
+    const seeded = await seedReferenceData(db, config.demoData ? demoAreaTree() : null);
     if (config.demoData) log.info("demo area tree loaded", seeded);
 
     const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
@@ -213,7 +213,9 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
 
     let sources = config.sources;
     if (config.sandbox.enabled) {
-      const { startSandbox } = await import("../connectors/sandbox/services/index.js");
+      // The sandbox is a development tool, not the product: started only here, for the embedded
+      // default of `npm start` (the layer rule's one exception).
+      const { startSandbox } = await import("../sandbox/services/index.js");
       const base = config.sandbox.portBase;
       const sandbox = await startSandbox({
         seed: config.sandbox.seed,

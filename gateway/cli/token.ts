@@ -5,10 +5,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
 import type { Purpose } from "../../domain/access/purposes.js";
 import { normaliseAreaCode } from "../../domain/area.js";
 import { isRole, ROLE_NAMES, type Role } from "../../domain/roles.js";
+import { demoAreaTree } from "../../integration/demo-areas.js";
 import { mintToken } from "../auth.js";
 import { ConfigError, type HubConfig, loadConfig } from "../config.js";
 
@@ -176,7 +176,7 @@ export async function checkAreas(codes: readonly string[], config: HubConfig): P
     throw new AreaRegistryUnavailable(
       `cannot check --area: the area registry at ${where} does not answer (${unreachable}); start the hub or its database`,
     );
-  const demo = new Set(buildDemoAreaTree().map((a) => a.code));
+  const demo = new Set(demoAreaTree().map((a) => a.code));
   return {
     registry: `the demo area tree (the database at ${where} is not running)`,
     unknown: codes.filter((c) => !demo.has(c)),

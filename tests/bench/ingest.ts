@@ -3,7 +3,7 @@
 //
 // Starts a throwaway embedded PostgreSQL (migrated, seeded with reference data and the demo area
 // tree) and the sandbox department systems for the preset in a process of their own
-// (connectors/sandbox/services/cli.ts, so that generating records shares neither this process's
+// (sandbox/services/cli.ts, so that generating records shares neither this process's
 // CPU time nor its memory). In this process, a SyncEngine with the five built-in connectors runs
 // each one to completion in order (grid first), timed; then a second full pass from a null cursor
 // measures the no-op re-sync rate (everything unchanged). Every run's counts are checked against
@@ -32,11 +32,11 @@ import { HOTLINE_DATASET } from "../../connectors/departments/hotline/source.js"
 import { builtinConnectors, type DepartmentSystem } from "../../connectors/departments/index.js";
 import { PETITION_DATASET } from "../../connectors/departments/petition/source.js";
 import { PUBLIC_SECURITY_DATASETS } from "../../connectors/departments/public-security/source.js";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
-import { PRESET_NAMES, type PresetName } from "../../connectors/sandbox/generator/index.js";
 import { seedReferenceData } from "../../integration/seed.js";
 import { type RunReport, SyncEngine } from "../../integration/sync/engine.js";
 import { createDb, migrate } from "../../prisma/db.js";
+import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
+import { PRESET_NAMES, type PresetName } from "../../sandbox/generator/index.js";
 import { type ExpectedCounts, expectedCountsInChild } from "./support/expected-counts.js";
 import { runBench, SCALE_BUDGET_MIN, stopPostgres, stopProcess } from "./support/harness.js";
 import { startThrowawayPostgres } from "./support/hub-process.js";

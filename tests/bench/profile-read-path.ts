@@ -13,8 +13,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { PRESET_NAMES, type PresetName } from "../../connectors/sandbox/generator/index.js";
 import { mintToken } from "../../gateway/auth.js";
+import { PRESET_NAMES, type PresetName } from "../../sandbox/generator/index.js";
 import {
   type CpuProfile,
   monotonicUs,

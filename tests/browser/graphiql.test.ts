@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDemoAreaTree, DEMO_CITY } from "../../connectors/sandbox/city/areas.js";
+import { buildDemoAreaTree, DEMO_CITY } from "../../sandbox/city/areas.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -17,13 +17,13 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
-import type { Sandbox } from "../../connectors/sandbox/services/index.js";
 import { type AccessSubject, type Decision, decide, type Verdict } from "../../domain/access/decisions.js";
 import { type FieldPolicy, policyFor } from "../../domain/access/fields.js";
 import { DEFAULT_PURPOSES } from "../../domain/access/purposes.js";
 import { applyMask, type MaskKind } from "../../domain/masking.js";
 import { ROLE_NAMES, type Role } from "../../domain/roles.js";
 import { sensitivityRank } from "../../domain/sensitivity.js";
+import type { Sandbox } from "../../sandbox/services/index.js";
 import { buildSchema } from "../../schema/index.js";
 import { type GraphQLResponse, startTestHub, type TestHub, take } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";

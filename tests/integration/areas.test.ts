@@ -1,7 +1,7 @@
 // The first vertical slice: node(id), area(code), areas, with parent, children, ancestors and
 // subtree counts, over a real hub on the demo area tree, with jurisdiction enforced.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
+import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
 let hub: TestHub;

@@ -4,10 +4,10 @@
 // reconciles (served = stored + unchanged + quarantined + duplicates).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
-import { siloDatasets } from "../../connectors/sandbox/generator/index.js";
-import type { Sandbox } from "../../connectors/sandbox/services/index.js";
 import { SyncEngine } from "../../integration/sync/engine.js";
 import { createDb, type Db } from "../../prisma/db.js";
+import { siloDatasets } from "../../sandbox/generator/index.js";
+import type { Sandbox } from "../../sandbox/services/index.js";
 import { cloneTemplate } from "../support/pg.js";
 import { startSmallSandbox } from "./sandbox/support.js";
 

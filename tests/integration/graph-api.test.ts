@@ -4,13 +4,13 @@
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
-import type { Sandbox } from "../../connectors/sandbox/services/index.js";
 import {
   AreaEventsDocument,
   type AreaEventsQuery,
   Person360Document,
   type Person360Query,
 } from "../../operations/generated/graphql.js";
+import type { Sandbox } from "../../sandbox/services/index.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";
 

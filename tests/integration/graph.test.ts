@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connector } from "../../connectors/contract.js";
 import { builtinConnectors } from "../../connectors/departments/index.js";
-import type { Sandbox } from "../../connectors/sandbox/services/index.js";
+import type { Sandbox } from "../../sandbox/services/index.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";
 

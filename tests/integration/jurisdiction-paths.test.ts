@@ -7,9 +7,9 @@
 // where data lies, and sees some of it, so that refusing everything cannot pass.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
-import type { Sandbox } from "../../connectors/sandbox/services/index.js";
 import type { Role } from "../../domain/roles.js";
 import { resolvePending } from "../../integration/resolution/pass.js";
+import type { Sandbox } from "../../sandbox/services/index.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";
 

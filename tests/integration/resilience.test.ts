@@ -2,7 +2,7 @@
 // then DOWN, while the hub keeps serving everything else.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
-import type { Sandbox } from "../../connectors/sandbox/services/index.js";
+import type { Sandbox } from "../../sandbox/services/index.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";
 

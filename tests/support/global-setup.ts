@@ -5,10 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
 import { seedReferenceData } from "../../integration/seed.js";
 import { createDb, migrate } from "../../prisma/db.js";
 import { startEmbeddedPostgres } from "../../prisma/embedded-postgres.js";
+import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 import { adminQuery, databaseUrl, freePort } from "./pg.js";
 
 declare module "vitest" {

@@ -12,8 +12,8 @@ import {
   UpstreamFormatError,
   UpstreamUnavailableError,
 } from "../../connectors/contract.js";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
 import { citizenIdCheckChar } from "../../domain/identifiers/citizen-id.js";
+import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 
 const grids = buildDemoAreaTree().filter((a) => a.level === "GRID");
 const citizenId = (i: number) => {

@@ -6,9 +6,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import iconv from "iconv-lite";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
 import { citizenIdCheckChar } from "../../domain/identifiers/citizen-id.js";
 import { orgCodeCheckChar, usccCheckChar } from "../../domain/identifiers/uscc.js";
+import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 
 /** One registration as the registry exports it: its own column names. */
 export interface Enterprise {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
 import {
   type AreaLevel,
   checkAreaCode,
@@ -9,6 +8,7 @@ import {
   pathCodes,
   townshipKind,
 } from "../../domain/area.js";
+import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 
 describe("checkAreaCode", () => {
   it.each<[AreaLevel, string, string | null]>([

@@ -1,7 +1,7 @@
 // The hub's gazetteer: free address text → the area it lies in, from the area tree's names.
 import { describe, expect, it } from "vitest";
-import { buildDemoAreaTree } from "../../connectors/sandbox/city/areas.js";
 import { Gazetteer } from "../../domain/gazetteer.js";
+import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 
 const tree = buildDemoAreaTree();
 const gazetteer = new Gazetteer(tree);

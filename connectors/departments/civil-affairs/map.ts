@@ -1,6 +1,6 @@
 // Civil affairs (民政) records → element drafts. The hub hands over { dataset, record } where the
 // record is a spreadsheet row keyed by its Chinese column headers, every value a string
-// (connectors/sandbox/generator/silos/civil-affairs.ts):
+// (sandbox/generator/silos/civil-affairs.ts):
 //   assistance           救助对象 row (低保 / 特困 / 高龄津贴 / 残疾人补贴) → the recipient as a
 //                        PersonDraft (+ the head of household, by name, when that is someone else)
 //   socialOrganisations  社会组织 register row → OrganisationDraft + its legal representative

@@ -1,5 +1,5 @@
 // Grid management (网格化管理) records → element drafts. The hub hands over { dataset, record } with
-// the grid platform's camelCase JSON (connectors/sandbox/generator/silos/grid.ts):
+// the grid platform's camelCase JSON (sandbox/generator/silos/grid.ts):
 //   gridWorkers    网格员 → the worker as a PersonDraft
 //   addresses      标准地址 (一标) → AddressDraft in its grid, with coordinates
 //   units          实有单位 → OrganisationDraft in its grid + the legal representative

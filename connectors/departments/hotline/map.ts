@@ -1,6 +1,6 @@
 // 12345 hotline (政务服务便民热线) work orders → element drafts. The hub hands over
 // { dataset: "workOrders", record } with the ticket system's snake_case row
-// (connectors/sandbox/generator/silos/hotline.ts): a HOTLINE_TICKET EventDraft in the order's
+// (sandbox/generator/silos/hotline.ts): a HOTLINE_TICKET EventDraft in the order's
 // street, the caller as a PersonDraft (often only a surname + 先生/女士 and a phone: passed
 // through, the hub resolves) and the unit complained about (被反映单位) as an OrganisationDraft.
 // Every failure is a MappingProblem, never an exception.

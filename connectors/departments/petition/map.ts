@@ -1,5 +1,5 @@
 // Petition (信访) cases → element drafts. The hub hands over { dataset: "cases", record } with the
-// petition system's case (connectors/sandbox/generator/silos/petition.ts), decoded from XML: values
+// petition system's case (sandbox/generator/silos/petition.ts), decoded from XML: values
 // may arrive as strings ("12", "true", "" for an empty element), so numbers and booleans are read
 // defensively; petitioners come as a list (a single object is accepted as a list of one).
 // Each case → a PETITION EventDraft in its 问题属地 street, each listed petitioner a PersonDraft

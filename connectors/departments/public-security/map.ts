@@ -1,5 +1,5 @@
 // Public security (公安) records → element drafts. The hub hands over { dataset, record } with the
-// registry's own shapes (connectors/sandbox/generator/silos/public-security.ts):
+// registry's own shapes (sandbox/generator/silos/public-security.ts):
 //   population  人口信息 row (GMSFHM XM XBDM MZDM CSRQ HJDZ/HJDZXZQH XZZ/XZZXZQH LXDH …) → PersonDraft
 //   incidents   110 接处警 row (JJDBH BJSJ BJR* BJNR AFDD JQLB GXDW XZQH CJJG SJRY[]) → POLICE_INCIDENT
 //               EventDraft + the reporter and the involved persons (涉事人员) as PersonDrafts.

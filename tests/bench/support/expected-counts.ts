@@ -9,8 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { BUILTIN_CONNECTORS, type DepartmentSystem } from "../../../connectors/departments/index.js";
-import { createCity, type PresetName, siloDatasets } from "../../../connectors/sandbox/generator/index.js";
-import { gridAreas } from "../../../connectors/sandbox/services/grid.js";
+import { createCity, type PresetName, siloDatasets } from "../../../sandbox/generator/index.js";
+import { gridAreas } from "../../../sandbox/services/grid.js";
 import { REPO_ROOT, runCommand } from "./hub-process.js";
 
 export interface ExpectedCounts {

@@ -1,5 +1,5 @@
 // The generator's ground truth for a (seed, preset), as JSON Lines, for the resolve benchmark:
-// one line per source record, in the generator's own order (connectors/sandbox/generator/output.ts
+// one line per source record, in the generator's own order (sandbox/generator/output.ts
 // writes the same records to DIR/ground-truth.jsonl; the silo files are not needed here, so only the
 // truth is written). Each line is the GroundTruthRecord plus `addressTexts`: the text the record
 // holds at each `addresses[i].field` (null when there is none), which the benchmark keys with the
@@ -17,7 +17,7 @@ import {
   type PresetName,
   siloDatasets,
   valueAt,
-} from "../../../connectors/sandbox/generator/index.js";
+} from "../../../sandbox/generator/index.js";
 import { REPO_ROOT, runCommand } from "./hub-process.js";
 
 /** A ground-truth line as this file writes it. */

@@ -9,7 +9,7 @@
 //     bench.report(`bench-query-${scale}.json`, { settings, results });
 //     return 0;
 //   });
-import type { PresetName } from "../../../connectors/sandbox/generator/index.js";
+import type { PresetName } from "../../../sandbox/generator/index.js";
 import { describeMachine, type MachineInfo, machineInfo, writeArtifact } from "./report.js";
 
 /**

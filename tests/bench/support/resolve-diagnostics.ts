@@ -9,7 +9,7 @@
 // on its whole record, e.g. a duplicate submission); with no dirt, to "no ID field" when the record
 // gives no citizen ID for it at all (names, phones only: exact-key linking cannot place it), else to
 // "no dirt". Missed / wrong pairs are counted per silo pair without enumerating pairs.
-import { DIRT_KINDS, SILOS, type Silo } from "../../../connectors/sandbox/generator/index.js";
+import { DIRT_KINDS, SILOS, type Silo } from "../../../sandbox/generator/index.js";
 import { impureClusters } from "./pairwise.js";
 import { type DatasetCounts, dirtKindsOf, FIELD_BITS, type RefColumns, STATUS_NAMES } from "./truth-links.js";
 

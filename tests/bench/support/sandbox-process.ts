@@ -1,10 +1,10 @@
 // The sandbox department systems as a separate process for benchmarks
-// (`node --import tsx connectors/sandbox/services/cli.ts --port-base 0`: every service on a port
+// (`node --import tsx sandbox/services/cli.ts --port-base 0`: every service on a port
 // the OS picks, on 127.0.0.1), so that generating the synthetic city's records never shares the
 // measured process's CPU or memory. Bounded readiness wait, bounded signal-based shutdown.
 import { type ChildProcess, spawn } from "node:child_process";
-import type { PresetName } from "../../../connectors/sandbox/generator/index.js";
-import { SERVICE_NAMES, type ServiceName } from "../../../connectors/sandbox/services/index.js";
+import type { PresetName } from "../../../sandbox/generator/index.js";
+import { SERVICE_NAMES, type ServiceName } from "../../../sandbox/services/index.js";
 import { REPO_ROOT } from "./hub-process.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,7 +73,7 @@ export async function spawnSandbox(options: {
     [
       "--import",
       "tsx",
-      "connectors/sandbox/services/cli.ts",
+      "sandbox/services/cli.ts",
       "--preset",
       options.preset,
       "--seed",

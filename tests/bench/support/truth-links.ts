@@ -29,6 +29,7 @@ import fs from "node:fs";
 import readline from "node:readline";
 import type pg from "pg";
 import { BUILTIN_CONNECTORS } from "../../../connectors/departments/index.js";
+import { canonicalAddressKey } from "../../../domain/canonical.js";
 import {
   DATASETS,
   DIRT_KINDS,
@@ -36,8 +37,7 @@ import {
   type GroundTruthRecord,
   SILOS,
   type Silo,
-} from "../../../connectors/sandbox/generator/index.js";
-import { canonicalAddressKey } from "../../../domain/canonical.js";
+} from "../../../sandbox/generator/index.js";
 import type { TruthLine } from "./ground-truth.js";
 
 // ---- the correspondence, per dataset ----

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeclarativeDefinitionInput } from "../../../connectors/declarative/definition.js";
 import { previewConnector } from "../../../connectors/declarative/preview.js";
-import { toCsv } from "../../../connectors/sandbox/services/csv.js";
+import { toCsv } from "../../../sandbox/services/csv.js";
 import { startTestHub, type TestHub } from "../../support/hub.js";
 import {
   definitionFor,

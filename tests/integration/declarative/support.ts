@@ -24,9 +24,9 @@ import type {
 } from "../../../connectors/contract.js";
 import type { DeclarativeDefinitionInput } from "../../../connectors/declarative/definition.js";
 import example from "../../../connectors/declarative/examples/housing-rentals.json" with { type: "json" };
-import { buildDemoAreaTree } from "../../../connectors/sandbox/city/areas.js";
-import { encodeGb18030, toCsv } from "../../../connectors/sandbox/services/csv.js";
 import { citizenIdCheckChar } from "../../../domain/identifiers/citizen-id.js";
+import { buildDemoAreaTree } from "../../../sandbox/city/areas.js";
+import { encodeGb18030, toCsv } from "../../../sandbox/services/csv.js";
 
 /** One registration as the housing system holds it: Chinese field names, as its API writes them. */
 export interface Rental {

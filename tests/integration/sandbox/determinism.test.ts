@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../../connectors/sandbox/services/index.js";
+import type { Sandbox } from "../../../sandbox/services/index.js";
 import { SMALL_CITY, startSmallSandbox } from "./support.js";
 
 const PATHS = {
@@ -87,7 +87,7 @@ describe("same seed, same city", () => {
 
 describe("cli", () => {
   it("starts the chosen services, prints their URLs and stops on SIGTERM", async () => {
-    const cli = fileURLToPath(new URL("../../../connectors/sandbox/services/cli.ts", import.meta.url));
+    const cli = fileURLToPath(new URL("../../../sandbox/services/cli.ts", import.meta.url));
     const child = spawn(
       process.execPath,
       [

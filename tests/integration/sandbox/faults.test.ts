@@ -9,7 +9,7 @@ import {
   SERVICE_NAMES,
   type ServiceName,
   startPublicSecurityService,
-} from "../../../connectors/sandbox/services/index.js";
+} from "../../../sandbox/services/index.js";
 import { sourcesFor, startSmallSandbox, testCtx } from "./support.js";
 
 let sandbox: Sandbox;

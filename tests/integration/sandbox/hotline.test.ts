@@ -6,8 +6,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonValue } from "../../../connectors/contract.js";
 import { UpstreamFormatError } from "../../../connectors/contract.js";
-import type { HotlineWorkOrder } from "../../../connectors/sandbox/generator/index.js";
-import type { HotlineDelivery, Sandbox } from "../../../connectors/sandbox/services/index.js";
+import type { HotlineWorkOrder } from "../../../sandbox/generator/index.js";
+import type { HotlineDelivery, Sandbox } from "../../../sandbox/services/index.js";
 import { sourcesFor, startSmallSandbox, syncToEnd } from "./support.js";
 
 let receiver: Server;

@@ -3,11 +3,11 @@
 // composite cursor walks a silo's datasets in order and is incremental after `done`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonValue, SourceRecordInput } from "../../../connectors/contract.js";
-import { iterateDataset } from "../../../connectors/sandbox/generator/dataset.js";
-import { siloDatasets } from "../../../connectors/sandbox/generator/silos/index.js";
-import type { DatasetName } from "../../../connectors/sandbox/generator/truth.js";
-import { gridAreas } from "../../../connectors/sandbox/services/grid.js";
-import type { Sandbox } from "../../../connectors/sandbox/services/index.js";
+import { iterateDataset } from "../../../sandbox/generator/dataset.js";
+import { siloDatasets } from "../../../sandbox/generator/silos/index.js";
+import type { DatasetName } from "../../../sandbox/generator/truth.js";
+import { gridAreas } from "../../../sandbox/services/grid.js";
+import type { Sandbox } from "../../../sandbox/services/index.js";
 import { datasetOfKey, sourcesFor, startSmallSandbox, syncToEnd, testCtx } from "./support.js";
 
 let sandbox: Sandbox;

@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HotlineDelivery, Sandbox } from "../../../connectors/sandbox/services/index.js";
+import type { HotlineDelivery, Sandbox } from "../../../sandbox/services/index.js";
 import { startSmallSandbox } from "./support.js";
 
 let receiver: Server;

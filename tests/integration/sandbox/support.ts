@@ -8,11 +8,7 @@ import { createHotlineSource } from "../../../connectors/departments/hotline/sou
 import type { HttpSource } from "../../../connectors/departments/http.js";
 import { createPetitionSource } from "../../../connectors/departments/petition/source.js";
 import { createPublicSecuritySource } from "../../../connectors/departments/public-security/source.js";
-import {
-  type Sandbox,
-  type SandboxOptions,
-  startSandbox,
-} from "../../../connectors/sandbox/services/index.js";
+import { type Sandbox, type SandboxOptions, startSandbox } from "../../../sandbox/services/index.js";
 
 /** Small enough to page through in well under a second; seed "s1" has rare-character names. */
 export const SMALL_CITY = { seed: "s1", persons: 2000 } as const;

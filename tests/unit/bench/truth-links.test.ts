@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { ElementDraft, PersonDraft } from "../../../connectors/contract.js";
 import { BUILTIN_CONNECTORS } from "../../../connectors/departments/index.js";
-import { DATASETS, SILOS, type Silo, valueAt } from "../../../connectors/sandbox/generator/index.js";
+import { DATASETS, SILOS, type Silo, valueAt } from "../../../sandbox/generator/index.js";
 import {
   indexTruthLine,
   ORGANISATION_REFS,

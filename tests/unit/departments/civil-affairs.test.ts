@@ -10,8 +10,8 @@ import {
   SEX_NAMES,
   SOCIAL_ORG_KINDS,
 } from "../../../connectors/departments/civil-affairs/map.js";
-import { RELATIONS, SOCIAL_ORG_TYPES } from "../../../connectors/sandbox/generator/tables/codes.js";
-import { DATASETS } from "../../../connectors/sandbox/generator/truth.js";
+import { RELATIONS, SOCIAL_ORG_TYPES } from "../../../sandbox/generator/tables/codes.js";
+import { DATASETS } from "../../../sandbox/generator/truth.js";
 import {
   asCsvRow,
   asJson,

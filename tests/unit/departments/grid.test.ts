@@ -18,17 +18,17 @@ import {
   UNIT_KINDS,
   WARNING_LEVELS,
 } from "../../../connectors/departments/grid/map.js";
-import { buildDemoAreaTree } from "../../../connectors/sandbox/city/areas.js";
+import { AREA_LEVEL_RULES } from "../../../domain/area.js";
+import { buildDemoAreaTree } from "../../../sandbox/city/areas.js";
 import {
   COMPANY_TYPES,
   DISPUTE_TYPES as GENERATED_DISPUTE_TYPES,
   MEDIATION_STATUSES as GENERATED_MEDIATION,
   PATROL_TYPES as GENERATED_PATROL_TYPES,
   WARNING_LEVELS as GENERATED_WARNINGS,
-} from "../../../connectors/sandbox/generator/tables/codes.js";
-import { DATASETS } from "../../../connectors/sandbox/generator/truth.js";
-import { GRID_AREA_LEVELS, gridAreas } from "../../../connectors/sandbox/services/grid.js";
-import { AREA_LEVEL_RULES } from "../../../domain/area.js";
+} from "../../../sandbox/generator/tables/codes.js";
+import { DATASETS } from "../../../sandbox/generator/truth.js";
+import { GRID_AREA_LEVELS, gridAreas } from "../../../sandbox/services/grid.js";
 import {
   danglingRefs,
   declaredFields,

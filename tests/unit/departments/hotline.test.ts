@@ -16,8 +16,8 @@ import {
   SATISFACTION as GENERATED_SATISFACTION,
   HOTLINE_CATEGORIES,
   HOTLINE_STATUSES,
-} from "../../../connectors/sandbox/generator/tables/codes.js";
-import { DATASETS } from "../../../connectors/sandbox/generator/truth.js";
+} from "../../../sandbox/generator/tables/codes.js";
+import { DATASETS } from "../../../sandbox/generator/truth.js";
 import {
   danglingRefs,
   declaredFields,

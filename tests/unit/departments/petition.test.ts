@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { connectorManifestSchema, type JsonValue } from "../../../connectors/contract.js";
 import { petitionManifest } from "../../../connectors/departments/petition/manifest.js";
 import { CASE_STATUSES, FORMS, mapPetition } from "../../../connectors/departments/petition/map.js";
-import { PETITION_FORMS, PETITION_STATUSES } from "../../../connectors/sandbox/generator/tables/codes.js";
-import { DATASETS } from "../../../connectors/sandbox/generator/truth.js";
+import { PETITION_FORMS, PETITION_STATUSES } from "../../../sandbox/generator/tables/codes.js";
+import { DATASETS } from "../../../sandbox/generator/truth.js";
 import {
   asXmlDecoded,
   danglingRefs,

@@ -14,8 +14,8 @@ import {
   SEX_CODES as GB_SEX_CODES,
   INCIDENT_CATEGORIES as GENERATED_CATEGORIES,
   INCIDENT_OUTCOMES,
-} from "../../../connectors/sandbox/generator/tables/codes.js";
-import { DATASETS } from "../../../connectors/sandbox/generator/truth.js";
+} from "../../../sandbox/generator/tables/codes.js";
+import { DATASETS } from "../../../sandbox/generator/truth.js";
 import {
   danglingRefs,
   declaredFields,

@@ -11,10 +11,10 @@ import type {
   PersonDraft,
   SourceRecordInput,
 } from "../../../connectors/contract.js";
-import { createCity } from "../../../connectors/sandbox/generator/city.js";
-import type { Silo } from "../../../connectors/sandbox/generator/dirt.js";
-import { siloDatasets } from "../../../connectors/sandbox/generator/silos/index.js";
-import { type GroundTruthRecord, valueAt } from "../../../connectors/sandbox/generator/truth.js";
+import { createCity } from "../../../sandbox/generator/city.js";
+import type { Silo } from "../../../sandbox/generator/dirt.js";
+import { siloDatasets } from "../../../sandbox/generator/silos/index.js";
+import { type GroundTruthRecord, valueAt } from "../../../sandbox/generator/truth.js";
 
 /** Small enough for a unit test (about a second), big enough to meet every kind of record. */
 export const CITY_OPTIONS = { seed: "departments", persons: 5000 } as const;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildDemoAreaTree, DEMO_COUNTIES } from "../../../connectors/sandbox/city/areas.js";
-import type { Person } from "../../../connectors/sandbox/generator/citizens.js";
-import { createCity } from "../../../connectors/sandbox/generator/city.js";
 import { citizenIdCheckChar, normaliseCitizenId } from "../../../domain/identifiers/citizen-id.js";
 import { normaliseUscc } from "../../../domain/identifiers/uscc.js";
+import { buildDemoAreaTree, DEMO_COUNTIES } from "../../../sandbox/city/areas.js";
+import type { Person } from "../../../sandbox/generator/citizens.js";
+import { createCity } from "../../../sandbox/generator/city.js";
 
 const city = createCity({ seed: "citizens", persons: 30_000 });
 const persons: Person[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createCity } from "../../../connectors/sandbox/generator/city.js";
-import { DatasetPager, iterateDataset } from "../../../connectors/sandbox/generator/dataset.js";
-import { siloDatasets } from "../../../connectors/sandbox/generator/silos/index.js";
+import { createCity } from "../../../sandbox/generator/city.js";
+import { DatasetPager, iterateDataset } from "../../../sandbox/generator/dataset.js";
+import { siloDatasets } from "../../../sandbox/generator/silos/index.js";
 import { digest } from "./support.js";
 
 describe("determinism", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DIRT_TABLE, SILOS } from "../../../connectors/sandbox/generator/dirt.js";
-import { SummaryBuilder, valueAt } from "../../../connectors/sandbox/generator/truth.js";
+import { DIRT_TABLE, SILOS } from "../../../sandbox/generator/dirt.js";
+import { SummaryBuilder, valueAt } from "../../../sandbox/generator/truth.js";
 import { generate, withinBinomial } from "./support.js";
 
 const { items } = generate({ seed: "dirt", persons: 12_000 });

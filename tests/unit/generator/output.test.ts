@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeCity, writeGroundTruth } from "../../../connectors/sandbox/generator/output.js";
-import { emptyTruth, type Summary } from "../../../connectors/sandbox/generator/truth.js";
+import { writeCity, writeGroundTruth } from "../../../sandbox/generator/output.js";
+import { emptyTruth, type Summary } from "../../../sandbox/generator/truth.js";
 
 const dir = mkdtempSync(join(tmpdir(), "citygraph-generator-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

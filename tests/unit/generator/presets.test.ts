@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createCity } from "../../../connectors/sandbox/generator/city.js";
-import { buildPlan } from "../../../connectors/sandbox/generator/plan.js";
-import {
-  PRESET_NAMES,
-  PRESETS,
-  resolveOptions,
-  VOLUME_RATES,
-} from "../../../connectors/sandbox/generator/presets.js";
+import { createCity } from "../../../sandbox/generator/city.js";
+import { buildPlan } from "../../../sandbox/generator/plan.js";
+import { PRESET_NAMES, PRESETS, resolveOptions, VOLUME_RATES } from "../../../sandbox/generator/presets.js";
 
 describe("presets", () => {
   it("plan sizes match every preset within 0.5 %", () => {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  addWorkingDays,
-  dayOf,
-  formatDate,
-  partsOf,
-  weekday,
-} from "../../../connectors/sandbox/generator/calendar.js";
-import { hashSeed, Permutation, streamRng, weighted } from "../../../connectors/sandbox/generator/rng.js";
+import { addWorkingDays, dayOf, formatDate, partsOf, weekday } from "../../../sandbox/generator/calendar.js";
+import { hashSeed, Permutation, streamRng, weighted } from "../../../sandbox/generator/rng.js";
 
 describe("seeded PRNG", () => {
   it("gives the same stream for the same (seed, label, index) and different ones otherwise", () => {

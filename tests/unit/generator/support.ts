@@ -1,12 +1,12 @@
 // Shared helpers for the generator tests: generate a small city once per file and keep every
 // record with its ground truth in memory.
 import { createHash } from "node:crypto";
-import { type City, createCity } from "../../../connectors/sandbox/generator/city.js";
-import type { SiloDataset } from "../../../connectors/sandbox/generator/dataset.js";
-import type { DirtKind } from "../../../connectors/sandbox/generator/dirt.js";
-import type { GeneratorOptions } from "../../../connectors/sandbox/generator/presets.js";
-import { siloDatasets } from "../../../connectors/sandbox/generator/silos/index.js";
-import type { GroundTruthRecord } from "../../../connectors/sandbox/generator/truth.js";
+import { type City, createCity } from "../../../sandbox/generator/city.js";
+import type { SiloDataset } from "../../../sandbox/generator/dataset.js";
+import type { DirtKind } from "../../../sandbox/generator/dirt.js";
+import type { GeneratorOptions } from "../../../sandbox/generator/presets.js";
+import { siloDatasets } from "../../../sandbox/generator/silos/index.js";
+import type { GroundTruthRecord } from "../../../sandbox/generator/truth.js";
 
 export interface Item {
   dataset: SiloDataset;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildDemoAreaTree } from "../../../connectors/sandbox/city/areas.js";
-import { addressIndexOfKey } from "../../../connectors/sandbox/generator/addresses.js";
-import { personIndexOfKey } from "../../../connectors/sandbox/generator/citizens.js";
-import { homophonesOf } from "../../../connectors/sandbox/generator/tables/names.js";
-import { valueAt } from "../../../connectors/sandbox/generator/truth.js";
 import { normaliseCitizenId } from "../../../domain/identifiers/citizen-id.js";
 import { normaliseMobile } from "../../../domain/identifiers/phone.js";
+import { buildDemoAreaTree } from "../../../sandbox/city/areas.js";
+import { addressIndexOfKey } from "../../../sandbox/generator/addresses.js";
+import { personIndexOfKey } from "../../../sandbox/generator/citizens.js";
+import { homophonesOf } from "../../../sandbox/generator/tables/names.js";
+import { valueAt } from "../../../sandbox/generator/truth.js";
 import { generate } from "./support.js";
 
 const { city, items } = generate({ seed: "truth", preset: "test" });

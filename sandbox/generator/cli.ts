@@ -1,5 +1,5 @@
 // Generate the synthetic city and write it to a directory.
-//   npx tsx connectors/sandbox/generator/cli.ts --preset test|demo|bench --seed S --out DIR
+//   npx tsx sandbox/generator/cli.ts --preset test|demo|bench --seed S --out DIR
 //   [--persons N] [--no-truth-entities]
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,7 +19,7 @@ function main(): void {
   });
   if (values.help || !values.out) {
     console.log(
-      "usage: tsx connectors/sandbox/generator/cli.ts --preset test|demo|bench --seed S --out DIR [--persons N] [--no-truth-entities]",
+      "usage: tsx sandbox/generator/cli.ts --preset test|demo|bench --seed S --out DIR [--persons N] [--no-truth-entities]",
     );
     process.exit(values.help ? 0 : 2);
   }

@@ -7,7 +7,7 @@
 //          X-Total-Count, X-Record-Count
 //   POST /api/assistance/status {"ids":["<citizen id>",…]}
 //        → {"results":[{"id","status","category","amount"}]}: shuffled, unknown ids left out
-import { normaliseCitizenId } from "../../../domain/identifiers/citizen-id.js";
+import { normaliseCitizenId } from "../../domain/identifiers/citizen-id.js";
 import type { City } from "../generator/city.js";
 import type { CivilAssistanceRow, CivilSocialOrgRow } from "../generator/index.js";
 import {

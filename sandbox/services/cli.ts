@@ -1,5 +1,5 @@
 // Start the sandbox department systems.
-//   npx tsx connectors/sandbox/services/cli.ts --preset demo --seed citygraph
+//   npx tsx sandbox/services/cli.ts --preset demo --seed citygraph
 //     [--persons N] [--only petition[,grid…]] [--port-base 4101] [--host 127.0.0.1] [--webhook-url URL]
 // Ports: port-base + 0…4 for public security, civil affairs, hotline, petition, grid (0 = any).
 // Stops on SIGINT / SIGTERM.
@@ -9,7 +9,7 @@ import { SERVICE_NAMES, type ServiceName } from "./common.js";
 import { startSandbox } from "./index.js";
 
 const USAGE =
-  "usage: tsx connectors/sandbox/services/cli.ts --preset test|demo|bench --seed S [--persons N] " +
+  "usage: tsx sandbox/services/cli.ts --preset test|demo|bench --seed S [--persons N] " +
   `[--only ${SERVICE_NAMES.join("|")}|public-security|civil-affairs…] [--port-base 4101] [--host H] [--webhook-url URL]`;
 
 const ALIASES: Record<string, ServiceName> = {

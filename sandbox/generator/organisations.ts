@@ -1,7 +1,7 @@
 // Organisations: social organisations registered with civil affairs (统一社会信用代码 "5…") and
 // companies / sole traders registered with market regulation ("9…"). Derived from (seed, index).
 // Codes and names are unique by construction: both come from a keyed bijection of the index.
-import { orgCodeCheckChar, USCC_ALPHABET, usccCheckChar } from "../../../domain/identifiers/uscc.js";
+import { orgCodeCheckChar, USCC_ALPHABET, usccCheckChar } from "../../domain/identifiers/uscc.js";
 import { DEMO_CITY } from "../city/areas.js";
 import { dayFromParts } from "./calendar.js";
 import type { Person } from "./citizens.js";

@@ -2,7 +2,7 @@
 // A person's citizen ID is built from the plan's ID slot, so IDs are unique without a global set:
 // the slot (unique within the ID-issuing district) is scrambled into (day of birth year, sequence),
 // and the birth year comes from the household's ages.
-import { citizenIdCheckChar } from "../../../domain/identifiers/citizen-id.js";
+import { citizenIdCheckChar } from "../../domain/identifiers/citizen-id.js";
 import { dayOf, dayOfYear, formatDate, partsOf, yearsBetween } from "./calendar.js";
 import { drawHouseholdShape } from "./households.js";
 import { type CityPlan, householdAddress, RESIDENCE_KINDS } from "./plan.js";

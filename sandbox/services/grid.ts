@@ -3,7 +3,7 @@
 //   → {"items":[…],"nextCursor":"…","hasMore":bool}
 // `areas` is the demo area tree in the grid system's own words:
 //   {"areaCode","areaName","areaLevel":"市"|"区县"|"乡镇街道"|"村社区"|"网格","parentAreaCode"|null}
-import type { AreaLevel } from "../../../domain/area.js";
+import type { AreaLevel } from "../../domain/area.js";
 import { buildDemoAreaTree } from "../city/areas.js";
 import type {
   DisputeRecord,

@@ -3,7 +3,7 @@
 // streets, 100–199 towns; 0xx–1xx residents' committees, 2xx–3xx villages); grids are numbered
 // inside each community. Deterministic: the same tree every time, so tests and the sandbox
 // department systems (which place people and events in it) agree.
-import { type AreaLevel, childPath } from "../../../domain/area.js";
+import { type AreaLevel, childPath } from "../../domain/area.js";
 
 export interface DemoArea {
   code: string;
