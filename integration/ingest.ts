@@ -334,6 +334,16 @@ export async function ingestPage(
     });
   }
   if (quarantine.length > 0) {
+    // A key quarantined again (a new version, or a replay through another mapping) supersedes its
+    // earlier open entry: one open entry per record, so the queue counts records, not attempts.
+    await tx.quarantinedRecord.updateMany({
+      where: {
+        connectorId: source.connectorId,
+        resolvedAt: null,
+        OR: quarantine.map((q) => ({ sourceKey: q.sourceKey, payloadHash: { not: q.payloadHash } })),
+      },
+      data: { resolvedAt: new Date() },
+    });
     await tx.quarantinedRecord.createMany({ data: quarantine, skipDuplicates: true });
     outcome.quarantined = quarantine.length;
   }
