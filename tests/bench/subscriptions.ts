@@ -90,7 +90,29 @@ class Subscriber {
   ) {}
 
   /** Open the socket and subscribe; resolves once the hub acknowledged the connection. */
-  connect(): Promise<void> {
+  /** Refused attempts (e.g. 4408: the hub did not take connection_init in time) before one held. */
+  refused = 0;
+  /** Events numbered below this were committed before the run: counted apart, not as received. */
+  minSeq = Number.POSITIVE_INFINITY;
+  stale = 0;
+
+  /** Connect as a client would: an attempt the hub refuses is retried (5 at most, backing off). */
+  async connect(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const errorsBefore = this.errors.length;
+      try {
+        return await this.connectOnce();
+      } catch (e) {
+        this.errors.length = errorsBefore; // the refused attempt's close is not a lost subscription
+        await this.close();
+        if (attempt >= 5) throw e;
+        this.refused++;
+        await sleep(500 * attempt);
+      }
+    }
+  }
+
+  private connectOnce(): Promise<void> {
     return new Promise((resolve, reject) => {
       const client = createClient({
         url: this.wsUrl,
@@ -128,6 +150,10 @@ class Subscriber {
             if (!m) return; // not a benchmark event
             this.cursor = change.cursor;
             const seq = Number(m[1]);
+            if (seq < this.minSeq) {
+              this.stale++; // committed before this run's subscribers subscribed
+              return;
+            }
             if (this.seen.has(seq)) this.duplicates++;
             else {
               this.seen.add(seq);
@@ -310,6 +336,7 @@ await runBench(
           : [];
       const total = Math.round(DURATION_S * RATE);
       const firstSeq = seq + 1;
+      for (const s of subs) s.minSeq = firstSeq;
       const sent: { seq: number; areaPath: string }[] = [];
       const started = Date.now();
       const reconnectErrors: string[] = [];
@@ -454,6 +481,11 @@ await runBench(
           hubRows,
         ),
       );
+      const refused = subs.reduce((t, s) => t + s.refused, 0);
+      const stale = subs.reduce((t, s) => t + s.stale, 0);
+      if (stale > 0)
+        log(`  ${stale} changes committed before the subscribers subscribed were delivered to them too`);
+      if (refused > 0) log(`  ${refused} connection attempts refused by the hub and retried`);
       log(
         `  ${total} events in ${fixed(sendS)} s; drained in ${fixed(drainS)} s; all latencies p50 ${fixed(percentile(all, 50), 0)} ms, p99 ${fixed(percentile(all, 99), 0)} ms; lost ${lostAll}, duplicates ${dupAll}`,
       );
@@ -470,6 +502,8 @@ await runBench(
         connectErrors: connectErrors.length,
         reconnectErrors: reconnectErrors.length,
         reconnectSample: sample.length,
+        refusedAttempts: subs.reduce((t, s) => t + s.refused, 0),
+        earlierChangesReceived: subs.reduce((t, s) => t + s.stale, 0),
         events: total,
         sendSeconds: sendS,
         drainSeconds: drainS,
