@@ -105,28 +105,24 @@ function filterItems(access: RequestAccess, key: string, policy: FieldPolicy, it
   });
 }
 
+/** The decision for a field by its `Type.field` key (ALLOW when the hub runs with access off). */
+function decisionFor(ctx: object, key: string): "ALLOW" | "MASK" | "DENY" {
+  const access = accessOf(ctx);
+  if (!access.enforced) return "ALLOW";
+  const [typeName, fieldName] = key.split(".") as [string, string];
+  const policy = policyFor(typeName, fieldName);
+  if (!policy) throw new Error(`no policy for ${key}`);
+  return access.verdict(key, policy).decision;
+}
+
 /**
  * Whether the caller reads this field in full: for paths that look values up (search by an
  * identifier, filters) so that a value shown masked can never be found by guessing it.
  */
-export function mayRead(ctx: object, key: string): boolean {
-  const access = accessOf(ctx);
-  if (!access.enforced) return true;
-  const [typeName, fieldName] = key.split(".") as [string, string];
-  const policy = policyFor(typeName, fieldName);
-  if (!policy) throw new Error(`no policy for ${key}`);
-  return access.verdict(key, policy).decision === "ALLOW";
-}
+export const mayRead = (ctx: object, key: string): boolean => decisionFor(ctx, key) === "ALLOW";
 
 /** Whether the caller may know of this field's values at all (in full or masked): not refused. */
-export function mayKnow(ctx: object, key: string): boolean {
-  const access = accessOf(ctx);
-  if (!access.enforced) return true;
-  const [typeName, fieldName] = key.split(".") as [string, string];
-  const policy = policyFor(typeName, fieldName);
-  if (!policy) throw new Error(`no policy for ${key}`);
-  return access.verdict(key, policy).decision !== "DENY";
-}
+export const mayKnow = (ctx: object, key: string): boolean => decisionFor(ctx, key) !== "DENY";
 
 export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(

@@ -9,7 +9,7 @@ export { FIELD_POLICY, type FieldPolicy, policyFor } from "../domain/access/fiel
 
 export class MissingFieldPolicyError extends Error {
   constructor(readonly fields: string[]) {
-    super(`fields without a sensitivity class in schema/field-policy.ts: ${fields.join(", ")}`);
+    super(`fields without a sensitivity class in domain/access/fields.ts: ${fields.join(", ")}`);
   }
 }
 
@@ -43,6 +43,6 @@ export function applyFieldPolicy(schema: GraphQLSchema): GraphQLSchema {
   });
   if (missing.length > 0) throw new MissingFieldPolicyError(missing);
   if (stale.length > 0)
-    throw new Error(`schema/field-policy.ts names fields the schema does not have: ${stale.join(", ")}`);
+    throw new Error(`domain/access/fields.ts names fields the schema does not have: ${stale.join(", ")}`);
   return schema;
 }

@@ -1,5 +1,5 @@
 // The decision table: role × sensitivity class × owner → ALLOW, MASK or DENY, and what a purpose
-// unlocks. This table and the field table (schema/field-policy.ts: class, owner and data type of
+// unlocks. This table and the field table (./fields.ts: class, owner and data type of
 // every field) are the whole access policy; docs/access-control.md is generated from both.
 //
 // Read a cell as: for fields its own department owns (`own`) and for the rest (`other`), what the
