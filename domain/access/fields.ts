@@ -586,7 +586,7 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
       "operationName",
       "documentHash",
       "requestId",
-      "entityId",
+      "entityIds",
       "fields",
       "outcome",
     ],

@@ -6,10 +6,15 @@ import type { Purpose } from "./purposes.js";
 
 export type AuditOutcome = "READ" | "DENIED";
 
-/** What one request read in full or was refused, per entity: fields grouped for the audit trail. */
+/**
+ * What one request read in full or was refused: one entry per outcome and set of fields, naming
+ * every entity that set was read on (a list of 40 events read alike is one entry, not 40), so
+ * that which fields of which entity stays exact while the trail grows by request, not by value.
+ */
 export interface AuditEntry {
   outcome: AuditOutcome;
-  entityId: string | null;
+  /** The elements' database ids, sorted (empty: root fields only, e.g. a look-up by citizen ID). */
+  entityIds: string[];
   fields: string[];
 }
 
@@ -52,14 +57,22 @@ export class RequestAccess {
     e.fields.add(field);
   }
 
-  /** Hand over what was recorded (once: the request is finished). */
+  /** Hand over what was recorded, grouped by outcome and field set (once: the request is finished). */
   drain(): AuditEntry[] {
-    const out = [...this.entries.values()].map((e) => ({
-      outcome: e.outcome,
-      entityId: e.entityId,
-      fields: [...e.fields].sort(),
-    }));
+    const groups = new Map<string, AuditEntry>();
+    for (const e of this.entries.values()) {
+      const fields = [...e.fields].sort();
+      const k = `${e.outcome}\u0000${fields.join("\u0000")}`;
+      let g = groups.get(k);
+      if (!g) {
+        g = { outcome: e.outcome, entityIds: [], fields };
+        groups.set(k, g);
+      }
+      if (e.entityId !== null) g.entityIds.push(e.entityId);
+    }
     this.entries.clear();
+    const out = [...groups.values()];
+    for (const g of out) g.entityIds.sort();
     return out;
   }
 }

@@ -99,18 +99,18 @@ export class AuditWriter {
       operationName: r.operationName,
       documentHash: r.documentHash,
       requestId: r.requestId,
-      entityId: e.entityId,
+      entityIds: e.entityIds,
       fields: e.fields,
       outcome: e.outcome,
     }));
     await this.db.$executeRaw(Prisma.sql`
       INSERT INTO "AuditRecord" ("at", "subject", "roles", "department", "purpose", "purposeRef",
-        "operationName", "documentHash", "requestId", "entityId", "fields", "outcome")
+        "operationName", "documentHash", "requestId", "entityIds", "fields", "outcome")
       SELECT r."at", r."subject", r."roles", r."department", r."purpose", r."purposeRef",
-        r."operationName", r."documentHash", r."requestId", r."entityId", r."fields", r."outcome"::"AuditOutcome"
+        r."operationName", r."documentHash", r."requestId", r."entityIds", r."fields", r."outcome"::"AuditOutcome"
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("at" timestamp, "subject" text,
         "roles" text[], "department" text, "purpose" text, "purposeRef" text, "operationName" text,
-        "documentHash" text, "requestId" text, "entityId" text, "fields" text[], "outcome" text)`);
+        "documentHash" text, "requestId" text, "entityIds" text[], "fields" text[], "outcome" text)`);
   }
 
   private async purge(): Promise<void> {

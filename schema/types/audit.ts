@@ -16,7 +16,8 @@ const AuditOutcomeEnum = builder.enumType("AuditOutcome", {
 });
 
 builder.prismaObject("AuditRecord", {
-  description: "One request's reads in full, or refusals, of one element.",
+  description:
+    "One request's reads in full, or refusals, of a set of fields: on every element listed (the same fields on each).",
   fields: (t) => ({
     at: t.expose("at", { type: "DateTime", description: "When." }),
     subject: t.exposeString("subject", { description: "Who: the token's subject." }),
@@ -33,11 +34,13 @@ builder.prismaObject("AuditRecord", {
       description: "sha256 of the operation's document (the same hash for the same query).",
     }),
     requestId: t.exposeString("requestId", { description: "Correlates with the hub's logs." }),
-    entityId: t.exposeString("entityId", {
-      nullable: true,
-      description: "The element's database id (null: a root field, e.g. a look-up by citizen ID).",
+    entityIds: t.exposeStringList("entityIds", {
+      description:
+        "The elements' database ids, each read (or refused) these fields (empty: root fields only, e.g. a look-up by citizen ID).",
     }),
-    fields: t.exposeStringList("fields", { description: "The fields, as Type.field." }),
+    fields: t.exposeStringList("fields", {
+      description: "The fields, as Type.field, on each element listed.",
+    }),
     outcome: t.expose("outcome", { type: AuditOutcomeEnum, description: "Read in full, or refused." }),
   }),
 });
@@ -69,7 +72,7 @@ builder.queryField("auditTrail", (t) =>
       return ctx.db.auditRecord.findMany({
         ...query,
         where: {
-          ...(entityId ? { entityId } : {}),
+          ...(entityId ? { entityIds: { has: entityId } } : {}),
           ...(args.subject ? { subject: args.subject } : {}),
           ...(args.before ? { at: { lt: args.before } } : {}),
         },

@@ -930,7 +930,9 @@ describe("audit", () => {
     const rows = await hub.db.auditRecord.findMany({
       where: { requestId: { in: ["matrix-audit-read", "matrix-audit-refused", "matrix-audit-masked"] } },
     });
-    const readRow = rows.find((r) => r.requestId === "matrix-audit-read" && r.entityId === petitioner.dbId);
+    const readRow = rows.find(
+      (r) => r.requestId === "matrix-audit-read" && r.entityIds.includes(petitioner.dbId),
+    );
     expect(readRow).toMatchObject({
       outcome: "READ",
       subject: `matrix:${commander.label}`,
@@ -949,10 +951,48 @@ describe("audit", () => {
       purpose: null,
       operationName: "AuditRefused",
       documentHash: hash(refused),
-      entityId: petitioner.dbId,
+      entityIds: [petitioner.dbId],
     });
     expect(deniedRow!.fields).toContain("Person.citizenId");
     expect(rows.filter((r) => r.requestId === "matrix-audit-masked")).toEqual([]);
+  });
+
+  it("records a list read alike as one record naming every element, and each field set apart", async () => {
+    const commander = await caller(["city_commander"], {
+      purpose: "CASE_HANDLING",
+      purposeRef: "110-2026-0100",
+    });
+    const list = `query AuditList { persons(first: 3) { edges { node { id name phone } } } }`;
+    const r = await ask<{ persons: { edges: { node: { id: string } }[] } }>(commander, list, undefined, {
+      "x-request-id": "matrix-audit-list",
+    });
+    expect(r.errors).toBeUndefined();
+    const ids = r.data!.persons.edges.map((e) => Buffer.from(e.node.id, "base64").toString().split(":")[1]!);
+    expect(ids.length).toBe(3);
+    // One person read with one more field: a record of its own, so that which fields of which
+    // element stays exact.
+    const extra = `query AuditTwoSets($id: ID!) {
+      persons(first: 3) { edges { node { name phone } } }
+      node(id: $id) { ... on Person { name phone birthDate } }
+    }`;
+    const r2 = await ask(commander, extra, { id: petitioner.gid }, { "x-request-id": "matrix-audit-sets" });
+    expect(r2.errors).toBeUndefined();
+    await hub.hub.audit.flush();
+    const rows = await hub.db.auditRecord.findMany({
+      where: { requestId: { in: ["matrix-audit-list", "matrix-audit-sets"] } },
+    });
+    const listRows = rows.filter((x) => x.requestId === "matrix-audit-list");
+    expect(listRows).toHaveLength(1);
+    expect(listRows[0]).toMatchObject({ outcome: "READ", entityIds: [...ids].sort() });
+    expect(listRows[0]!.fields).toEqual(expect.arrayContaining(["Person.name", "Person.phone"]));
+    const sets = rows.filter((x) => x.requestId === "matrix-audit-sets");
+    const withBirthDate = sets.filter((x) => x.fields.includes("Person.birthDate"));
+    expect(withBirthDate.map((x) => x.entityIds)).toEqual([[petitioner.dbId]]);
+    const others = new Set(
+      sets.filter((x) => !x.fields.includes("Person.birthDate")).flatMap((x) => x.entityIds),
+    );
+    expect(others.has(petitioner.dbId)).toBe(false);
+    for (const id of ids.filter((i) => i !== petitioner.dbId)) expect(others.has(id)).toBe(true);
   });
 
   it("answers auditTrail(entity) for the auditor only", async () => {

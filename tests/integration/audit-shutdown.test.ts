@@ -32,7 +32,7 @@ describe("audit on shutdown", () => {
     expect(r.errors).toBeUndefined();
     expect(r.data!.node.name).toBe("审计测试");
     // Nothing written yet: the batch waits in the writer.
-    expect(await hub.db.auditRecord.count({ where: { entityId: person.id } })).toBe(0);
+    expect(await hub.db.auditRecord.count({ where: { entityIds: { has: person.id } } })).toBe(0);
     const url = hub.databaseUrl;
     await hub.stop({ keepDatabase: true });
     const client = new pg.Client({ connectionString: url });
@@ -44,7 +44,7 @@ describe("audit on shutdown", () => {
         outcome: string;
         operationName: string;
       }>(
-        `SELECT subject, fields, outcome::text AS outcome, "operationName" FROM "AuditRecord" WHERE "entityId" = $1`,
+        `SELECT subject, fields, outcome::text AS outcome, "operationName" FROM "AuditRecord" WHERE $1 = ANY("entityIds")`,
         [person.id],
       );
       expect(rows.rows).toEqual([
