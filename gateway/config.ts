@@ -131,7 +131,7 @@ export const envSchema = z.object({
     "First sandbox port: public security, civil affairs, 12345 hotline, petition and grid listen on it and the next four",
   ),
   SANDBOX_STREAM_MS: int(0, 0, 3_600_000).describe(
-    "The sandbox hotline reports a new or changed work order every this many ms, pushed to the hub's webhook (`0`: only when asked, POST /_sandbox/stream)",
+    "The sandbox hotline, petition, public-security and grid systems each produce a new or changed matter every this many ms (the hotline pushes it to the hub's webhook, the others serve it to the next sync; `0`: only when asked, POST /_sandbox/stream)",
   ),
   SOURCE_GRID_URL: z
     .url()

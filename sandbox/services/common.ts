@@ -1,14 +1,16 @@
 // Shared plumbing of the sandbox department systems: one node:http server per silo, a small
 // router, parameter validation (400 naming the parameter), opaque offset cursors, paging over the
 // generator's datasets (DatasetPager: page N without materialising the dataset) and the
-// fault-injection control every service exposes for the hub's resilience tests.
+// fault-injection control every service exposes for the hub's resilience tests, and the steady
+// stream of new and changed records the silos with matters produce for a live demo.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dayOf, secondsOfDay } from "../generator/calendar.js";
 import type { City } from "../generator/city.js";
 import { createCity } from "../generator/city.js";
 import { DatasetPager, type SiloDataset } from "../generator/dataset.js";
-import type { PresetName } from "../generator/presets.js";
-import { hashSeed, Rng } from "../generator/rng.js";
+import { CITY_CLOCK, type PresetName } from "../generator/presets.js";
+import { hashSeed, Rng, type SeedState, streamRng } from "../generator/rng.js";
 import { siloDatasets } from "../generator/silos/index.js";
 import type { DatasetName } from "../generator/truth.js";
 
@@ -37,6 +39,11 @@ export interface ServiceOptions {
    * servers do): a client must page on until the source says it has no more. Default MAX_LIMIT.
    */
   maxPageSize?: number;
+  /**
+   * Produce one new or changed record every `everyMs` ms from the start (0 or absent: only when
+   * asked, POST /_sandbox/stream). Services without matters (civil affairs) have no stream.
+   */
+  stream?: { everyMs: number };
 }
 
 export interface RunningService {
@@ -209,6 +216,168 @@ export class FaultInjector {
   }
 }
 
+// ---- the steady stream ----
+
+/**
+ * A silo's changing records: the generated dataset followed by every new record and every new
+ * version of a record the stream produced, in order, so a client paging on from its last cursor
+ * (incremental sync) sees each change once, after everything it read before.
+ */
+export class ChangeLog<R> {
+  private readonly appended: R[] = [];
+  /** Latest version of every record a change touched, and their keys in order. */
+  private readonly latest = new Map<string, R>();
+  private readonly touched: string[] = [];
+  private readonly baseTotal: number;
+  readonly feed: Feed<R>;
+
+  constructor(
+    private readonly base: Feed<R>,
+    private readonly keyOf: (record: R) => string,
+  ) {
+    this.baseTotal = base.total();
+    this.feed = {
+      total: () => this.baseTotal + this.appended.length,
+      page: (offset, limit) => {
+        const out = offset < this.baseTotal ? base.page(offset, limit) : [];
+        const from = Math.max(0, offset - this.baseTotal);
+        return [...out, ...this.appended.slice(from, from + limit - out.length)];
+      },
+    };
+  }
+
+  /** A generated record at random (a template for a new one). */
+  sample(rng: Rng): R {
+    return this.base.page(rng.int(0, this.baseTotal - 1), 1)[0]!;
+  }
+
+  /**
+   * The latest version of a record that can still move (`canMove`): one changed before (3 in 10)
+   * or a generated one; null when 32 draws found none.
+   */
+  pickMovable(rng: Rng, canMove: (record: R) => boolean): R | null {
+    for (let tries = 0; tries < 32; tries++) {
+      const candidate =
+        this.touched.length > 0 && rng.chance(0.3)
+          ? this.latest.get(rng.pick(this.touched))!
+          : this.sample(rng);
+      const current = this.latest.get(this.keyOf(candidate)) ?? candidate;
+      if (canMove(current)) return current;
+    }
+    return null;
+  }
+
+  /** Serve a new record, or a new version of one, after everything served so far. */
+  append(record: R): void {
+    const key = this.keyOf(record);
+    if (!this.latest.has(key)) this.touched.push(key);
+    this.latest.set(key, record);
+    this.appended.push(record);
+  }
+}
+
+/** One change of a stream: its number, its own random draws and when it happens (city seconds). */
+export interface ChangeDraw {
+  k: number;
+  rng: Rng;
+  at: number;
+}
+
+/**
+ * A service's sequence of changes: the k-th draws from streamRng(base, label, k), so it depends
+ * only on (seed, size, k); it happens from 09:00 the day after the city's as-of date, about 97 s
+ * after the one before.
+ */
+export function changeSequence(base: SeedState, label: string): () => ChangeDraw {
+  const start = secondsOfDay(dayOf(CITY_CLOCK.asOf) + 1) + 9 * 3600;
+  let next = 0;
+  return () => {
+    const k = next++;
+    const rng = streamRng(base, label, k);
+    return { k, rng, at: start + k * 97 + rng.int(0, 60) };
+  };
+}
+
+export interface ChangeStream {
+  /** One change every `everyMs` ms from now; 0 stops. */
+  set(everyMs: number): void;
+  /** Changes the stream produced so far. */
+  readonly streamed: number;
+  /** GET /_sandbox/stream: {"everyMs","streamed", …state()}; POST {"everyMs":N} sets it and answers the same. */
+  readonly routes: readonly Route[];
+}
+
+const STREAM_MIN_MS = 10;
+const STREAM_MAX_MS = 3_600_000;
+
+/**
+ * A service's steady stream: `step` makes one change every interval, one at a time (a slow step,
+ * such as a webhook delivery, delays the next instead of piling up). Give it to startService as
+ * the definition's `stream`: it serves the control route, starts with ServiceOptions.stream once
+ * the service listens, and stops before the service does.
+ */
+export function changeStream(step: () => unknown, state: () => Record<string, unknown>): ChangeStream {
+  let timer: NodeJS.Timeout | null = null;
+  let busy = false;
+  let streamed = 0;
+  let current = 0;
+  const set = (everyMs: number) => {
+    if (timer) clearInterval(timer);
+    timer = null;
+    current = everyMs <= 0 ? 0 : Math.max(STREAM_MIN_MS, everyMs);
+    if (current === 0) return;
+    timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      streamed++;
+      void Promise.resolve()
+        .then(step)
+        .catch((err: unknown) => console.error("[sandbox stream]", err))
+        .finally(() => {
+          busy = false;
+        });
+    }, current);
+    timer.unref();
+  };
+  return {
+    set,
+    get streamed() {
+      return streamed;
+    },
+    routes: [
+      {
+        method: "GET",
+        path: "/_sandbox/stream",
+        data: false,
+        handle: () => jsonReply(200, { everyMs: current, streamed, ...state() }),
+      },
+      {
+        method: "POST",
+        path: "/_sandbox/stream",
+        data: false,
+        handle: async ({ json }) => {
+          const body = ((await json()) ?? {}) as Record<string, unknown>;
+          const everyMs = body.everyMs;
+          if (
+            typeof everyMs !== "number" ||
+            !Number.isInteger(everyMs) ||
+            everyMs < 0 ||
+            everyMs > STREAM_MAX_MS
+          )
+            throw new ParamError(
+              "everyMs",
+              `everyMs must be an integer 0..${STREAM_MAX_MS} (0 stops the stream)`,
+            );
+          if (everyMs > 0 && everyMs < STREAM_MIN_MS)
+            throw new ParamError("everyMs", `everyMs must be at least ${STREAM_MIN_MS}`);
+          set(everyMs);
+          return jsonReply(200, { everyMs, streamed, ...state() });
+        },
+      },
+    ],
+  };
+}
+
 // ---- HTTP ----
 
 export interface Reply {
@@ -252,6 +421,8 @@ export interface ServiceDefinition {
   serverError?(): Reply;
   /** Called after the server stopped. */
   onStop?(): void;
+  /** The service's steady stream of new and changed records (changeStream), if it has one. */
+  stream?: ChangeStream;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -287,10 +458,10 @@ const HEALTH_ROUTE: Route = {
   handle: () => jsonReply(200, { status: "UP" }),
 };
 
-/** Start one service: routes plus /health and /_sandbox/faults. */
+/** Start one service: routes plus /health, /_sandbox/faults and (with a stream) /_sandbox/stream. */
 export async function startService(
   def: ServiceDefinition,
-  options: { host?: string; port?: number },
+  options: Pick<ServiceOptions, "host" | "port" | "stream">,
 ): Promise<RunningService> {
   const faults = new FaultInjector(def.seed, def.name);
   const faultRoutes: Route[] = [
@@ -302,7 +473,7 @@ export async function startService(
       handle: async (r) => jsonReply(200, faults.configure(await r.json())),
     },
   ];
-  const routes = [HEALTH_ROUTE, ...faultRoutes, ...def.routes];
+  const routes = [HEALTH_ROUTE, ...faultRoutes, ...def.routes, ...(def.stream?.routes ?? [])];
   const serverError =
     def.serverError ?? (() => jsonReply(500, { error: "internal_error", message: "injected fault" }));
 
@@ -385,12 +556,14 @@ export async function startService(
     });
   });
   const port = (server.address() as AddressInfo).port;
+  if (def.stream && options.stream) def.stream.set(options.stream.everyMs);
   let stopping: Promise<void> | null = null;
   return {
     name: def.name,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     stop: () => {
+      def.stream?.set(0);
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

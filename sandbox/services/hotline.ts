@@ -10,24 +10,18 @@
 // status) are appended after the generated orders, so incremental sync sees them too. Which order
 // the k-th push is depends only on (seed, size, k).
 import { createHmac } from "node:crypto";
-import {
-  addWorkingDays,
-  dayOf,
-  dayOfSeconds,
-  formatDate,
-  formatTime,
-  secondsOfDay,
-} from "../generator/calendar.js";
+import { addWorkingDays, dayOfSeconds, formatDate, formatTime } from "../generator/calendar.js";
 import type { HotlineWorkOrder } from "../generator/index.js";
-import { CITY_CLOCK } from "../generator/presets.js";
-import { hashSeed, type Rng, streamRng } from "../generator/rng.js";
+import { hashSeed } from "../generator/rng.js";
 import { HOTLINE_SLA_WORKING_DAYS, SATISFACTION } from "../generator/tables/codes.js";
 import {
+  ChangeLog,
+  changeSequence,
+  changeStream,
   cityOf,
   datasetFeed,
   datasetOf,
   encodeCursor,
-  type Feed,
   jsonReply,
   ParamError,
   pageOf,
@@ -48,8 +42,6 @@ export interface HotlineServiceOptions extends ServiceOptions {
    * "<timestamp>.<body>").
    */
   webhookToken?: string;
-  /** Produce one new or changed order every `everyMs` ms from the start (0 or absent: only when asked). */
-  stream?: { everyMs: number };
 }
 
 export type HotlineEvent = "order.created" | "order.updated";
@@ -121,50 +113,20 @@ async function deliver(
 
 export function startHotlineService(options: HotlineServiceOptions): Promise<RunningService> {
   const city = cityOf(options);
-  const base = datasetFeed(datasetOf<HotlineWorkOrder>(city, "workOrders"));
-  const baseTotal = base.total();
+  const log = new ChangeLog(datasetFeed(datasetOf<HotlineWorkOrder>(city, "workOrders")), (o) => o.order_no);
+  const feed = log.feed;
   // order numbers the generator hands out are < 2 × units: new orders count on from there
   const firstNewNumber = 2 * (city.counts.hotlineOrders + city.counts.hotlineTransfers);
   const seedTag = hashSeed(options.seed)[0]!.toString(16).padStart(8, "0");
-  const pushStart = secondsOfDay(dayOf(CITY_CLOCK.asOf) + 1) + 9 * 3600;
-
-  /** Pushed versions, in push order (served after the generated orders). */
-  const appended: HotlineWorkOrder[] = [];
-  /** Latest version of every order a push touched. */
-  const latest = new Map<string, HotlineWorkOrder>();
-  const touched: string[] = [];
-  let pushes = 0;
+  const nextChange = changeSequence(city.plan.base, "sandboxHotlinePush");
   let created = 0;
 
-  const feed: Feed<HotlineWorkOrder> = {
-    total: () => baseTotal + appended.length,
-    page: (offset, limit) => {
-      const out = offset < baseTotal ? base.page(offset, limit) : [];
-      const from = Math.max(0, offset - baseTotal);
-      return [...out, ...appended.slice(from, from + limit - out.length)];
-    },
-  };
-
-  const pickUpdatable = (rng: Rng): HotlineWorkOrder | null => {
-    for (let tries = 0; tries < 32; tries++) {
-      const candidate =
-        touched.length > 0 && rng.chance(0.3)
-          ? latest.get(rng.pick(touched))!
-          : base.page(rng.int(0, baseTotal - 1), 1)[0]!;
-      const current = latest.get(candidate.order_no) ?? candidate;
-      if (NEXT_STATUS[current.status]) return current;
-    }
-    return null;
-  };
-
   const nextEvent = (): HotlineDelivery => {
-    const k = pushes++;
-    const rng = streamRng(city.plan.base, "sandboxHotlinePush", k);
-    const at = pushStart + k * 97 + rng.int(0, 60);
+    const { k, rng, at } = nextChange();
     const now = formatTime(at, "sql");
     let event: HotlineEvent = "order.updated";
     let order: HotlineWorkOrder | null = null;
-    const current = rng.chance(0.5) ? pickUpdatable(rng) : null;
+    const current = rng.chance(0.5) ? log.pickMovable(rng, (o) => NEXT_STATUS[o.status] !== undefined) : null;
     if (current) {
       const status = NEXT_STATUS[current.status]!;
       order = { ...current, status };
@@ -175,7 +137,7 @@ export function startHotlineService(options: HotlineServiceOptions): Promise<Run
       }
     } else {
       event = "order.created";
-      const template = base.page(rng.int(0, baseTotal - 1), 1)[0]!;
+      const template = log.sample(rng);
       const day = dayOfSeconds(at);
       const sla =
         template.urgency === "紧急"
@@ -194,34 +156,20 @@ export function startHotlineService(options: HotlineServiceOptions): Promise<Run
         source_ref: null,
       };
     }
-    if (!latest.has(order.order_no)) touched.push(order.order_no);
-    latest.set(order.order_no, order);
-    appended.push(order);
+    log.append(order);
     return { delivery_id: `dlv_${seedTag}_${String(k + 1).padStart(8, "0")}`, event, order };
   };
 
-  // The steady stream: one push every everyMs, one at a time (a slow webhook delays the next).
-  let streamTimer: NodeJS.Timeout | null = null;
-  let streaming = false;
-  let streamed = 0;
-  const setStream = (everyMs: number) => {
-    if (streamTimer) clearInterval(streamTimer);
-    streamTimer = null;
-    if (everyMs <= 0) return;
-    streamTimer = setInterval(() => {
-      if (streaming) return;
-      streaming = true;
+  // The steady stream: the pushes' sequence, delivered when there is a webhook URL.
+  const stream = changeStream(
+    () => {
       const d = nextEvent();
-      streamed++;
-      const target = options.webhookUrl;
-      void (target ? deliver(target, options.webhookToken, d, []) : Promise.resolve(true)).finally(() => {
-        streaming = false;
-      });
-    }, everyMs);
-    streamTimer.unref();
-  };
+      return options.webhookUrl ? deliver(options.webhookUrl, options.webhookToken, d, []) : undefined;
+    },
+    () => ({ orders: feed.total() }),
+  );
 
-  const running = startService(
+  return startService(
     {
       name: "hotline",
       seed: options.seed,
@@ -279,36 +227,10 @@ export function startHotlineService(options: HotlineServiceOptions): Promise<Run
             });
           },
         },
-        {
-          method: "POST",
-          path: "/_sandbox/stream",
-          data: false,
-          handle: async ({ json }) => {
-            const body = ((await json()) ?? {}) as Record<string, unknown>;
-            const everyMs = body.everyMs;
-            if (
-              typeof everyMs !== "number" ||
-              !Number.isInteger(everyMs) ||
-              everyMs < 0 ||
-              everyMs > 3_600_000
-            )
-              throw new ParamError("everyMs", "everyMs must be an integer 0..3600000 (0 stops the stream)");
-            if (everyMs > 0 && everyMs < 10) throw new ParamError("everyMs", "everyMs must be at least 10");
-            setStream(everyMs);
-            return jsonReply(200, { everyMs, streamed, orders: feed.total() });
-          },
-        },
       ],
       corrupt: truncatedJson,
+      stream,
     },
     options,
   );
-  if (options.stream && options.stream.everyMs > 0) setStream(Math.max(10, options.stream.everyMs));
-  return running.then((service) => ({
-    ...service,
-    stop: async () => {
-      setStream(0);
-      await service.stop();
-    },
-  }));
 }

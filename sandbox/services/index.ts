@@ -56,7 +56,10 @@ export interface SandboxOptions {
   only?: readonly ServiceName[];
   /** Every service serves at most this many records a page (see ServiceOptions.maxPageSize). */
   maxPageSize?: number;
-  /** The hotline produces one new or changed work order every `everyMs` ms (a live demo). */
+  /**
+   * The hotline, petition, public-security and grid systems each produce one new or changed
+   * matter every `everyMs` ms (a live demo; ServiceOptions.stream).
+   */
   stream?: { everyMs: number };
 }
 
@@ -80,7 +83,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         ...o,
         webhookUrl: options.webhookUrl,
         webhookToken: options.webhookToken,
-        ...(options.stream ? { stream: options.stream } : {}),
       }),
     petition: startPetitionService,
     grid: startGridService,
@@ -99,6 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           host,
           port,
           ...(options.maxPageSize ? { maxPageSize: options.maxPageSize } : {}),
+          ...(options.stream ? { stream: options.stream } : {}),
         }),
       );
     }

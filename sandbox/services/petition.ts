@@ -8,9 +8,17 @@
 //     </petitionFeed>
 // Child elements follow the record's fields in order; a null is an empty element with nil="true";
 // booleans are true/false.
+//   POST /_sandbox/stream {"everyMs":N} → one new petition (待受理) or one case moving on a step
+//        (受理, 办理, 办结; 复查/复核 concluded) every N ms, appended to the feed; 0 stops.
 import { XMLBuilder } from "fast-xml-parser";
+import { DEMO_CITY } from "../city/areas.js";
+import { dayOfSeconds, formatDate } from "../generator/calendar.js";
 import type { PetitionCase, Petitioner } from "../generator/index.js";
+import { PETITION_LIMITS } from "../generator/tables/codes.js";
 import {
+  ChangeLog,
+  changeSequence,
+  changeStream,
   cityOf,
   datasetFeed,
   datasetOf,
@@ -81,9 +89,55 @@ function truncatedXml(reply: Reply): Reply {
   return { ...reply, body: `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}<case><caseNo>` };
 }
 
+/** 办理状态 a case moves on to from its current one (信访工作条例: 受理 → 办理 → 办结). */
+const NEXT_STATUS: Readonly<Record<string, string>> = {
+  待受理: "已受理",
+  已受理: "办理中",
+  办理中: "已办结",
+  复查中: "已办结",
+  复核中: "已办结",
+};
+
 export function startPetitionService(options: ServiceOptions): Promise<RunningService> {
   const city = cityOf(options);
-  const cases = datasetFeed(datasetOf<PetitionCase>(city, "cases"));
+  const log = new ChangeLog(datasetFeed(datasetOf<PetitionCase>(city, "cases")), (c) => c.caseNo);
+  const cases = log.feed;
+  // case numbers the generator hands out are < 2 × petitions: new cases count on from there
+  const firstNewNumber = 2 * Math.max(city.counts.petitions, 1);
+  const nextChange = changeSequence(city.plan.base, "sandboxPetitionStream");
+  let created = 0;
+
+  /** The k-th change: a case moving on a step (half of the time, when one can) or a new petition. */
+  const change = (): void => {
+    const { rng, at } = nextChange();
+    const day = dayOfSeconds(at);
+    const today = formatDate(day, "iso");
+    const current = rng.chance(0.5) ? log.pickMovable(rng, (c) => NEXT_STATUS[c.status] !== undefined) : null;
+    if (current) {
+      const status = NEXT_STATUS[current.status]!;
+      const accepted =
+        status === "已受理"
+          ? { acceptedDate: today, deadline: formatDate(day + PETITION_LIMITS.concludeWithinDays, "iso") }
+          : {};
+      log.append({ ...current, ...accepted, status });
+      return;
+    }
+    const template = log.sample(rng);
+    const number = String(firstNewNumber + created++).padStart(7, "0");
+    log.append({
+      ...template,
+      caseNo: `XF${DEMO_CITY.code}${today.slice(0, 4)}${number}`,
+      registeredDate: today,
+      acceptedDate: null,
+      deadline: null,
+      extendedDeadline: null,
+      status: "待受理",
+      isRepeat: false,
+      previousCaseNo: null,
+    });
+  };
+  const stream = changeStream(change, () => ({ cases: cases.total() }));
+
   return startService(
     {
       name: "petition",
@@ -114,6 +168,7 @@ export function startPetitionService(options: ServiceOptions): Promise<RunningSe
         headers: { "content-type": XML_CONTENT_TYPE },
         body: '<?xml version="1.0" encoding="UTF-8"?><error><code>500</code><message>系统内部错误</message></error>',
       }),
+      stream,
     },
     options,
   );
