@@ -874,6 +874,7 @@ await runBench(
         p99MsOff: round(c.off.latencyMs.p99, 2),
         auditRowsPerSecond: round(c.auditRowsPerSecond),
         auditRowsPerRequest: round(c.auditRowsPerRequest, 2),
+        auditedElementsPerRequest: round(c.auditedElementsPerRequest, 2),
         errors: c.on.errors.total + c.off.errors.total,
       })),
       memory: targets.map((t) => ({

@@ -19,6 +19,8 @@ export interface OverheadCell {
   p99Ratio: number;
   auditRowsPerSecond: number;
   auditRowsPerRequest: number;
+  /** Element reads the audit rows name, per request (a row names every element read alike). */
+  auditedElementsPerRequest: number;
 }
 
 export interface OverheadOptions {
@@ -36,9 +38,12 @@ export interface OverheadOptions {
   log: (line: string) => void;
 }
 
-async function auditRows(client: pg.Client): Promise<number> {
-  const r = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditRecord"`);
-  return Number(r.rows[0]!.n);
+/** Audit rows, and the element reads they name, so far. */
+async function auditRows(client: pg.Client): Promise<{ rows: number; elements: number }> {
+  const r = await client.query<{ n: string; e: string }>(
+    `SELECT count(*)::text AS n, coalesce(sum(cardinality("entityIds")), 0)::text AS e FROM "AuditRecord"`,
+  );
+  return { rows: Number(r.rows[0]!.n), elements: Number(r.rows[0]!.e) };
 }
 
 export async function measureAccessOverhead(o: OverheadOptions): Promise<OverheadCell[]> {
@@ -60,6 +65,7 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
       for (const concurrency of o.concurrency) {
         const results = {} as Record<"on" | "off", LoadResult>;
         let rows = 0;
+        let elements = 0;
         for (const mode of ["on", "off"] as const) {
           const request = {
             url: `${hubs[mode]!.url}/graphql`,
@@ -85,7 +91,11 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
           });
           // The writer flushes every 200 ms: wait for the last batch before counting.
           await new Promise((r) => setTimeout(r, 500));
-          if (mode === "on") rows = (await auditRows(counter)) - before;
+          if (mode === "on") {
+            const after = await auditRows(counter);
+            rows = after.rows - before.rows;
+            elements = after.elements - before.elements;
+          }
         }
         const cell: OverheadCell = {
           operation: op.name,
@@ -96,6 +106,7 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
           p99Ratio: results.on.latencyMs.p99 / Math.max(1e-9, results.off.latencyMs.p99),
           auditRowsPerSecond: rows / (results.on.durationMs / 1000),
           auditRowsPerRequest: rows / Math.max(1, results.on.requests),
+          auditedElementsPerRequest: elements / Math.max(1, results.on.requests),
         };
         cells.push(cell);
         o.log(
@@ -121,6 +132,7 @@ export function overheadTable(cells: readonly OverheadCell[]): string {
       { title: "p99 ms off" },
       { title: "audit rows/s" },
       { title: "audit rows/req" },
+      { title: "elements named/req" },
     ],
     cells.map((c) => [
       c.operation,
@@ -132,6 +144,7 @@ export function overheadTable(cells: readonly OverheadCell[]): string {
       fixed(c.off.latencyMs.p99, 2),
       fixed(c.auditRowsPerSecond),
       fixed(c.auditRowsPerRequest, 1),
+      fixed(c.auditedElementsPerRequest, 1),
     ]),
   );
 }
