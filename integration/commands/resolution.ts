@@ -1,14 +1,15 @@
-// Commands of entity resolution for data stewards (数据治理员): merge, unmerge, decide a
-// review-queue pair, run the resolution pass. Each checks the persons it touches are in the
-// steward's jurisdiction (through `personVisible`, the read paths' own rule, passed in by the
-// API) before it changes anything, and is audited with the steward and the reason.
+// Commands of entity resolution for data stewards (数据治理员): merge, unmerge (./merges.ts, shared
+// with organisations), decide a review-queue pair, run the resolution pass. Each checks the persons
+// it touches are in the steward's jurisdiction (the read paths' own rule, passed in by the API)
+// before it changes anything, and is audited with the steward and the reason.
 import { z } from "zod";
 import { withinJurisdiction } from "../../domain/policies/area.js";
 import type { Principal } from "../../domain/principal.js";
 import type { Db } from "../../prisma/db.js";
-import { markDistinct, mergePersons, ResolutionError, unmergePersons } from "../resolution/merge.js";
+import { markDistinct, mergePersons } from "../resolution/merge.js";
 import { type PassOutcome, resolvePending } from "../resolution/pass.js";
 import { CommandError } from "./errors.js";
+import { asCommand, requireInJurisdiction, type StewardDeps } from "./merges.js";
 
 /** An audited reason: at least 4 characters once trimmed. Declared on the API's `reason`. */
 export const reasonSchema = z
@@ -24,76 +25,6 @@ export const rowIdSchema = (field: string) =>
     .string()
     .regex(UUID, { error: (issue) => `${field} "${String(issue.input)}" is not an id this hub gives out` });
 
-export interface StewardDeps {
-  db: Db;
-  principal: Principal;
-  /** Is the person (by id) in the principal's jurisdiction? The read paths' rule. */
-  personVisible(personId: string): Promise<boolean>;
-}
-
-async function requireInJurisdiction(deps: StewardDeps, personId: string, field: string): Promise<void> {
-  if (!(await deps.personVisible(personId)))
-    throw new CommandError(
-      "FORBIDDEN",
-      `person in ${field} is outside your jurisdiction (or does not exist)`,
-      {
-        field,
-      },
-    );
-}
-
-/** A merge that cannot be done is the caller's mistake (or a record that is gone). */
-function asCommandError(e: unknown): unknown {
-  if (!(e instanceof ResolutionError)) return e;
-  return e.code === "NOT_FOUND"
-    ? new CommandError("NOT_FOUND", e.message)
-    : new CommandError("BAD_USER_INPUT", e.message, { reason: e.code });
-}
-
-async function audited<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    throw asCommandError(e);
-  }
-}
-
-export async function mergePersonsCommand(
-  input: { survivorId: string; mergedId: string; reason: string },
-  deps: StewardDeps,
-): Promise<{ mergeId: string }> {
-  await requireInJurisdiction(deps, input.survivorId, "survivorId");
-  await requireInJurisdiction(deps, input.mergedId, "mergedId");
-  const mergeId = await audited(() =>
-    deps.db.$transaction((tx) =>
-      mergePersons(tx, {
-        survivorId: input.survivorId,
-        mergedId: input.mergedId,
-        actor: deps.principal.subject,
-        reason: input.reason,
-        method: "MANUAL",
-      }),
-    ),
-  );
-  return { mergeId };
-}
-
-export async function unmergePersonsCommand(
-  input: { mergeId: string; reason: string },
-  deps: StewardDeps,
-): Promise<{ mergeId: string }> {
-  const { mergeId } = input;
-  const merge = await deps.db.merge.findUnique({ where: { id: mergeId }, select: { survivorId: true } });
-  if (!merge) throw new CommandError("NOT_FOUND", `merge "${mergeId}" was not found`, { key: mergeId });
-  await requireInJurisdiction(deps, merge.survivorId, "mergeId");
-  await audited(() =>
-    deps.db.$transaction((tx) =>
-      unmergePersons(tx, { mergeId, actor: deps.principal.subject, reason: input.reason }),
-    ),
-  );
-  return { mergeId };
-}
-
 export type MatchVerdict = "SAME" | "DISTINCT";
 
 /** SAME merges the pair's new person into its candidate; DISTINCT keeps them apart for good. */
@@ -105,9 +36,9 @@ export async function decideMatch(
   const pair = await deps.db.matchCandidate.findUnique({ where: { id } });
   if (pair?.status !== "OPEN")
     throw new CommandError("NOT_FOUND", `open review pair "${id}" was not found`, { key: id });
-  await requireInJurisdiction(deps, pair.entityId, "id");
+  await requireInJurisdiction("PERSON", deps, pair.entityId, "id");
   const actor = deps.principal.subject;
-  await audited(() =>
+  await asCommand(() =>
     deps.db.$transaction(async (tx) => {
       if (input.verdict === "SAME")
         await mergePersons(tx, {

@@ -3,10 +3,7 @@
 // merge and unmerge for data stewards, audited like persons'.
 
 import { hasRole } from "../../domain/principal.js";
-import {
-  mergeOrganisationsCommand,
-  unmergeOrganisationsCommand,
-} from "../../integration/commands/organisations.js";
+import { mergeCommand, type StewardDeps, unmergeCommand } from "../../integration/commands/merges.js";
 import { reasonSchema, rowIdSchema } from "../../integration/commands/resolution.js";
 import { organisationInJurisdiction } from "../../resolvers/organisation-merges.js";
 import { builder } from "../builder.js";
@@ -93,10 +90,10 @@ builder.prismaObjectField("Organisation", "merges", (t) =>
   }),
 );
 
-const steward = (ctx: Context) => ({
+const steward = (ctx: Context): StewardDeps => ({
   db: ctx.db,
   principal: ctx.principal,
-  organisationVisible: (id: string) => organisationInJurisdiction(ctx, id),
+  visible: (id) => organisationInJurisdiction(ctx, id),
 });
 
 builder.mutationFields((t) => ({
@@ -120,7 +117,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const { mergeId } = await command(() =>
-        mergeOrganisationsCommand(
+        mergeCommand(
+          "ORGANISATION",
           { survivorId: args.survivorId.id, mergedId: args.mergedId.id, reason: args.reason.trim() },
           steward(ctx),
         ),
@@ -143,7 +141,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const { mergeId } = await command(() =>
-        unmergeOrganisationsCommand(
+        unmergeCommand(
+          "ORGANISATION",
           { mergeId: String(args.mergeId), reason: args.reason.trim() },
           steward(ctx),
         ),

@@ -3,14 +3,8 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { hasRole } from "../../domain/principal.js";
 import type { MatchReason } from "../../domain/resolution/fellegi-sunter.js";
-import {
-  decideMatch,
-  mergePersonsCommand,
-  reasonSchema,
-  rowIdSchema,
-  type StewardDeps,
-  unmergePersonsCommand,
-} from "../../integration/commands/resolution.js";
+import { mergeCommand, type StewardDeps, unmergeCommand } from "../../integration/commands/merges.js";
+import { decideMatch, reasonSchema, rowIdSchema } from "../../integration/commands/resolution.js";
 import type { SourcedClaim } from "../../integration/resolution/canonical.js";
 import {
   type AttributeProvenanceShape,
@@ -230,7 +224,7 @@ builder.prismaObject("Merge", {
 const steward = (ctx: Context): StewardDeps => ({
   db: ctx.db,
   principal: ctx.principal,
-  personVisible: (personId) => personInJurisdiction(ctx, personId),
+  visible: (personId) => personInJurisdiction(ctx, personId),
 });
 
 builder.queryFields((t) => ({
@@ -278,7 +272,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const { mergeId } = await command(() =>
-        mergePersonsCommand(
+        mergeCommand(
+          "PERSON",
           { survivorId: args.survivorId.id, mergedId: args.mergedId.id, reason: args.reason.trim() },
           steward(ctx),
         ),
@@ -300,7 +295,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const { mergeId } = await command(() =>
-        unmergePersonsCommand({ mergeId: String(args.mergeId), reason: args.reason.trim() }, steward(ctx)),
+        unmergeCommand("PERSON", { mergeId: String(args.mergeId), reason: args.reason.trim() }, steward(ctx)),
       );
       return ctx.db.merge.findUniqueOrThrow({ ...query, where: { id: mergeId } });
     },
