@@ -208,7 +208,8 @@ export const addressDraftSchema = z.strictObject({
   element: z.literal("ADDRESS"),
   ref,
   text: nonBlank("the address as written (non-empty text)"),
-  areaCode,
+  /** Absent: the hub's gazetteer places it from its text (a standard address, else an area). */
+  areaCode: areaCode.nullish(),
   latitude: coordinate("a latitude in degrees (-90 to 90)", 90).nullish(),
   longitude: coordinate("a longitude in degrees (-180 to 180)", 180).nullish(),
 });
@@ -229,38 +230,52 @@ export const areaDraftSchema = z
   });
 export type AreaDraft = z.infer<typeof areaDraftSchema>;
 
-export const eventDraftSchema = z.strictObject({
-  element: z.literal("EVENT"),
-  ref,
-  kind: enumOf(["POLICE_INCIDENT", "HOTLINE_TICKET", "PETITION", "DISPUTE", "GRID_REPORT"]),
-  title: nonBlank("the event's title (non-empty text)"),
-  description: optionalText,
-  /** ISO 8601 with an offset */
-  occurredAt: dateTime,
-  reportedAt: dateTime,
-  deadlineAt: dateTime.nullish(),
-  areaCode,
-  addressText: optionalText,
-  status: enumOf(["REPORTED", "ACCEPTED", "DISPATCHED", "HANDLED", "VERIFIED", "ARCHIVED", "REJECTED"]),
-  warningLevel: enumOf(["NONE", "BLUE", "YELLOW", "RED"]).optional(),
-  handlingUnit: optionalText,
-  /** Kind-specific fields kept as they are (category, satisfaction, collective count …). */
-  details: z.record(z.string(), z.json(), expecting("an object of kind-specific fields")).optional(),
-  persons: listOf(
-    z.strictObject({
-      ref: nonBlank("the ref of a PERSON draft of this record"),
-      role: enumOf(["REPORTER", "PARTY", "SUBJECT", "PETITIONER", "VICTIM", "WITNESS", "OTHER"]),
-    }),
-    "a list of { ref, role }",
-  ),
-  organisations: listOf(
-    z.strictObject({
-      ref: nonBlank("the ref of an ORGANISATION draft of this record"),
-      role: nonBlank("the organisation's role (non-empty text)"),
-    }),
-    "a list of { ref, role }",
-  ),
-});
+export const eventDraftSchema = z
+  .strictObject({
+    element: z.literal("EVENT"),
+    ref,
+    kind: enumOf(["POLICE_INCIDENT", "HOTLINE_TICKET", "PETITION", "DISPUTE", "GRID_REPORT"]),
+    title: nonBlank("the event's title (non-empty text)"),
+    description: optionalText,
+    /** ISO 8601 with an offset */
+    occurredAt: dateTime,
+    reportedAt: dateTime,
+    deadlineAt: dateTime.nullish(),
+    /** Absent: the hub's gazetteer places it from addressText (one of the two is required). */
+    areaCode: areaCode.nullish(),
+    addressText: optionalText,
+    status: enumOf(["REPORTED", "ACCEPTED", "DISPATCHED", "HANDLED", "VERIFIED", "ARCHIVED", "REJECTED"]),
+    warningLevel: enumOf(["NONE", "BLUE", "YELLOW", "RED"]).optional(),
+    handlingUnit: optionalText,
+    /** Kind-specific fields kept as they are (category, satisfaction, collective count …). */
+    details: z.record(z.string(), z.json(), expecting("an object of kind-specific fields")).optional(),
+    persons: listOf(
+      z.strictObject({
+        ref: nonBlank("the ref of a PERSON draft of this record"),
+        role: enumOf(["REPORTER", "PARTY", "SUBJECT", "PETITIONER", "VICTIM", "WITNESS", "OTHER"]),
+      }),
+      "a list of { ref, role }",
+    ),
+    organisations: listOf(
+      z.strictObject({
+        ref: nonBlank("the ref of an ORGANISATION draft of this record"),
+        role: nonBlank("the organisation's role (non-empty text)"),
+      }),
+      "a list of { ref, role }",
+    ),
+  })
+  // checked even when other fields are wrong, so a mapping learns every problem at once
+  .refine(
+    (event) => {
+      const e = event as Record<string, unknown>;
+      return Boolean(e.areaCode) || (typeof e.addressText === "string" && /\S/.test(e.addressText));
+    },
+    {
+      path: ["areaCode"],
+      message: `required (${areaCodeWhat}, or an addressText the hub's gazetteer places)`,
+      when: (payload) => payload.value !== null && typeof payload.value === "object",
+    },
+  );
 export type EventDraft = z.infer<typeof eventDraftSchema>;
 
 export const elementDraftSchema = z.discriminatedUnion("element", [

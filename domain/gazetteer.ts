@@ -1,10 +1,13 @@
 // The hub's own gazetteer (地名库): free address text → the area it lies in, from the names of the
-// area tree at every level, so a department needs no division codes or lookup tables of its own.
+// area tree at every level, and the standard address (标准地址) it is, from the standard-address
+// registry, so a department needs no division codes or lookup tables of its own.
 // The text is parsed into its administrative parts (domain/identifiers/address.ts) and each part
 // is looked for among the areas of its level, under the area found above it. A place named under
-// another province or city is outside the city. Pure: the caller gives the areas.
+// another province or city is outside the city. Below the areas, the door plate (road, door
+// number, building, unit, room) is compared with the registry's standard addresses that lie in
+// the area the text names. Pure: the caller gives the areas and the registry's candidates.
 import type { AreaLevel } from "./area.js";
-import { parseAddress } from "./identifiers/address.js";
+import { type ParsedAddress, parseAddress } from "./identifiers/address.js";
 import { PROVINCE_CODES } from "./identifiers/citizen-id.js";
 
 export interface GazetteerArea {
@@ -30,16 +33,104 @@ const stem = (name: string) => {
   return s.length >= 2 ? s : name;
 };
 
-/** Certainty of a placement at each level, when every part was found under the one above it. */
-const LEVEL_CONFIDENCE: Readonly<Record<AreaLevel, number>> = {
-  CITY: 0.4,
-  DISTRICT: 0.7,
-  STREET: 0.85,
-  COMMUNITY: 0.95,
-  GRID: 0.95,
+/**
+ * How sure the gazetteer is, 0–1, of each kind of answer. One table, so that the thresholds below
+ * and the confidences reported with every placement can be read side by side.
+ */
+export const GAZETTEER_CONFIDENCE = {
+  /** An area named at this level, every part found under the one above it. */
+  area: { CITY: 0.4, DISTRICT: 0.7, STREET: 0.85, COMMUNITY: 0.95, GRID: 0.95 },
+  /** Times this, for a part found by its name alone (unique in the city), not under the part above. */
+  unanchored: 0.85,
+  /** A province that is not the city's. */
+  otherProvince: 0.9,
+  /** A city that is neither ours nor one of our county-level cities. */
+  otherCity: 0.8,
+  /**
+   * The one standard address with the same door plate in the deepest area the text names (NONE:
+   * the text names no area; the city's registry is searched as a whole).
+   */
+  standardAddress: { NONE: 0.8, CITY: 0.85, DISTRICT: 0.92, STREET: 0.95, COMMUNITY: 0.98, GRID: 0.98 },
+} as const satisfies {
+  area: Record<AreaLevel, number>;
+  standardAddress: Record<AreaLevel | "NONE", number>;
+  [k: string]: unknown;
 };
-/** A part found by its name alone (unique in the city), not under the part above it. */
-const UNANCHORED = 0.85;
+
+/** Below these the gazetteer's answer is no answer: the text stays unresolved, and is reported. */
+export const GAZETTEER_THRESHOLDS = {
+  /** An area (below it, the city as a whole is all the text says: 区划不明). */
+  area: 0.6,
+  /** A standard address (below it, the text is placed in its area only). */
+  standardAddress: 0.85,
+} as const;
+
+const LEVEL_CONFIDENCE = GAZETTEER_CONFIDENCE.area;
+const UNANCHORED = GAZETTEER_CONFIDENCE.unanchored;
+
+/** A standard address of the registry (标准地址), as the gazetteer compares it. */
+export interface StandardAddress {
+  id: string;
+  fullText: string;
+  /** The area it lies in (its grid or community). */
+  areaCode: string;
+}
+
+/** Where a free-text address lies, and which standard address it is when the gazetteer is sure. */
+export interface Location extends Placement {
+  /** The standard address the text is (its area is `code`), or null. */
+  address: { id: string; fullText: string } | null;
+  /** Why a standard address that looked alike was not taken (null when none looked alike or one was). */
+  doubt: string | null;
+}
+
+/**
+ * The door plate of an address: what lies below the areas (road, lane, estate under a village,
+ * door number, building, unit, room), as a key under which the spellings of one plate meet —
+ * full-width digits, 幢/栋/号楼/#, 室/户/房 or none, 3-1-501 shorthand, a compound named or not —
+ * and a LIKE pattern that finds the registry's candidates by their text. Null when the text has
+ * no door plate (no road or place to hang numbers off, or no number).
+ */
+export function doorPlate(text: string): { key: string; pattern: string } | null {
+  let p: ParsedAddress = parseAddress(text);
+  // the parser stops at a compound named after the door number (…12号虹桥新村3幢1单元501室): read on
+  if (p.rest !== undefined && p.doorNumber !== undefined) {
+    const tail = parseAddress(p.rest);
+    if (tail.rest === undefined)
+      p = { ...p, rest: undefined, ...pick(tail, ["building", "unit", "floor", "room"]) };
+  }
+  const lane = p.estate !== undefined && /^[0-9]+弄$/.test(p.estate) ? p.estate : undefined;
+  const namedEstate = p.estate !== undefined && !/^[0-9]/.test(p.estate) ? p.estate : undefined;
+  const anchor = p.road ?? namedEstate ?? p.community ?? p.township;
+  if (anchor === undefined) return null;
+  if (p.doorNumber === undefined && p.building === undefined && p.room === undefined) return null;
+  // a group number under a village (3组12号) is part of the plate; a compound on a road is not
+  const group = p.estate !== undefined && p.estate !== anchor && p.estate !== lane && p.road === undefined;
+  const numbers: [string | undefined, string][] = [
+    [p.doorNumber, "号"],
+    [p.building, "栋"],
+    [p.unit, "单元"],
+    [p.room ?? p.floor, p.room !== undefined ? "室" : "层"],
+  ];
+  const key = [
+    anchor,
+    lane ?? "",
+    group ? p.estate : "",
+    ...numbers.map(([n, suffix]) => (n === undefined ? "" : n + suffix)),
+    p.rest ?? "",
+  ].join("");
+  const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const parts = [anchor, lane, group ? p.estate : undefined, ...numbers.map(([n]) => n)].filter(
+    (x): x is string => x !== undefined,
+  );
+  return { key, pattern: `%${parts.map(like).join("%")}%` };
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
 
 export class Gazetteer {
   private readonly byStem = new Map<string, GazetteerArea[]>();
@@ -79,10 +170,11 @@ export class Gazetteer {
     const provinceOf = (code: string) => PROVINCE_CODES[code.slice(0, 2)] ?? "";
     // another province, or a city that is neither ours nor one of our county-level cities
     if (p.province && !cities.some((c) => stem(p.province!) === provinceOf(c.code)))
-      return { code: null, level: null, outside: true, confidence: 0.9 };
+      return { code: null, level: null, outside: true, confidence: GAZETTEER_CONFIDENCE.otherProvince };
     const city = this.find("CITY", p.city, null);
     const countyCity = !city && p.city ? this.find("DISTRICT", p.city, null) : null;
-    if (p.city && !city && !countyCity) return { code: null, level: null, outside: true, confidence: 0.8 };
+    if (p.city && !city && !countyCity)
+      return { code: null, level: null, outside: true, confidence: GAZETTEER_CONFIDENCE.otherCity };
     // with one city in the tree, a text that does not name it is looked for in it
     const implicit = city ?? (cities.length === 1 ? cities[0]! : null);
     let deepest: GazetteerArea | null = city;
@@ -112,6 +204,55 @@ export class Gazetteer {
       level: area.level,
       outside: false,
       confidence: Math.round((anchored ? confidence : confidence * UNANCHORED) * 100) / 100,
+    };
+  }
+
+  /**
+   * Where a free-text address lies and which standard address it is: the one candidate with the
+   * same door plate (doorPlate) that lies in the area the text names; a look-alike in another
+   * area, or two alike, is no match (said in `doubt`). Null when the text names no area the tree
+   * knows and no standard address is sure enough; a placement below GAZETTEER_THRESHOLDS.area is
+   * no placement. `candidates` are the registry's addresses whose text the plate's pattern finds.
+   */
+  locate(text: string, candidates: readonly StandardAddress[]): Location | null {
+    // the area the text names scopes the registry even when too vague to place it (the city)
+    const named = this.place(text);
+    const placed = named && (named.outside || named.confidence >= GAZETTEER_THRESHOLDS.area) ? named : null;
+    const asArea = (doubt: string | null): Location | null =>
+      placed ? { ...placed, address: null, doubt } : null;
+    const plate = named?.outside ? null : doorPlate(text);
+    if (!plate) return asArea(null);
+    const alike = candidates.filter(
+      (c) => doorPlate(c.fullText)?.key === plate.key && this.byCode.has(c.areaCode),
+    );
+    if (alike.length === 0) return asArea(null);
+    const scope = named?.code ? this.byCode.get(named.code)! : null;
+    const inside = scope
+      ? alike.filter((c) => this.isUnder(this.byCode.get(c.areaCode)!, scope.code))
+      : alike;
+    if (inside.length === 0)
+      return asArea(`the standard address alike (${alike[0]!.fullText}) does not lie in ${scope!.name}`);
+    if (inside.length > 1)
+      return asArea(
+        `${inside.length} standard addresses alike${scope ? ` in ${scope.name}` : ""}: not sure which`,
+      );
+    const match = inside[0]!;
+    const level = named?.level ?? "NONE";
+    // a placement found by names alone carries its doubt into the match
+    const anchoredShare = named?.level ? named.confidence / LEVEL_CONFIDENCE[named.level] : 1;
+    const confidence = Math.round(GAZETTEER_CONFIDENCE.standardAddress[level] * anchoredShare * 100) / 100;
+    if (confidence < GAZETTEER_THRESHOLDS.standardAddress)
+      return asArea(
+        `the standard address alike (${match.fullText}) is only ${confidence} sure (below ${GAZETTEER_THRESHOLDS.standardAddress})`,
+      );
+    const area = this.byCode.get(match.areaCode)!;
+    return {
+      code: area.code,
+      level: area.level,
+      outside: false,
+      confidence,
+      address: { id: match.id, fullText: match.fullText },
+      doubt: null,
     };
   }
 }

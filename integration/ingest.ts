@@ -25,7 +25,7 @@ import type {
 } from "../connectors/contract.js";
 import { checkAreaCode } from "../domain/area.js";
 import { type CanonicalPerson, canonicalUscc, UNNAMED_PERSON } from "../domain/canonical.js";
-import type { Placement } from "../domain/gazetteer.js";
+import type { Location } from "../domain/gazetteer.js";
 import { organisationNameKey } from "../domain/identifiers/org-name.js";
 import { organisationStatusOf } from "../domain/organisation-status.js";
 import {
@@ -43,7 +43,7 @@ import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
-import { currentGazetteer } from "./gazetteer.js";
+import { locateAll, unplacedTexts } from "./gazetteer.js";
 import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
 import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
 import { addressKeysOf, analysePerson } from "./resolution/draft-keys.js";
@@ -174,7 +174,9 @@ export const DATA_QUALITY_CODES = {
   OUTSIDE_CITY: "a division code outside the city: placed in the city's 市外 area",
   UNKNOWN_AREA: "no known division: placed in the city's 区划不明 area",
   AREA_FROM_ADDRESS:
-    "no division code: placed by the hub's gazetteer from the address text (with its confidence)",
+    "no division code: placed by the hub's gazetteer from the address text, at its standard address or in the area it names (with its confidence)",
+  UNMATCHED_STANDARD_ADDRESS:
+    "no division code, and the standard address alike is not sure enough (another area, several alike, low confidence): placed in the area the text names",
   UNRESOLVED_ADDRESS: "no division code and an address text the gazetteer cannot place: in 区划不明",
 } as const;
 export type DataQualityCode = keyof typeof DATA_QUALITY_CODES;
@@ -386,18 +388,21 @@ export async function ingestPage(
     );
   }
 
-  // Organisations known by their address text only are placed by the hub's gazetteer.
-  const placements = await placeByAddress(tx, prepared);
+  // What comes with an address text and no division code is placed by the hub's gazetteer.
+  const locations = await locateAll(
+    tx,
+    prepared.flatMap((p) => p.drafts.flatMap(unplacedTexts)),
+  );
   Object.assign(
     areas,
     await areaIndex(
       tx,
-      [...placements.values()].flatMap((p) => (p?.code ? [p.code] : [])),
+      [...locations.values()].flatMap((l) => (l?.code ? [l.code] : [])),
     ),
   );
   // What lies outside the area tree goes to the city's 市外 or 区划不明 area, made when first needed.
-  Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities, placements)));
-  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities, placements);
+  Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities, locations)));
+  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities, locations);
   await linker.load(prepared);
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
@@ -425,7 +430,6 @@ function areaCodesOf(d: ElementDraft): string[] {
       return d.parentCode ? [d.code, d.parentCode] : [d.code];
     case "EVENT":
     case "ADDRESS":
-      return [d.areaCode];
     case "ORGANISATION":
       return d.areaCode ? [d.areaCode] : [];
     case "PERSON":
@@ -451,15 +455,23 @@ function outsidePlace(code: string | null | undefined, areas: AreaIndex, cities:
   return placeUnknownCode(code, cities);
 }
 
+/** The special area (市外, 区划不明) a text the gazetteer located lands in; null: a real area. */
+function specialPlaceOf(location: Location | null | undefined, cities: readonly string[]) {
+  const city = cities[0];
+  if (!city || location?.code) return null;
+  return { kind: location?.outside ? "OUTSIDE_CITY" : "UNKNOWN_AREA", cityCode: city } as const;
+}
+
 /**
  * The special areas a page's drafts will need: unknown codes of organisations and of persons'
- * addresses, codes outside the city of events and addresses, and organisations with no place.
+ * addresses, codes outside the city of events and addresses, organisations with no place, and
+ * address texts the gazetteer placed outside the city or nowhere.
  */
 function outsidePlacesOf(
   prepared: readonly Prepared[],
   areas: AreaIndex,
   cities: readonly string[],
-  placements: Placements,
+  locations: Locations,
 ) {
   const wanted: { kind: OutsideAreaKind; cityCode: string }[] = [];
   const want = (place: { kind: OutsideAreaKind; cityCode: string } | null) => {
@@ -467,11 +479,10 @@ function outsidePlacesOf(
   };
   for (const p of prepared)
     for (const d of p.drafts) {
-      if (d.element === "ORGANISATION") {
-        const placed = placements.get(d);
-        if (placed?.outside && cities[0]) want({ kind: "OUTSIDE_CITY", cityCode: cities[0] });
-        else if (!placed?.code) want(outsidePlace(d.areaCode, areas, cities));
-      } else if (d.element === "EVENT" || d.element === "ADDRESS")
+      for (const text of unplacedTexts(d)) want(specialPlaceOf(locations.get(text), cities));
+      if (d.element === "ORGANISATION" && (d.areaCode || !d.addressText))
+        want(outsidePlace(d.areaCode, areas, cities));
+      else if ((d.element === "EVENT" || d.element === "ADDRESS") && d.areaCode)
         want(outsidePlace(d.areaCode, areas, cities));
       else if (d.element === "PERSON")
         for (const a of d.addresses ?? []) if (a.areaCode) want(outsidePlace(a.areaCode, areas, cities));
@@ -479,25 +490,8 @@ function outsidePlacesOf(
   return wanted;
 }
 
-/** Where the gazetteer placed an organisation known by its address text only (null: nowhere). */
-type Placements = Map<ElementDraft, Placement | null>;
-
-/** Below this the gazetteer's answer is no place (the city as a whole is what 区划不明 says). */
-const PLACEMENT_MIN_CONFIDENCE = 0.6;
-
-async function placeByAddress(tx: Tx, prepared: readonly Prepared[]): Promise<Placements> {
-  const out: Placements = new Map();
-  const drafts = prepared.flatMap((p) =>
-    p.drafts.filter((d) => d.element === "ORGANISATION" && !d.areaCode && d.addressText),
-  );
-  if (drafts.length === 0) return out;
-  const gazetteer = await currentGazetteer(tx);
-  for (const d of drafts) {
-    const placed = d.element === "ORGANISATION" && d.addressText ? gazetteer.place(d.addressText) : null;
-    out.set(d, placed && (placed.outside || placed.confidence >= PLACEMENT_MIN_CONFIDENCE) ? placed : null);
-  }
-  return out;
-}
+/** Where the gazetteer located each address text of the page (null: nowhere it is sure of). */
+type Locations = Map<string, Location | null>;
 
 function areaProblems(
   drafts: readonly ElementDraft[],
@@ -519,6 +513,7 @@ function areaProblems(
       known.add(d.code);
     } else if (
       (d.element === "EVENT" || d.element === "ADDRESS") &&
+      d.areaCode &&
       !known.has(d.areaCode) &&
       // a place outside the city is placed in its 市外 area; an unknown one inside waits for the registry
       placeUnknownCode(d.areaCode, cities)?.kind !== "OUTSIDE_CITY"
@@ -585,7 +580,7 @@ class Linker {
     private readonly departmentCode: string,
     private readonly areas: AreaIndex,
     private readonly cities: readonly string[],
-    private readonly placements: Placements = new Map(),
+    private readonly locations: Locations = new Map(),
   ) {}
 
   private issue(p: Prepared, ref: string, code: DataQualityCode, message: string): void {
@@ -600,22 +595,20 @@ class Linker {
     p: Prepared,
     ref: string,
     code: string | null | undefined,
-    report = true,
   ): { id: string; path: string } | null {
     if (code && this.areas[code]) return this.areas[code];
     const place = placeUnknownCode(code, this.cities);
     if (!place) return null;
-    if (report)
-      this.issue(
-        p,
-        ref,
-        place.kind,
-        code
-          ? place.kind === "OUTSIDE_CITY"
-            ? `division ${code} lies outside the city`
-            : `division ${code} is not in the area registry`
-          : "no division code and no known standard address",
-      );
+    this.issue(
+      p,
+      ref,
+      place.kind,
+      code
+        ? place.kind === "OUTSIDE_CITY"
+          ? `division ${code} lies outside the city`
+          : `division ${code} is not in the area registry`
+        : "no division code and no known standard address",
+    );
     return this.areas[outsideAreaCode(place.kind, place.cityCode)] ?? null;
   }
 
@@ -624,6 +617,69 @@ class Linker {
     return this.cities.flatMap((city) =>
       (Object.keys(OUTSIDE_AREA_KINDS) as OutsideAreaKind[]).map((kind) => outsideAreaCode(kind, city)),
     );
+  }
+
+  /** The city's special area of this kind (市外, 区划不明), when there is a city. */
+  private special(kind: OutsideAreaKind): { code: string; id: string; path: string } | null {
+    const code = this.cities[0] ? outsideAreaCode(kind, this.cities[0]) : null;
+    const area = code ? this.areas[code] : undefined;
+    return code && area ? { code, ...area } : null;
+  }
+
+  /**
+   * Where an address text that came without a division code lies, as the gazetteer located it,
+   * reported with its confidence: its standard address and that address's area, else the area
+   * the text names, else the city's 市外 or 区划不明 (`fallback` false: no area). `key`: the
+   * address key a new address of this text is stored under (scoped by its area, so that a
+   * look-alike elsewhere, which the gazetteer refused, is not joined by its key).
+   */
+  private located(
+    p: Prepared,
+    ref: string,
+    text: string,
+    fallback = true,
+  ): { area: { id: string; path: string } | null; addressId: string | null; key: string | null } {
+    const l = this.locations.get(text);
+    const real = l?.code ? this.areas[l.code] : undefined;
+    const scoped = (code: string | undefined) => (code ? `${addressKeyOf(text)}@${code}` : null);
+    if (l?.code && real) {
+      this.issue(
+        p,
+        ref,
+        "AREA_FROM_ADDRESS",
+        l.address
+          ? `at the standard address ${l.address.fullText} in ${l.code} by its address text (${l.level}, confidence ${l.confidence})`
+          : `placed in ${l.code} by its address text (${l.level}, confidence ${l.confidence})`,
+      );
+      if (l.doubt) this.issue(p, ref, "UNMATCHED_STANDARD_ADDRESS", l.doubt);
+      return { area: real, addressId: l.address?.id ?? null, key: scoped(l.code) };
+    }
+    if (l?.outside) {
+      this.issue(p, ref, "OUTSIDE_CITY", "its address text lies outside the city");
+      const outside = this.special("OUTSIDE_CITY");
+      return { area: outside, addressId: null, key: scoped(outside?.code) };
+    }
+    this.issue(p, ref, "UNRESOLVED_ADDRESS", "its address text names no area the registry knows");
+    const unknown = fallback ? this.special("UNKNOWN_AREA") : null;
+    return { area: unknown, addressId: null, key: scoped(unknown?.code) };
+  }
+
+  /** The address of this key, or a new one of this text in this area (kept for the page). */
+  private addressIn(text: string, key: string, area: { id: string }, at?: AddressDraft): string {
+    let id = this.addressesByKey.get(key);
+    if (!id) {
+      id = randomUUID();
+      this.addressesByKey.set(key, id);
+      this.newAddresses.push({
+        id,
+        areaId: area.id,
+        fullText: text,
+        addressKey: key,
+        latitude: at?.latitude ?? null,
+        longitude: at?.longitude ?? null,
+      });
+    }
+    return id;
   }
 
   /** The known standard address a free-text place names, if any (never creates one). */
@@ -675,6 +731,16 @@ class Linker {
       if (d.element === "PERSON")
         for (const a of d.addresses ?? [])
           if (a.areaCode && this.areas[a.areaCode]) addressKeys.add(addressKeyOf(a.text));
+      // what the gazetteer placed in an area without a standard address is kept under its area
+      for (const text of unplacedTexts(d)) {
+        const l = this.locations.get(text);
+        const code =
+          l?.code ??
+          (this.cities[0]
+            ? outsideAreaCode(l?.outside ? "OUTSIDE_CITY" : "UNKNOWN_AREA", this.cities[0])
+            : null);
+        if (!l?.address && code) addressKeys.add(`${addressKeyOf(text)}@${code}`);
+      }
     }
     for (const p of await this.tx.person.findMany({
       where: { citizenId: { in: [...ids] } },
@@ -814,24 +880,24 @@ class Linker {
   }
 
   private resolveAddress(p: Prepared, d: AddressDraft, prev: { entityId: string } | undefined): void {
-    const key = addressKeyOf(d.text);
-    let id = prev?.entityId ?? this.addressesByKey.get(key);
-    const method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
-    const real = this.areas[d.areaCode];
-    if (id && real) this.addressAreaFixes.set(id, real.id);
-    if (!id) {
-      id = randomUUID();
-      this.addressesByKey.set(key, id);
-      this.newAddresses.push({
-        id,
-        areaId: this.place(p, d.ref, d.areaCode)!.id,
-        fullText: d.text,
-        addressKey: key,
-        latitude: d.latitude ?? null,
-        longitude: d.longitude ?? null,
-      });
+    let id: string | undefined;
+    let method: string;
+    if (d.areaCode) {
+      const key = addressKeyOf(d.text);
+      id = prev?.entityId ?? this.addressesByKey.get(key);
+      method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
+      const real = this.areas[d.areaCode];
+      if (id && real) this.addressAreaFixes.set(id, real.id);
+      id ??= this.addressIn(d.text, key, this.place(p, d.ref, d.areaCode)!, d);
+    } else {
+      // the standard address the gazetteer matched, else a new one where the text lies
+      const at = this.located(p, d.ref, d.text);
+      id = prev?.entityId ?? at.addressId ?? undefined;
+      method = prev ? "SAME_SOURCE" : id ? "GAZETTEER" : "NEW";
+      if (!id && at.area && at.key) id = this.addressIn(d.text, at.key, at.area, d);
+      if (!id) return;
     }
-    this.link(p, d.ref, "ADDRESS", id, method, { fullText: d.text, areaCode: d.areaCode });
+    this.link(p, d.ref, "ADDRESS", id, method, { fullText: d.text, areaCode: d.areaCode ?? null });
   }
 
   private resolvePerson(p: Prepared, d: PersonDraft, prev: { entityId: string } | undefined): void {
@@ -905,18 +971,21 @@ class Linker {
       if (area) this.personPosts.push({ personId: id, areaId: area.id, role: post.role });
     }
     for (const a of d.addresses ?? []) {
-      // without a division the text stays as an assertion; an unknown one goes to 市外 / 区划不明
-      const area = a.areaCode ? this.place(p, d.ref, a.areaCode) : undefined;
-      if (!area) continue;
-      const key = addressKeyOf(a.text);
-      let addressId = this.addressesByKey.get(key);
-      if (addressId && a.areaCode && this.areas[a.areaCode]) this.addressAreaFixes.set(addressId, area.id);
-      if (!addressId) {
-        addressId = randomUUID();
-        this.addressesByKey.set(key, addressId);
-        this.newAddresses.push({ id: addressId, areaId: area.id, fullText: a.text, addressKey: key });
+      let addressId: string | null = null;
+      if (a.areaCode) {
+        // an unknown division goes to 市外 / 区划不明
+        const area = this.place(p, d.ref, a.areaCode);
+        if (!area) continue;
+        const key = addressKeyOf(a.text);
+        const known = this.addressesByKey.get(key);
+        if (known && this.areas[a.areaCode]) this.addressAreaFixes.set(known, area.id);
+        addressId = known ?? this.addressIn(a.text, key, area);
+      } else {
+        // without a division the gazetteer places it: its standard address, else where it lies
+        const at = this.located(p, d.ref, a.text);
+        addressId = at.addressId ?? (at.area && at.key ? this.addressIn(a.text, at.key, at.area) : null);
       }
-      this.personAddresses.push({ personId: id, addressId, kind: a.kind });
+      if (addressId) this.personAddresses.push({ personId: id, addressId, kind: a.kind });
     }
   }
 
@@ -964,31 +1033,20 @@ class Linker {
       id = this.orgByName(nameKey, uscc);
       if (id) method = "NAME_KEY";
     }
-    // Placed by its division; an unknown one, or none and no known address and no event to be
-    // seen through, places it in the city's 区划不明 (or 市外) area rather than nowhere.
-    const addressId = this.knownAddress(d.addressText);
-    const placed = this.placements.get(d);
-    const real = d.areaCode ? this.areas[d.areaCode] : placed?.code ? this.areas[placed.code] : undefined;
-    if (placed?.code && real)
-      this.issue(
-        p,
-        d.ref,
-        "AREA_FROM_ADDRESS",
-        `placed in ${placed.code} by its address text (${placed.level}, confidence ${placed.confidence})`,
-      );
-    else if (placed?.outside) this.issue(p, d.ref, "OUTSIDE_CITY", "its address text lies outside the city");
-    else if (this.placements.has(d) && !addressId)
-      this.issue(p, d.ref, "UNRESOLVED_ADDRESS", "its address text names no area the registry knows");
+    // Placed by its division, else by the gazetteer from its address text; an unknown one, or
+    // none and no known address and no event to be seen through, places it in the city's 区划不明
+    // (or 市外) area rather than nowhere.
     const seenThroughEvent = p.drafts.some(
       (e) => e.element === "EVENT" && e.organisations.some((o) => o.ref === d.ref),
     );
-    const area =
-      real ??
-      (placed?.outside && this.cities[0]
-        ? (this.areas[outsideAreaCode("OUTSIDE_CITY", this.cities[0])] ?? null)
-        : d.areaCode || (!addressId && !seenThroughEvent)
-          ? this.place(p, d.ref, d.areaCode, !this.placements.has(d))
-          : null);
+    let addressId: string | null;
+    let area: { id: string; path: string } | null;
+    if (!d.areaCode && d.addressText)
+      ({ addressId, area } = this.located(p, d.ref, d.addressText, !seenThroughEvent));
+    else {
+      addressId = this.knownAddress(d.addressText);
+      area = d.areaCode || (!addressId && !seenThroughEvent) ? this.place(p, d.ref, d.areaCode) : null;
+    }
     if (!id) {
       id = randomUUID();
       if (uscc) this.orgsByUscc.set(uscc, id);
@@ -1038,7 +1096,11 @@ class Linker {
   }
 
   private resolveEvent(p: Prepared, d: EventDraft, prev: { entityId: string } | undefined): void {
-    const area = this.place(p, d.ref, d.areaCode)!;
+    // by its division, else by the gazetteer from its address text (the schema asks for one of them)
+    const at = d.areaCode
+      ? { area: this.place(p, d.ref, d.areaCode), addressId: this.knownAddress(d.addressText) }
+      : this.located(p, d.ref, d.addressText ?? "");
+    const area = at.area!;
     const columns = {
       kind: d.kind,
       title: d.title,
@@ -1047,7 +1109,7 @@ class Linker {
       reportedAt: new Date(d.reportedAt),
       deadlineAt: d.deadlineAt ? new Date(d.deadlineAt) : null,
       areaId: area.id,
-      addressId: this.knownAddress(d.addressText),
+      addressId: at.addressId,
       sourceDepartmentCode: this.departmentCode,
       status: d.status,
       warningLevel: d.warningLevel ?? "NONE",
@@ -1096,7 +1158,7 @@ class Linker {
       title: d.title,
       status: d.status,
       occurredAt: d.occurredAt,
-      areaCode: d.areaCode,
+      areaCode: d.areaCode ?? null,
       handlingUnit: d.handlingUnit ?? null,
     });
     for (const person of d.persons) {

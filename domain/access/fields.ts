@@ -321,7 +321,9 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   "Query.previewConnector": SENSITIVE_HUB, // shows raw source records
   ...fields("DefinitionError", ["path", "message"], INTERNAL_HUB),
   ...fields("ConnectorPreview", ["records", "errors"], INTERNAL_HUB),
-  ...fields("PreviewRecord", ["sourceKey", "problems"], INTERNAL_HUB),
+  ...fields("PreviewRecord", ["sourceKey", "problems", "placements"], INTERNAL_HUB),
+  ...fields("AddressPlacement", ["areaCode", "level", "outside", "confidence"], INTERNAL_HUB),
+  ...fields("AddressPlacement", ["text", "standardAddress", "doubt"], masked(SENSITIVE_HUB, "freeText")),
   ...fields("PreviewRecord", ["payload", "drafts"], masked(SENSITIVE_HUB, "json")),
   ...fields("QuarantineRetryReport", ["retried", "ingested", "stillQuarantined"], INTERNAL_HUB),
   ...fields(

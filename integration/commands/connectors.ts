@@ -10,6 +10,7 @@ import {
 } from "../../connectors/declarative/preview.js";
 import type { Db } from "../../prisma/db.js";
 import { DefinitionRejected, registerDeclarative } from "../declarative-registry.js";
+import { locateAll, unplacedTexts } from "../gazetteer.js";
 import type { RunReport } from "../sync/engine.js";
 import { CommandError, notFound } from "./errors.js";
 import type { SyncControl } from "./ports.js";
@@ -104,19 +105,62 @@ export async function replayConnector(
   return deps.sync.replay(input.connectorId);
 }
 
-/** Fetch and map the first records of a definition without registering it (nothing is stored). */
-export async function previewDefinition(input: {
-  definition: unknown;
-  limit: number;
-}): Promise<PreviewResult> {
+/** An address text of a previewed record that comes without a division code, as ingest would place it. */
+export interface PreviewPlacement {
+  text: string;
+  /** The area it would land in (null: the city's 市外 or 区划不明, see `outside`). */
+  areaCode: string | null;
+  level: string | null;
+  outside: boolean;
+  /** How sure the gazetteer is (null: unresolved). */
+  confidence: number | null;
+  /** The standard address it was matched to. */
+  standardAddress: string | null;
+  /** Why a standard address alike was not taken. */
+  doubt: string | null;
+}
+
+export type PreviewWithPlacements = Omit<PreviewResult, "records"> & {
+  records: (PreviewResult["records"][number] & { placements: PreviewPlacement[] })[];
+};
+
+/**
+ * Fetch and map the first records of a definition without registering it (nothing is stored),
+ * with where the hub's gazetteer would place each address text that has no division code.
+ */
+export async function previewDefinition(
+  input: { definition: unknown; limit: number },
+  deps: { db: Db },
+): Promise<PreviewWithPlacements> {
+  let preview: PreviewResult;
   try {
-    return await previewConnector(input.definition, {
+    preview = await previewConnector(input.definition, {
       limit: input.limit,
       signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
     });
   } catch (e) {
     throw hostRefusal(e);
   }
+  const texts = preview.records.map((r) => [...new Set((r.drafts ?? []).flatMap(unplacedTexts))]);
+  const located = await locateAll(deps.db, texts.flat());
+  return {
+    ...preview,
+    records: preview.records.map((r, i) => ({
+      ...r,
+      placements: texts[i]!.map((text) => {
+        const l = located.get(text) ?? null;
+        return {
+          text,
+          areaCode: l?.code ?? null,
+          level: l?.level ?? null,
+          outside: l?.outside ?? false,
+          confidence: l?.confidence ?? null,
+          standardAddress: l?.address?.fullText ?? null,
+          doubt: l?.doubt ?? null,
+        };
+      }),
+    })),
+  };
 }
 
 /** A source off the department-host allow-list: FORBIDDEN, naming the field and the host. */

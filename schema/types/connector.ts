@@ -3,6 +3,7 @@
 import type { ConnectorManifest } from "../../connectors/contract.js";
 import {
   PREVIEW_MAX_RECORDS,
+  type PreviewPlacement,
   previewDefinition,
   previewLimitSchema,
   registerConnector,
@@ -235,12 +236,39 @@ const DefinitionError = builder.objectRef<{ path: string; message: string }>("De
   }),
 });
 
+const AddressPlacement = builder.objectRef<PreviewPlacement>("AddressPlacement").implement({
+  description:
+    "An address text that came without a division code, as the hub's gazetteer places it (area names at every level, the standard-address registry).",
+  fields: (t) => ({
+    text: t.exposeString("text", { description: "The address as the record writes it." }),
+    areaCode: t.exposeString("areaCode", {
+      nullable: true,
+      description: "The area it lands in; null: the city's 市外 (outside) or 区划不明 (unresolved).",
+    }),
+    level: t.exposeString("level", { nullable: true, description: "The level of that area." }),
+    outside: t.exposeBoolean("outside", { description: "It lies outside the city (市外)." }),
+    confidence: t.exposeFloat("confidence", {
+      nullable: true,
+      description: "How sure the gazetteer is, 0–1; null when unresolved.",
+    }),
+    standardAddress: t.exposeString("standardAddress", {
+      nullable: true,
+      description: "The standard address (标准地址) it was matched to.",
+    }),
+    doubt: t.exposeString("doubt", {
+      nullable: true,
+      description: "Why a standard address alike was not taken (another area, several alike, too unsure).",
+    }),
+  }),
+});
+
 const PreviewRecord = builder
   .objectRef<{
     sourceKey: string | null;
     payload: unknown;
     drafts: unknown;
     problems: { code: string; field: string; message: string }[];
+    placements: PreviewPlacement[];
   }>("PreviewRecord")
   .implement({
     description: "One source record as a connector definition would map it.",
@@ -264,6 +292,12 @@ const PreviewRecord = builder
         type: [MappingProblem],
         description: "Every mapping problem.",
         resolve: (r) => r.problems,
+      }),
+      placements: t.field({
+        type: [AddressPlacement],
+        description:
+          "Where the hub's gazetteer would place each address text that has no division code, with its confidence.",
+        resolve: (r) => r.placements,
       }),
     }),
   });
@@ -307,8 +341,8 @@ builder.queryFields((t) => ({
         validate: previewLimitSchema,
       }),
     },
-    resolve: (_root, { definition, limit }) =>
-      command(() => previewDefinition({ definition, limit: limit ?? 10 })),
+    resolve: (_root, { definition, limit }, ctx) =>
+      command(() => previewDefinition({ definition, limit: limit ?? 10 }, { db: ctx.db })),
   }),
   connectors: t.prismaField({
     type: ["Connector"],

@@ -1,6 +1,13 @@
-// The hub's gazetteer: free address text → the area it lies in, from the area tree's names.
+// The hub's gazetteer: free address text → the area it lies in, from the area tree's names, and
+// the standard address it is, from the standard-address registry.
 import { describe, expect, it } from "vitest";
-import { Gazetteer } from "../../domain/gazetteer.js";
+import {
+  doorPlate,
+  GAZETTEER_CONFIDENCE,
+  GAZETTEER_THRESHOLDS,
+  Gazetteer,
+  type StandardAddress,
+} from "../../domain/gazetteer.js";
 import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 
 const tree = buildDemoAreaTree();
@@ -41,5 +48,118 @@ describe("the gazetteer", () => {
     expect(shared.length).toBeGreaterThan(1);
     const p = gazetteer.place("南通市友谊社区青年路1号");
     expect(p?.level).toBe("CITY");
+  });
+});
+
+describe("a door plate (the address below its areas)", () => {
+  const key = (text: string) => doorPlate(text)?.key;
+
+  it("is the same key however one door plate is written", () => {
+    const spellings = [
+      "江苏省南通市崇川区和平桥街道桃园社区工农路12号虹桥新村3幢1单元501室",
+      "工农路１２号３栋１单元５０１", // full-width digits, 栋, no 室
+      "南通市工农路12号3-1-501", // city prefix, building-unit-room shorthand
+      "崇川区工农路12号3号楼1单元501户", // 号楼, 户
+      "工农路12号3#1单元501房",
+    ];
+    expect(new Set(spellings.map(key))).toEqual(new Set(["工农路12号3栋1单元501室"]));
+  });
+
+  it("keeps what tells door plates apart: the door, the room, a lane, a village's group", () => {
+    expect(key("工农路14号3幢1单元501室")).not.toBe(key("工农路12号3幢1单元501室"));
+    expect(key("工农路12号3幢1单元502室")).not.toBe(key("工农路12号3幢1单元501室"));
+    expect(key("南京东路123弄5号")).not.toBe(key("南京东路456弄5号"));
+    expect(key("如皋市白蒲镇林梓村3组12号")).toBe("林梓村3组12号");
+    expect(key("江苏省南通市如皋市白蒲镇林梓村3组12号")).toBe("林梓村3组12号");
+    expect(key("如皋市白蒲镇新街村3组12号")).not.toBe(key("如皋市白蒲镇林梓村3组12号"));
+  });
+
+  it("is none without a place to hang numbers off, or without a number", () => {
+    expect(doorPlate("3组12号")).toBeNull();
+    expect(doorPlate("崇川区和平桥街道桃园社区")).toBeNull();
+  });
+
+  it("comes with a LIKE pattern that finds the registry's spelling", () => {
+    const pattern = doorPlate("工农路１２号３栋１单元５０１")!.pattern;
+    const like = new RegExp(`^${pattern.replaceAll("%", ".*")}$`);
+    expect(like.test("江苏省南通市崇川区和平桥街道桃园社区工农路12号虹桥新村3幢1单元501室")).toBe(true);
+  });
+});
+
+describe("the gazetteer and the standard-address registry", () => {
+  const street = named("和平桥街道", "STREET");
+  const [taoyuan, wenfeng] = tree.filter((a) => a.parentCode === street.code && a.level === "COMMUNITY");
+  const gridOf = (community: { code: string }) =>
+    tree.find((a) => a.parentCode === community.code && a.level === "GRID")!;
+  const plate = "工农路12号虹桥新村3幢1单元501室";
+  const standard: StandardAddress = {
+    id: "a-taoyuan",
+    fullText: `江苏省南通市崇川区和平桥街道${taoyuan!.name}${plate}`,
+    areaCode: gridOf(taoyuan!).code,
+  };
+
+  it("matches a text to its standard address, surer the deeper the text names the area it lies in", () => {
+    const texts = [
+      `崇川区和平桥街道${taoyuan!.name}工农路12号3-1-501`,
+      "崇川区和平桥街道工农路12号3-1-501",
+      "崇川区工农路１２号３栋１单元５０１",
+      "南通市工农路12号3号楼1单元501户",
+    ];
+    const found = texts.map((t) => gazetteer.locate(t, [standard]));
+    for (const l of found)
+      expect(l).toMatchObject({ code: standard.areaCode, level: "GRID", address: { id: "a-taoyuan" } });
+    expect(found.map((l) => l!.confidence)).toEqual([
+      GAZETTEER_CONFIDENCE.standardAddress.COMMUNITY,
+      GAZETTEER_CONFIDENCE.standardAddress.STREET,
+      GAZETTEER_CONFIDENCE.standardAddress.DISTRICT,
+      GAZETTEER_CONFIDENCE.standardAddress.CITY,
+    ]);
+    expect([...found.map((l) => l!.confidence)].sort().reverse()).toEqual(found.map((l) => l!.confidence));
+  });
+
+  it("does not match a look-alike in another community: the text stays in the community it names", () => {
+    const l = gazetteer.locate(`崇川区和平桥街道${wenfeng!.name}工农路12号3幢1单元501室`, [standard]);
+    expect(l).toMatchObject({ code: wenfeng!.code, level: "COMMUNITY", address: null });
+    expect(l!.doubt).toMatch(/does not lie in/);
+  });
+
+  it("does not match when two standard addresses are alike and the text does not say which", () => {
+    const twin: StandardAddress = {
+      id: "a-wenfeng",
+      fullText: `江苏省南通市崇川区和平桥街道${wenfeng!.name}${plate}`,
+      areaCode: gridOf(wenfeng!).code,
+    };
+    const l = gazetteer.locate("崇川区和平桥街道工农路12号3幢1单元501室", [standard, twin]);
+    expect(l).toMatchObject({ code: street.code, level: "STREET", address: null });
+    expect(l!.doubt).toMatch(/2 standard addresses alike in 和平桥街道/);
+    expect(gazetteer.locate("南通市工农路12号3幢1单元501室", [standard, twin])).toBeNull();
+    // naming the community settles it
+    const settled = gazetteer.locate(`和平桥街道${wenfeng!.name}工农路12号3幢1单元501室`, [standard, twin]);
+    expect(settled?.address?.id).toBe("a-wenfeng");
+  });
+
+  it("leaves a text that names no area unresolved: the one alike is below the threshold", () => {
+    expect(GAZETTEER_CONFIDENCE.standardAddress.NONE).toBeLessThan(GAZETTEER_THRESHOLDS.standardAddress);
+    expect(gazetteer.locate("工农路12号3幢1单元501室", [standard])).toBeNull();
+  });
+
+  it("does not match another door, or a text outside the city", () => {
+    expect(gazetteer.locate("崇川区工农路14号3幢1单元501室", [standard])).toMatchObject({
+      address: null,
+      doubt: null,
+    });
+    expect(gazetteer.locate("上海市黄浦区工农路12号3幢1单元501室", [standard])).toMatchObject({
+      outside: true,
+      address: null,
+    });
+  });
+
+  it("places a text by its areas when the registry has nothing alike", () => {
+    expect(gazetteer.locate(`崇川区和平桥街道${taoyuan!.name}青年路1号`, [])).toMatchObject({
+      code: taoyuan!.code,
+      address: null,
+      confidence: GAZETTEER_CONFIDENCE.area.COMMUNITY,
+    });
+    expect(gazetteer.locate("青年路1号", [])).toBeNull();
   });
 });

@@ -92,6 +92,16 @@ describe("checkDrafts", () => {
     expect(r.drafts).toEqual(ALL_KINDS);
   });
 
+  it("takes events, addresses and persons' addresses with an address text and no area code (the gazetteer places them)", () => {
+    const { areaCode: _, ...noCode } = event;
+    const output = [
+      { ...person, addresses: [{ kind: "RESIDENT", text: "崇川区和平桥街道工农路12号" }] },
+      { ...noCode, addressText: "崇川区和平桥街道工农路12号" },
+      { element: "ADDRESS", ref: "home", text: "崇川区和平桥街道工农路12号" },
+    ];
+    expect(checkDrafts(output as JsonValue)).toMatchObject({ problems: [] });
+  });
+
   it("takes a single draft as a list of one, and [] as no drafts", () => {
     expect(checkDrafts(person)).toEqual({ drafts: [person], problems: [] });
     expect(checkDrafts([])).toEqual({ drafts: [], problems: [] });
@@ -146,6 +156,13 @@ describe("checkDrafts", () => {
       field: "drafts[1].areaCode",
       code: "INVALID_VALUE",
       message: /expected an area code/,
+    },
+    {
+      name: "an event with neither an area code nor an address text for the gazetteer",
+      output: [person, { ...event, areaCode: null }],
+      field: "drafts[1].areaCode",
+      code: "INVALID_VALUE",
+      message: /or an addressText the hub's gazetteer places/,
     },
     {
       name: "an area code wrong for its level",
