@@ -10,9 +10,12 @@ import { createDeclarativeConnector } from "../../connectors/declarative/connect
 import type { DeclarativeDefinitionInput } from "../../connectors/declarative/definition.js";
 import { closeEvaluator } from "../../connectors/declarative/evaluator.js";
 import { GAZETTEER_CONFIDENCE } from "../../domain/gazetteer.js";
+import { ANONYMOUS, type Principal } from "../../domain/principal.js";
 import { previewDefinition } from "../../integration/commands/connectors.js";
 import { ingestPage } from "../../integration/ingest.js";
 import { createDb, type Db } from "../../prisma/db.js";
+import { ensureJurisdiction } from "../../resolvers/jurisdiction.js";
+import { visiblePersonsWhere } from "../../resolvers/persons.js";
 import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 import { citizenId, ingestDrafts } from "../support/drafts.js";
 import { cloneTemplate } from "../support/pg.js";
@@ -178,6 +181,23 @@ describe("a declarative connector with address text only", () => {
     expect(await home("冯静")).toMatchObject({ area: { code: "320699" } });
     expect((await event("TJ006")).area.code).toBe("320698");
     expect(await home("陈晨")).toMatchObject({ area: { code: "320698" } });
+
+    // and seen: the centre of the city sees the unplaced ones, a district only its own
+    const sees = async (name: string, area: string) => {
+      const principal: Principal = {
+        ...ANONYMOUS,
+        subject: "t",
+        roles: ["city_commander"] as Principal["roles"],
+        jurisdiction: [area],
+        authenticated: true,
+      };
+      const scope = { db, principal };
+      await ensureJurisdiction(scope);
+      return (await db.person.count({ where: { AND: [{ name }, visiblePersonsWhere(scope)] } })) === 1;
+    };
+    expect(await sees("冯静", "320600")).toBe(true);
+    expect(await sees("冯静", "320602")).toBe(false);
+    expect(await sees("周明", "320602")).toBe(true);
 
     const placed = await db.dataQualityIssue.findFirstOrThrow({
       where: { connectorId: "justice-mediation", sourceKey: "TJ001", code: "AREA_FROM_ADDRESS", ref: "case" },
