@@ -37,7 +37,7 @@ import {
 import type { MatchReason } from "../domain/resolution/fellegi-sunter.js";
 import { checkCitizenId, checkUscc } from "../domain/resolution/low-trust.js";
 import { bestPersonMatch } from "../domain/resolution/person-match.js";
-import { statusAfterSourceUpdate } from "../domain/workflow/transitions.js";
+import { eventAfterSourceUpdate, eventDetails } from "../domain/workflow/transitions.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
@@ -541,7 +541,10 @@ class Linker {
   private orgsByNameKey = new Map<string, { id: string; uscc: string | null }[]>();
   private cityNames: string[] = [];
   private addressesByKey = new Map<string, string>();
-  private existingEvents = new Map<string, { status: string; areaId: string }>();
+  private existingEvents = new Map<
+    string,
+    { status: string; areaId: string; deadlineAt: Date | null; details: unknown; hubHasActed: boolean }
+  >();
 
   private newPersons: Prisma.PersonCreateManyInput[] = [];
   private newOrgs: Prisma.OrganisationCreateManyInput[] = [];
@@ -813,9 +816,17 @@ class Linker {
     const eventIds = prev.filter((r) => r.entityType === "EVENT").map((r) => r.entityId);
     for (const e of await this.tx.event.findMany({
       where: { id: { in: eventIds } },
-      select: { id: true, status: true, areaId: true },
+      select: {
+        id: true,
+        status: true,
+        areaId: true,
+        deadlineAt: true,
+        details: true,
+        // a step by anyone but this connector: the hub has taken the event into its loop
+        steps: { where: { actor: { not: this.connectorId } }, select: { id: true }, take: 1 },
+      },
     }))
-      this.existingEvents.set(e.id, e);
+      this.existingEvents.set(e.id, { ...e, hubHasActed: e.steps.length > 0 });
   }
 
   /** The person a draft's silo-internal reference names, when that record is already in. */
@@ -1119,9 +1130,22 @@ class Linker {
     let id: string;
     if (prev && existing) {
       id = prev.entityId;
-      // the source's status, unless it is behind a step the event has taken (in the hub or before)
-      const status = statusAfterSourceUpdate(existing.status as EventDraft["status"], d.status);
-      this.eventUpdates.set(id, { ...columns, status });
+      // the source's word, unless it is behind a step the event has taken in the hub
+      const { status, deadlineAt, details } = eventAfterSourceUpdate(
+        {
+          status: existing.status as EventDraft["status"],
+          deadlineAt: existing.deadlineAt,
+          details: eventDetails(existing.details),
+        },
+        { status: d.status, deadlineAt: columns.deadlineAt, details: eventDetails(columns.details) },
+        existing.hubHasActed,
+      );
+      this.eventUpdates.set(id, {
+        ...columns,
+        status,
+        deadlineAt,
+        details: details as Prisma.InputJsonValue,
+      });
       if (existing.status !== status)
         this.steps.push({
           eventId: id,

@@ -234,6 +234,59 @@ export function statusAfterSourceUpdate(current: EventStatus, reported: EventSta
   return STATUS_ORDER[reported] >= STATUS_ORDER[current] ? reported : current;
 }
 
+/**
+ * The facts of the loop the hub writes into an event's details (accept, evaluate, close on the
+ * spot, extend, repeat and collective detection): once present, a source update keeps them.
+ */
+export const HUB_DETAIL_KEYS = [
+  "acceptedAt",
+  "closedAt",
+  "closedOnSpot",
+  "extendedDeadline",
+  "satisfaction",
+  "returnVisitAt",
+  "isRepeat",
+  "repeatOf",
+  "isCollective",
+] as const;
+
+/** An event's details as an object (a JSON column may hold anything). */
+export const eventDetails = (details: unknown): Record<string, unknown> =>
+  details && typeof details === "object" && !Array.isArray(details)
+    ? { ...(details as Record<string, unknown>) }
+    : {};
+
+/** What a source update may change on an event the hub holds. */
+export interface SourceUpdatable {
+  status: EventStatus;
+  deadlineAt: Date | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * An event after its source's update. While only its source has moved it, the source's word is
+ * the event. Once the hub has taken a step (accepted, dispatched, extended …), the source never
+ * moves it backwards: its status only forward, the hub's time limit stands unless the source moves
+ * the event past the hub's status, and the hub's facts of the loop stay in its details.
+ */
+export function eventAfterSourceUpdate(
+  current: SourceUpdatable,
+  reported: SourceUpdatable,
+  hubHasActed: boolean,
+): SourceUpdatable {
+  const status = statusAfterSourceUpdate(current.status, reported.status);
+  if (!hubHasActed) return { status, deadlineAt: reported.deadlineAt, details: reported.details };
+  const ahead = STATUS_ORDER[status] > STATUS_ORDER[current.status];
+  const kept = Object.fromEntries(
+    HUB_DETAIL_KEYS.filter((k) => k in current.details).map((k) => [k, current.details[k]]),
+  );
+  return {
+    status,
+    deadlineAt: ahead ? reported.deadlineAt : current.deadlineAt,
+    details: { ...reported.details, ...kept },
+  };
+}
+
 /** The row for an action from a status, if the table has one. */
 export function transitionFor(action: WorkflowAction, from: EventStatus): Transition | undefined {
   return TRANSITIONS.find((t) => t.action === action && t.from.includes(from));

@@ -18,6 +18,7 @@ import {
   decide,
   type EventKind,
   type EventStatus,
+  eventDetails,
   REPORT_ROLES,
   type Transition,
   type WorkflowAction,
@@ -109,10 +110,7 @@ interface Effect {
   details?: Record<string, unknown>;
 }
 
-const detailsOf = (e: { details: unknown }): Record<string, unknown> =>
-  e.details && typeof e.details === "object" && !Array.isArray(e.details)
-    ? { ...(e.details as Record<string, unknown>) }
-    : {};
+const detailsOf = (e: { details: unknown }): Record<string, unknown> => eventDetails(e.details);
 
 const facts = (e: LoadedEvent) => ({
   kind: e.kind as EventKind,

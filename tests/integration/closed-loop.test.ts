@@ -438,7 +438,7 @@ describe("12345: evaluation closes the loop; KPIs per department, area and month
 });
 
 describe("events from a department's system", () => {
-  const ticket = (status: string) =>
+  const ticket = (status: string, extra: Record<string, unknown> = {}) =>
     ({
       element: "EVENT",
       ref: "event",
@@ -450,6 +450,7 @@ describe("events from a department's system", () => {
       status,
       persons: [],
       organisations: [],
+      ...extra,
     }) as ElementDraft;
 
   it("enter the loop in their source's state; a later update never moves them back past a hub step", async () => {
@@ -461,11 +462,26 @@ describe("events from a department's system", () => {
       "DISPATCHED",
     );
 
-    await ingestDrafts(hub.db, "hotline-test", "hotline_12345", [["H-1", [ticket("REPORTED")]]]);
-    expect((await hub.db.event.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("DISPATCHED");
+    const dispatched = await hub.db.event.findUniqueOrThrow({ where: { id: row.id } });
+    expect(dispatched.deadlineAt).not.toBeNull();
 
-    await ingestDrafts(hub.db, "hotline-test", "hotline_12345", [["H-1", [ticket("HANDLED")]]]);
-    expect((await hub.db.event.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("HANDLED");
+    // the source is behind: its status, its time limit and its loop facts do not undo the hub's
+    const stale = {
+      deadlineAt: "2026-12-02T08:00:00Z",
+      details: { category: "供暖", closedAt: "2026-12-01T09:00:00Z" },
+    };
+    await ingestDrafts(hub.db, "hotline-test", "hotline_12345", [["H-1", [ticket("REPORTED", stale)]]]);
+    const behind = await hub.db.event.findUniqueOrThrow({ where: { id: row.id } });
+    expect(behind.status).toBe("DISPATCHED");
+    expect(behind.deadlineAt).toEqual(dispatched.deadlineAt);
+    // source facts are the source's to correct (positive control: the update did land)
+    expect(behind.details).toMatchObject({ category: "供暖" });
+
+    const ahead = { deadlineAt: "2026-12-09T08:00:00Z", details: { category: "供暖" } };
+    await ingestDrafts(hub.db, "hotline-test", "hotline_12345", [["H-1", [ticket("HANDLED", ahead)]]]);
+    const handled = await hub.db.event.findUniqueOrThrow({ where: { id: row.id } });
+    expect(handled.status).toBe("HANDLED");
+    expect(handled.deadlineAt).toEqual(new Date(ahead.deadlineAt));
   });
 });
 

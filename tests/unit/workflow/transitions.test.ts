@@ -7,6 +7,7 @@ import {
   actionsFrom,
   decide,
   type EventFacts,
+  eventAfterSourceUpdate,
   statusAfterSourceUpdate,
   TRANSITIONS,
   transitionFor,
@@ -169,6 +170,45 @@ describe("statusAfterSourceUpdate", () => {
     expect(statusAfterSourceUpdate("DISPATCHED", "REPORTED")).toBe("DISPATCHED"));
   it("keeps a closed event closed", () =>
     expect(statusAfterSourceUpdate("ARCHIVED", "REJECTED")).toBe("ARCHIVED"));
+});
+
+describe("eventAfterSourceUpdate", () => {
+  const hubDeadline = new Date("2026-12-20T00:00:00Z");
+  const sourceDeadline = new Date("2026-12-10T00:00:00Z");
+  const held = {
+    status: "DISPATCHED" as const,
+    deadlineAt: hubDeadline,
+    details: {
+      category: "噪音",
+      acceptedAt: "2026-12-01T08:00:00Z",
+      extendedDeadline: "2026-12-20T00:00:00Z",
+    },
+  };
+  const update = {
+    status: "ACCEPTED" as const,
+    deadlineAt: sourceDeadline,
+    details: { category: "噪声扰民", acceptedAt: "2026-11-30T00:00:00Z" },
+  };
+  it("takes the source's word while only the source has moved the event", () =>
+    expect(eventAfterSourceUpdate({ ...held, status: "ACCEPTED" }, update, false)).toEqual({
+      status: "ACCEPTED",
+      deadlineAt: sourceDeadline,
+      details: update.details,
+    }));
+  it("keeps the hub's status, time limit and facts of the loop once the hub has acted", () =>
+    expect(eventAfterSourceUpdate(held, update, true)).toEqual({
+      status: "DISPATCHED",
+      deadlineAt: hubDeadline,
+      details: {
+        category: "噪声扰民",
+        acceptedAt: "2026-12-01T08:00:00Z",
+        extendedDeadline: "2026-12-20T00:00:00Z",
+      },
+    }));
+  it("takes the source's time limit when the source moves the event past the hub's status", () =>
+    expect(
+      eventAfterSourceUpdate(held, { ...update, status: "HANDLED", deadlineAt: sourceDeadline }, true),
+    ).toMatchObject({ status: "HANDLED", deadlineAt: sourceDeadline }));
 });
 
 describe("escalationTarget (督办)", () => {
