@@ -74,6 +74,21 @@ describe("HTTP", () => {
     expect(r.headers.get("www-authenticate")).toContain("invalid_token");
   });
 
+  it("refuses a token it answered before once the token has expired", async () => {
+    // a verified token is remembered until its exp (gateway/auth.ts), never past it
+    const token = await mintToken(
+      TEST_JWT_SECRET,
+      { sub: "brief", roles: ["analyst"], areas: [] },
+      { expiresIn: "2s" },
+    );
+    for (let i = 0; i < 2; i++) expect((await hub.gql(me, { token })).status).toBe(200);
+    const { exp } = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number };
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 50));
+    const r = await hub.gql(me, { token });
+    expect(r.status).toBe(401);
+    expect(r.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" });
+  });
+
   it("refuses a malformed Authorization header", async () => {
     const r = await hub.gql(me, { headers: { authorization: "Basic dXNlcjpwYXNz" } });
     expect(r.status).toBe(401);
