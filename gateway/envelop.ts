@@ -19,6 +19,7 @@ import { useHubMaskedErrors } from "./plugins/masked-errors.js";
 import { useOperationLimits } from "./plugins/operation-limits.js";
 import { useOperationLog } from "./plugins/operation-log.js";
 import { useSchemaPrivacy } from "./plugins/schema-privacy.js";
+import { useValidationCache } from "./plugins/validation-cache.js";
 
 export function createEnveloped(schema: GraphQLSchema, config: HubConfig, log: Logger, extra: Plugin[] = []) {
   return envelop({
@@ -31,6 +32,8 @@ export function createEnveloped(schema: GraphQLSchema, config: HubConfig, log: L
       ...extra,
       // Last, so that it sees the errors every other plugin produced.
       useHubMaskedErrors(log, config.env === "development"),
+      // After every plugin that adds a rule: a document valid under a rule set is not walked again.
+      useValidationCache(),
     ] as Plugin[],
   });
 }
@@ -41,8 +44,9 @@ export type GetEnveloped = ReturnType<typeof createEnveloped>;
 export function envelopGateway(schema: GraphQLSchema, getEnveloped: GetEnveloped): GatewayInterface {
   const executor: GatewayExecutor = async (request) => {
     const env = getEnveloped(request.context as Context);
-    // Apollo has parsed (with the same token limit) and run the standard rules; the plugins'
-    // rules (limits) run here.
+    // Apollo has parsed (with the same token limit) and run the standard rules once per document;
+    // envelop's rules (the standard ones, limits, schema privacy) run here, once per document and
+    // rule set (gateway/plugins/validation-cache.ts).
     const errors = env.validate(env.schema, request.document);
     if (errors.length > 0) return { errors };
     const result = await env.execute({

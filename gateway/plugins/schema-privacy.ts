@@ -58,10 +58,12 @@ const stripResult = <T extends ExecutionResult>(result: T): T =>
 
 /** The envelop half: refuses introspection and strips suggestions for whom the mode hides the schema. */
 export function useSchemaPrivacy(mode: IntrospectionMode): Plugin<{ principal?: Principal }> {
+  // One rule object for every request: the validation cache knows a rule set by its members.
+  const rule = noIntrospection(mode);
   return {
     onValidate({ context, addValidationRule }) {
       if (revealsSchema(mode, context.principal)) return;
-      addValidationRule(noIntrospection(mode));
+      addValidationRule(rule);
       return ({ result, setResult }) =>
         setResult(result.map((e) => (e instanceof GraphQLError ? withoutSuggestions(e) : e)));
     },

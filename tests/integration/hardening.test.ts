@@ -76,6 +76,17 @@ describe("schema privacy (INTROSPECTION=authenticated)", () => {
     expect(ws?.data).toEqual(r.data);
   });
 
+  it("refuses a document to an anonymous caller that a principal's request validated before", async () => {
+    // validation is remembered per document and rule set (gateway/plugins/validation-cache.ts):
+    // the anonymous caller's set has the introspection rule, so the principal's outcome is not its
+    const document = `{ __schema { mutationType { name } } }`;
+    for (let i = 0; i < 2; i++) expect((await hub.gql(document, { token })).errors).toBeUndefined();
+    const anonymous = await hub.gql(document);
+    expect(anonymous.data ?? null).toBeNull();
+    expect(anonymous.errors?.[0]?.extensions).toMatchObject({ reason: "INTROSPECTION_DISABLED" });
+    expect((await hub.gql(document, { token })).errors).toBeUndefined();
+  });
+
   it("strips “Did you mean” from an anonymous caller's errors, and keeps it for a principal", async () => {
     const anonymous = await hub.gql(typo);
     expect(anonymous.errors?.[0]?.message).toMatch(/Cannot query field "aree"/);
