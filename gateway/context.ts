@@ -49,6 +49,10 @@ export function createContextFactory(deps: ContextDeps) {
     return paths;
   }
 
+  // The purpose principal() checked, kept for context() (a principal lives for one request or
+  // one WebSocket connection): resolved once, not again for every operation.
+  const checkedPurposes = new WeakMap<Principal, ReturnType<typeof resolvePurpose>>();
+
   return {
     /**
      * The principal for an Authorization header; anonymous without one; throws AuthError when
@@ -65,22 +69,30 @@ export function createContextFactory(deps: ContextDeps) {
       const purposeRef = declared.purpose
         ? (declared.purposeRef ?? null)
         : (declared.purposeRef ?? verified.purposeRef);
-      if (purpose) resolvePurpose(deps.purposes, { code: purpose, reference: purposeRef });
-      return {
+      const resolved = purpose
+        ? resolvePurpose(deps.purposes, { code: purpose, reference: purposeRef })
+        : null;
+      const principal: Principal = {
         ...verified,
         purpose: purpose ?? null,
         purposeRef: purpose ? purposeRef : null,
         jurisdictionPaths: await resolvePaths(verified.jurisdiction),
       };
+      checkedPurposes.set(principal, resolved);
+      return principal;
     },
     context(
       principal: Principal,
       transport: Context["transport"],
       requestId: string = randomUUID(),
     ): Context {
-      const purpose = principal.purpose
-        ? resolvePurpose(deps.purposes, { code: principal.purpose, reference: principal.purposeRef })
-        : null;
+      const checked = checkedPurposes.get(principal);
+      const purpose =
+        checked !== undefined
+          ? checked
+          : principal.purpose
+            ? resolvePurpose(deps.purposes, { code: principal.purpose, reference: principal.purposeRef })
+            : null;
       return {
         principal,
         access: new RequestAccess(principal, purpose, deps.purposes, deps.accessControl),
