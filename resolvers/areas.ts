@@ -66,7 +66,39 @@ export async function jurisdictionPaths(db: Db, codes: readonly string[]): Promi
   return rows.map((r) => r.path);
 }
 
+// Area codes → ids, kept per database client: an area keeps its id for good (areas are never
+// moved, only exceptionally removed), so a code found is remembered for a while; a code not
+// found is asked again (an area may be added at any time).
+const AREA_IDS_REFRESH_MS = 60_000;
+const AREA_IDS_MAX = 100_000;
+const areaIds = new WeakMap<Db, Map<string, { id: string; at: number }>>();
+
 export function createAreaLoaders(db: Db) {
+  /** The id of the area with this (normalised) code, without a statement once known. */
+  const idByCode = new DataLoader<string, string | null>(async (codes) => {
+    let known = areaIds.get(db);
+    if (!known) {
+      known = new Map();
+      areaIds.set(db, known);
+    }
+    const cache = known;
+    const now = Date.now();
+    const missing = codes.filter((c) => {
+      const hit = cache.get(c);
+      return !hit || now - hit.at >= AREA_IDS_REFRESH_MS;
+    });
+    if (missing.length > 0) {
+      const rows = await db.area.findMany({
+        where: { code: { in: missing } },
+        select: { id: true, code: true },
+      });
+      if (cache.size > AREA_IDS_MAX) cache.clear();
+      for (const c of missing) cache.delete(c);
+      for (const r of rows) cache.set(r.code, { id: r.id, at: now });
+    }
+    return codes.map((c) => cache.get(c)?.id ?? null);
+  });
+
   const byCode = new DataLoader<string, AreaRow | null>(async (codes) => {
     const rows = await db.area.findMany({ where: { code: { in: [...codes] } } });
     const found = new Map(rows.map((r) => [r.code, r]));
@@ -105,7 +137,12 @@ export function createAreaLoaders(db: Db) {
     return ids.map((id) => counts.get(id)!);
   });
 
-  return { areaByCode: byCode, areaAncestors: ancestors, areaSubtreeCounts: subtreeCounts };
+  return {
+    areaByCode: byCode,
+    areaIdByCode: idByCode,
+    areaAncestors: ancestors,
+    areaSubtreeCounts: subtreeCounts,
+  };
 }
 
 /** Visible areas strictly below an area (its subtree without itself), optionally of one level. */

@@ -245,7 +245,8 @@ export async function visibleIds(
   return new Set(rows.map((r) => r.id));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An id as the database keeps it (anything else names no element). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MERGED_TYPE = { Person: "PERSON", Organisation: "ORGANISATION" } as const;
 
 /**
@@ -291,7 +292,15 @@ export function createJurisdictionLoaders() {
     }
     return loader;
   }
-  return { elementVisible };
+  /**
+   * Elements this request read through their visibility filter (visibleWhere, in the statement
+   * that fetched them): the type-level check answers for them without a statement of its own.
+   */
+  function provenVisible(scope: Scope, element: Element, ids: Iterable<string>): void {
+    const loader = elementVisible(scope, element);
+    for (const id of ids) loader.prime(id, true);
+  }
+  return { elementVisible, provenVisible };
 }
 
 // ---- provenance ----
@@ -314,18 +323,4 @@ export function sourceRecordInJurisdictionSql(scope: Scope, recordId: Prisma.Sql
       WHEN 'EVENT' THEN ${own("Event")}
       WHEN 'ADDRESS' THEN ${own("Address")}
       ELSE TRUE END))`;
-}
-
-/** Which of these source records lie within jurisdiction (sourceRecordInJurisdictionSql): one statement. */
-export async function sourceRecordsInJurisdiction(
-  scope: Scope,
-  recordIds: readonly string[],
-): Promise<Set<string>> {
-  const valid = [...new Set(recordIds.filter((id) => UUID.test(id)))];
-  if (valid.length === 0 || !hasJurisdiction(scope.principal)) return new Set();
-  await ensureJurisdiction(scope);
-  const rows = await scope.db.$queryRaw<{ id: string }[]>(Prisma.sql`
-    SELECT r.id::text AS id FROM unnest(${valid}::uuid[]) AS r(id)
-    WHERE ${sourceRecordInJurisdictionSql(scope, Prisma.sql`r.id`)}`);
-  return new Set(rows.map((r) => r.id));
 }

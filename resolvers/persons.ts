@@ -18,7 +18,8 @@ import {
   NOTHING,
   personVisibleSql,
   type Scope,
-  sourceRecordsInJurisdiction,
+  sourceRecordInJurisdictionSql,
+  UUID,
   underArea,
   underAreaId,
   visibleWhere,
@@ -128,37 +129,28 @@ export function createPersonLoaders(db: Db) {
 
   /**
    * Provenance within jurisdiction: an element's source records that assert nothing the
-   * principal may not see (sourceRecordInJurisdictionSql), the request's scope.
+   * principal may not see (sourceRecordInJurisdictionSql), the request's scope. One statement
+   * for the elements of a tick: the links, their records and the jurisdiction test together.
    */
   let sourcesInJurisdiction: DataLoader<string, ProvenanceRow[]> | undefined;
   function entitySourcesInJurisdiction(scope: Scope): DataLoader<string, ProvenanceRow[]> {
     sourcesInJurisdiction ??= new DataLoader<string, ProvenanceRow[]>(async (entityIds) => {
-      const links = await db.entitySource.findMany({
-        where: { entityId: { in: [...entityIds] } },
-        include: {
-          sourceRecord: {
-            select: { id: true, connectorId: true, departmentCode: true, sourceKey: true, fetchedAt: true },
-          },
-        },
-        orderBy: { linkedAt: "asc" },
-      });
-      const within = await sourceRecordsInJurisdiction(
-        scope,
-        links.map((l) => l.sourceRecordId),
-      );
+      const valid = entityIds.filter((id) => UUID.test(id));
+      if (valid.length === 0 || !hasJurisdiction(scope.principal)) return entityIds.map(() => []);
+      await ensureJurisdiction(scope);
+      const rows = await db.$queryRaw<(ProvenanceRow & { entityId: string })[]>(Prisma.sql`
+        SELECT es."entityId"::text AS "entityId", r."connectorId", r."departmentCode", r."sourceKey",
+               r."fetchedAt", es.method
+        FROM "EntitySource" es JOIN "SourceRecord" r ON r.id = es."sourceRecordId"
+        WHERE es."entityId" = ANY(${valid}::uuid[])
+          AND ${sourceRecordInJurisdictionSql(scope, Prisma.sql`r.id`)}
+        ORDER BY es."linkedAt", es."sourceRecordId", es.ref`);
       const byEntity = new Map<string, ProvenanceRow[]>();
-      for (const { sourceRecord: r, ...l } of links)
-        if (within.has(r.id))
-          byEntity.set(l.entityId, [
-            ...(byEntity.get(l.entityId) ?? []),
-            {
-              connectorId: r.connectorId,
-              departmentCode: r.departmentCode,
-              sourceKey: r.sourceKey,
-              fetchedAt: r.fetchedAt,
-              method: l.method,
-            },
-          ]);
+      for (const { entityId, ...row } of rows) {
+        const list = byEntity.get(entityId);
+        if (list) list.push(row);
+        else byEntity.set(entityId, [row]);
+      }
       return entityIds.map((id) => byEntity.get(id) ?? []);
     });
     return sourcesInJurisdiction;

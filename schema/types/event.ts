@@ -7,6 +7,7 @@ import {
   type EventFilter,
   eventOrderBy,
   eventsWhere,
+  keysetAfter,
   resolveEventFilter,
 } from "../../resolvers/events.js";
 import { builder } from "../builder.js";
@@ -212,22 +213,24 @@ builder.queryFields((t) => ({
     },
     totalCount: async (_parent, args, ctx) =>
       countEvents(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) })),
-    resolve: async (query, _root, args, ctx) =>
-      ctx.db.event.findMany({
-        ...query,
-        where: eventsWhere(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) })),
+    resolve: async (query, _root, args, ctx) => {
+      const [filter, page] = await Promise.all([
+        eventFilterOf(ctx, { ...args.filter, ...legacy(args) }),
+        keysetAfter(ctx.db, query, args.orderBy), // keeps the page one statement
+      ]);
+      const where = eventsWhere(ctx, filter);
+      return ctx.db.event.findMany({
+        ...page.query,
+        where: page.after ? { AND: [where, page.after] } : where,
         orderBy: eventOrderBy(args.orderBy),
-      }),
+      });
+    },
   }),
 }));
 
 /** A request's event filter with its jurisdiction and `under` area resolved to ids. */
 export function eventFilterOf(ctx: Context, filter: EventFilter | null | undefined): Promise<EventFilter> {
-  return resolveEventFilter(
-    ctx,
-    filter,
-    async (code) => (await ctx.loaders.areaByCode.load(code))?.id ?? null,
-  );
+  return resolveEventFilter(ctx, filter, (code) => ctx.loaders.areaIdByCode.load(code));
 }
 
 /** The deprecated top-level arguments, as a filter (only those given). */

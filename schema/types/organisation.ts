@@ -63,7 +63,7 @@ export const OrganisationRef = builder.prismaNode("Organisation", {
   }),
 });
 
-builder.prismaObject("PersonOrganisation", {
+export const PersonOrganisationRef = builder.prismaObject("PersonOrganisation", {
   description: "A person's tie to an organisation.",
   fields: (t) => ({
     role: t.exposeString("role", {

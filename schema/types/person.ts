@@ -16,6 +16,7 @@ import { mayKnow, mayRead } from "../access-plugin.js";
 import { builder, elementNotFound } from "../builder.js";
 import { badInput, hubError } from "../errors.js";
 import { EVENT_COLUMNS, EVENT_TYPE_NAMES, EventFilterInput, EventRef, eventListArgs } from "./event.js";
+import { PersonOrganisationRef } from "./organisation.js";
 import { Provenance } from "./provenance.js";
 
 export const SexEnum = builder.enumType("Sex", {
@@ -65,7 +66,7 @@ builder.prismaObject("PersonAddress", {
   }),
 });
 
-builder.prismaObject("EventPerson", {
+const EventPersonRef = builder.prismaObject("EventPerson", {
   description: "A person's part in an event.",
   fields: (t) => ({
     role: t.expose("role", { type: EventRoleEnum, description: "The part played." }),
@@ -132,13 +133,25 @@ export const PersonRef = builder.prismaNode("Person", {
         orderBy: [{ kind: "asc" }, { addressId: "asc" }],
       }),
     }),
-    organisations: t.relation("organisations", {
+    organisations: t.field({
+      type: [PersonOrganisationRef],
       description:
         "Organisations the person belongs to (legal representative, member, employee, grid worker …), those the caller may see.",
-      query: (_args, ctx) => ({
-        where: visibleMembershipsOfPersonWhere(ctx),
-        orderBy: [{ role: "asc" }, { organisationId: "asc" }],
+      // the filter proves each organisation visible in the statement that reads the person
+      select: (_args, ctx, nestedSelection) => ({
+        organisations: nestedSelection({
+          where: visibleMembershipsOfPersonWhere(ctx),
+          orderBy: [{ role: "asc" }, { organisationId: "asc" }],
+        }),
       }),
+      resolve: (person, _args, ctx) => {
+        ctx.loaders.provenVisible(
+          ctx,
+          "Organisation",
+          person.organisations.map((m) => m.organisationId),
+        );
+        return person.organisations;
+      },
     }),
     sources: t.field({
       type: [Provenance],
@@ -280,14 +293,26 @@ builder.prismaObjectFields("Person", (t) => ({
 }));
 
 builder.prismaInterfaceFields("Event", (t) => ({
-  parties: t.relation("persons", {
+  parties: t.field({
+    type: [EventPersonRef],
     description: "The people in the event, with their roles.",
     args: { role: t.arg({ type: EventRoleEnum, description: "Only this role." }) },
-    // persons of a visible event are visible (they reach its area); the filter keeps it so
-    query: (args, ctx) => ({
-      where: { person: visiblePersonsWhere(ctx), ...(args.role ? { role: args.role } : {}) },
-      orderBy: [{ role: "asc" }, { personId: "asc" }],
+    // persons of a visible event are visible (they reach its area); the filter keeps it so, in
+    // the statement that reads the event, and so their type-level check needs no statement
+    select: (args, ctx, nestedSelection) => ({
+      persons: nestedSelection({
+        where: { person: visiblePersonsWhere(ctx), ...(args.role ? { role: args.role } : {}) },
+        orderBy: [{ role: "asc" }, { personId: "asc" }],
+      }),
     }),
+    resolve: (event, _args, ctx) => {
+      ctx.loaders.provenVisible(
+        ctx,
+        "Person",
+        event.persons.map((link) => link.personId),
+      );
+      return event.persons;
+    },
   }),
   persons: t.relation("persons", {
     description: "The people in the event, with their roles.",
@@ -335,10 +360,12 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, ctx) => {
       const id = normaliseCitizenId(args.citizenId);
       if (!id.ok) throw badInput("citizenId", `not a valid citizen ID: ${id.detail}`, { reason: id.reason });
-      return ctx.db.person.findFirst({
+      const person = await ctx.db.person.findFirst({
         ...query,
         where: { AND: [{ citizenId: id.value }, visiblePersonsWhere(ctx)] },
       });
+      if (person) ctx.loaders.provenVisible(ctx, "Person", [person.id]);
+      return person;
     },
   }),
   persons: t.prismaConnection({
