@@ -56,10 +56,14 @@ export async function decideMatch(
 }
 
 /**
- * The resolution pass now (the hub also runs it after every sync that brought records). The pass
+ * The resolution pass now (the hub also runs it after every sync that brought records): over what
+ * changed since the last pass, or over every mention when `full`. The pass
  * is city-wide, so only a steward whose jurisdiction covers every root area (the city) may run it.
  */
-export async function runResolutionPass(deps: { db: Db; principal: Principal }): Promise<PassOutcome> {
+export async function runResolutionPass(
+  deps: { db: Db; principal: Principal },
+  options: { full?: boolean } = {},
+): Promise<PassOutcome> {
   const roots = await deps.db.area.findMany({
     where: { parentId: null },
     select: { code: true, path: true },
@@ -71,5 +75,5 @@ export async function runResolutionPass(deps: { db: Db; principal: Principal }):
       `the resolution pass is city-wide: it needs a jurisdiction covering ${outside.map((r) => r.code).join(", ") || "the city"}`,
       { reason: "JURISDICTION_NOT_CITY_WIDE" },
     );
-  return resolvePending(deps.db);
+  return resolvePending(deps.db, { full: options.full ?? false });
 }

@@ -6,6 +6,13 @@
 // a likely one goes to the review queue; the rest wait for more data. Deterministic: the same
 // graph gives the same decisions, and a second run over an unchanged graph changes nothing. A pair
 // a steward kept apart (a DISTINCT verdict, an unmerge) is never merged again.
+//
+// Incremental: the pass keeps a watermark (ResolutionWatermark) and looks only at the mentions
+// changed since its last run and at those a changed registered person could now match (its name,
+// pinyin, phone and household phones: the blocks below); the two folds look only at organisations
+// whose members changed. A full pass (`full: true`, and the first pass of a database) looks at every
+// mention. See watermark() below for why the watermark is a transaction id, not a time.
+import { randomUUID } from "node:crypto";
 import { UNNAMED_PERSON } from "../../domain/canonical.js";
 import { normaliseMobile } from "../../domain/identifiers/phone.js";
 import {
@@ -34,8 +41,14 @@ export interface PassOutcome {
   sameRepresentative: number;
   /** Mentions folded into the registered person holding the same role at the same organisation. */
   sameRoleHolder: number;
-  /** Persons without a trustworthy key that were looked at. */
+  /** Persons without a trustworthy key that were looked at (the pass's candidates). */
   mentions: number;
+  /** Whether it looked at every mention (else only those changed since the watermark). */
+  full: boolean;
+  /** Registered persons changed since the watermark, whose blocks' mentions were looked at. */
+  registryChanged: number;
+  /** Another pass (this or another hub instance) held the watermark: this one did nothing. */
+  busy: boolean;
   /** … that had at least one registered candidate. */
   compared: number;
   merged: number;
@@ -48,6 +61,8 @@ export interface PassOutcome {
 export interface PassOptions {
   /** Mentions per transaction. */
   batchSize?: number;
+  /** Look at every mention, not only what changed since the watermark (for operators). */
+  full?: boolean;
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -248,12 +263,14 @@ function describe(match: MentionMatch<string>): string {
  * Two sources naming the same organisation's legal representative by the same name name one
  * person: the civil-affairs register and the grid's unit record of a social organisation.
  */
-async function foldSameRepresentative(tx: Tx): Promise<number> {
+async function foldSameRepresentative(tx: Tx, orgs: readonly string[] | null): Promise<number> {
   // one instance at a time (the pairs overlap); another that finds it taken skips this step
   const [lock] = await tx.$queryRawUnsafe<{ ok: boolean }[]>(
     `SELECT pg_try_advisory_xact_lock(hashtext('citygraph:resolution-pass:same-representative')) AS ok`,
   );
   if (!lock?.ok) return 0;
+  if (orgs?.length === 0) return 0;
+  await asPass(tx);
   const pairs = await tx.$queryRawUnsafe<{ a: string; b: string; organisation: string }[]>(
     `SELECT pa.id::text AS a, pb.id::text AS b, o.name AS organisation
      FROM "PersonOrganisation" x JOIN "PersonOrganisation" y
@@ -261,7 +278,7 @@ async function foldSameRepresentative(tx: Tx): Promise<number> {
      JOIN "Person" pa ON pa.id = x."personId" JOIN "Person" pb ON pb.id = y."personId"
      JOIN "Organisation" o ON o.id = x."organisationId"
      WHERE x.role = ANY($1::text[]) AND pa."citizenId" IS NULL AND pb."citizenId" IS NULL AND pa.name = pb.name
-       AND pa.name <> $2
+       AND pa.name <> $2${orgs ? ` AND x."organisationId" = ANY($3::uuid[])` : ""}
        -- a pair a steward kept apart stays apart
        AND NOT EXISTS (SELECT 1 FROM "Merge" m WHERE m."entityType" = 'PERSON' AND m."undoneAt" IS NOT NULL
              AND ((m."survivorId" = pa.id AND m."mergedId" = pb.id) OR (m."survivorId" = pb.id AND m."mergedId" = pa.id)))
@@ -270,6 +287,7 @@ async function foldSameRepresentative(tx: Tx): Promise<number> {
      ORDER BY 1, 2`,
     [...ADULT_ROLES.organisation],
     UNNAMED_PERSON,
+    ...(orgs ? [[...orgs]] : []),
   );
   // each group keeps its smallest id (pairs come sorted, so a group's first row names it)
   const keep = new Map<string, string>();
@@ -309,11 +327,15 @@ async function foldSameRepresentative(tx: Tx): Promise<number> {
  * an ambiguous one goes to the review queue; a mention a steward ruled on is only proposed, and a
  * pair a steward kept apart is left alone.
  */
-async function foldIntoSameRoleHolder(tx: Tx): Promise<{ merged: number; reviews: number }> {
+async function foldIntoSameRoleHolder(
+  tx: Tx,
+  orgs: readonly string[] | null,
+): Promise<{ merged: number; reviews: number }> {
   const [lock] = await tx.$queryRawUnsafe<{ ok: boolean }[]>(
     `SELECT pg_try_advisory_xact_lock(hashtext('citygraph:resolution-pass:same-role')) AS ok`,
   );
-  if (!lock?.ok) return { merged: 0, reviews: 0 };
+  if (!lock?.ok || orgs?.length === 0) return { merged: 0, reviews: 0 };
+  await asPass(tx);
   const rows = await tx.$queryRawUnsafe<
     (MentionRow & { holder: string; holderRow: CandidateRow; organisation: string; role: string })[]
   >(
@@ -327,15 +349,18 @@ async function foldIntoSameRoleHolder(tx: Tx): Promise<{ merged: number; reviews
      JOIN "Person" m ON m.id = x."personId" AND m."citizenId" IS NULL AND m.name <> $1
      JOIN "Person" h ON h.id = y."personId" AND h."citizenId" IS NOT NULL
      JOIN "Organisation" o ON o.id = x."organisationId"
+     ${orgs ? `WHERE x."organisationId" = ANY($2::uuid[])` : ""}
      ORDER BY m.id, h."citizenId"`,
     UNNAMED_PERSON,
+    ...(orgs ? [[...orgs]] : []),
   );
   if (rows.length === 0) return { merged: 0, reviews: 0 };
-  // the mentions this pass may decide now (another instance's batch may hold some)
+  // the mentions still without an ID, locked (a sync writing one is waited for: passes take turns
+  // by the watermark's lease, so skipping a locked one could leave it behind the watermark)
   const mine = new Set(
     (
       await tx.$queryRawUnsafe<{ id: string }[]>(
-        `SELECT id::text FROM "Person" WHERE id = ANY($1::uuid[]) AND "citizenId" IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
+        `SELECT id::text FROM "Person" WHERE id = ANY($1::uuid[]) AND "citizenId" IS NULL ORDER BY id FOR UPDATE`,
         [...new Set(rows.map((r) => r.id))],
       )
     ).map((r) => r.id),
@@ -407,11 +432,12 @@ async function resolveBatch(
   batch: readonly MentionRow[],
   base: Base,
 ): Promise<{ compared: number; merged: number; reviews: number; byPosterior: Record<string, number> }> {
-  // another instance's pass may hold some: they are its to decide
+  await asPass(tx);
+  // still without an ID (not merged since they were listed), locked
   const mine = new Set(
     (
       await tx.$queryRawUnsafe<{ id: string }[]>(
-        `SELECT id::text FROM "Person" WHERE id = ANY($1::uuid[]) AND "citizenId" IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
+        `SELECT id::text FROM "Person" WHERE id = ANY($1::uuid[]) AND "citizenId" IS NULL ORDER BY id FOR UPDATE`,
         batch.map((r) => r.id),
       )
     ).map((r) => r.id),
@@ -545,9 +571,137 @@ async function retrying<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Mark the transaction as the pass's: its writes leave persons' changedXid as it was (the trigger). */
+async function asPass(tx: Tx): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT set_config('citygraph.resolution_pass', 'on', true)`);
+}
+
+const WATERMARK = "PERSON";
+/** How long a pass holds the watermark without renewing (each batch renews it). */
+const LEASE_SECONDS = 600;
+
 /**
- * Run the pass over every person without a trustworthy key, in batches (each its own
- * transaction, so a long pass holds no lock for long). Returns what it did.
+ * Take the watermark's lease: its position (null when no pass ever ran), or "busy" when another
+ * pass holds it. One pass at a time advances the watermark, across hub instances: two passes side
+ * by side could each see the other's mentions locked and both move past them.
+ */
+async function claimWatermark(db: Db, runner: string): Promise<bigint | null | "busy"> {
+  const rows = await db.$queryRawUnsafe<{ position: string }[]>(
+    `INSERT INTO "ResolutionWatermark" (id, position, runner, "leasedUntil")
+     VALUES ($1, 0, $2, now() + make_interval(secs => ${LEASE_SECONDS}))
+     ON CONFLICT (id) DO UPDATE SET runner = EXCLUDED.runner, "leasedUntil" = EXCLUDED."leasedUntil"
+       WHERE "ResolutionWatermark".runner IS NULL OR "ResolutionWatermark"."leasedUntil" < now()
+     RETURNING position::text`,
+    WATERMARK,
+    runner,
+  );
+  const row = rows[0];
+  if (!row) return "busy";
+  const position = BigInt(row.position);
+  return position === 0n ? null : position;
+}
+
+const renewLease = (tx: Tx, runner: string) =>
+  tx.$executeRawUnsafe(
+    `UPDATE "ResolutionWatermark" SET "leasedUntil" = now() + make_interval(secs => ${LEASE_SECONDS})
+     WHERE id = $1 AND runner = $2`,
+    WATERMARK,
+    runner,
+  );
+
+/** Advance the watermark to `position` and give the lease back (nothing if the lease was lost). */
+const advanceWatermark = (tx: Tx, runner: string, position: bigint) =>
+  tx.$executeRawUnsafe(
+    `UPDATE "ResolutionWatermark" SET position = GREATEST(position, $3::bigint), runner = NULL,
+       "leasedUntil" = NULL, "advancedAt" = now()
+     WHERE id = $1 AND runner = $2`,
+    WATERMARK,
+    runner,
+    position.toString(),
+  );
+
+const releaseWatermark = (db: Db, runner: string) =>
+  db.$executeRawUnsafe(
+    `UPDATE "ResolutionWatermark" SET runner = NULL, "leasedUntil" = NULL WHERE id = $1 AND runner = $2`,
+    WATERMARK,
+    runner,
+  );
+
+/**
+ * Where the next pass starts: the oldest transaction still running now (pg_snapshot_xmin of the
+ * current snapshot, an xid8). Every transaction below it has committed or aborted, so everything
+ * it wrote is visible to the statements this pass runs next; anything a transaction at or above it
+ * writes (one that started before this pass and commits late included) carries a changedXid at or
+ * above it and is looked at next time. A time ("updatedAt < now() - margin") would miss a sync
+ * transaction that ran longer than the margin and committed after the pass; xids cannot.
+ * The price: a transaction left open for long holds the watermark back, and the passes meanwhile
+ * look at more than they must (never at less).
+ */
+async function watermark(db: Db): Promise<bigint> {
+  const [row] = await db.$queryRawUnsafe<{ xmin: string }[]>(
+    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`,
+  );
+  return BigInt(row!.xmin);
+}
+
+/** Organisations whose members (mentions or registered) changed since `since`: the folds' scope. */
+async function changedOrganisations(db: Db, since: bigint): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT DISTINCT po."organisationId"::text AS id FROM "Person" p
+     JOIN "PersonOrganisation" po ON po."personId" = p.id WHERE p."changedXid" >= $1::bigint ORDER BY 1`,
+    since.toString(),
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The mentions to look at: those changed since `since` (null: every one), and those a registered
+ * person changed since could now match: sharing its name or pinyin, holding its phone or a phone of
+ * its household (a household of at most HOUSEHOLD_MAX_OCCUPANTS, as candidates() blocks).
+ */
+async function mentionsToResolve(db: Db, since: bigint | null): Promise<{ ids: string[]; registry: number }> {
+  if (since === null) {
+    const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text FROM "Person" WHERE "citizenId" IS NULL ORDER BY id`,
+    );
+    return { ids: rows.map((r) => r.id), registry: 0 };
+  }
+  const changed = await db.$queryRawUnsafe<
+    { id: string; name: string; pinyin: string | null; phone: string | null }[]
+  >(
+    `SELECT id::text, name, "namePinyin" AS pinyin, phone FROM "Person"
+     WHERE "changedXid" >= $1::bigint AND "citizenId" IS NOT NULL`,
+    since.toString(),
+  );
+  const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
+  const households =
+    changed.length === 0
+      ? []
+      : await db.$queryRawUnsafe<{ phone: string }[]>(
+          `SELECT DISTINCT o.phone FROM "PersonAddress" pa
+           JOIN "PersonAddress" pb ON pb."addressId" = pa."addressId" JOIN "Person" o ON o.id = pb."personId"
+           WHERE pa."personId" = ANY($1::uuid[]) AND o.phone IS NOT NULL
+             AND (SELECT count(*) FROM "PersonAddress" x WHERE x."addressId" = pa."addressId") <= ${HOUSEHOLD_MAX_OCCUPANTS}`,
+          changed.map((c) => c.id),
+        );
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND "changedXid" >= $1::bigint
+     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND name = ANY($2::text[])
+     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND "namePinyin" = ANY($3::text[])
+     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND phone = ANY($4::text[])
+     ORDER BY 1`,
+    since.toString(),
+    distinct(changed.map((c) => c.name).filter((n) => n !== UNNAMED_PERSON)),
+    distinct(changed.map((c) => c.pinyin)),
+    distinct([...changed.map((c) => c.phone), ...households.map((h) => h.phone)]),
+  );
+  return { ids: rows.map((r) => r.id), registry: changed.length };
+}
+
+/**
+ * Run the pass over the persons without a trustworthy key changed since the watermark (every one
+ * when `full`, or when no pass ran before), in batches (each its own transaction, so a long pass
+ * holds no lock for long); the last batch advances the watermark. Returns what it did.
  */
 export async function resolvePending(db: Db, options: PassOptions = {}): Promise<PassOutcome> {
   const started = Date.now();
@@ -556,48 +710,83 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     sameRepresentative: 0,
     sameRoleHolder: 0,
     mentions: 0,
+    full: true,
+    registryChanged: 0,
+    busy: false,
     compared: 0,
     merged: 0,
     reviews: 0,
     byPosterior: {},
     ms: 0,
   };
-  outcome.sameRepresentative = await retrying(() =>
-    db.$transaction((tx) => foldSameRepresentative(tx), {
-      timeout: 300_000,
-    }),
-  );
-  const sameRole = await retrying(() =>
-    db.$transaction((tx) => foldIntoSameRoleHolder(tx), {
-      timeout: 300_000,
-    }),
-  );
-  outcome.sameRoleHolder = sameRole.merged;
-  outcome.reviews += sameRole.reviews;
-  const base = await db.$transaction((tx) => populationBase(tx));
-  let after = "00000000-0000-0000-0000-000000000000";
-  for (;;) {
-    const rows = await db.$queryRawUnsafe<MentionRow[]>(
-      `SELECT id::text, name, "namePinyin", sex::text AS sex, to_char("birthDate", 'YYYY-MM-DD') AS "birthDate",
-              phone, to_char("updatedAt", 'YYYY-MM-DD') AS "updatedOn"
-       FROM "Person" WHERE "citizenId" IS NULL AND id > $1::uuid ORDER BY id LIMIT $2`,
-      after,
-      batchSize,
-    );
-    if (rows.length === 0) break;
-    after = rows[rows.length - 1]!.id;
-    const done = await retrying(() =>
-      db.$transaction((tx) => resolveBatch(tx, rows, base), {
+  const runner = randomUUID();
+  const claimed = await claimWatermark(db, runner);
+  if (claimed === "busy") {
+    outcome.busy = true;
+    outcome.full = options.full ?? false;
+    outcome.ms = Date.now() - started;
+    options.log?.("resolution pass: another pass holds the watermark", { ...outcome });
+    return outcome;
+  }
+  const since = options.full ? null : claimed;
+  outcome.full = since === null;
+  try {
+    // taken before anything is read: what commits from here on is looked at next time
+    const next = await watermark(db);
+    const orgs = since === null ? null : await changedOrganisations(db, since);
+    outcome.sameRepresentative = await retrying(() =>
+      db.$transaction((tx) => foldSameRepresentative(tx, orgs), {
         timeout: 300_000,
-        maxWait: 30_000,
       }),
     );
-    outcome.mentions += rows.length;
-    outcome.compared += done.compared;
-    outcome.merged += done.merged;
-    outcome.reviews += done.reviews;
-    for (const [band, n] of Object.entries(done.byPosterior))
-      outcome.byPosterior[band] = (outcome.byPosterior[band] ?? 0) + n;
+    const sameRole = await retrying(() =>
+      db.$transaction((tx) => foldIntoSameRoleHolder(tx, orgs), {
+        timeout: 300_000,
+      }),
+    );
+    outcome.sameRoleHolder = sameRole.merged;
+    outcome.reviews += sameRole.reviews;
+    const pending = await mentionsToResolve(db, since);
+    outcome.registryChanged = pending.registry;
+    const base = pending.ids.length > 0 ? await db.$transaction((tx) => populationBase(tx)) : null;
+    for (let at = 0; ; at += batchSize) {
+      const ids = pending.ids.slice(at, at + batchSize);
+      const last = at + batchSize >= pending.ids.length;
+      const rows =
+        ids.length === 0
+          ? []
+          : await db.$queryRawUnsafe<MentionRow[]>(
+              `SELECT id::text, name, "namePinyin", sex::text AS sex, to_char("birthDate", 'YYYY-MM-DD') AS "birthDate",
+                      phone, to_char("updatedAt", 'YYYY-MM-DD') AS "updatedOn"
+               FROM "Person" WHERE "citizenId" IS NULL AND id = ANY($1::uuid[]) ORDER BY id`,
+              ids,
+            );
+      // the last batch advances the watermark with its merges, in one transaction
+      const done = await retrying(() =>
+        db.$transaction(
+          async (tx) => {
+            const result =
+              rows.length > 0 && base
+                ? await resolveBatch(tx, rows, base)
+                : { compared: 0, merged: 0, reviews: 0, byPosterior: {} };
+            if (last) await advanceWatermark(tx, runner, next);
+            else await renewLease(tx, runner);
+            return result;
+          },
+          { timeout: 300_000, maxWait: 30_000 },
+        ),
+      );
+      outcome.mentions += rows.length;
+      outcome.compared += done.compared;
+      outcome.merged += done.merged;
+      outcome.reviews += done.reviews;
+      for (const [band, n] of Object.entries(done.byPosterior))
+        outcome.byPosterior[band] = (outcome.byPosterior[band] ?? 0) + n;
+      if (last) break;
+    }
+  } finally {
+    // a pass that failed gives the lease back without advancing (a no-op after advanceWatermark)
+    await releaseWatermark(db, runner).catch(() => 0);
   }
   outcome.ms = Date.now() - started;
   options.log?.("resolution pass", { ...outcome });

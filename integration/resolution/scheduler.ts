@@ -1,8 +1,9 @@
 // When to run the resolution pass in a running hub: after a sync run that brought records, a short
 // while later (so that connectors finishing together share one pass), never two at once in this
 // instance, and not while this instance is syncing; a request while a pass runs makes one more
-// pass after it. Instances may run passes side by side (each batch locks its mentions, SKIP
-// LOCKED), and beside another instance's sync (a deadlock retries the batch).
+// pass after it. Across instances one pass at a time holds the watermark (pass.ts); a pass that
+// finds it held tries again after the delay. A pass runs beside another instance's sync (a
+// deadlock retries the batch).
 import type { Db } from "../../prisma/db.js";
 import { type PassOutcome, resolvePending } from "./pass.js";
 
@@ -53,7 +54,11 @@ export class ResolutionScheduler {
 
   private async pass(): Promise<void> {
     try {
-      this.last = await resolvePending(this.db, { log: this.options.log });
+      const outcome = await resolvePending(this.db, { log: this.options.log });
+      // another instance's pass holds the watermark: what this one was asked for may have come
+      // after that pass's start, so pass again once it is over
+      if (outcome.busy) this.again = true;
+      else this.last = outcome;
     } catch (e) {
       this.options.log?.("resolution pass failed", { error: (e as Error).message });
     }

@@ -25,7 +25,19 @@ const ResolutionPassRef = builder.objectRef<PassOutcome>("ResolutionPass").imple
       description:
         "Mentions merged into the registered person holding the same role at the same organisation under the same name.",
     }),
-    mentions: t.exposeInt("mentions", { description: "Persons without a trustworthy key looked at." }),
+    mentions: t.exposeInt("mentions", {
+      description:
+        "Persons without a trustworthy key looked at: those changed since the last pass and those a changed registered person could now match (every one when full).",
+    }),
+    full: t.exposeBoolean("full", {
+      description: "Whether the pass looked at every mention rather than what changed since the last pass.",
+    }),
+    registryChanged: t.exposeInt("registryChanged", {
+      description: "Registered persons changed since the last pass, whose blocks' mentions were looked at.",
+    }),
+    busy: t.exposeBoolean("busy", {
+      description: "Another pass (of this or another hub instance) was running: this one did nothing.",
+    }),
     compared: t.exposeInt("compared", {
       description: "Mentions that had at least one registered candidate.",
     }),
@@ -47,7 +59,13 @@ builder.mutationField("runResolutionPass", (t) =>
     type: ResolutionPassRef,
     authScopes: { role: "data_steward" },
     description:
-      "Run the resolution pass now (数据治理): every person without a trustworthy key is compared with the registered persons it could be; clear matches are merged (actor resolution-pass, reversible with unmergePersons), likely ones queued for review. A pair a steward kept apart is never merged again.",
-    resolve: (_root, _args, ctx) => command(() => runResolutionPass(ctx)),
+      "Run the resolution pass now (数据治理): every person without a trustworthy key changed since the last pass (or every one, full) is compared with the registered persons it could be; clear matches are merged (actor resolution-pass, reversible with unmergePersons), likely ones queued for review. A pair a steward kept apart is never merged again.",
+    args: {
+      full: t.arg.boolean({
+        description:
+          "Look at every mention, not only what changed since the last pass (after a change of weights or thresholds).",
+      }),
+    },
+    resolve: (_root, args, ctx) => command(() => runResolutionPass(ctx, { full: args.full ?? false })),
   }),
 );
