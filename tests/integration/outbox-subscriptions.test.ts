@@ -216,6 +216,45 @@ describe("freeing subscriptions", () => {
     expect(metrics).toMatch(/citygraph_outbox_subscribers \d+/);
     expect(metrics).toMatch(/citygraph_outbox_delivered_total [1-9]/);
   });
+
+  it("frees every subscription of every closed socket: live, replaying from a cursor, with changes waiting", async () => {
+    await subscribersReach(hub, 0);
+    const first = await newEvent(hub.db, grids[0]!.id, "before the sockets");
+    const [row] = await hub.db.$queryRaw<{ cursor: string }[]>`
+      SELECT txid::text || ':' || id::text AS cursor FROM "Outbox"
+      WHERE "entityId" = ${first.id} ORDER BY txid, id LIMIT 1`;
+    const operations = [
+      { query: `subscription { eventReported ${SELECTION} }`, variables: {}, field: "eventReported" },
+      {
+        query: `subscription($after: String) { eventReported(after: $after) ${SELECTION} }`,
+        variables: { after: row!.cursor },
+        field: "eventReported",
+      },
+      {
+        query: `subscription($id: ID!) { eventChanged(id: $id) ${SELECTION} }`,
+        variables: { id: gid(first.id) },
+        field: "eventChanged",
+      },
+      { query: "subscription { alertRaised { cursor } }", variables: {}, field: "alertRaised" },
+      {
+        query: "subscription { connectorStatusChanged { cursor } }",
+        variables: {},
+        field: "connectorStatusChanged",
+      },
+    ];
+    const clients = Array.from({ length: 8 }, () => hub.wsClient({ authorization: `Bearer ${commander}` }));
+    const live = clients.flatMap((c) => operations.map((o) => collect(c, o.query, o.variables, o.field)));
+    await subscribersReach(hub, clients.length * operations.length);
+    // changes in flight while the sockets close
+    for (let i = 0; i < 5; i++) {
+      await newEvent(hub.db, grids[i % 2]!.id, `while closing ${i}`);
+      await hub.db.event.update({ where: { id: first.id }, data: { title: `changed ${i}` } });
+    }
+    await live[0]!.until(1);
+    await Promise.all(clients.map((c) => c.dispose()));
+    await subscribersReach(hub, 0);
+    expect(hub.booted.outbox.subscribers).toBe(0);
+  });
 });
 
 describe("two hubs on one database", () => {
