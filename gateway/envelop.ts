@@ -3,15 +3,7 @@
 // and execute; graphql-ws runs envelop's parse/validate/execute/subscribe directly (gateway/ws.ts).
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
 import { envelop, type Plugin, useEngine, useSchema } from "@envelop/core";
-import {
-  execute,
-  type GraphQLSchema,
-  parse,
-  printSchema,
-  specifiedRules,
-  subscribe,
-  validate,
-} from "graphql";
+import { execute, type GraphQLSchema, parse, printSchema, specifiedRules, validate } from "graphql";
 import type { Context } from "../schema/context.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -20,11 +12,13 @@ import { useOperationLimits } from "./plugins/operation-limits.js";
 import { useOperationLog } from "./plugins/operation-log.js";
 import { useSchemaPrivacy } from "./plugins/schema-privacy.js";
 import { useValidationCache } from "./plugins/validation-cache.js";
+import { sharedSubscribe } from "./shared-subscribe.js";
 
 export function createEnveloped(schema: GraphQLSchema, config: HubConfig, log: Logger, extra: Plugin[] = []) {
   return envelop({
     plugins: [
-      useEngine({ parse, validate, execute, subscribe, specifiedRules }),
+      // A subscription's event is executed once per audience, not once per subscriber.
+      useEngine({ parse, validate, execute, subscribe: sharedSubscribe, specifiedRules }),
       useSchema(schema),
       useOperationLimits(config.limits),
       useSchemaPrivacy(config.introspection),

@@ -13,7 +13,7 @@
 // nothing lost and nothing twice. Also the hub's RSS (peak, end) and /healthz response times.
 //
 //   npm run bench:subscriptions -- [--scales 1000,5000,10000] [--duration 20] [--rate 5]
-//                                  [--two-hub-scales 1000,5000,10000] [--reconnect 0.01]
+//                                  [--two-hub-scales 1000,5000,10000] [--reconnect 0.01] [--cpu-prof DIR]
 //
 // Loopback only, bounded by the harness budget, stops by itself. Prints figures and asserts
 // nothing timed: exit 1 only on loss, duplicates or errors.
@@ -36,6 +36,8 @@ const { values: flags } = parseArgs({
     rate: { type: "string", default: "5" },
     reconnect: { type: "string", default: "0.01" },
     drain: { type: "string", default: "30" },
+    // write the hubs' V8 CPU profiles (.cpuprofile, read with tests/bench/support/cpu-profile.ts) here
+    "cpu-prof": { type: "string" },
   },
 });
 const scaleList = (s: string) =>
@@ -237,7 +239,13 @@ await runBench(
     const hubEnv = { SANDBOX: "false", DEMO_DATA: "true" };
     const startHub = (label: string) =>
       bench.started(
-        spawnHub({ databaseUrl: pgServer.url, jwtSecret: secret, env: hubEnv, signal: bench.signal }),
+        spawnHub({
+          databaseUrl: pgServer.url,
+          jwtSecret: secret,
+          env: hubEnv,
+          signal: bench.signal,
+          ...(flags["cpu-prof"] ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] } : {}),
+        }),
         stopProcess(label),
       );
 
