@@ -6,7 +6,8 @@
 // sandbox department systems for the preset in a process of their own; every built-in connector
 // runs to completion, grid first. That is timed as "ingest + resolve" (the hub resolves while it
 // ingests). If integration/resolution/index.ts exports resolvePending(db), a post-ingest pass, it
-// runs next and is timed on its own. Meanwhile a child process writes the generator's ground truth
+// runs next and is timed on its own, and then again incrementally: with nothing changed, after 1 %
+// of the mentions and after 1 % of the registered persons were re-written. Meanwhile a child process writes the generator's ground truth
 // (support/ground-truth.ts) to a temp file.
 //
 // Evaluation (support/truth-links.ts): every truth reference to a person, organisation or place is
@@ -93,13 +94,63 @@ function parseOptions(): Options {
   return { scale: values.scale as PresetName, seed: values.seed, keepTruth: values["keep-truth"] };
 }
 
+type ResolvePending = (db: Db, options?: { full?: boolean }) => Promise<unknown>;
+
 /** The post-ingest resolution pass, when the hub has one (imported late: it may not exist yet). */
-async function loadResolvePending(): Promise<((db: Db) => Promise<unknown>) | null> {
+async function loadResolvePending(): Promise<ResolvePending | null> {
   if (!fs.existsSync(RESOLUTION_MODULE)) return null;
   const mod = (await import(RESOLUTION_MODULE)) as { resolvePending?: unknown };
-  return typeof mod.resolvePending === "function"
-    ? (mod.resolvePending as (db: Db) => Promise<unknown>)
-    : null;
+  return typeof mod.resolvePending === "function" ? (mod.resolvePending as ResolvePending) : null;
+}
+
+interface IncrementalFigure {
+  change: string;
+  touched: number;
+  ms: number;
+  mentions: number | null;
+  registryChanged: number | null;
+  merged: number | null;
+}
+
+/**
+ * The incremental pass after the full one: nothing changed, then 1 % of the mentions re-written
+ * (as a re-sync of their records recomputes them), then 1 % of the registered persons: each pass's
+ * time and how many mentions it looked at.
+ */
+async function incrementalPasses(
+  db: Db,
+  resolvePending: ResolvePending,
+  log: (line: string) => void,
+): Promise<IncrementalFigure[]> {
+  const figures: IncrementalFigure[] = [];
+  const run = async (change: string, touched: number) => {
+    const started = performance.now();
+    const outcome = (await resolvePending(db)) as Record<string, unknown>;
+    const n = (k: string) => (typeof outcome[k] === "number" ? (outcome[k] as number) : null);
+    const figure = {
+      change,
+      touched,
+      ms: Math.round(performance.now() - started),
+      mentions: n("mentions"),
+      registryChanged: n("registryChanged"),
+      merged: n("merged"),
+    };
+    figures.push(figure);
+    log(
+      `  ${change} (${touched} persons): ${fixed(figure.ms / 1000, 2)} s, looked at ${figure.mentions ?? "?"} mentions (registry changed ${figure.registryChanged ?? "?"}, merged ${figure.merged ?? "?"})`,
+    );
+  };
+  // a stable 1 % (by a hash of the id), re-written as a sync recomputing them would
+  const touch = (registered: boolean) =>
+    db.$executeRawUnsafe(
+      `UPDATE "Person" SET "updatedAt" = now() WHERE id IN (
+         SELECT id FROM "Person" WHERE "citizenId" IS ${registered ? "NOT " : ""}NULL
+         ORDER BY md5(id::text) LIMIT (SELECT ceil(count(*) / 100.0) FROM "Person" WHERE "citizenId" IS ${registered ? "NOT " : ""}NULL))`,
+    );
+  await run("nothing changed", 0);
+  await run("1 % of mentions touched", await touch(false));
+  await run("1 % of registered persons touched", await touch(true));
+  return figures;
 }
 
 /** Samples PostgreSQL's memory once its postmaster appears among this process's descendants. */
@@ -242,6 +293,7 @@ await runBench(
     const records = graph.connectors.reduce((n, c) => n + c.stored, 0);
 
     let resolveMs: number | null = null;
+    let incremental: IncrementalFigure[] = [];
     const resolvePending = await loadResolvePending();
     if (resolvePending) {
       log("post-ingest resolution: integration/resolution resolvePending(db) …");
@@ -249,6 +301,8 @@ await runBench(
       const outcome = await resolvePending(graph.db);
       resolveMs = performance.now() - started;
       log(`  ${fixed(resolveMs / 1000, 1)} s: ${JSON.stringify(outcome)}`);
+      log("incremental resolution passes after it:");
+      incremental = await incrementalPasses(graph.db, resolvePending, log);
     } else log("no post-ingest resolution pass (integration/resolution/index.ts has no resolvePending)");
     const pgIngestPeakKiB = pgMemory.sampler()?.peakTotalKiB ?? null;
 
@@ -438,6 +492,10 @@ await runBench(
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
     );
+    for (const f of incremental)
+      log(
+        `incremental pass:  ${f.change} (${f.touched}): ${fixed(f.ms / 1000, 2)} s, ${f.mentions ?? "?"} mentions looked at`,
+      );
     if (keepTruth) log(`ground truth kept: ${truthFile}`);
 
     const file = bench.report(`bench-resolve-${scale}.json`, {
@@ -457,6 +515,7 @@ await runBench(
         ...graph.timings,
         ingestAndResolve: Math.round(ingestMs),
         resolvePending: resolveMs === null ? null : Math.round(resolveMs),
+        incremental,
         groundTruth: Math.round(truth.ms),
         evaluation: Math.round(evalMs),
         evaluationPhases: linked.timings,
