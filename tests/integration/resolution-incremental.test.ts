@@ -6,6 +6,7 @@
 // one pass at a time holds it. Real PostgreSQL and the real ingest.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { resolvePending } from "../../integration/resolution/pass.js";
+import { ResolutionScheduler } from "../../integration/resolution/scheduler.js";
 import { createDb, type Db } from "../../prisma/db.js";
 import { citizenId, ingestDrafts, personDraft, workOrderDraft } from "../support/drafts.js";
 import { cloneTemplate } from "../support/pg.js";
@@ -44,6 +45,10 @@ const registered = async (first17: string) =>
 const position = async () =>
   (await db.resolutionWatermark.findUniqueOrThrow({ where: { id: "PERSON" } })).position;
 const mentionCount = () => db.person.count({ where: { citizenId: null } });
+/** Wait (bounded) until the condition holds. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 25));
+}
 
 beforeAll(async () => {
   const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
@@ -162,5 +167,25 @@ describe("the incremental resolution pass", () => {
       runner: null,
       leasedUntil: null,
     });
+  });
+
+  it("has a hub's scheduler pass again once another instance's pass gave the watermark back", async () => {
+    await db.resolutionWatermark.update({
+      where: { id: "PERSON" },
+      data: { runner: "another-instance", leasedUntil: new Date(Date.now() + 60_000) },
+    });
+    await ingestDrafts(db, "hotline", "hotline_12345", [call("T6", "陈晨", far)]);
+    const messages: string[] = [];
+    const scheduler = new ResolutionScheduler(db, { delayMs: 20, log: (m) => messages.push(m) });
+    scheduler.request();
+    await until(() => messages.some((m) => m.includes("another pass holds the watermark")));
+    expect(scheduler.last).toBeNull();
+    await db.resolutionWatermark.update({
+      where: { id: "PERSON" },
+      data: { runner: null, leasedUntil: null },
+    });
+    await until(() => scheduler.last !== null);
+    await scheduler.stop();
+    expect(scheduler.last).toMatchObject({ busy: false, full: false, mentions: 1 });
   });
 });
