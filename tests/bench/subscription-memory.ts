@@ -166,5 +166,5 @@ try {
   await pgServer.stop();
 }
 process.stdout.write(
-  `${JSON.stringify({ subscribers: N, cycles: CYCLES, events: EVENTS, rows }, null, 1)}\n`,
+  `${JSON.stringify({ subscribers: N, cycles: CYCLES, events: EVENTS, closeWhileBehind: CLOSE_WHILE_BEHIND, rows })}\n`,
 );
