@@ -71,18 +71,26 @@ async function until(what: string, check: () => boolean, limitMs = 120_000): Pro
 
 const pgServer = await startThrowawayPostgres();
 const secret = randomBytes(32).toString("base64url");
-const config = loadConfig({
-  NODE_ENV: "production",
-  PORT: "0",
-  DATABASE_URL: pgServer.url,
-  AUTH_JWT_SECRET: secret,
-  WEBHOOK_TOKEN: randomBytes(24).toString("base64url"),
-  DEMO_DATA: "true",
-  SANDBOX: "false",
-  LOG_LEVEL: "warn",
-  SYNC_SCHEDULER: "false",
-});
-const hub = await bootHub(config, { log: createLogger("warn") });
+// A hub that does not boot (a configuration error) must not leave the cluster running.
+const hub = await (async () => {
+  try {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      PORT: "0",
+      DATABASE_URL: pgServer.url,
+      AUTH_JWT_SECRET: secret,
+      WEBHOOK_TOKEN: randomBytes(24).toString("base64url"),
+      DEMO_DATA: "true",
+      SANDBOX: "false",
+      LOG_LEVEL: "warn",
+      SYNC_SCHEDULER: "false",
+    });
+    return await bootHub(config, { log: createLogger("warn") });
+  } catch (e) {
+    await pgServer.stop();
+    throw e;
+  }
+})();
 const wsUrl = `${hub.url.replace(/^http/, "ws")}/graphql`;
 const db = new pg.Client({ connectionString: pgServer.url });
 await db.connect();
