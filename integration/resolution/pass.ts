@@ -655,8 +655,30 @@ async function changedOrganisations(db: Db, since: bigint): Promise<string[]> {
 }
 
 /**
+ * Of the names (or pinyins) of changed residents, those that were or are a block: a name more
+ * residents bear than MENTION_POLICY.blockLimit finds no candidates in resolveBatch (only a phone
+ * does), so a changed resident of that name changes no mention's candidates, unless the changed
+ * residents bearing it brought it over the limit (its count without them is at most the limit).
+ */
+async function blocks(db: Db, column: "name" | "namePinyin", values: readonly (string | null)[]) {
+  const changedWith = new Map<string, number>();
+  for (const v of values) if (v !== null) changedWith.set(v, (changedWith.get(v) ?? 0) + 1);
+  if (changedWith.size === 0) return [];
+  const rows = await db.$queryRawUnsafe<{ v: string; n: number }[]>(
+    `SELECT "${column}" AS v, count(*)::int AS n FROM "Person"
+     WHERE "citizenId" IS NOT NULL AND "${column}" = ANY($1::text[]) GROUP BY 1`,
+    [...changedWith.keys()],
+  );
+  const holders = new Map(rows.map((r) => [r.v, r.n]));
+  return [...changedWith]
+    .filter(([v, n]) => (holders.get(v) ?? 0) - n <= MENTION_POLICY.blockLimit)
+    .map(([v]) => v);
+}
+
+/**
  * The mentions to look at: those changed since `since` (null: every one), and those a registered
- * person changed since could now match: sharing its name or pinyin, holding its phone or a phone of
+ * person changed since could now match: sharing its name or pinyin (where that is a block: blocks()),
+ * holding its phone or a phone of
  * its household (a household of at most HOUSEHOLD_MAX_OCCUPANTS, as candidates() blocks).
  */
 async function mentionsToResolve(db: Db, since: bigint | null): Promise<{ ids: string[]; registry: number }> {
@@ -691,8 +713,16 @@ async function mentionsToResolve(db: Db, since: bigint | null): Promise<{ ids: s
      UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND phone = ANY($4::text[])
      ORDER BY 1`,
     since.toString(),
-    distinct(changed.map((c) => c.name).filter((n) => n !== UNNAMED_PERSON)),
-    distinct(changed.map((c) => c.pinyin)),
+    await blocks(
+      db,
+      "name",
+      changed.map((c) => c.name).filter((n) => n !== UNNAMED_PERSON),
+    ),
+    await blocks(
+      db,
+      "namePinyin",
+      changed.map((c) => c.pinyin),
+    ),
     distinct([...changed.map((c) => c.phone), ...households.map((h) => h.phone)]),
   );
   return { ids: rows.map((r) => r.id), registry: changed.length };

@@ -188,4 +188,18 @@ describe("the incremental resolution pass", () => {
     await scheduler.stop();
     expect(scheduler.last).toMatchObject({ busy: false, full: false, mentions: 1 });
   });
+
+  it("does not look at the mentions of a name too common to be a block when one more resident bears it", async () => {
+    // more residents named 钱有才 than a name block holds (MENTION_POLICY.blockLimit, 64)
+    const qian = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        resident(`Q${from + i}`, `32060219700101${100 + from + i}`, "钱有才", far, `${from + i}号`),
+      );
+    await ingestDrafts(db, "hotline", "hotline_12345", [call("T7", "钱有才", near)]);
+    await ingestDrafts(db, "population", "public_security", qian(10, 66));
+    // these 66 made the name what it is: the caller is looked at (the name is no block, so no merge)
+    expect(await resolvePending(db)).toMatchObject({ registryChanged: 66, mentions: 1, merged: 0 });
+    await ingestDrafts(db, "population", "public_security", qian(76, 1));
+    expect(await resolvePending(db)).toMatchObject({ registryChanged: 1, mentions: 0 });
+  });
 });
