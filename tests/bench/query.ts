@@ -870,6 +870,7 @@ await runBench(
         requestsPerSecondOn: round(c.on.requestsPerSecond),
         requestsPerSecondOff: round(c.off.requestsPerSecond),
         overhead: round(c.overhead, 3),
+        roundOverheads: c.roundOverheads.map((r) => round(r, 3)),
         p99MsOn: round(c.on.latencyMs.p99, 2),
         p99MsOff: round(c.off.latencyMs.p99, 2),
         auditRowsPerSecond: round(c.auditRowsPerSecond),

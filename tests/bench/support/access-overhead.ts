@@ -1,9 +1,11 @@
 // What the access policy and the audit trail cost on the read path: two more hub processes on the
 // same database and role, identical but for ACCESS_CONTROL (on: every field decided, masked where
 // it must be, every personal read audited; off: nothing decided, nothing audited), measured cell
-// by cell, alternately, with the same load and subjects. Both run with NODE_ENV=test (the hub
-// refuses ACCESS_CONTROL=off in production), so the pair differs in the policy alone. Audit rows
-// written per second are counted in the database during the `on` cells.
+// by cell, with the same load and subjects. Each cell runs in rounds whose order alternates (on,
+// off, then off, on: ABBA), so that neither mode always runs second, on a database and page cache
+// the other has just warmed or while the other's writes are still being flushed. Both run with
+// NODE_ENV=test (the hub refuses ACCESS_CONTROL=off in production), so the pair differs in the
+// policy alone. Audit rows written per second are counted in the database during the `on` runs.
 import pg from "pg";
 import { type LoadResult, runLoad } from "./http-load.js";
 import { type HubProcess, spawnHub } from "./hub-process.js";
@@ -14,8 +16,10 @@ export interface OverheadCell {
   concurrency: number;
   on: LoadResult;
   off: LoadResult;
-  /** req/s off ÷ req/s on: how much slower the policy makes the hub (1.0×: no cost). */
+  /** req/s off ÷ req/s on over all rounds: how much slower the policy makes the hub (1.0×: no cost). */
   overhead: number;
+  /** The same ratio per round, in the order run (its spread is the measurement's noise). */
+  roundOverheads: number[];
   p99Ratio: number;
   auditRowsPerSecond: number;
   auditRowsPerRequest: number;
@@ -34,6 +38,8 @@ export interface OverheadOptions {
   concurrency: readonly number[];
   durationS: number;
   warmupS: number;
+  /** Rounds per cell, alternating which mode runs first (default 2: on-off, off-on). */
+  rounds?: number;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -63,46 +69,54 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
     const cells: OverheadCell[] = [];
     for (const op of o.operations)
       for (const concurrency of o.concurrency) {
-        const results = {} as Record<"on" | "off", LoadResult>;
+        const runs: Record<"on" | "off", LoadResult[]> = { on: [], off: [] };
         let rows = 0;
         let elements = 0;
-        for (const mode of ["on", "off"] as const) {
-          const request = {
-            url: `${hubs[mode]!.url}/graphql`,
-            query: op.query,
-            variablesList: op.variablesList,
-            headers: { authorization: `Bearer ${o.token}` },
-          };
-          if (o.warmupS > 0)
-            await runLoad({
-              request,
-              concurrency,
-              durationMs: o.warmupS * 1000,
-              warmupMs: 0,
-              signal: o.signal,
-            });
-          const before = await auditRows(counter);
-          results[mode] = await runLoad({
-            request,
-            concurrency,
-            durationMs: o.durationS * 1000,
-            warmupMs: 0,
-            signal: o.signal,
-          });
-          // The writer flushes every 200 ms: wait for the last batch before counting.
-          await new Promise((r) => setTimeout(r, 500));
-          if (mode === "on") {
-            const after = await auditRows(counter);
-            rows = after.rows - before.rows;
-            elements = after.elements - before.elements;
+        const rounds = Math.max(1, o.rounds ?? 2);
+        for (let round = 0; round < rounds; round++)
+          for (const mode of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
+            const request = {
+              url: `${hubs[mode]!.url}/graphql`,
+              query: op.query,
+              variablesList: op.variablesList,
+              headers: { authorization: `Bearer ${o.token}` },
+            };
+            if (o.warmupS > 0)
+              await runLoad({
+                request,
+                concurrency,
+                durationMs: o.warmupS * 1000,
+                warmupMs: 0,
+                signal: o.signal,
+              });
+            const before = await auditRows(counter);
+            runs[mode].push(
+              await runLoad({
+                request,
+                concurrency,
+                durationMs: o.durationS * 1000,
+                warmupMs: 0,
+                signal: o.signal,
+              }),
+            );
+            // The writer flushes every 200 ms: wait for the last batch before counting.
+            await new Promise((r) => setTimeout(r, 500));
+            if (mode === "on") {
+              const after = await auditRows(counter);
+              rows += after.rows - before.rows;
+              elements += after.elements - before.elements;
+            }
           }
-        }
+        const results = { on: combine(runs.on), off: combine(runs.off) };
         const cell: OverheadCell = {
           operation: op.name,
           concurrency,
           on: results.on,
           off: results.off,
           overhead: results.off.requestsPerSecond / Math.max(1e-9, results.on.requestsPerSecond),
+          roundOverheads: runs.on.map(
+            (on, i) => runs.off[i]!.requestsPerSecond / Math.max(1e-9, on.requestsPerSecond),
+          ),
           p99Ratio: results.on.latencyMs.p99 / Math.max(1e-9, results.off.latencyMs.p99),
           auditRowsPerSecond: rows / (results.on.durationMs / 1000),
           auditRowsPerRequest: rows / Math.max(1, results.on.requests),
@@ -110,7 +124,7 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
         };
         cells.push(cell);
         o.log(
-          `  ${op.name} c=${String(concurrency).padStart(2)}  on ${fixed(cell.on.requestsPerSecond).padStart(7)} req/s  off ${fixed(cell.off.requestsPerSecond).padStart(7)} req/s  overhead ${fixed(cell.overhead, 2)}×  audit ${fixed(cell.auditRowsPerSecond)} rows/s  errors ${cell.on.errors.total + cell.off.errors.total}`,
+          `  ${op.name} c=${String(concurrency).padStart(2)}  on ${fixed(cell.on.requestsPerSecond).padStart(7)} req/s  off ${fixed(cell.off.requestsPerSecond).padStart(7)} req/s  overhead ${fixed(cell.overhead, 2)}× (rounds ${cell.roundOverheads.map((r) => `${fixed(r, 2)}×`).join(" ")})  audit ${fixed(cell.auditRowsPerSecond)} rows/s  errors ${cell.on.errors.total + cell.off.errors.total}`,
         );
       }
     return cells;
@@ -118,6 +132,41 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
     await counter.end();
     for (const h of Object.values(hubs)) await h?.stop();
   }
+}
+
+/**
+ * One mode's rounds as one result: requests and time added up (so req/s is over all of them);
+ * latency percentiles are the request-weighted mean of the rounds' (the raw samples are not kept),
+ * the maximum the largest.
+ */
+function combine(results: readonly LoadResult[]): LoadResult {
+  const first = results[0]!;
+  const requests = results.reduce((n, r) => n + r.requests, 0);
+  const durationMs = results.reduce((n, r) => n + r.durationMs, 0);
+  const weighted = (pick: (r: LoadResult) => number) =>
+    results.reduce((n, r) => n + pick(r) * r.requests, 0) / Math.max(1, requests);
+  const errors = (key: keyof LoadResult["errors"]) => results.reduce((n, r) => n + r.errors[key], 0);
+  return {
+    concurrency: first.concurrency,
+    durationMs,
+    requests,
+    requestsPerSecond: requests / Math.max(1e-9, durationMs / 1000),
+    latencyMs: {
+      p50: weighted((r) => r.latencyMs.p50),
+      p90: weighted((r) => r.latencyMs.p90),
+      p99: weighted((r) => r.latencyMs.p99),
+      max: Math.max(...results.map((r) => r.latencyMs.max)),
+      mean: weighted((r) => r.latencyMs.mean),
+    },
+    errors: {
+      total: errors("total"),
+      non2xx: errors("non2xx"),
+      graphql: errors("graphql"),
+      network: errors("network"),
+    },
+    errorSamples: [...new Set(results.flatMap((r) => r.errorSamples))].slice(0, 5),
+    truncated: results.some((r) => r.truncated),
+  };
 }
 
 export function overheadTable(cells: readonly OverheadCell[]): string {
@@ -128,6 +177,7 @@ export function overheadTable(cells: readonly OverheadCell[]): string {
       { title: "req/s on" },
       { title: "req/s off" },
       { title: "overhead (off÷on)" },
+      { title: "per round" },
       { title: "p99 ms on" },
       { title: "p99 ms off" },
       { title: "audit rows/s" },
@@ -140,6 +190,7 @@ export function overheadTable(cells: readonly OverheadCell[]): string {
       fixed(c.on.requestsPerSecond),
       fixed(c.off.requestsPerSecond),
       `${fixed(c.overhead, 2)}×`,
+      c.roundOverheads.map((r) => `${fixed(r, 2)}×`).join(" "),
       fixed(c.on.latencyMs.p99, 2),
       fixed(c.off.latencyMs.p99, 2),
       fixed(c.auditRowsPerSecond),
