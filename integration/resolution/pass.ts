@@ -11,7 +11,7 @@
 // changed since its last run and at those a changed registered person could now match (its name,
 // pinyin, phone and household phones: the blocks below); the two folds look only at organisations
 // whose members changed. A full pass (`full: true`, and the first pass of a database) looks at every
-// mention. See watermark() below for why the watermark is a transaction id, not a time.
+// mention. See watermark() below for why the watermark is a snapshot, not a time.
 import { randomUUID } from "node:crypto";
 import { UNNAMED_PERSON } from "../../domain/canonical.js";
 import { normaliseMobile } from "../../domain/identifiers/phone.js";
@@ -585,20 +585,21 @@ const LEASE_SECONDS = 600;
  * pass holds it. One pass at a time advances the watermark, across hub instances: two passes side
  * by side could each see the other's mentions locked and both move past them.
  */
-async function claimWatermark(db: Db, runner: string): Promise<bigint | null | "busy"> {
-  const rows = await db.$queryRawUnsafe<{ position: string }[]>(
+async function claimWatermark(db: Db, runner: string): Promise<Watermark | null | "busy"> {
+  const rows = await db.$queryRawUnsafe<{ position: string; snapshot: string | null }[]>(
     `INSERT INTO "ResolutionWatermark" (id, position, runner, "leasedUntil")
      VALUES ($1, 0, $2, now() + make_interval(secs => ${LEASE_SECONDS}))
      ON CONFLICT (id) DO UPDATE SET runner = EXCLUDED.runner, "leasedUntil" = EXCLUDED."leasedUntil"
        WHERE "ResolutionWatermark".runner IS NULL OR "ResolutionWatermark"."leasedUntil" < now()
-     RETURNING position::text`,
+     RETURNING position::text, snapshot`,
     WATERMARK,
     runner,
   );
   const row = rows[0];
   if (!row) return "busy";
-  const position = BigInt(row.position);
-  return position === 0n ? null : position;
+  if (row.position === "0") return null;
+  // a watermark kept without its snapshot: everything from its position on is new
+  return { position: row.position, snapshot: row.snapshot ?? `${row.position}:${row.position}:` };
 }
 
 const renewLease = (tx: Tx, runner: string) =>
@@ -609,15 +610,16 @@ const renewLease = (tx: Tx, runner: string) =>
     runner,
   );
 
-/** Advance the watermark to `position` and give the lease back (nothing if the lease was lost). */
-const advanceWatermark = (tx: Tx, runner: string, position: bigint) =>
+/** Advance the watermark to `to` and give the lease back (nothing if the lease was lost). */
+const advanceWatermark = (tx: Tx, runner: string, to: Watermark) =>
   tx.$executeRawUnsafe(
-    `UPDATE "ResolutionWatermark" SET position = GREATEST(position, $3::bigint), runner = NULL,
+    `UPDATE "ResolutionWatermark" SET position = $3::bigint, snapshot = $4, runner = NULL,
        "leasedUntil" = NULL, "advancedAt" = now()
-     WHERE id = $1 AND runner = $2`,
+     WHERE id = $1 AND runner = $2 AND position <= $3::bigint`,
     WATERMARK,
     runner,
-    position.toString(),
+    to.position,
+    to.snapshot,
   );
 
 const releaseWatermark = (db: Db, runner: string) =>
@@ -628,28 +630,40 @@ const releaseWatermark = (db: Db, runner: string) =>
   );
 
 /**
- * Where the next pass starts: the oldest transaction still running now (pg_snapshot_xmin of the
- * current snapshot, an xid8). Every transaction below it has committed or aborted, so everything
- * it wrote is visible to the statements this pass runs next; anything a transaction at or above it
- * writes (one that started before this pass and commits late included) carries a changedXid at or
- * above it and is looked at next time. A time ("updatedAt < now() - margin") would miss a sync
- * transaction that ran longer than the margin and committed after the pass; xids cannot.
- * The price: a transaction left open for long holds the watermark back, and the passes meanwhile
- * look at more than they must (never at less).
+ * Where the next pass starts: the snapshot taken now (pg_current_snapshot). Every transaction it
+ * sees as committed wrote what the statements this pass runs next will read; anything written by a
+ * transaction it does not see (still running now, one that started before this pass and commits
+ * late included, or later) carries a changedXid the next pass finds not visible in this snapshot,
+ * and is looked at then. A time ("updatedAt < now() - margin") would miss a sync transaction that
+ * ran longer than the margin and committed after the pass; a snapshot cannot. Its xmin (`position`)
+ * bounds the index scan; the snapshot itself keeps a transaction left open elsewhere on the server
+ * (another database's included) from making every later pass look again at what this one saw.
  */
-async function watermark(db: Db): Promise<bigint> {
-  const [row] = await db.$queryRawUnsafe<{ xmin: string }[]>(
-    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`,
-  );
-  return BigInt(row!.xmin);
+interface Watermark {
+  /** pg_snapshot_xmin of the snapshot, an xid8 as decimal text. */
+  position: string;
+  /** The pg_snapshot, as text ("xmin:xmax:xip,…"). */
+  snapshot: string;
 }
 
+async function watermark(db: Db): Promise<Watermark> {
+  const [row] = await db.$queryRawUnsafe<Watermark[]>(
+    `SELECT pg_snapshot_xmin(s)::text AS position, s::text AS snapshot FROM pg_current_snapshot() s`,
+  );
+  return row!;
+}
+
+/** SQL: the person row `p` was written by a transaction the watermark ($1 position, $2 snapshot) did not see. */
+const changedSince = (p: string) =>
+  `${p}."changedXid" >= $1::bigint AND NOT pg_visible_in_snapshot(${p}."changedXid"::text::xid8, $2::pg_snapshot)`;
+const sinceParams = (since: Watermark) => [since.position, since.snapshot] as const;
+
 /** Organisations whose members (mentions or registered) changed since `since`: the folds' scope. */
-async function changedOrganisations(db: Db, since: bigint): Promise<string[]> {
+async function changedOrganisations(db: Db, since: Watermark): Promise<string[]> {
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
     `SELECT DISTINCT po."organisationId"::text AS id FROM "Person" p
-     JOIN "PersonOrganisation" po ON po."personId" = p.id WHERE p."changedXid" >= $1::bigint ORDER BY 1`,
-    since.toString(),
+     JOIN "PersonOrganisation" po ON po."personId" = p.id WHERE ${changedSince("p")} ORDER BY 1`,
+    ...sinceParams(since),
   );
   return rows.map((r) => r.id);
 }
@@ -681,7 +695,10 @@ async function blocks(db: Db, column: "name" | "namePinyin", values: readonly (s
  * holding its phone or a phone of
  * its household (a household of at most HOUSEHOLD_MAX_OCCUPANTS, as candidates() blocks).
  */
-async function mentionsToResolve(db: Db, since: bigint | null): Promise<{ ids: string[]; registry: number }> {
+async function mentionsToResolve(
+  db: Db,
+  since: Watermark | null,
+): Promise<{ ids: string[]; registry: number }> {
   if (since === null) {
     const rows = await db.$queryRawUnsafe<{ id: string }[]>(
       `SELECT id::text FROM "Person" WHERE "citizenId" IS NULL ORDER BY id`,
@@ -691,9 +708,9 @@ async function mentionsToResolve(db: Db, since: bigint | null): Promise<{ ids: s
   const changed = await db.$queryRawUnsafe<
     { id: string; name: string; pinyin: string | null; phone: string | null }[]
   >(
-    `SELECT id::text, name, "namePinyin" AS pinyin, phone FROM "Person"
-     WHERE "changedXid" >= $1::bigint AND "citizenId" IS NOT NULL`,
-    since.toString(),
+    `SELECT id::text, name, "namePinyin" AS pinyin, phone FROM "Person" p
+     WHERE ${changedSince("p")} AND "citizenId" IS NOT NULL`,
+    ...sinceParams(since),
   );
   const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
   const households =
@@ -707,12 +724,12 @@ async function mentionsToResolve(db: Db, since: bigint | null): Promise<{ ids: s
           changed.map((c) => c.id),
         );
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND "changedXid" >= $1::bigint
-     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND name = ANY($2::text[])
-     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND "namePinyin" = ANY($3::text[])
-     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND phone = ANY($4::text[])
+    `SELECT id::text FROM "Person" p WHERE "citizenId" IS NULL AND ${changedSince("p")}
+     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND name = ANY($3::text[])
+     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND "namePinyin" = ANY($4::text[])
+     UNION SELECT id::text FROM "Person" WHERE "citizenId" IS NULL AND phone = ANY($5::text[])
      ORDER BY 1`,
-    since.toString(),
+    ...sinceParams(since),
     await blocks(
       db,
       "name",

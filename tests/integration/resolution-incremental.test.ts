@@ -1,4 +1,4 @@
-// The resolution pass is incremental: it keeps a watermark (a transaction id) and looks only at
+// The resolution pass is incremental: it keeps a watermark (a snapshot) and looks only at
 // the mentions changed since its last run and those a changed registered person could now match.
 // A second pass over an unchanged graph looks at none; a re-synced record is looked at alone; a
 // mention that a later registry record makes matchable is merged although it did not change; a
@@ -135,6 +135,24 @@ describe("the incremental resolution pass", () => {
     expect(during).toMatchObject({ busy: false, mentions: 0 });
     expect(await resolvePending(db)).toMatchObject({ mentions: 1, merged: 0 });
     expect(await resolvePending(db)).toMatchObject({ mentions: 0 });
+  });
+
+  it("looks again at nothing a pass saw while a transaction elsewhere stays open", async () => {
+    const other = createDb({ url, poolMax: 2 });
+    clients.push(other);
+    const passes: Awaited<ReturnType<typeof resolvePending>>[] = [];
+    await other.$transaction(
+      async (tx) => {
+        // an idle transaction holding an xid: the server's oldest running transaction stays below
+        // everything that follows (as one in another database of the same server does)
+        await tx.$queryRawUnsafe(`SELECT pg_current_xact_id()::text`);
+        await ingestDrafts(db, "hotline", "hotline_12345", [call("T5", "赵敏", near)]);
+        passes.push(await resolvePending(db), await resolvePending(db));
+      },
+      { timeout: 120_000 },
+    );
+    expect(passes[0]).toMatchObject({ full: false, mentions: 1 }); // the new caller
+    expect(passes[1]).toMatchObject({ full: false, mentions: 0 });
   });
 
   it("keeps its watermark across a restart: a new process looks at nothing unchanged", async () => {
