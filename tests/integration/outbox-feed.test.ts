@@ -43,8 +43,13 @@ describe("a subscriber too far behind", () => {
       await feed.settle();
       const first = await slow.next();
       const firstCursor = (first.value as { cursor: string }).cursor;
-      for (let i = 1; i <= 5; i++) await report(`s${i}`);
-      await feed.settle();
+      // one change at a time, the reader given its turn after each: a batch of five read at once
+      // would overflow the fast one's queue of three too
+      for (let i = 1; i <= 5; i++) {
+        await report(`s${i}`);
+        await feed.settle();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await reading;
       expect(fastGot).toEqual(["s0", "s1", "s2", "s3", "s4", "s5"]);
       const ended = (await slow.next()).value as OutboxItem;
