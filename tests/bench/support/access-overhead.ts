@@ -81,24 +81,11 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
               variablesList: op.variablesList,
               headers: { authorization: `Bearer ${o.token}` },
             };
-            if (o.warmupS > 0)
-              await runLoad({
-                request,
-                concurrency,
-                durationMs: o.warmupS * 1000,
-                warmupMs: 0,
-                signal: o.signal,
-              });
+            const load = (seconds: number) =>
+              runLoad({ request, concurrency, durationMs: seconds * 1000, warmupMs: 0, signal: o.signal });
+            if (o.warmupS > 0) await load(o.warmupS);
             const before = await auditRows(counter);
-            runs[mode].push(
-              await runLoad({
-                request,
-                concurrency,
-                durationMs: o.durationS * 1000,
-                warmupMs: 0,
-                signal: o.signal,
-              }),
-            );
+            runs[mode].push(await load(o.durationS));
             // The writer flushes every 200 ms: wait for the last batch before counting.
             await new Promise((r) => setTimeout(r, 500));
             if (mode === "on") {
