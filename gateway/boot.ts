@@ -20,6 +20,7 @@ import { ChangeBus } from "../integration/change-bus.js";
 import { restoreDeclarative } from "../integration/declarative-registry.js";
 import { demoAreaTree } from "../integration/demo-areas.js";
 import { OutboxFeed, outboxRetentionTask } from "../integration/outbox.js";
+import { reachSweepTask } from "../integration/reach.js";
 import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
 import { SyncEngine, type SyncObserver } from "../integration/sync/engine.js";
@@ -259,6 +260,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
         ),
         // 平安稳定指数: last month's index of every district and street, drops alerted
         stabilityIndexTask(db, clock, (msg, fields) => log.info(msg, fields)),
+        // the jurisdiction tables made what their paths say (rows left by concurrent link changes)
+        reachSweepTask(db, (msg, fields) => log.info(msg, fields)),
       ],
       ...(syncObserver ? { observer: syncObserver } : {}),
       ...(overrides.random ? { random: overrides.random } : {}),
