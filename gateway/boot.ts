@@ -19,6 +19,7 @@ import { workCalendar } from "../domain/workflow/calendar.js";
 import { ChangeBus } from "../integration/change-bus.js";
 import { restoreDeclarative } from "../integration/declarative-registry.js";
 import { demoAreaTree } from "../integration/demo-areas.js";
+import { rekeyStandardAddresses } from "../integration/gazetteer.js";
 import { OutboxFeed, outboxRetentionTask } from "../integration/outbox.js";
 import { reachSweepTask } from "../integration/reach.js";
 import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
@@ -191,6 +192,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     });
     const seeded = await seedReferenceData(db, config.demoData ? demoAreaTree() : null);
     if (config.demoData) log.info("demo area tree loaded", seeded);
+    const rekeyed = await rekeyStandardAddresses(db);
+    if (rekeyed > 0) log.info("standard addresses keyed by door plate", { rekeyed });
 
     const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
     steps.push({ step: "close change bus", run: () => changes.stop() });

@@ -1,8 +1,24 @@
 // The gazetteer over the area registry (domain/gazetteer.ts), rebuilt when the registry changes,
-// and over the standard-address registry (Address), read per batch of texts.
+// and over the standard-address registry (Address), read per batch of texts by door plate.
 import type { ElementDraft } from "../connectors/contract.js";
 import { doorPlate, Gazetteer, type Location, type StandardAddress } from "../domain/gazetteer.js";
-import type { Tx } from "../prisma/db.js";
+import type { Db, Tx } from "../prisma/db.js";
+
+/**
+ * Which version of doorPlate()'s key Address.doorKey holds: raise it whenever doorPlate() would key
+ * an address text differently, and the hub re-keys the registry at its next start
+ * (rekeyStandardAddresses). A key of another version is never looked up, so a stale one cannot
+ * match wrongly; until the re-keying has run, an address of the old version is only not found.
+ */
+export const DOOR_KEY_VERSION = 1;
+
+/**
+ * What Address.doorKey holds for a standard address's text: the version and doorPlate()'s key
+ * ("1:青年路12号3栋501室"), or the version alone for a text without a door plate.
+ */
+export function storedDoorKey(fullText: string): string {
+  return `${DOOR_KEY_VERSION}:${doorPlate(fullText)?.key ?? ""}`;
+}
 
 let cached: { signature: string; gazetteer: Gazetteer } | null = null;
 
@@ -47,38 +63,64 @@ export function unplacedTexts(d: ElementDraft): string[] {
   }
 }
 
-/** How many registry candidates one text's door plate may bring, shortest texts first (a door before its rooms). */
+/** How many registry addresses one door plate may bring (two alike already make it doubtful). */
 const CANDIDATES_PER_TEXT = 100;
 
 /**
  * Where each address text lies and which standard address it is (domain/gazetteer.ts), null for
  * the unresolved: the area tree's names, and the registry's addresses whose text has the same door
- * plate, found in one statement for all the texts (the trigram index on Address.fullText).
+ * plate, found in one statement for all the texts by their stored key (Address.doorKey, a b-tree:
+ * an equality per text, however large the registry; a LIKE over the text's trigram index cost
+ * milliseconds a text at 24 k addresses and grew with the registry).
  */
 export async function locateAll(tx: Tx, texts: Iterable<string>): Promise<Map<string, Location | null>> {
   const unique = [...new Set(texts)];
   const out = new Map<string, Location | null>();
   if (unique.length === 0) return out;
   const gazetteer = await currentGazetteer(tx);
-  const patterns = [...new Set(unique.flatMap((t) => doorPlate(t)?.pattern ?? []))];
-  const rows = patterns.length
-    ? await tx.$queryRawUnsafe<(StandardAddress & { pattern: string })[]>(
-        `SELECT pat AS pattern, c.id::text AS id, c."fullText", c."areaCode"
-         FROM unnest($1::text[]) AS pat
+  const keyOf = new Map(unique.map((t) => [t, doorPlate(t)?.key]));
+  const keys = [...new Set([...keyOf.values()].flatMap((k) => (k ? [`${DOOR_KEY_VERSION}:${k}`] : [])))];
+  const rows = keys.length
+    ? await tx.$queryRawUnsafe<(StandardAddress & { doorKey: string })[]>(
+        `SELECT k AS "doorKey", c.id::text AS id, c."fullText", c."areaCode"
+         FROM unnest($1::text[]) AS k
          CROSS JOIN LATERAL (
            SELECT a.id, a."fullText", ar.code AS "areaCode"
            FROM "Address" a JOIN "Area" ar ON ar.id = a."areaId"
-           WHERE a."fullText" LIKE pat
-           ORDER BY length(a."fullText") LIMIT ${CANDIDATES_PER_TEXT}) c`,
-        patterns,
+           WHERE a."doorKey" = k
+           ORDER BY length(a."fullText"), a.id LIMIT ${CANDIDATES_PER_TEXT}) c`,
+        keys,
       )
     : [];
-  const byPattern = new Map<string, StandardAddress[]>();
-  for (const { pattern, ...address } of rows)
-    byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), address]);
+  const byKey = new Map<string, StandardAddress[]>();
+  for (const { doorKey, ...address } of rows) byKey.set(doorKey, [...(byKey.get(doorKey) ?? []), address]);
   for (const text of unique) {
-    const pattern = doorPlate(text)?.pattern;
-    out.set(text, gazetteer.locate(text, pattern ? (byPattern.get(pattern) ?? []) : []));
+    const key = keyOf.get(text);
+    out.set(text, gazetteer.locate(text, key ? (byKey.get(`${DOOR_KEY_VERSION}:${key}`) ?? []) : []));
   }
   return out;
+}
+
+/**
+ * Key the standard addresses whose Address.doorKey is missing or of another version (a registry
+ * from before the column, or from before DOOR_KEY_VERSION was raised), a batch at a time. Run at
+ * start; idempotent, so instances starting together only repeat each other's work. Returns how
+ * many were keyed.
+ */
+export async function rekeyStandardAddresses(db: Db, batchSize = 5000): Promise<number> {
+  let keyed = 0;
+  for (;;) {
+    const rows = await db.$queryRawUnsafe<{ id: string; fullText: string }[]>(
+      `SELECT id::text, "fullText" FROM "Address"
+       WHERE "doorKey" IS NULL OR NOT starts_with("doorKey", $1) ORDER BY id LIMIT ${batchSize}`,
+      `${DOOR_KEY_VERSION}:`,
+    );
+    if (rows.length === 0) return keyed;
+    await db.$executeRawUnsafe(
+      `UPDATE "Address" a SET "doorKey" = k.key FROM unnest($1::uuid[], $2::text[]) AS k(id, key) WHERE a.id = k.id`,
+      rows.map((r) => r.id),
+      rows.map((r) => storedDoorKey(r.fullText)),
+    );
+    keyed += rows.length;
+  }
 }

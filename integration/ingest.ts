@@ -43,7 +43,7 @@ import { bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
-import { locateAll, unplacedTexts } from "./gazetteer.js";
+import { locateAll, storedDoorKey, unplacedTexts } from "./gazetteer.js";
 import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
 import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
 import { addressKeysOf, analysePerson } from "./resolution/draft-keys.js";
@@ -66,6 +66,7 @@ const TABLES = {
     areaId: "uuid",
     fullText: "text",
     addressKey: "text",
+    doorKey: "text",
     latitude: "float8",
     longitude: "float8",
     updatedAt: "timestamp",
@@ -678,6 +679,7 @@ class Linker {
         areaId: area.id,
         fullText: text,
         addressKey: key,
+        doorKey: storedDoorKey(text),
         latitude: at?.latitude ?? null,
         longitude: at?.longitude ?? null,
       });
