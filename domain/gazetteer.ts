@@ -126,6 +126,117 @@ export function doorPlate(text: string): { key: string; pattern: string } | null
   return { key, pattern: `%${parts.map(like).join("%")}%` };
 }
 
+/**
+ * The parts of a door plate, as two spellings of one home are compared part by part: the areas the
+ * text names above it (district, township, community), the place its numbers hang off (road, lane, compound,
+ * a village's group) and the numbers. `compound` is the named estate (小区/新村/花园), also when
+ * it comes after the door number (…12号虹桥新村3幢…).
+ */
+export interface PlateParts {
+  district?: string;
+  township?: string;
+  community?: string;
+  road?: string;
+  lane?: string;
+  compound?: string;
+  group?: string;
+  door?: string;
+  building?: string;
+  unit?: string;
+  floor?: string;
+  room?: string;
+  /** What the parser could not read: such a text agrees with nothing but its own spelling. */
+  rest?: string;
+}
+
+/** A door plate's parts (plateAgreement), or null when the text names no number to find a home by. */
+export function plateParts(text: string): PlateParts | null {
+  const p = parseAddress(text);
+  let compound = p.estate !== undefined && !/^[0-9]/.test(p.estate) ? p.estate : undefined;
+  let numbers: Pick<ParsedAddress, "building" | "unit" | "floor" | "room"> = p;
+  let rest = p.rest;
+  if (p.rest !== undefined && p.doorNumber !== undefined) {
+    const tail = parseAddress(p.rest);
+    const named = tail.estate ?? tail.community;
+    const tailKeys = Object.keys(tail).filter(
+      (k) => !["estate", "community", "building", "unit", "floor", "room"].includes(k),
+    );
+    if (tailKeys.length === 0 && (named === undefined || compound === undefined)) {
+      compound ??= named;
+      numbers = tail;
+      rest = undefined;
+    }
+  }
+  const lane = p.estate !== undefined && /^[0-9]+弄$/.test(p.estate) ? p.estate : undefined;
+  const group =
+    p.estate !== undefined && /^[0-9]/.test(p.estate) && lane === undefined ? p.estate : undefined;
+  if (p.doorNumber === undefined && numbers.building === undefined && numbers.room === undefined) return null;
+  const parts: PlateParts = {
+    district: p.district,
+    township: p.township,
+    community: p.community,
+    road: p.road,
+    lane,
+    compound,
+    group,
+    door: p.doorNumber,
+    building: numbers.building,
+    unit: numbers.unit,
+    floor: numbers.floor,
+    room: numbers.room,
+    rest,
+  };
+  for (const k of Object.keys(parts) as (keyof PlateParts)[]) if (parts[k] === undefined) delete parts[k];
+  return parts;
+}
+
+/**
+ * What a text may leave out of a door plate and still name one home, when every part it does give
+ * agrees (plateAgreement). Anything else left out — the building, the room, a village's group —
+ * names a building or a street, not a home.
+ */
+export const PLATE_OMISSIONS = {
+  roadAndDoor: "the road and door number, the compound being named (阳光花园3幢… for 人民路12号阳光花园3幢…)",
+  compound: "the compound's name, the road and door number being given",
+  unit: "the unit (单元), the building and room being given",
+} as const;
+export type PlateOmission = keyof typeof PLATE_OMISSIONS;
+
+/**
+ * Whether a text's door plate (`text`) can be the home a standard address (`standard`) is: null
+ * when some part both give differs, when the text gives a part the standard address lacks, or when
+ * it leaves out more than PLATE_OMISSIONS allows; else what it leaves out ([] for the same plate).
+ * Areas (district, township, community) count only when both name them. Says nothing about how many other
+ * standard addresses the text could also be: the caller asks of each candidate.
+ */
+export function plateAgreement(text: PlateParts, standard: PlateParts): PlateOmission[] | null {
+  if (text.rest !== undefined || standard.rest !== undefined) return null;
+  const omitted: PlateOmission[] = [];
+  const both = (k: keyof PlateParts) => text[k] !== undefined && standard[k] !== undefined;
+  for (const k of ["district", "township", "community"] as const)
+    if (both(k) && text[k] !== standard[k]) return null;
+  for (const k of ["lane", "group", "building", "room"] as const) if (text[k] !== standard[k]) return null;
+  if (text.room === undefined && standard.room === undefined && text.floor !== standard.floor) return null;
+  if (text.unit !== standard.unit) {
+    if (text.unit !== undefined) return null;
+    omitted.push("unit");
+  }
+  if (text.road === undefined && text.door === undefined && standard.road !== undefined) {
+    if (text.compound === undefined || text.compound !== standard.compound) return null;
+    omitted.push("roadAndDoor");
+  } else if (text.road !== standard.road || text.door !== standard.door) return null;
+  if (text.compound !== standard.compound) {
+    if (text.compound !== undefined || text.road === undefined || text.door === undefined) return null;
+    omitted.push("compound");
+  }
+  // the text hangs its numbers off the same place: a road, a compound, else the same village
+  const anchored =
+    text.road !== undefined ||
+    text.compound !== undefined ||
+    (text.community !== undefined && text.community === standard.community);
+  return anchored ? omitted : null;
+}
+
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
   const out = {} as Pick<T, K>;
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];

@@ -25,7 +25,7 @@ import type {
 } from "../connectors/contract.js";
 import { checkAreaCode } from "../domain/area.js";
 import { type CanonicalPerson, canonicalUscc, UNNAMED_PERSON } from "../domain/canonical.js";
-import type { Location } from "../domain/gazetteer.js";
+import { type Location, PLATE_OMISSIONS, type PlateOmission, plateAgreement } from "../domain/gazetteer.js";
 import { organisationNameKey } from "../domain/identifiers/org-name.js";
 import { organisationStatusOf } from "../domain/organisation-status.js";
 import {
@@ -46,7 +46,7 @@ import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
 import { locateAll, storedDoorKey, unplacedTexts } from "./gazetteer.js";
 import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
 import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
-import { addressKeysOf, analysePerson } from "./resolution/draft-keys.js";
+import { addressKeysOf, analysePerson, platePartsOf } from "./resolution/draft-keys.js";
 import { PersonBlocks } from "./resolution/person-blocks.js";
 
 const addressKeyOf = (text: string) => addressKeysOf(text).key;
@@ -179,6 +179,8 @@ export const DATA_QUALITY_CODES = {
   UNMATCHED_STANDARD_ADDRESS:
     "no division code, and the standard address alike is not sure enough (another area, several alike, low confidence): placed in the area the text names",
   UNRESOLVED_ADDRESS: "no division code and an address text the gazetteer cannot place: in 区划不明",
+  ADDRESS_FROM_PERSON:
+    "a person's address text that leaves out part of its door plate (the road and door, the unit, the compound): placed at the one address the graph already knows for that person that it agrees with",
 } as const;
 export type DataQualityCode = keyof typeof DATA_QUALITY_CODES;
 
@@ -542,6 +544,10 @@ class Linker {
   private orgsByNameKey = new Map<string, { id: string; uscc: string | null }[]>();
   private cityNames: string[] = [];
   private addressesByKey = new Map<string, string>();
+  /** The addresses the graph already knows for the persons the page names by ID or earlier version. */
+  private knownAddresses = new Map<string, { addressId: string; fullText: string }[]>();
+  /** The address each text of the record being resolved became: one text, one place, per record. */
+  private recordAddresses = new Map<string, string>();
   private existingEvents = new Map<
     string,
     { status: string; areaId: string; deadlineAt: Date | null; details: unknown; hubHasActed: boolean }
@@ -815,6 +821,28 @@ class Linker {
       select: { id: true, addressKey: true },
     }))
       this.addressesByKey.set(a.addressKey, a.id);
+    // The homes the graph knows for the persons a draft with addresses names by ID or earlier version.
+    const known = new Set<string>();
+    for (const p of prepared)
+      for (const d of p.drafts) {
+        if (d.element !== "PERSON" || !d.addresses?.length) continue;
+        const id =
+          this.previous.get(`${p.input.sourceKey}\u0000${d.ref}`)?.entityId ??
+          this.sameAsOf(d) ??
+          this.personsByCitizenId.get(analysePerson(d).canonical.citizenId ?? "");
+        if (id) known.add(id);
+      }
+    if (known.size > 0)
+      for (const r of await this.tx.$queryRawUnsafe<
+        { personId: string; addressId: string; fullText: string }[]
+      >(
+        `SELECT pa."personId"::text AS "personId", a.id::text AS "addressId", a."fullText"
+         FROM "PersonAddress" pa JOIN "Address" a ON a.id = pa."addressId"
+         WHERE pa."personId" = ANY($1::uuid[])
+         ORDER BY pa."personId", a.id`,
+        [...known],
+      ))
+        this.knownAddresses.set(r.personId, [...(this.knownAddresses.get(r.personId) ?? []), r]);
     const eventIds = prev.filter((r) => r.entityType === "EVENT").map((r) => r.entityId);
     for (const e of await this.tx.event.findMany({
       where: { id: { in: eventIds } },
@@ -842,6 +870,7 @@ class Linker {
     if (this.currentRecord !== p.recordId) {
       this.currentRecord = p.recordId;
       this.refs.clear();
+      this.recordAddresses.clear();
       this.storedKeys.add(p.input.sourceKey);
     }
     const prev = this.previous.get(`${p.input.sourceKey}\u0000${draft.ref}`);
@@ -984,8 +1013,26 @@ class Linker {
       if (area) this.personPosts.push({ personId: id, areaId: area.id, role: post.role });
     }
     for (const a of d.addresses ?? []) {
-      let addressId: string | null = null;
-      if (a.areaCode) {
+      // How the text became its address; null: by its own key (Address.addressKey), which needs no
+      // link. Any other way is kept as a link of the record (ref "person.address.RESIDENT").
+      let method: string | null = null;
+      const linkRef = `${d.ref}.address.${a.kind}`;
+      let addressId: string | null = this.recordAddresses.get(a.text) ?? null;
+      const fromPerson = addressId ? null : this.knownAddressOf(id, a.text);
+      if (addressId) method = "SAME_RECORD";
+      else if (fromPerson) {
+        addressId = fromPerson.addressId;
+        // the text's own key naming the same address is the plain case
+        if (fromPerson.omitted.length > 0 || this.addressesByKey.get(addressKeyOf(a.text)) !== addressId)
+          method = "PERSON_ADDRESS";
+        if (fromPerson.omitted.length > 0)
+          this.issue(
+            p,
+            linkRef,
+            "ADDRESS_FROM_PERSON",
+            `${a.text}: at ${fromPerson.fullText}, the one address known for the person it agrees with (it leaves out ${fromPerson.omitted.map((o) => PLATE_OMISSIONS[o]).join("; ")})`,
+          );
+      } else if (a.areaCode) {
         // an unknown division goes to 市外 / 区划不明
         const area = this.place(p, d.ref, a.areaCode);
         if (!area) continue;
@@ -997,9 +1044,42 @@ class Linker {
         // without a division the gazetteer places it: its standard address, else where it lies
         const at = this.located(p, d.ref, a.text);
         addressId = at.addressId ?? (at.area && at.key ? this.addressIn(a.text, at.key, at.area) : null);
+        method = at.addressId ? "GAZETTEER" : "GAZETTEER_AREA";
       }
-      if (addressId) this.personAddresses.push({ personId: id, addressId, kind: a.kind });
+      if (!addressId) continue;
+      this.recordAddresses.set(a.text, addressId);
+      this.personAddresses.push({ personId: id, addressId, kind: a.kind });
+      if (method)
+        this.link(p, linkRef, "ADDRESS", addressId, method, {
+          fullText: a.text,
+          areaCode: a.areaCode ?? null,
+        });
     }
+  }
+
+  /**
+   * The one address the graph already knows for this person that an address text can be
+   * (plateAgreement: every part the text gives agrees, and it leaves out no more than
+   * PLATE_OMISSIONS allows): a 居住地址 "友谊社区阳光花园3幢501室" is the 人民路12号阳光花园3幢1单元501室
+   * the population registry gives for the same citizen. Null when none agrees or several do.
+   */
+  private knownAddressOf(
+    personId: string,
+    text: string,
+  ): { addressId: string; fullText: string; omitted: PlateOmission[] } | null {
+    const known = this.knownAddresses.get(personId);
+    const plate = known ? platePartsOf(text) : null;
+    if (!known || !plate) return null;
+    let found: { addressId: string; fullText: string; omitted: PlateOmission[] } | null = null;
+    for (const k of known) {
+      if (found?.addressId === k.addressId) continue;
+      const standard = platePartsOf(k.fullText);
+      const omitted = standard ? plateAgreement(plate, standard) : null;
+      if (omitted === null) continue;
+      if (found) return null;
+      found = { ...k, omitted };
+    }
+    return found;
   }
 
   private orgNameKey(name: string): string {

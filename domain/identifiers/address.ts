@@ -69,7 +69,12 @@ export const NAMED_LEVELS: readonly NamedLevel[] = [
   },
   {
     field: "city",
-    suffixes: [{ text: "地区" }, { text: "市", notBefore: NOT_MARKET }, { text: "州" }, { text: "盟" }],
+    suffixes: [
+      { text: "地区" },
+      { text: "市", notBefore: NOT_MARKET },
+      { text: "州", notBefore: ["区", "市"] },
+      { text: "盟" },
+    ],
     maxNameLength: 10,
   },
   {
@@ -402,15 +407,20 @@ export function parseAddress(text: string): ParsedAddress {
 /**
  * Canonical key of a parsed address, for matching within one city. It is built from
  *   area:    district, else city (如皋市 may be parsed as either);
+ *   above:   the township and community the text names, when the anchor is not a road: village
+ *            and estate names recur across a district's townships (two towns of one county may
+ *            each have a 新民村, two streets a 友谊社区 with a 阳光花园), road names do not;
  *   anchor:  the lowest named place that door plates hang off: road, else a named estate, else
  *            community, else township;
  *   estate:  when it is not the anchor and no road + door number already pins the building
  *            (a group number such as 12组 under a village);
  *   numbers: door number, building, unit, room (floor only when there is no room);
  *   rest:    the unparsed tail, so an unparsed difference never merges two addresses.
- * Province, and township/community above a road or estate, are left out: silos omit them freely
- * and within one city they add nothing a road + door plate lacks. Remarks are left out. Each number
- * is written with one fixed suffix (号, 栋, 单元, 室, 层), so 3幢/3#楼/3号楼/3-… agree.
+ * Province, and township/community above a road, are left out: silos omit them freely and within
+ * one city they add nothing a road + door plate lacks. A text that leaves out the township of a
+ * village or estate gets a key of its own (a missed match, never a wrong one); the gazetteer places
+ * it. Remarks are left out. Each number is written with one fixed suffix (号, 栋, 单元, 室, 层), so
+ * 3幢/3#楼/3号楼/3-… agree.
  */
 export function addressKey(p: ParsedAddress): string {
   const tag = (value: string | undefined, suffix: string): string =>
@@ -419,8 +429,10 @@ export function addressKey(p: ParsedAddress): string {
   const namedEstate = p.estate !== undefined && !/^[0-9]/.test(p.estate) ? p.estate : undefined;
   const anchor = p.road ?? namedEstate ?? p.community ?? p.township;
   const pinnedByDoor = p.road !== undefined && p.doorNumber !== undefined;
+  const above = p.road === undefined ? [p.township, p.community].filter((n) => n !== anchor) : [];
   return [
     p.district ?? p.city,
+    ...above,
     anchor,
     p.estate === anchor || pinnedByDoor ? undefined : p.estate,
     tag(p.doorNumber, "号"),

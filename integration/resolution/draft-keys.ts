@@ -3,6 +3,7 @@
 // page was still in the database.
 import type { PersonDraft } from "../../connectors/contract.js";
 import { type CanonicalPerson, canonicalPerson } from "../../domain/canonical.js";
+import { type PlateParts, plateParts } from "../../domain/gazetteer.js";
 import { addressMatchKeys, impliedSex, type PersonProfile } from "../../domain/resolution/person-match.js";
 
 /** Parsed address keys by text: the same addresses recur across records and silos. */
@@ -15,6 +16,19 @@ export function addressKeysOf(text: string): { key: string; household: string | 
     known = addressMatchKeys(text); // one parse for both keys
     if (addressMemo.size >= ADDRESS_MEMO_LIMIT) addressMemo.clear();
     addressMemo.set(text, known);
+  }
+  return known;
+}
+
+/** Door plates by text (the person's known addresses recur page after page). */
+const plateMemo = new Map<string, PlateParts | null>();
+
+export function platePartsOf(text: string): PlateParts | null {
+  let known = plateMemo.get(text);
+  if (known === undefined) {
+    known = plateParts(text);
+    if (plateMemo.size >= ADDRESS_MEMO_LIMIT) plateMemo.clear();
+    plateMemo.set(text, known);
   }
   return known;
 }

@@ -6,6 +6,8 @@ import {
   GAZETTEER_CONFIDENCE,
   GAZETTEER_THRESHOLDS,
   Gazetteer,
+  plateAgreement,
+  plateParts,
   type StandardAddress,
 } from "../../domain/gazetteer.js";
 import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
@@ -161,5 +163,73 @@ describe("the gazetteer and the standard-address registry", () => {
       confidence: GAZETTEER_CONFIDENCE.area.COMMUNITY,
     });
     expect(gazetteer.locate("青年路1号", [])).toBeNull();
+  });
+});
+
+describe("a door plate's parts, and whether a text can be a standard address", () => {
+  const REGISTRY = "江苏省南通市崇川区和平桥街道友谊社区人民路12号阳光花园3幢1单元501室";
+  const agreement = (text: string, standard = REGISTRY) =>
+    plateAgreement(plateParts(text)!, plateParts(standard)!);
+
+  it("reads the compound after the door number, and the areas the text names", () => {
+    expect(plateParts(REGISTRY)).toEqual({
+      district: "崇川区",
+      township: "和平桥街道",
+      community: "友谊社区",
+      road: "人民路",
+      door: "12",
+      compound: "阳光花园",
+      building: "3",
+      unit: "1",
+      room: "501",
+    });
+    expect(plateParts("崇川区和平桥街道友谊社区阳光花园3幢501室")).toEqual({
+      district: "崇川区",
+      township: "和平桥街道",
+      community: "友谊社区",
+      compound: "阳光花园",
+      building: "3",
+      room: "501",
+    });
+    expect(plateParts("崇川区和平桥街道友谊社区")).toBeNull();
+  });
+
+  it("agrees part for part, with nothing left out, for the same plate spelt otherwise", () => {
+    expect(agreement("江苏省南通市崇川区人民路12号阳光花园3幢1单元501室")).toEqual([]);
+    expect(agreement("崇川区人民路１２号阳光花园3-1-501")).toEqual([]);
+  });
+
+  it("lets a text leave out the road and door, the unit, or the compound, and says which", () => {
+    expect(agreement("崇川区和平桥街道友谊社区阳光花园3幢501室")).toEqual(["unit", "roadAndDoor"]);
+    expect(agreement("南通市崇川区和平桥街道阳光花园3幢1单元501室")).toEqual(["roadAndDoor"]);
+    expect(agreement("崇川区人民路12号3幢1单元501室")).toEqual(["compound"]);
+  });
+
+  it("disagrees when a part both give differs, or the text gives more, or leaves out the home", () => {
+    for (const text of [
+      "崇川区和平桥街道友谊社区阳光花园3幢502室", // another room
+      "崇川区和平桥街道友谊社区阳光花园4幢501室", // another building
+      "崇川区和平桥街道友谊社区阳光花园3幢2单元501室", // another unit
+      "崇川区和平桥街道桃园社区阳光花园3幢501室", // another community
+      "崇川区城东街道友谊社区阳光花园3幢501室", // another street
+      "通州区和平桥街道友谊社区阳光花园3幢501室", // another district
+      "崇川区友谊社区翠苑小区3幢501室", // another compound
+      "崇川区人民路14号阳光花园3幢1单元501室", // another door
+      "崇川区和平桥街道友谊社区阳光花园3幢", // the building, not a home
+      "崇川区人民路12号", // the gate, not a home
+      "崇川区人民路12号阳光花园3幢1单元501室东边", // an unread tail
+    ])
+      expect(agreement(text), text).toBeNull();
+    // a room the standard address does not have
+    expect(agreement("崇川区人民路12号3幢1单元501室", "崇川区人民路12号3幢")).toBeNull();
+  });
+
+  it("keeps a village's group and door, and its village", () => {
+    const house = "江苏省南通市通州区西亭镇新民村3组12号";
+    expect(agreement("通州区西亭镇新民村3组12号", house)).toEqual([]);
+    expect(agreement("通州区西亭镇新民村4组12号", house)).toBeNull();
+    expect(agreement("通州区西亭镇新民村3组13号", house)).toBeNull();
+    expect(agreement("通州区平潮镇新民村3组12号", house)).toBeNull();
+    expect(agreement("通州区西亭镇东兴村3组12号", house)).toBeNull();
   });
 });

@@ -158,6 +158,12 @@ describe("parseAddress", () => {
     ],
     ["bare door number after a road", "工农路12", { road: "工农路", doorNumber: "12" }],
     [
+      "a district whose name ends in 州 is not a city 通州",
+      "通州区西亭镇新民村3组12号",
+      { district: "通州区", township: "西亭镇", community: "新民村", estate: "3组", doorNumber: "12" },
+    ],
+    ["…nor is a city written with its 市", "杭州市西湖区", { city: "杭州市", district: "西湖区" }],
+    [
       "municipality",
       "上海市黄浦区南京东路100号",
       { province: "上海市", district: "黄浦区", road: "南京东路", doorNumber: "100" },
@@ -193,11 +199,15 @@ describe("addressKey", () => {
     ["如皋市 as district or as city", "南通市如皋市如城街道海阳南路100号", "如皋市如城街道海阳南路100号"],
     ["township and community above a road", "海门区海门街道解放中路88号", "海门区解放中路88号"],
     [
-      "township above a named estate",
+      "a named estate under its township, spelt two ways",
       "崇川区任港街道文峰小区5号楼1单元1101室",
-      "崇川区文峰小区5幢一单元1101",
+      "崇川区任港街道文峰小区5幢一单元1101",
     ],
-    ["village with or without its township", "海安市城东镇新港村12组5号", "海安市新港村12组5号"],
+    [
+      "a village under its town, spelt two ways",
+      "海安市城东镇新港村12组5号",
+      "南通市海安市城东镇新港村12组５号",
+    ],
     ["新村 read as community or estate", "崇川区虹桥新村12幢302室", "崇川区虹桥新村12#302室"],
   ])("%s: equal keys", (_label, a, b) => {
     expect(addressKey(parseAddress(a))).toBe(addressKey(parseAddress(b)));
@@ -212,6 +222,14 @@ describe("addressKey", () => {
     ["another village group", "海安市新港村12组5号", "海安市新港村13组5号"],
     ["another village", "海安市新港村12组5号", "海安市东港村12组5号"],
     ["another estate", "崇川区城市花园3幢502室", "崇川区文峰小区3幢502室"],
+    // village and estate names recur across a district's townships; road names do not
+    ["a village of the same name in another town", "通州区西亭镇新民村3组12号", "通州区平潮镇新民村3组12号"],
+    [
+      "an estate of the same name under another street's community",
+      "崇川区和平桥街道友谊社区阳光花园3幢501室",
+      "崇川区城东街道友谊社区阳光花园3幢501室",
+    ],
+    ["a village named with and without its town", "海安市城东镇新港村12组5号", "海安市新港村12组5号"],
     ["an unparsed tail", "崇川区工农路12号", "崇川区工农路12号门面房"],
   ])("%s: different keys", (_label, a, b) => {
     expect(addressKey(parseAddress(a))).not.toBe(addressKey(parseAddress(b)));
