@@ -15,7 +15,8 @@
 // entities of their own (and are counted, per dataset, so that a mapping gap cannot hide). Prints
 // pairwise precision, recall and F1 per entity kind (support/pairwise.ts), per-dataset coverage,
 // and, for tuning the matcher, the false splits and false merges of persons by dirt kind, dataset
-// role and silo pair with a few concrete examples (support/resolve-diagnostics.ts). Writes
+// role and silo pair with a few concrete examples (support/resolve-diagnostics.ts), and for places
+// the wrong and missed pairs by silo pair with a few examples and the texts they gave. Writes
 // tests/.artifacts/bench-resolve-<scale>.json. Nothing is asserted: a benchmark, not a test; it
 // exits 1 only when it could not measure.
 //
@@ -334,7 +335,7 @@ await runBench(
       const predicted = withSingletons(c.predicted);
       scores[kind] = pairwise(c.truth.view(), predicted);
       unlinked[kind] = c.status.reduce((n, s) => n + (s === 0 ? 0 : 1), 0);
-      diagnostics[kind] = diagnose(c, index.datasets, predicted, kind === "person" ? 5 : 0);
+      diagnostics[kind] = diagnose(c, index.datasets, predicted, kind === "organisation" ? 0 : 5);
     }
     const evalMs = performance.now() - evalStarted;
     const evalPeakKiB = self.endWindow();
@@ -344,8 +345,46 @@ await runBench(
     const exampleItems = [...diagnostics.person.splitExamples, ...diagnostics.person.mergeExamples].flatMap(
       (g) => g.items,
     );
-    const lines = await truthLines(truthFile, new Set(exampleItems.map((i) => person.record.get(i))));
+    const place = index.refs.place;
+    const placeItems = [...diagnostics.place.splitExamples, ...diagnostics.place.mergeExamples].flatMap(
+      (g) => g.items,
+    );
+    const lines = await truthLines(
+      truthFile,
+      new Set([
+        ...exampleItems.map((i) => person.record.get(i)),
+        ...placeItems.map((i) => place.record.get(i)),
+      ]),
+    );
     const entityIds = await entityIdsOf(client, "person", exampleItems);
+    const placeIds = await entityIdsOf(client, "place", placeItems);
+    /** A place reference as the example lines show it: where, the text it gave, the true address, the linked one. */
+    const describePlace = (item: number) => {
+      const t = lines.get(place.record.get(item));
+      const label = place.labels.names[place.label.get(item)]!;
+      const key = `A${String(place.truth.get(item)).padStart(8, "0")}`;
+      const j = t?.addresses.findIndex(
+        (a) => a.address === key && `${t.dataset}:${a.field.replace(/\[\d+\]/g, "[]")}` === label,
+      );
+      const status = place.status[item]!;
+      return {
+        silo: t?.silo ?? "?",
+        sourceKey: t?.sourceKey ?? "?",
+        label,
+        trueAddress: key,
+        text: j === undefined || j < 0 ? null : (t?.addressTexts[j] ?? null),
+        entity: status === 0 ? (placeIds.get(item) ?? "?") : null,
+        unlinked: status === 0 ? null : STATUS_NAMES[status]!,
+      };
+    };
+    const describePlaces = (g: ExampleGroup) => ({
+      cluster: g.cluster,
+      pairs: g.pairs,
+      more: g.more,
+      refs: g.items.map(describePlace),
+    });
+    const placeSplitExamples = diagnostics.place.splitExamples.map(describePlaces);
+    const placeMergeExamples = diagnostics.place.mergeExamples.map(describePlaces);
     const describeRef = (item: number) => {
       const t = lines.get(person.record.get(item));
       const label = person.labels.names[person.label.get(item)]!;
@@ -459,6 +498,31 @@ await runBench(
       "true person",
     );
     printExamples("examples of false merges (one entity, several true persons):", mergeExamples, "cluster");
+    const pd = diagnostics.place;
+    log("");
+    log(`places — wrong pairs by silo pair: ${topList(pd.merges.pairsBySiloPair, 8)}`);
+    log(
+      `  wrongly merged refs by cause: ${topList(pd.merges.byCause)}; by what they gave: ${topList(pd.merges.byProfile, 6)}`,
+    );
+    log(`  missed pairs by silo pair:    ${topList(pd.splits.pairsBySiloPair, 8)}`);
+    log(
+      `  stray refs by what they gave: ${topList(pd.splits.byProfile, 8)}; linked? ${topList(pd.splits.byStatus)}`,
+    );
+    for (const [title, groups, what] of [
+      ["examples of places split (one true address, several entities):", placeSplitExamples, "true address"],
+      ["examples of places merged (one entity, several true addresses):", placeMergeExamples, "cluster"],
+    ] as const) {
+      if (groups.length === 0) continue;
+      log(title);
+      for (const g of groups) {
+        log(`  ${what} ${g.cluster}: ${g.pairs} ${what === "cluster" ? "wrong" : "missed"} pairs`);
+        for (const r of g.refs)
+          log(
+            `    ${r.silo}/${r.label} ${r.sourceKey} ${r.trueAddress} "${r.text ?? "(by code)"}" → ${r.entity ?? `unlinked (${r.unlinked})`}`,
+          );
+        if (g.more > 0) log(`    … ${g.more} more references`);
+      }
+    }
 
     const wallIngest = ingestMs + (resolveMs ?? 0);
     const memory = {
@@ -507,7 +571,12 @@ await runBench(
       diagnostics: Object.fromEntries(
         ENTITY_KINDS.map((k) => [k, { splits: diagnostics[k].splits, merges: diagnostics[k].merges }]),
       ),
-      examples: { splits: splitExamples, merges: mergeExamples },
+      examples: {
+        splits: splitExamples,
+        merges: mergeExamples,
+        placeSplits: placeSplitExamples,
+        placeMerges: placeMergeExamples,
+      },
       dirtTable: DIRT_TABLE.map((r) => ({ kind: r.kind, rates: r.rates })),
       records,
       groundTruthRecords: truth.records,

@@ -15,9 +15,10 @@
 // Places. A place reference is a truth address reference that the hub receives as the address of a
 // place element: the grid's standard-address records (their ADDRESS draft, via EntitySource) and
 // the address texts of persons (population 户籍/现住址, assistance 户籍/居住地址, petitioners',
-// dispute parties'). Those are resolved the way the ingest keys addresses: canonicalAddressKey(text)
-// → Address.addressKey, whether or not this very record created the row (a person's address without
-// a known area code creates none; another record's may have). Event places (110 案发地点, 12345
+// dispute parties'). A person's address text is followed the way the ingest resolved it: to the
+// address its record's link names ("person.address.RESIDENT": the ingest keeps one whenever the
+// text became an address other than by its own key — the gazetteer, the person's known address),
+// else by its key, canonicalAddressKey(text) → Address.addressKey. Event places (110 案发地点, 12345
 // addresses, patrol / dispute address codes) and organisations' addresses are not place elements in
 // the graph (no Address row is made for them): they are counted per category, not scored.
 //
@@ -99,28 +100,36 @@ const indexed = (prefix: string, i: number | null) => (i === null ? null : `${pr
 
 export type PlaceRoute =
   | { via: "draft"; ref: string }
-  | { via: "text" }
+  /** `ref`: the link the ingest keeps when the text did not become its address by its own key. */
+  | { via: "text"; ref: string }
   | { via: "none"; category: "event place" | "organisation address" | "unmapped" };
+
+/** The link of a person draft's address of this kind (integration/ingest.ts, resolvePerson). */
+const addressLink = (personRef: string, kind: "REGISTERED" | "RESIDENT") => `${personRef}.address.${kind}`;
 
 /** How a truth address reference reaches the graph (see the header). */
 export function placeRoute(t: GroundTruthRecord, i: number): PlaceRoute {
   const field = t.addresses[i]!.field;
   const personAddress = t.persons.some((p) => p.fields.address === field);
+  const listed = (list: string, prefix: string) => indexed(prefix, listIndex([field], list)) ?? `${prefix}:?`;
   switch (t.dataset) {
     case "addresses":
       return field === "addressCode"
         ? { via: "draft", ref: "address" }
         : { via: "none", category: "unmapped" };
     case "population":
-      return field === "HJDZ" || field === "XZZ" ? { via: "text" } : { via: "none", category: "unmapped" };
     case "assistance":
-      return field === "户籍地址" || field === "居住地址"
-        ? { via: "text" }
-        : { via: "none", category: "unmapped" };
+      if (field === "HJDZ" || field === "户籍地址")
+        return { via: "text", ref: addressLink("person", "REGISTERED") };
+      if (field === "XZZ" || field === "居住地址")
+        return { via: "text", ref: addressLink("person", "RESIDENT") };
+      return { via: "none", category: "unmapped" };
     case "cases":
-      return personAddress ? { via: "text" } : { via: "none", category: "unmapped" };
+      return personAddress
+        ? { via: "text", ref: addressLink(listed("petitioners", "petitioner"), "RESIDENT") }
+        : { via: "none", category: "unmapped" };
     case "disputes":
-      if (personAddress) return { via: "text" };
+      if (personAddress) return { via: "text", ref: addressLink(listed("parties", "party"), "RESIDENT") };
       if (/^parties\[\d+\]\.address$/.test(field)) return { via: "none", category: "organisation address" };
       return field === "addressCode"
         ? { via: "none", category: "event place" }
@@ -426,8 +435,8 @@ export function indexTruthLine(index: TruthIndex, t: TruthLine): RecordRows {
       // the grid's own address records name the place by its code
       route.via === "draft" ? FIELD_BITS.id : FIELD_BITS.address,
     );
-    if (route.via === "draft") rows.refs.push({ kind: 2, item, ref: route.ref });
-    else {
+    rows.refs.push({ kind: 2, item, ref: route.ref });
+    if (route.via === "text") {
       const text = t.addressTexts?.[i] ?? null;
       // an empty key can match nothing; the item stays unlinked with status NO_TEXT
       if (text !== null && text.trim() !== "") rows.placeKeys.push({ item, key: canonicalAddressKey(text) });
@@ -542,8 +551,13 @@ export async function linkTruthToGraph(
         FROM bench_ref t
         JOIN bench_rec_link l ON l.rec = t.rec
         JOIN "EntitySource" es ON es."sourceRecordId" = l.id AND es.ref = t.ref AND es."entityType"::text = t.etype
-      UNION ALL
-      SELECT 3::smallint, p.item, a.id FROM bench_place_key p JOIN "Address" a ON a."addressKey" = p.address_key;
+      ;
+    CREATE INDEX ON bench_linked (item) WHERE kind = 2;
+    ANALYZE bench_linked;
+    -- a place text without a link of its record became the address of its key
+    INSERT INTO bench_linked
+      SELECT 3::smallint, p.item, a.id FROM bench_place_key p JOIN "Address" a ON a."addressKey" = p.address_key
+       WHERE NOT EXISTS (SELECT 1 FROM bench_linked l WHERE l.kind = 2 AND l.item = p.item);
     CREATE TEMP TABLE bench_cluster AS
       SELECT kind, item, (dense_rank() OVER (ORDER BY entity))::int - 1 AS cluster FROM bench_linked;
     CREATE INDEX ON bench_cluster (kind, item);
@@ -591,7 +605,8 @@ export async function linkTruthToGraph(
   {
     const res = await client.query<[number]>({
       text: `SELECT p.item FROM bench_place_key p
-              WHERE NOT EXISTS (SELECT 1 FROM "Address" a WHERE a."addressKey" = p.address_key)`,
+              WHERE NOT EXISTS (SELECT 1 FROM "Address" a WHERE a."addressKey" = p.address_key)
+                AND NOT EXISTS (SELECT 1 FROM bench_linked l WHERE l.kind = 2 AND l.item = p.item)`,
       rowMode: "array",
     });
     for (const [item] of res.rows) noAddressRow.add(item);

@@ -112,11 +112,15 @@ describe.each(SILOS)("truth → draft refs: %s", (silo) => {
         if (route.via === "draft" && !drafts.some((d) => d.element === "ADDRESS" && d.ref === route.ref))
           problems.push(`${item.truth.sourceKey} ${a.field}: no address draft ${route.ref}`);
         if (route.via === "text") {
+          // the link the ingest keeps for it: "<person draft ref>.address.<kind>"
           const text = asText(valueAt(item.record, a.field));
           const held = drafts.some(
-            (d) => d.element === "PERSON" && (d.addresses ?? []).some((x) => x.text === text),
+            (d) =>
+              d.element === "PERSON" &&
+              (d.addresses ?? []).some((x) => x.text === text && route.ref === `${d.ref}.address.${x.kind}`),
           );
-          if (!held) problems.push(`${item.truth.sourceKey} ${a.field}: no person holds "${text}"`);
+          if (!held)
+            problems.push(`${item.truth.sourceKey} ${a.field}: no person draft ${route.ref} holds "${text}"`);
         }
       });
     }
