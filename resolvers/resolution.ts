@@ -13,6 +13,7 @@ import type { Db } from "../prisma/db.js";
 import {
   ensureJurisdiction,
   hasJurisdiction,
+  organisationVisibleSql,
   personVisibleSql,
   type Scope,
   sourceRecordInJurisdictionSql,
@@ -86,8 +87,11 @@ export async function reviewQueueIds(
   limit: number,
 ): Promise<{ ids: string[]; total: number }> {
   if (!hasJurisdiction(scope.principal)) return { ids: [], total: 0 };
-  const where = Prisma.sql`m."entityType" = 'PERSON' AND m.status = ${status}::"MatchStatus"
-    AND ${personVisibleSql(scope, Prisma.sql`m."entityId"`)}`;
+  // a person pair by its new person, an organisation pair by its organisation
+  const where = Prisma.sql`m.status = ${status}::"MatchStatus" AND (
+    (m."entityType" = 'PERSON' AND ${personVisibleSql(scope, Prisma.sql`m."entityId"`)})
+    OR (m."entityType" = 'ORGANISATION' AND EXISTS (SELECT 1 FROM "Organisation" o
+          WHERE o.id = m."entityId" AND ${organisationVisibleSql(scope, "o")})))`;
   const [rows, count] = await Promise.all([
     scope.db.$queryRaw<{ id: string }[]>`SELECT m.id::text FROM "MatchCandidate" m WHERE ${where}
       ORDER BY m.score DESC, m."createdAt", m.id OFFSET ${offset} LIMIT ${limit}`,

@@ -23,20 +23,38 @@ function stripPrefix(s: string, base: string, suffixes: readonly string[]): stri
   return s;
 }
 
-/** The key two spellings of one organisation's name share; `cityNames` are the city's own names. */
-export function organisationNameKey(name: string, cityNames: readonly string[] = []): string {
-  let s = toHalfWidth(name).replace(/\s+/g, "").replace(/[（(]/g, "(").replace(/[）)]/g, ")");
+/** A name taken apart: how it is written, its key, and the place its prefix named. */
+export interface OrganisationNameParts {
+  /** Half-width, without spaces, one kind of bracket: two writings of one spelling are equal. */
+  spelled: string;
+  /** organisationNameKey. */
+  key: string;
+  /** The province or city the key dropped ("江苏", "南通": 南通市 and 南通 alike), or null. */
+  prefix: string | null;
+}
+
+/** The parts of an organisation's name; `cityNames` are the city's own names. */
+export function organisationNameParts(
+  name: string,
+  cityNames: readonly string[] = [],
+): OrganisationNameParts {
+  const spelled = toHalfWidth(name).replace(/\s+/g, "").replace(/[（(]/g, "(").replace(/[）)]/g, ")");
+  let s = spelled;
+  let prefix: string | null = null;
   for (const province of PROVINCES) {
     const stripped = stripPrefix(s, province, ["省", "市", "自治区"]);
     if (stripped !== s) {
       s = stripped;
+      prefix = province;
       break;
     }
   }
   for (const city of cityNames) {
-    const stripped = stripPrefix(s, city.replace(/市$/, ""), ["市"]);
+    const base = city.replace(/市$/, "");
+    const stripped = stripPrefix(s, base, ["市"]);
     if (stripped !== s) {
       s = stripped;
+      prefix = base;
       break;
     }
   }
@@ -45,5 +63,10 @@ export function organisationNameKey(name: string, cityNames: readonly string[] =
       s = s.slice(0, -form.length) + key;
       break;
     }
-  return s;
+  return { spelled, key: s, prefix };
+}
+
+/** The key two spellings of one organisation's name share; `cityNames` are the city's own names. */
+export function organisationNameKey(name: string, cityNames: readonly string[] = []): string {
+  return organisationNameParts(name, cityNames).key;
 }

@@ -56,3 +56,38 @@ export function decide(score: number, thresholds: Thresholds): MatchDecision {
   if (score >= thresholds.review) return "REVIEW";
   return "NEW";
 }
+
+export interface ScoredCandidate<Id> {
+  candidateId: Id;
+  /** log2 weight of the pair (the sum of its features' weights). */
+  score: number;
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/**
+ * The best candidate and its posterior: every candidate's weight against the others and against
+ * "none of them" (weight `none`, log2 odds of the alternative the candidates do not cover). Ties
+ * are broken by `tie` (the candidates' own values, never generated ids: the same inputs, the same
+ * choice) and share the posterior, so neither reaches a threshold the other could not.
+ */
+export function bestByPosterior<S extends ScoredCandidate<unknown>>(
+  scored: readonly S[],
+  none: number,
+  tie: (candidateId: S["candidateId"]) => string,
+): S & { posterior: number } {
+  const top = Math.max(...scored.map((s) => s.score));
+  const scale = Math.max(top, none);
+  const total = scored.reduce((s, c) => s + 2 ** (c.score - scale), 0) + 2 ** (none - scale);
+  const best = [...scored].sort(
+    (x, y) => y.score - x.score || (tie(x.candidateId) < tie(y.candidateId) ? -1 : 1),
+  )[0]!;
+  return { ...best, posterior: round4(2 ** (best.score - scale) / total) };
+}
+
+/** Posterior thresholds: at or above `link` merged, at or above `review` queued, else left. */
+export const posteriorDecision = (
+  posterior: number,
+  policy: { link: number; review: number },
+): "LINK" | "REVIEW" | "NONE" =>
+  posterior >= policy.link ? "LINK" : posterior >= policy.review ? "REVIEW" : "NONE";

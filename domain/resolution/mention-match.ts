@@ -8,7 +8,13 @@
 // turned into one posterior, with "someone the registry does not hold" as the last alternative.
 // A mention becomes a registered person only when one candidate is clearly the one.
 import { AREA_LEVELS } from "../area.js";
-import { type LevelWeight, levelWeight, type MatchReason } from "./fellegi-sunter.js";
+import {
+  bestByPosterior,
+  type LevelWeight,
+  levelWeight,
+  type MatchReason,
+  posteriorDecision,
+} from "./fellegi-sunter.js";
 import { comparePersons, PERSON_WEIGHTS, type PersonProfile } from "./person-match.js";
 
 /** Member role of the legal representative (法定代表人) in an organisation. */
@@ -117,7 +123,6 @@ export interface MentionMatch<Id> extends MentionCandidateScore<Id> {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const weightOf = (m: number, u: number) => levelWeight({ m, u: Math.min(Math.max(u, 1e-12), 1) });
 
 /** Deepest common level of two area paths (city at depth 1). */
@@ -321,18 +326,12 @@ export function resolveMention<Id>(
     candidateId: c.id,
     ...scoreMention(mention, c.person, population),
   }));
-  const top = Math.max(...scored.map((s) => s.score));
   const none = Math.log2((Math.max(population.persons, 1) * (1 - policy.prior)) / policy.prior);
-  const scale = Math.max(top, none);
-  const total = scored.reduce((s, c) => s + 2 ** (c.score - scale), 0) + 2 ** (none - scale);
   // ties in the candidates' own values, never in generated ids: the same inputs, the same choice
   const key = new Map(
     candidates.map((c) => [c.id, c.person.profile.citizenId ?? c.person.profile.name ?? ""]),
   );
-  const best = scored.sort(
-    (x, y) => y.score - x.score || (key.get(x.candidateId)! < key.get(y.candidateId)! ? -1 : 1),
-  )[0]!;
-  const posterior = round4(2 ** (best.score - scale) / total);
-  const decision = posterior >= policy.link ? "LINK" : posterior >= policy.review ? "REVIEW" : "NONE";
-  return { ...best, posterior, decision, compared: candidates.length };
+  const best = bestByPosterior(scored, none, (id) => key.get(id)!);
+  const decision = posteriorDecision(best.posterior, policy);
+  return { ...best, decision, compared: candidates.length };
 }

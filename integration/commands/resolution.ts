@@ -7,6 +7,7 @@ import { withinJurisdiction } from "../../domain/policies/area.js";
 import type { Principal } from "../../domain/principal.js";
 import type { Db } from "../../prisma/db.js";
 import { markDistinct, mergePersons } from "../resolution/merge.js";
+import { mergeOrganisations } from "../resolution/merge-organisations.js";
 import { type PassOutcome, resolvePending } from "../resolution/pass.js";
 import { CommandError } from "./errors.js";
 import { asCommand, requireInJurisdiction, type StewardDeps } from "./merges.js";
@@ -27,7 +28,10 @@ export const rowIdSchema = (field: string) =>
 
 export type MatchVerdict = "SAME" | "DISTINCT";
 
-/** SAME merges the pair's new person into its candidate; DISTINCT keeps them apart for good. */
+/**
+ * SAME merges the pair's new person (or organisation) into its candidate; DISTINCT keeps them
+ * apart for good. `deps.visible` answers for the pair's kind of element.
+ */
 export async function decideMatch(
   input: { id: string; verdict: MatchVerdict; reason: string },
   deps: StewardDeps,
@@ -36,12 +40,14 @@ export async function decideMatch(
   const pair = await deps.db.matchCandidate.findUnique({ where: { id } });
   if (pair?.status !== "OPEN")
     throw new CommandError("NOT_FOUND", `open review pair "${id}" was not found`, { key: id });
-  await requireInJurisdiction("PERSON", deps, pair.entityId, "id");
+  const kind = pair.entityType === "ORGANISATION" ? "ORGANISATION" : "PERSON";
+  await requireInJurisdiction(kind, deps, pair.entityId, "id");
   const actor = deps.principal.subject;
+  const merge = kind === "ORGANISATION" ? mergeOrganisations : mergePersons;
   await asCommand(() =>
     deps.db.$transaction(async (tx) => {
       if (input.verdict === "SAME")
-        await mergePersons(tx, {
+        await merge(tx, {
           survivorId: pair.candidateId,
           mergedId: pair.entityId,
           actor,

@@ -136,6 +136,22 @@ export async function mergeOrganisations(tx: Tx, input: OrganisationMergeInput):
     input.actor,
     JSON.stringify(snapshot),
   );
+  // a review pair this merge settles is MERGED; the merged one's other open pairs are gone with it
+  // (the resolution pass proposes the survivor's again if they still stand)
+  await tx.$executeRawUnsafe(
+    `UPDATE "MatchCandidate" SET status = 'MERGED', "decidedAt" = now(), "decidedBy" = $3, "mergeId" = $4::uuid
+     WHERE "entityType" = 'ORGANISATION' AND status = 'OPEN'
+       AND (("entityId" = $1::uuid AND "candidateId" = $2::uuid) OR ("entityId" = $2::uuid AND "candidateId" = $1::uuid))`,
+    survivorId,
+    mergedId,
+    input.actor,
+    row!.id,
+  );
+  await tx.$executeRawUnsafe(
+    `DELETE FROM "MatchCandidate" WHERE "entityType" = 'ORGANISATION' AND status = 'OPEN'
+       AND ("entityId" = $1::uuid OR "candidateId" = $1::uuid)`,
+    mergedId,
+  );
   await tx.$executeRawUnsafe(`DELETE FROM "Organisation" WHERE id = $1::uuid`, mergedId);
   if (take.length > 0)
     await tx.$executeRawUnsafe(
@@ -215,6 +231,12 @@ export async function unmergeOrganisations(
     input.mergeId,
     input.actor,
     input.reason,
+  );
+  // a review pair this merge settled is open again
+  await tx.$executeRawUnsafe(
+    `UPDATE "MatchCandidate" SET status = 'OPEN', "decidedAt" = NULL, "decidedBy" = NULL, "mergeId" = NULL
+     WHERE "mergeId" = $1::uuid`,
+    input.mergeId,
   );
   await recomputeOrganisations(tx, [merge.survivorId, merge.mergedId]);
   await publish(tx, [change(merge.survivorId, "UPDATED"), change(merge.mergedId, "CREATED")]);

@@ -30,6 +30,7 @@ import { impliedSex, type PersonProfile } from "../../domain/resolution/person-m
 import { type RoleHolder, sameRoleMatch } from "../../domain/resolution/same-role.js";
 import type { Db, Tx } from "../../prisma/db.js";
 import { type MergeInput, mergePersonsMany } from "./merge.js";
+import { resolveOrganisations } from "./organisation-pass.js";
 
 export const PASS_ACTOR = "resolution-pass";
 
@@ -37,6 +38,10 @@ export const PASS_ACTOR = "resolution-pass";
 const HOUSEHOLD_MAX_OCCUPANTS = 8;
 
 export interface PassOutcome {
+  /** Organisations without a valid credit code merged into the one their name key names. */
+  organisationsMerged: number;
+  /** Organisation pairs newly put in the review queue. */
+  organisationReviews: number;
   /** Mentions of one organisation's representative by the same name, folded into one first. */
   sameRepresentative: number;
   /** Mentions folded into the registered person holding the same role at the same organisation. */
@@ -754,6 +759,8 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
   const started = Date.now();
   const batchSize = options.batchSize ?? 2000;
   const outcome: PassOutcome = {
+    organisationsMerged: 0,
+    organisationReviews: 0,
     sameRepresentative: 0,
     sameRoleHolder: 0,
     mentions: 0,
@@ -780,7 +787,20 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
   try {
     // taken before anything is read: what commits from here on is looked at next time
     const next = await watermark(db);
-    const orgs = since === null ? null : await changedOrganisations(db, since);
+    // organisations first: a merge brings their representatives together for the folds
+    const organisations = await retrying(() =>
+      db.$transaction(
+        async (tx) => {
+          await asPass(tx);
+          return resolveOrganisations(tx, PASS_ACTOR);
+        },
+        { timeout: 300_000 },
+      ),
+    );
+    outcome.organisationsMerged = organisations.merged;
+    outcome.organisationReviews = organisations.reviews;
+    const orgs =
+      since === null ? null : [...(await changedOrganisations(db, since)), ...organisations.survivors];
     outcome.sameRepresentative = await retrying(() =>
       db.$transaction((tx) => foldSameRepresentative(tx, orgs), {
         timeout: 300_000,

@@ -65,7 +65,10 @@ const OrganisationMergeRef = builder.prismaObject("Merge", {
     mergedOrganisationId: t.exposeString("mergedId", {
       description: "Database id of the organisation folded in (restored with the same id by unmerge).",
     }),
-    method: t.exposeString("method", { description: "MANUAL (a steward)." }),
+    method: t.exposeString("method", {
+      description:
+        "MANUAL (a steward), REVIEW (a review-queue pair accepted), or AUTOMATIC (the resolution pass, actor resolution-pass).",
+    }),
     reason: t.exposeString("reason", { description: "Why, as the steward wrote it." }),
     actor: t.exposeString("actor", { description: "Who merged (token subject)." }),
     at: t.expose("at", { type: "DateTime", description: "When." }),

@@ -6,6 +6,7 @@ import type { MatchReason } from "../../domain/resolution/fellegi-sunter.js";
 import { mergeCommand, type StewardDeps, unmergeCommand } from "../../integration/commands/merges.js";
 import { decideMatch, reasonSchema, rowIdSchema } from "../../integration/commands/resolution.js";
 import type { SourcedClaim } from "../../integration/resolution/canonical.js";
+import { organisationInJurisdiction } from "../../resolvers/organisation-merges.js";
 import {
   type AttributeProvenanceShape,
   personInJurisdiction,
@@ -14,6 +15,7 @@ import {
 import { builder } from "../builder.js";
 import { command } from "../command.js";
 import type { Context } from "../context.js";
+import { OrganisationRef } from "./organisation.js";
 import { PersonRef } from "./person.js";
 
 const MatchStatusEnum = builder.enumType("MatchStatus", {
@@ -160,10 +162,21 @@ builder.prismaObjectField("Person", "merges", (t) =>
 const personById = async (ctx: Context, id: string) =>
   (await ctx.loaders.elementVisible(ctx, "Person").load(id)) ? ctx.loaders.personById.load(id) : null;
 
+/** The same for an organisation a pair points at. */
+const organisationById = async (ctx: Context, id: string) =>
+  (await ctx.loaders.elementVisible(ctx, "Organisation").load(id))
+    ? ctx.db.organisation.findUnique({ where: { id } })
+    : null;
+
 const MatchCandidateRef = builder.prismaObject("MatchCandidate", {
-  description: "A review-queue pair (待复核): a new person whose best match scored between the thresholds.",
+  description:
+    "A review-queue pair (待复核): a new person (or organisation) whose best match scored between the thresholds.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "The pair's id." }),
+    entityType: t.exposeString("entityType", {
+      description:
+        "PERSON (person and candidate are set) or ORGANISATION (organisation and candidateOrganisation).",
+    }),
     status: t.expose("status", { type: MatchStatusEnum, description: "Open, merged or distinct." }),
     score: t.exposeFloat("score", { description: "Match weight (sum of log2 m/u)." }),
     reasons: t.field({
@@ -175,13 +188,27 @@ const MatchCandidateRef = builder.prismaObject("MatchCandidate", {
       type: PersonRef,
       nullable: true,
       description: "The person the new record became (null once merged away).",
-      resolve: (m, _args, ctx) => personById(ctx, m.entityId),
+      resolve: (m, _args, ctx) => (m.entityType === "PERSON" ? personById(ctx, m.entityId) : null),
     }),
     candidate: t.field({
       type: PersonRef,
       nullable: true,
       description: "The existing person it may be.",
-      resolve: (m, _args, ctx) => personById(ctx, m.candidateId),
+      resolve: (m, _args, ctx) => (m.entityType === "PERSON" ? personById(ctx, m.candidateId) : null),
+    }),
+    organisation: t.field({
+      type: OrganisationRef,
+      nullable: true,
+      description: "The organisation without a valid credit code the pair is about (organisation pairs).",
+      resolve: (m, _args, ctx) =>
+        m.entityType === "ORGANISATION" ? organisationById(ctx, m.entityId) : null,
+    }),
+    candidateOrganisation: t.field({
+      type: OrganisationRef,
+      nullable: true,
+      description: "The organisation it may be (organisation pairs).",
+      resolve: (m, _args, ctx) =>
+        m.entityType === "ORGANISATION" ? organisationById(ctx, m.candidateId) : null,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the pair was queued." }),
     decidedAt: t.expose("decidedAt", {
@@ -225,6 +252,12 @@ const steward = (ctx: Context): StewardDeps => ({
   db: ctx.db,
   principal: ctx.principal,
   visible: (personId) => personInJurisdiction(ctx, personId),
+});
+
+/** A review pair's element is a person or an organisation (ids are unique across both). */
+const pairSteward = (ctx: Context): StewardDeps => ({
+  ...steward(ctx),
+  visible: async (id) => (await personInJurisdiction(ctx, id)) || organisationInJurisdiction(ctx, id),
 });
 
 builder.queryFields((t) => ({
@@ -304,7 +337,7 @@ builder.mutationFields((t) => ({
     type: "MatchCandidate",
     authScopes: { role: "data_steward" },
     description:
-      "Decide a review-queue pair: SAME merges the new person into the candidate, DISTINCT keeps them apart.",
+      "Decide a review-queue pair: SAME merges the new person (or organisation) into the candidate, DISTINCT keeps them apart.",
     args: {
       id: t.arg.id({ required: true, description: "The pair.", validate: rowIdSchema("id") }),
       verdict: t.arg({ type: MatchVerdictEnum, required: true, description: "SAME or DISTINCT." }),
@@ -312,7 +345,10 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const { id } = await command(() =>
-        decideMatch({ id: String(args.id), verdict: args.verdict, reason: args.reason.trim() }, steward(ctx)),
+        decideMatch(
+          { id: String(args.id), verdict: args.verdict, reason: args.reason.trim() },
+          pairSteward(ctx),
+        ),
       );
       return ctx.db.matchCandidate.findUniqueOrThrow({ ...query, where: { id } });
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { organisationNameKey } from "../../../domain/identifiers/org-name.js";
+import { organisationNameKey, organisationNameParts } from "../../../domain/identifiers/org-name.js";
 
 const CITY = ["南通市"];
 
@@ -21,5 +21,16 @@ describe("organisation name keys", () => {
     expect(organisationNameKey("南通市崇川区顺达物流有限公司", CITY)).not.toBe(
       organisationNameKey("南通市港闸区顺达物流有限公司", CITY),
     );
+  });
+  it("tells which place a prefix named, whichever way it was written", () => {
+    expect(organisationNameParts("南通市恒通建材有限公司", CITY)).toEqual({
+      spelled: "南通市恒通建材有限公司",
+      key: "恒通建材公司",
+      prefix: "南通",
+    });
+    expect(organisationNameParts("南通恒通建材有限公司", CITY).prefix).toBe("南通");
+    expect(organisationNameParts("江苏省恒通建材有限公司", CITY).prefix).toBe("江苏");
+    expect(organisationNameParts("恒通建材公司", CITY).prefix).toBeNull();
+    expect(organisationNameParts("恒通建材（南通）公司 ", CITY).spelled).toBe("恒通建材(南通)公司");
   });
 });
