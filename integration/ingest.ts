@@ -23,7 +23,7 @@ import type {
   PersonDraft,
   SourceRecordInput,
 } from "../connectors/contract.js";
-import { checkAreaCode } from "../domain/area.js";
+import { AREA_LEVEL_RULES, checkAreaCode, pathCodes } from "../domain/area.js";
 import { type CanonicalPerson, canonicalUscc, UNNAMED_PERSON } from "../domain/canonical.js";
 import { type Location, PLATE_OMISSIONS, type PlateOmission, plateAgreement } from "../domain/gazetteer.js";
 import { organisationNameKey } from "../domain/identifiers/org-name.js";
@@ -50,6 +50,10 @@ import { addressKeysOf, analysePerson, platePartsOf } from "./resolution/draft-k
 import { PersonBlocks } from "./resolution/person-blocks.js";
 
 const addressKeyOf = (text: string) => addressKeysOf(text).key;
+
+/** The community (社区/村) an area path lies in, or null above that level (a street, 区划不明). */
+const communityOfPath = (path: string): string | null =>
+  pathCodes(path)[AREA_LEVEL_RULES.COMMUNITY.depth] ?? null;
 
 /** Column types of the tables the ingest writes in bulk (prisma/bulk.ts). */
 const TABLES = {
@@ -544,6 +548,8 @@ class Linker {
   private orgsByNameKey = new Map<string, { id: string; uscc: string | null }[]>();
   private cityNames: string[] = [];
   private addressesByKey = new Map<string, string>();
+  /** The community each address the page knows lies in (null: placed above a community). */
+  private addressCommunity = new Map<string, string | null>();
   /** The addresses the graph already knows for the persons the page names by ID or earlier version. */
   private knownAddresses = new Map<string, { addressId: string; fullText: string }[]>();
   /** The address each text of the record being resolved became: one text, one place, per record. */
@@ -675,11 +681,17 @@ class Linker {
   }
 
   /** The address of this key, or a new one of this text in this area (kept for the page). */
-  private addressIn(text: string, key: string, area: { id: string }, at?: AddressDraft): string {
+  private addressIn(
+    text: string,
+    key: string,
+    area: { id: string; path?: string },
+    at?: AddressDraft,
+  ): string {
     let id = this.addressesByKey.get(key);
     if (!id) {
       id = randomUUID();
       this.addressesByKey.set(key, id);
+      this.addressCommunity.set(id, area.path ? communityOfPath(area.path) : null);
       this.newAddresses.push({
         id,
         areaId: area.id,
@@ -691,6 +703,35 @@ class Linker {
       });
     }
     return id;
+  }
+
+  /** The keys a text with a division code may be kept under: its own, and its own in its community. */
+  private codedKeys(text: string, areaCode: string | null | undefined, into: Set<string>): void {
+    const key = addressKeyOf(text);
+    into.add(key);
+    const path = areaCode ? this.areas[areaCode]?.path : undefined;
+    const community = path ? communityOfPath(path) : null;
+    if (community) into.add(`${key}@${community}`);
+  }
+
+  /**
+   * The address a text with a division code is by its key, and the key it is (or would be) kept
+   * under. The same key in another community is another place (two compounds of one name at one
+   * road's door number, in two communities of a district): the text's own is then kept under the
+   * key and its community ("…@320602001001"). An address placed above a community (a street,
+   * 区划不明) is the text's, which places it more precisely.
+   */
+  private codedAddress(
+    text: string,
+    area: { path: string } | undefined,
+  ): { id: string | undefined; key: string } {
+    const key = addressKeyOf(text);
+    const id = this.addressesByKey.get(key);
+    const community = area ? communityOfPath(area.path) : null;
+    const at = id ? this.addressCommunity.get(id) : undefined;
+    if (!id || !community || !at || at === community) return { id, key };
+    const scoped = `${key}@${community}`;
+    return { id: this.addressesByKey.get(scoped), key: scoped };
   }
 
   /** The known standard address a free-text place names, if any (never creates one). */
@@ -735,13 +776,13 @@ class Linker {
         if (uscc) usccs.add(uscc);
         const low = checkUscc(d.uscc).lowTrust;
         if (low) lowUsccs.add(low);
-      } else if (d.element === "ADDRESS") addressKeys.add(addressKeyOf(d.text));
+      } else if (d.element === "ADDRESS") this.codedKeys(d.text, d.areaCode, addressKeys);
       // An event or organisation is placed at a standard address the graph already knows.
       if ((d.element === "EVENT" || d.element === "ORGANISATION") && d.addressText)
         addressKeys.add(addressKeyOf(d.addressText));
       if (d.element === "PERSON")
         for (const a of d.addresses ?? [])
-          if (a.areaCode && this.areas[a.areaCode]) addressKeys.add(addressKeyOf(a.text));
+          if (a.areaCode && this.areas[a.areaCode]) this.codedKeys(a.text, a.areaCode, addressKeys);
       // what the gazetteer placed in an area without a standard address is kept under its area
       for (const text of unplacedTexts(d)) {
         const l = this.locations.get(text);
@@ -818,9 +859,11 @@ class Linker {
     }
     for (const a of await this.tx.address.findMany({
       where: { addressKey: { in: [...addressKeys] } },
-      select: { id: true, addressKey: true },
-    }))
+      select: { id: true, addressKey: true, area: { select: { path: true } } },
+    })) {
       this.addressesByKey.set(a.addressKey, a.id);
+      this.addressCommunity.set(a.id, communityOfPath(a.area.path));
+    }
     // The homes the graph knows for the persons a draft with addresses names by ID or earlier version.
     const known = new Set<string>();
     for (const p of prepared)
@@ -925,10 +968,10 @@ class Linker {
     let id: string | undefined;
     let method: string;
     if (d.areaCode) {
-      const key = addressKeyOf(d.text);
-      id = prev?.entityId ?? this.addressesByKey.get(key);
-      method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
       const real = this.areas[d.areaCode];
+      const { id: found, key } = this.codedAddress(d.text, real);
+      id = prev?.entityId ?? found;
+      method = prev ? "SAME_SOURCE" : id ? "EXACT_KEY" : "NEW";
       if (id && real) this.addressAreaFixes.set(id, real.id);
       id ??= this.addressIn(d.text, key, this.place(p, d.ref, d.areaCode)!, d);
     } else {
@@ -1036,10 +1079,11 @@ class Linker {
         // an unknown division goes to 市外 / 区划不明
         const area = this.place(p, d.ref, a.areaCode);
         if (!area) continue;
-        const key = addressKeyOf(a.text);
-        const known = this.addressesByKey.get(key);
+        const { id: known, key } = this.codedAddress(a.text, this.areas[a.areaCode]);
         if (known && this.areas[a.areaCode]) this.addressAreaFixes.set(known, area.id);
         addressId = known ?? this.addressIn(a.text, key, area);
+        // kept under the key and its community: another place has the plain key
+        if (key !== addressKeyOf(a.text)) method = "COMMUNITY_KEY";
       } else {
         // without a division the gazetteer places it: its standard address, else where it lies
         const at = this.located(p, d.ref, a.text);

@@ -40,6 +40,12 @@ const registry = (unit: number, room?: number) =>
 /** How civil affairs writes it: the community and compound, no road, door or unit. */
 const CIVIL = `崇川区和平桥街道${community!.name}阳光花园3幢501室`;
 
+// the same compound name at the same road and door number, in a community of another street
+const otherStreet = byName("城东街道", "STREET");
+const [elsewhere] = tree.filter((a) => a.parentCode === otherStreet.code && a.level === "COMMUNITY");
+const ELSEWHERE = `江苏省南通市崇川区城东街道${elsewhere!.name}${PLATE(1)}`;
+const WU = citizenId("32060219800101444");
+
 const CHEN = citizenId("32060219800101111");
 const LIN = citizenId("32060219800101222");
 const ZHOU = citizenId("32060219800101333");
@@ -63,6 +69,7 @@ beforeAll(async () => {
     ["v2", [address("address", villageText(villages[1]!), gridOf(villages[1]!).code)]],
     ["u1", [address("address", registry(1), gridOf(community!).code)]],
     ["u2", [address("address", registry(2), gridOf(community!).code)]],
+    ["e1", [address("address", ELSEWHERE, gridOf(elsewhere!).code)]],
   ]);
   // the population registry: 陈 registered in unit 1; 周 known at units 1 and 2 (moved within the building)
   const population = (text: string) => `江苏省南通市崇川区${text}`;
@@ -74,6 +81,17 @@ beforeAll(async () => {
           citizenId: CHEN,
           name: "陈平",
           addresses: registered(population(PLATE(1)), community!.code),
+        }),
+      ],
+    ],
+    // 吴 lives at the look-alike: the registry writes neither street nor community, only its code
+    [
+      "p3",
+      [
+        personDraft("person", {
+          citizenId: WU,
+          name: "吴刚",
+          addresses: registered(population(PLATE(1)), elsewhere!.code),
         }),
       ],
     ],
@@ -146,6 +164,19 @@ describe("places across the silos", () => {
       include: { area: true },
     });
     expect(rows.map((r) => r.area.code).sort()).toEqual(villages.map((v) => gridOf(v).code).sort());
+  });
+
+  it("keeps one door plate in two communities apart, and a text with a community code at its own", async () => {
+    const [here, there] = await Promise.all(
+      [registry(1), ELSEWHERE].map((t) => db.address.findFirstOrThrow({ where: { fullText: t } })),
+    );
+    expect(here!.id).not.toBe(there!.id);
+    expect(await homesOf(WU)).toEqual([ELSEWHERE]);
+    expect(await homesOf(CHEN)).toEqual([registry(1)]);
+    const link = await db.entitySource.findFirstOrThrow({
+      where: { ref: "person.address.REGISTERED", sourceRecord: { sourceKey: "p3" } },
+    });
+    expect(link).toMatchObject({ entityType: "ADDRESS", entityId: there!.id, method: "COMMUNITY_KEY" });
   });
 
   it("puts a civil-affairs address at the standard address the registry gives for the same citizen", async () => {
