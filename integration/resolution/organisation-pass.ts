@@ -14,7 +14,7 @@ import {
   resolveNameGroup,
 } from "../../domain/resolution/organisation-match.js";
 import type { Tx } from "../../prisma/db.js";
-import { mergeOrganisations } from "./merge-organisations.js";
+import { mergeOrganisationsMany, type OrganisationMergeInput } from "./merge-organisations.js";
 
 export interface OrganisationStepOutcome {
   /** Name keys two or more organisations share, one at least without a valid code. */
@@ -137,7 +137,7 @@ export async function resolveOrganisations(tx: Tx, actor: string): Promise<Organ
     else groups.set(r.key, [member]);
   }
   outcome.groups = groups.size;
-  const survivors = new Set<string>();
+  const merges: OrganisationMergeInput[] = [];
   const reviews: { entityId: string; candidateId: string; score: number; reasons: string }[] = [];
   for (const [key, members] of groups) {
     const population: OrganisationPopulation = {
@@ -157,7 +157,7 @@ export async function resolveOrganisations(tx: Tx, actor: string): Promise<Organ
         });
         continue;
       }
-      await mergeOrganisations(tx, {
+      merges.push({
         survivorId: d.survivorId,
         mergedId: d.mergedId,
         actor,
@@ -165,11 +165,11 @@ export async function resolveOrganisations(tx: Tx, actor: string): Promise<Organ
         method: "AUTOMATIC",
         score: d.match.posterior,
       });
-      survivors.add(d.survivorId);
-      outcome.merged++;
     }
   }
-  outcome.survivors = [...survivors].sort();
+  await mergeOrganisationsMany(tx, merges);
+  outcome.merged = merges.length;
+  outcome.survivors = [...new Set(merges.map((m) => m.survivorId))].sort();
   // a pair already there, open or decided, stays as it is
   if (reviews.length > 0)
     outcome.reviews = await tx.$executeRawUnsafe(

@@ -42,6 +42,8 @@ export interface PassOutcome {
   organisationsMerged: number;
   /** Organisation pairs newly put in the review queue. */
   organisationReviews: number;
+  /** How long the organisation step took, in milliseconds. */
+  organisationsMs: number;
   /** Mentions of one organisation's representative by the same name, folded into one first. */
   sameRepresentative: number;
   /** Mentions folded into the registered person holding the same role at the same organisation. */
@@ -761,6 +763,7 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
   const outcome: PassOutcome = {
     organisationsMerged: 0,
     organisationReviews: 0,
+    organisationsMs: 0,
     sameRepresentative: 0,
     sameRoleHolder: 0,
     mentions: 0,
@@ -788,6 +791,7 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     // taken before anything is read: what commits from here on is looked at next time
     const next = await watermark(db);
     // organisations first: a merge brings their representatives together for the folds
+    const organisationsStarted = Date.now();
     const organisations = await retrying(() =>
       db.$transaction(
         async (tx) => {
@@ -799,6 +803,7 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     );
     outcome.organisationsMerged = organisations.merged;
     outcome.organisationReviews = organisations.reviews;
+    outcome.organisationsMs = Date.now() - organisationsStarted;
     const orgs =
       since === null ? null : [...(await changedOrganisations(db, since)), ...organisations.survivors];
     outcome.sameRepresentative = await retrying(() =>

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ElementDraft } from "../../connectors/contract.js";
 import {
   mergeOrganisations,
+  mergeOrganisationsMany,
   unmergeOrganisations,
 } from "../../integration/resolution/merge-organisations.js";
 import { createDb, type Db } from "../../prisma/db.js";
@@ -143,5 +144,84 @@ describe("merging organisations", () => {
     await expect(
       db.$transaction((tx) => unmergeOrganisations(tx, { mergeId, actor: "steward", reason: "again" })),
     ).rejects.toThrow(/already undone/);
+  });
+
+  it("merges many into one survivor in rounds, each merge undone exactly, newest first", async () => {
+    const event = (key: string): ElementDraft =>
+      ({
+        element: "EVENT",
+        ref: "event",
+        kind: "HOTLINE_TICKET",
+        title: `工单 ${key}`,
+        occurredAt: "2026-11-01T08:00:00Z",
+        reportedAt: "2026-11-01T08:05:00Z",
+        areaCode: "320602",
+        status: "ACCEPTED",
+        persons: [],
+        organisations: [{ ref: "org", role: "TARGET" }],
+      }) as ElementDraft;
+    await ingestDrafts(db, "grid", "grid", [
+      [
+        "U9",
+        [
+          personDraft("rep", { name: "钱多" }),
+          org({
+            name: "南通市崇川区宏盛建材经营部",
+            areaCode: "320602",
+            members: [{ personRef: "rep", role: "LEGAL_REPRESENTATIVE" }],
+          }),
+        ],
+      ],
+    ]);
+    await ingestDrafts(db, "hotline", "hotline_12345", [
+      ["H1", [org({ name: "崇川区宏盛建材经营部", kind: "OTHER" }), event("H1")]],
+      ["H2", [org({ name: "崇川区宏盛建材经营部", kind: "OTHER", phone: "051385550000" }), event("H2")]],
+    ]);
+    const [survivorId, ...mergedIds] = (
+      await db.organisation.findMany({
+        where: { nameKey: "崇川区宏盛建材经营部" },
+        orderBy: { createdAt: "asc" },
+      })
+    ).map((o) => o.id);
+    expect(mergedIds).toHaveLength(2);
+    const before = await Promise.all([survivorId!, ...mergedIds].map(stateOf));
+    const mergeIds = await db.$transaction((tx) =>
+      mergeOrganisationsMany(
+        tx,
+        mergedIds.map((mergedId) => ({
+          survivorId: survivorId!,
+          mergedId,
+          actor: "resolution-pass",
+          reason: "同名",
+          method: "AUTOMATIC" as const,
+          score: 0.95,
+        })),
+      ),
+    );
+    const merged = await stateOf(survivorId!);
+    expect(merged.sources).toHaveLength(3);
+    expect(merged.events).toHaveLength(2);
+    expect(merged.row).toMatchObject({ phone: "051385550000" });
+    // the second merge's snapshot holds what the survivor was after the first
+    const second = await db.merge.findUniqueOrThrow({ where: { id: mergeIds[1]! } });
+    expect(
+      (second.snapshot as { gained: { EventOrganisation: unknown[] } }).gained.EventOrganisation,
+    ).toHaveLength(1);
+    // undone newest first, every organisation is as it was
+    await db.$transaction((tx) =>
+      unmergeOrganisations(tx, { mergeId: mergeIds[1]!, actor: "s", reason: "两家" }),
+    );
+    await db.$transaction((tx) =>
+      unmergeOrganisations(tx, { mergeId: mergeIds[0]!, actor: "s", reason: "两家" }),
+    );
+    expect(await Promise.all([survivorId!, ...mergedIds].map(stateOf))).toEqual(before);
+    await expect(
+      db.$transaction((tx) =>
+        mergeOrganisationsMany(tx, [
+          { survivorId: survivorId!, mergedId: mergedIds[0]!, actor: "s", reason: "x", method: "MANUAL" },
+          { survivorId: mergedIds[0]!, mergedId: mergedIds[1]!, actor: "s", reason: "x", method: "MANUAL" },
+        ]),
+      ),
+    ).rejects.toThrow(/merged away in the same step/);
   });
 });
