@@ -1061,7 +1061,12 @@ class Linker {
       let method: string | null = null;
       const linkRef = `${d.ref}.address.${a.kind}`;
       let addressId: string | null = this.recordAddresses.get(a.text) ?? null;
-      const fromPerson = addressId ? null : this.knownAddressOf(id, a.text);
+      // the text's own key naming an address the person is known at needs no comparing
+      const coded = a.areaCode ? this.areas[a.areaCode] : undefined;
+      const byKey = coded ? this.codedAddress(a.text, coded).id : undefined;
+      const knownByKey =
+        byKey !== undefined && this.knownAddresses.get(id)?.some((k) => k.addressId === byKey);
+      const fromPerson = addressId || knownByKey ? null : this.knownAddressOf(id, a.text);
       if (addressId) method = "SAME_RECORD";
       else if (fromPerson) {
         addressId = fromPerson.addressId;
