@@ -10,6 +10,7 @@ import { decideMatch } from "../../integration/commands/resolution.js";
 import { unmergeOrganisations } from "../../integration/resolution/merge-organisations.js";
 import { PASS_ACTOR, resolvePending } from "../../integration/resolution/pass.js";
 import { createDb, type Db } from "../../prisma/db.js";
+import { reviewQueueIds } from "../../resolvers/resolution.js";
 import { ingestDrafts, personDraft } from "../support/drafts.js";
 import { cloneTemplate } from "../support/pg.js";
 
@@ -223,6 +224,15 @@ describe("the organisation step of the resolution pass", () => {
       roles: ["data_steward" as const],
       authenticated: true,
     };
+    // listed to a steward of the district the unit was seen in, not to one of the other district
+    const of = async (code: string) => {
+      const district = await db.area.findUniqueOrThrow({ where: { code: code.slice(0, 6) } });
+      return { ...steward, jurisdiction: [district.code], jurisdictionPaths: [district.path] };
+    };
+    const listed = async (code: string) =>
+      (await reviewQueueIds({ db, principal: await of(code) }, "OPEN", 0, 10)).ids;
+    expect(await listed(far)).toContain(pair.id);
+    expect(await listed(community)).not.toContain(pair.id);
     await decideMatch(
       { id: pair.id, verdict: "SAME", reason: "同一家公司，已核实" },
       { db, principal: steward, visible: async () => true },
