@@ -174,6 +174,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       url: databaseUrl,
       poolMax: config.dbPoolMax,
       statementTimeoutMs: config.dbStatementTimeoutMs,
+      preparedStatements: config.dbPreparedStatements,
       ...(onRequestQuery
         ? {
             onQuery: (sql: string, ms: number) => {

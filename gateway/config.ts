@@ -47,6 +47,11 @@ export const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(15_000, 0, 3_600_000).describe(
     "Longest a statement of a GraphQL request may run, in ms (`0`: unbounded); sync, ingest, the post-sync resolution pass and migrations use their own connections, unbounded",
   ),
+  DB_PREPARED_STATEMENTS: bool
+    .default(true)
+    .describe(
+      "Send a GraphQL request's statements as prepared statements, named per SQL text on each connection (parsed once, a generic plan reused; list pages are planned each time). `false` behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode)",
+    ),
   DEMO_DATA: bool
     .optional()
     .describe(
@@ -241,6 +246,8 @@ export interface HubConfig {
   dbPoolMax: number;
   /** Statement timeout of the requests' database connections (0: none). */
   dbStatementTimeoutMs: number;
+  /** The requests' statements named and prepared per connection (prisma/db.ts, statementNames). */
+  dbPreparedStatements: boolean;
   /** Load the demo area tree at start (default: only with the embedded database). */
   demoData: boolean;
   /** The webhook HMAC key of connectors without their own secret (the former shared token). */
@@ -370,6 +377,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     dbPoolMax: e.DB_POOL_MAX,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
     demoData: e.DEMO_DATA ?? e.DATABASE_URL === undefined,
     auth: {
       secret: e.AUTH_JWT_SECRET ?? (keyed ? null : DEVELOPMENT_JWT_SECRET),

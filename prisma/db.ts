@@ -26,19 +26,64 @@ export interface DbOptions {
    * batches, and migrations use their own connection.
    */
   statementTimeoutMs?: number;
+  /**
+   * Name each SQL text as a prepared statement on every connection (statementNames), so that
+   * PostgreSQL parses it once per connection and, once a generic plan costs no more than the
+   * custom ones, stops planning it. For the requests' client: its reads repeat the same few texts.
+   */
+  preparedStatements?: boolean;
 }
 
 // Each client's connection pool, for the pool gauges at /metrics.
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb({ url, poolMax = 10, onQuery, statementTimeoutMs }: DbOptions): Db {
+/**
+ * A list page: the statement ends in its own `ORDER BY … LIMIT $n` (Prisma adds `OFFSET $m` when
+ * the page skips, as plugin-prisma's first page does; a keyset page has none), or in `OFFSET $m`.
+ * Its best plan depends on the values — an area's subtree of 5 or of 700 events decides between
+ * walking `occurredAt` and stopping at the page, and joining every match's relations before
+ * sorting — and a generic plan cannot know them, so a page stays unnamed and is planned for its
+ * values every time. An ORDER BY … LIMIT inside a subquery (a person's latest events) is not one.
+ */
+const LIST_PAGE = /(?:\bORDER BY [^()]*\bLIMIT \$\d+(?: OFFSET \$\d+)?|\bOFFSET \$\d+)\s*$/;
+
+/** Most distinct SQL texts named per client; later texts run unnamed (texts with varying IN lists). */
+export const MAX_STATEMENT_NAMES = 2000;
+
+/**
+ * The adapter's statement names: one per distinct SQL text (`cg0`, `cg1`, …), "" (unnamed) for a
+ * list page and for every text after the first `max`. The same text always gets the same name,
+ * which node-postgres prepares once per connection.
+ */
+export function statementNames(max = MAX_STATEMENT_NAMES): (query: { sql: string }) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    const known = names.get(sql);
+    if (known !== undefined) return known;
+    if (names.size >= max || LIST_PAGE.test(sql)) return "";
+    const name = `cg${names.size}`;
+    names.set(sql, name);
+    return name;
+  };
+}
+
+export function createDb({
+  url,
+  poolMax = 10,
+  onQuery,
+  statementTimeoutMs,
+  preparedStatements = false,
+}: DbOptions): Db {
   // The pool is ours (closed with the client) so that its size can be read.
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
     ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
   });
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    ...(preparedStatements ? { statementNameGenerator: statementNames() } : {}),
+  });
   if (!onQuery) {
     const plain = new PrismaClient({ adapter });
     pools.set(plain, pool);

@@ -10,6 +10,7 @@ import {
   Person360Document,
   type Person360Query,
 } from "../../operations/generated/graphql.js";
+import { statementNames } from "../../prisma/db.js";
 import type { Sandbox } from "../../sandbox/services/index.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";
@@ -731,5 +732,14 @@ describe("no N+1", () => {
       true,
     );
     expect(next.statements.length, next.all).toBe(3);
+    // prepared statements (DB_PREPARED_STATEMENTS, prisma/db.ts): every statement is named but a
+    // list page, which PostgreSQL plans for its values each time (the subtree's size decides)
+    const names = statementNames();
+    const unnamed = (list: string[]) => list.filter((sql) => names({ sql }) === "");
+    expect(unnamed(person.statements), person.all).toEqual([]);
+    for (const page of [first, next]) {
+      expect(unnamed(page.statements), page.all).toHaveLength(1);
+      expect(unnamed(page.statements)[0]).toMatch(/^SELECT "t0"\."id".* FROM "public"\."Event" AS "t0"/s);
+    }
   });
 });
