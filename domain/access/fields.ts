@@ -249,6 +249,8 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
   ...fields(
     "ResolutionPass",
     [
+      "organisationsMerged",
+      "organisationReviews",
       "sameRepresentative",
       "sameRoleHolder",
       "mentions",

@@ -3,9 +3,10 @@
 // caller who gave "王先生" and a phone) is compared with the registered persons it could be, now
 // that the whole population is known (domain/resolution/mention-match.ts). A clear match is merged
 // in, audited and reversible like a steward's merge (actor "resolution-pass", method AUTOMATIC);
-// a likely one goes to the review queue; the rest wait for more data. Deterministic: the same
-// graph gives the same decisions, and a second run over an unchanged graph changes nothing. A pair
-// a steward kept apart (a DISTINCT verdict, an unmerge) is never merged again.
+// a likely one goes to the review queue; the rest wait for more data. Organisations known without
+// a valid credit code are resolved first, the same way (./organisation-pass.ts). Deterministic: the
+// same graph gives the same decisions, and a second run over an unchanged graph changes nothing. A
+// pair a steward kept apart (a DISTINCT verdict, an unmerge) is never merged again.
 //
 // Incremental: the pass keeps a watermark (ResolutionWatermark) and looks only at the mentions
 // changed since its last run and at those a changed registered person could now match (its name,

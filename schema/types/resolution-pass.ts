@@ -17,6 +17,13 @@ const ResolutionPassRef = builder.objectRef<PassOutcome>("ResolutionPass").imple
   description:
     "What one resolution pass did: persons without a trustworthy key (mentions) compared with the registered population, merged when one candidate clearly is the one (audited, reversible), queued for review when likely.",
   fields: (t) => ({
+    organisationsMerged: t.exposeInt("organisationsMerged", {
+      description:
+        "Organisations without a valid credit code merged into the one their name key names (method AUTOMATIC, reversible with unmergeOrganisations).",
+    }),
+    organisationReviews: t.exposeInt("organisationReviews", {
+      description: "Organisation pairs newly put in the review queue.",
+    }),
     sameRepresentative: t.exposeInt("sameRepresentative", {
       description:
         "Mentions folded together first: one organisation's legal representative, named alike by two sources.",
@@ -59,7 +66,7 @@ builder.mutationField("runResolutionPass", (t) =>
     type: ResolutionPassRef,
     authScopes: { role: "data_steward" },
     description:
-      "Run the resolution pass now (数据治理): every person without a trustworthy key changed since the last pass (or every one, full) is compared with the registered persons it could be; clear matches are merged (actor resolution-pass, reversible with unmergePersons), likely ones queued for review. A pair a steward kept apart is never merged again.",
+      "Run the resolution pass now (数据治理): organisations without a valid credit code are compared with those of their name key, then every person without a trustworthy key changed since the last pass (or every one, full) with the registered persons it could be; clear matches are merged (actor resolution-pass, reversible with unmergeOrganisations / unmergePersons), likely ones queued for review. A pair a steward kept apart is never merged again.",
     args: {
       full: t.arg.boolean({
         description:
