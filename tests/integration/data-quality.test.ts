@@ -7,7 +7,7 @@ import { ANONYMOUS, type Principal } from "../../domain/principal.js";
 import { createDb, type Db } from "../../prisma/db.js";
 import { ensureJurisdiction } from "../../resolvers/jurisdiction.js";
 import { visibleOrganisationsWhere } from "../../resolvers/organisations.js";
-import { ingestDrafts } from "../support/drafts.js";
+import { ingestDrafts, ticketDraft } from "../support/drafts.js";
 import { cloneTemplate } from "../support/pg.js";
 
 let db: Db;
@@ -234,18 +234,7 @@ describe("registry facts", () => {
   });
   it("a registration joining an organisation known by a mention renames it; a mention never renames a registered one", async () => {
     const ticket = (key: string) =>
-      ({
-        element: "EVENT",
-        ref: "event",
-        kind: "HOTLINE_TICKET",
-        title: `工单 ${key}`,
-        occurredAt: "2026-11-01T08:00:00Z",
-        reportedAt: "2026-11-01T08:05:00Z",
-        areaCode: "320602",
-        status: "ACCEPTED",
-        persons: [],
-        organisations: [{ ref: "org", role: "TARGET" }],
-      }) as ElementDraft;
+      ticketDraft(key, "320602", { organisations: [{ ref: "org", role: "TARGET" }] });
     await ingestDrafts(db, "hotline-d", "hotline_12345", [
       ["t1", [org({ name: "瑞丰物业公司", kind: "OTHER" }), ticket("t1")]],
     ]);

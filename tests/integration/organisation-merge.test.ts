@@ -8,7 +8,7 @@ import {
   unmergeOrganisations,
 } from "../../integration/resolution/merge-organisations.js";
 import { createDb, type Db } from "../../prisma/db.js";
-import { ingestDrafts, personDraft } from "../support/drafts.js";
+import { ingestDrafts, personDraft, ticketDraft } from "../support/drafts.js";
 import { cloneTemplate } from "../support/pg.js";
 
 let db: Db;
@@ -147,19 +147,8 @@ describe("merging organisations", () => {
   });
 
   it("merges many into one survivor in rounds, each merge undone exactly, newest first", async () => {
-    const event = (key: string): ElementDraft =>
-      ({
-        element: "EVENT",
-        ref: "event",
-        kind: "HOTLINE_TICKET",
-        title: `工单 ${key}`,
-        occurredAt: "2026-11-01T08:00:00Z",
-        reportedAt: "2026-11-01T08:05:00Z",
-        areaCode: "320602",
-        status: "ACCEPTED",
-        persons: [],
-        organisations: [{ ref: "org", role: "TARGET" }],
-      }) as ElementDraft;
+    const event = (key: string) =>
+      ticketDraft(key, "320602", { organisations: [{ ref: "org", role: "TARGET" }] });
     await ingestDrafts(db, "grid", "grid", [
       [
         "U9",

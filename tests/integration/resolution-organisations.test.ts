@@ -11,7 +11,7 @@ import { unmergeOrganisations } from "../../integration/resolution/merge-organis
 import { PASS_ACTOR, resolvePending } from "../../integration/resolution/pass.js";
 import { createDb, type Db } from "../../prisma/db.js";
 import { reviewQueueIds } from "../../resolvers/resolution.js";
-import { ingestDrafts, personDraft } from "../support/drafts.js";
+import { ingestDrafts, personDraft, ticketDraft } from "../support/drafts.js";
 import { cloneTemplate } from "../support/pg.js";
 
 let db: Db;
@@ -36,18 +36,7 @@ const complaint = (key: string, unit: string): [string, ElementDraft[]] => [
   key,
   [
     { element: "ORGANISATION", ref: "target", name: unit, kind: "OTHER" } as ElementDraft,
-    {
-      element: "EVENT",
-      ref: "event",
-      kind: "HOTLINE_TICKET",
-      title: `工单 ${key}`,
-      occurredAt: "2026-11-01T08:00:00Z",
-      reportedAt: "2026-11-01T08:05:00Z",
-      areaCode: community,
-      status: "ACCEPTED",
-      persons: [],
-      organisations: [{ ref: "target", role: "TARGET" }],
-    } as ElementDraft,
+    ticketDraft(key, community, { organisations: [{ ref: "target", role: "TARGET" }] }),
   ],
 ];
 

@@ -34,8 +34,15 @@ export const personDraft = (
   fields: Omit<Extract<ElementDraft, { element: "PERSON" }>, "element" | "ref">,
 ) => ({ element: "PERSON", ref, ...fields }) as ElementDraft;
 
-/** A 12345 work order in an area naming the person as its caller (what ties a caller to an area). */
-export const workOrderDraft = (key: string, personRef: string, areaCode: string) =>
+/** A 12345 work order in an area with the parties it names (draft refs and roles). */
+export const ticketDraft = (
+  key: string,
+  areaCode: string,
+  parties: {
+    persons?: { ref: string; role: string }[];
+    organisations?: { ref: string; role: string }[];
+  } = {},
+) =>
   ({
     element: "EVENT",
     ref: "event",
@@ -45,6 +52,10 @@ export const workOrderDraft = (key: string, personRef: string, areaCode: string)
     reportedAt: "2026-11-01T08:05:00Z",
     areaCode,
     status: "ACCEPTED",
-    persons: [{ ref: personRef, role: "REPORTER" }],
-    organisations: [],
+    persons: parties.persons ?? [],
+    organisations: parties.organisations ?? [],
   }) as ElementDraft;
+
+/** A 12345 work order in an area naming the person as its caller (what ties a caller to an area). */
+export const workOrderDraft = (key: string, personRef: string, areaCode: string) =>
+  ticketDraft(key, areaCode, { persons: [{ ref: personRef, role: "REPORTER" }] });
