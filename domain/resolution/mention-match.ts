@@ -98,12 +98,15 @@ export const MENTION_WEIGHTS = {
 } as const;
 
 /**
- * Decisions on the posterior. `prior`: P(a mention is someone the registry holds). `blockLimit`:
- * a name borne by more residents than this is not a candidate list (only a phone can find them).
+ * Decisions on the posterior. `prior`: P(a mention is someone the registry holds). `link`: a
+ * mobile alone, whose holder lives with one other adult, reaches 0.918 and is not enough (callers
+ * give a relative's mobile: 8 % of the sandbox's 12345 records); a mobile with no housemate, or a
+ * rare name, is. `blockLimit`: a name borne by more residents than this is not a candidate list
+ * (only a phone can find them).
  */
 export const MENTION_POLICY = {
   prior: 0.95,
-  link: 0.9,
+  link: 0.92,
   review: 0.5,
   blockLimit: 64,
 } as const;

@@ -133,6 +133,25 @@ describe("resolveMention", () => {
     expect(match.reasons).toContainEqual(expect.objectContaining({ feature: "phone", level: "HOUSEHOLD" }));
   });
 
+  it("does not merge a caller known by a mobile alone into its holder when an adult lives with them", () => {
+    const holder = resident({ name: "赵强", sex: "MALE", phone: "13800000007" }, [GRID_A]);
+    const housemate = resident(
+      { name: "钱丽", sex: "FEMALE", phone: "13800000008", birthDate: "1982-05-05" },
+      [GRID_A],
+      ["13800000007"],
+    );
+    const m = mention({ phone: "13800000007" }, { adultRole: true });
+    const shared = resolveMention(m, [holder, housemate], population())!;
+    // the holder leads, but a relative's mobile is common enough to leave the pair to a steward
+    expect(shared.candidateId).toBe(holder.id);
+    expect(shared.posterior).toBeGreaterThan(0.9);
+    expect(shared.decision).toBe("REVIEW");
+    // the same mobile with nobody living with its holder: merged
+    const alone = resolveMention(m, [holder], population())!;
+    expect(alone.decision).toBe("LINK");
+    expect(alone.candidateId).toBe(holder.id);
+  });
+
   it("knows a legal representative by the organisation's contact mobile", () => {
     const holders = ["A", "B", "C"].map((_, i) =>
       resident({ name: "陈静", phone: `1370000000${i}` }, [OTHER_DISTRICT_COMMUNITY]),
