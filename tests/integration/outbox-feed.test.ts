@@ -43,12 +43,16 @@ describe("a subscriber too far behind", () => {
       await feed.settle();
       const first = await slow.next();
       const firstCursor = (first.value as { cursor: string }).cursor;
-      // one change at a time, the reader given its turn after each: a batch of five read at once
-      // would overflow the fast one's queue of three too
+      // one change at a time: the fast reader has each before the next is written. A batch of five
+      // offered at once would overflow its queue of three too, and the reader holds back what is
+      // committed while any older transaction of the server is open (another test's, under load),
+      // then offers it all in one batch.
       for (let i = 1; i <= 5; i++) {
         await report(`s${i}`);
-        await feed.settle();
-        await new Promise((resolve) => setImmediate(resolve));
+        for (let t = 0; t < 400 && fastGot.length < i + 1; t++) {
+          await feed.settle();
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
       }
       await reading;
       expect(fastGot).toEqual(["s0", "s1", "s2", "s3", "s4", "s5"]);
