@@ -87,43 +87,31 @@ export interface Location extends Placement {
 /**
  * The door plate of an address: what lies below the areas (road, lane, estate under a village,
  * door number, building, unit, room), as a key under which the spellings of one plate meet —
- * full-width digits, 幢/栋/号楼/#, 室/户/房 or none, 3-1-501 shorthand, a compound named or not —
- * and a LIKE pattern that finds the registry's candidates by their text. Null when the text has
- * no door plate (no road or place to hang numbers off, or no number).
+ * full-width digits, 幢/栋/号楼/#, 室/户/房 or none, 3-1-501 shorthand, a compound named or not.
+ * Read from the plate's parts (plateParts), the one reading of a plate. Null when the text has no
+ * door plate (no road or place to hang numbers off, or no number).
  */
-export function doorPlate(text: string): { key: string; pattern: string } | null {
-  let p: ParsedAddress = parseAddress(text);
-  // the parser stops at a compound named after the door number (…12号虹桥新村3幢1单元501室): read on
-  if (p.rest !== undefined && p.doorNumber !== undefined) {
-    const tail = parseAddress(p.rest);
-    if (tail.rest === undefined)
-      p = { ...p, rest: undefined, ...pick(tail, ["building", "unit", "floor", "room"]) };
-  }
-  const lane = p.estate !== undefined && /^[0-9]+弄$/.test(p.estate) ? p.estate : undefined;
-  const namedEstate = p.estate !== undefined && !/^[0-9]/.test(p.estate) ? p.estate : undefined;
-  const anchor = p.road ?? namedEstate ?? p.community ?? p.township;
+export function doorPlate(text: string): { key: string } | null {
+  const p = plateParts(text);
+  if (p === null) return null;
+  const anchor = p.road ?? p.compound ?? p.community ?? p.township;
   if (anchor === undefined) return null;
-  if (p.doorNumber === undefined && p.building === undefined && p.room === undefined) return null;
   // a group number under a village (3组12号) is part of the plate; a compound on a road is not
-  const group = p.estate !== undefined && p.estate !== anchor && p.estate !== lane && p.road === undefined;
+  const group = p.road === undefined ? p.group : undefined;
   const numbers: [string | undefined, string][] = [
-    [p.doorNumber, "号"],
+    [p.door, "号"],
     [p.building, "栋"],
     [p.unit, "单元"],
     [p.room ?? p.floor, p.room !== undefined ? "室" : "层"],
   ];
   const key = [
     anchor,
-    lane ?? "",
-    group ? p.estate : "",
+    p.lane ?? "",
+    group ?? "",
     ...numbers.map(([n, suffix]) => (n === undefined ? "" : n + suffix)),
     p.rest ?? "",
   ].join("");
-  const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const parts = [anchor, lane, group ? p.estate : undefined, ...numbers.map(([n]) => n)].filter(
-    (x): x is string => x !== undefined,
-  );
-  return { key, pattern: `%${parts.map(like).join("%")}%` };
+  return { key };
 }
 
 /**
@@ -235,12 +223,6 @@ export function plateAgreement(text: PlateParts, standard: PlateParts): PlateOmi
     text.compound !== undefined ||
     (text.community !== undefined && text.community === standard.community);
   return anchored ? omitted : null;
-}
-
-function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>;
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }
 
 export class Gazetteer {

@@ -10,7 +10,7 @@ import type { Db, Tx } from "../prisma/db.js";
  * (rekeyStandardAddresses). A key of another version is never looked up, so a stale one cannot
  * match wrongly; until the re-keying has run, an address of the old version is only not found.
  */
-export const DOOR_KEY_VERSION = 1;
+export const DOOR_KEY_VERSION = 2;
 
 /**
  * What Address.doorKey holds for a standard address's text: the version and doorPlate()'s key
