@@ -44,6 +44,21 @@ const registered = async (first17: string) =>
   (await db.person.findUniqueOrThrow({ where: { citizenId: citizenId(first17) } })).id;
 const position = async () =>
   (await db.resolutionWatermark.findUniqueOrThrow({ where: { id: "PERSON" } })).position;
+const snapshot = async () =>
+  (await db.resolutionWatermark.findUniqueOrThrow({ where: { id: "PERSON" } })).snapshot;
+/**
+ * Whether the watermark's snapshot saw the person row's last write. Not a comparison with the
+ * position (the snapshot's xmin): a transaction open elsewhere on the server, another test's under
+ * load, holds the xmin back while the pass moves on.
+ */
+const seenByWatermark = async (personId: string) => {
+  const [row] = await db.$queryRawUnsafe<{ seen: boolean }[]>(
+    `SELECT pg_visible_in_snapshot(p."changedXid"::text::xid8, w.snapshot::pg_snapshot) AS seen
+     FROM "Person" p, "ResolutionWatermark" w WHERE p.id = $1::uuid AND w.id = 'PERSON'`,
+    personId,
+  );
+  return row!.seen;
+};
 const mentionCount = () => db.person.count({ where: { citizenId: null } });
 /** Wait (bounded) until the condition holds. */
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
@@ -105,11 +120,7 @@ describe("the incremental resolution pass", () => {
 
   it("merges a mention that a registry record arriving later makes matchable, though it did not change", async () => {
     const caller = await callerOf("T4");
-    const [before] = await db.$queryRawUnsafe<{ changed: string }[]>(
-      `SELECT "changedXid"::text AS changed FROM "Person" WHERE id = $1::uuid`,
-      caller,
-    );
-    expect(BigInt(before!.changed)).toBeLessThan(await position());
+    expect(await seenByWatermark(caller)).toBe(true);
 
     await ingestDrafts(db, "population", "public_security", [
       resident("R4", "32060219900606556", "刘洋", near, "9号909"),
@@ -164,14 +175,15 @@ describe("the incremental resolution pass", () => {
   });
 
   it("is run by one pass at a time: a held lease makes another pass wait its turn, an expired one does not", async () => {
-    const mark = await position();
+    const mark = await snapshot();
     await db.resolutionWatermark.update({
       where: { id: "PERSON" },
       data: { runner: "another-instance", leasedUntil: new Date(Date.now() + 60_000) },
     });
     await ingestDrafts(db, "hotline", "hotline_12345", [call("T5", "陈晨", near)]);
     expect(await resolvePending(db)).toMatchObject({ busy: true, mentions: 0 });
-    expect(await position()).toBe(mark);
+    expect(await snapshot()).toBe(mark);
+    expect(await seenByWatermark(await callerOf("T5"))).toBe(false);
 
     // the other instance died: its lease runs out and the next pass takes it
     await db.resolutionWatermark.update({
@@ -180,7 +192,8 @@ describe("the incremental resolution pass", () => {
     });
     const outcome = await resolvePending(db);
     expect(outcome).toMatchObject({ busy: false, mentions: 1 });
-    expect(await position()).toBeGreaterThan(mark);
+    expect(await snapshot()).not.toBe(mark);
+    expect(await seenByWatermark(await callerOf("T5"))).toBe(true);
     expect(await db.resolutionWatermark.findUniqueOrThrow({ where: { id: "PERSON" } })).toMatchObject({
       runner: null,
       leasedUntil: null,
