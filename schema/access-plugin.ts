@@ -124,7 +124,56 @@ export const mayRead = (ctx: object, key: string): boolean => decisionFor(ctx, k
 /** Whether the caller may know of this field's values at all (in full or masked): not refused. */
 export const mayKnow = (ctx: object, key: string): boolean => decisionFor(ctx, key) !== "DENY";
 
+type Selection = (args: object, ctx: object, ...rest: unknown[]) => unknown;
+
+/**
+ * Whether every key is refused to this request (when it does not enforce, none is). A claimed
+ * value (asserts) is decided per value, never here.
+ */
+function refusedEverywhere(ctx: object, keys: readonly string[]): boolean {
+  const access = (ctx as { access?: RequestAccess }).access;
+  if (!access?.enforced || keys.length === 0) return false;
+  for (const key of keys) {
+    const [typeName, fieldName] = key.split(".") as [string, string];
+    const policy = policyFor(typeName, fieldName);
+    if (!policy || policy.asserts || access.verdict(key, policy).decision !== "DENY") return false;
+  }
+  return true;
+}
+
 export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  /**
+   * A refused field selects nothing: plugin-prisma plans a field's columns and relations from its
+   * `select` before any resolver runs, so the selection asks the same decision the guard takes
+   * (one per request and field) and a column the caller is refused is never read. A field of an
+   * interface is resolved on the row's own type, so it is left out only when every implementing
+   * type refuses it. Plugins run this hook last to first: plugin-prisma's selection is final here.
+   */
+  override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
+    const select = fieldConfig.extensions?.pothosPrismaSelect as object | Selection | undefined;
+    if (!select) return fieldConfig;
+    const parent = this.buildCache.getTypeConfig(fieldConfig.parentType);
+    const name = fieldConfig.name;
+    if (parent.kind !== "Interface") {
+      const policy = policyFor(parent.name, name);
+      if (!policy || policy.asserts || !guarded(policy)) return fieldConfig;
+    }
+    let keys: string[] | null = null;
+    // Interface implementers are known once the schema is built, i.e. at the first request.
+    const keysOf = (): string[] => {
+      keys ??= (
+        parent.kind === "Interface"
+          ? this.buildCache.getImplementers(parent as never).map((t) => t.name)
+          : [parent.name]
+      ).map((type) => `${type}.${name}`);
+      return keys;
+    };
+    const selected: Selection = typeof select === "function" ? (select as Selection) : () => ({ select });
+    const unlessRefused: Selection = (args, ctx, ...rest) =>
+      refusedEverywhere(ctx, keysOf()) ? null : selected(args, ctx, ...rest);
+    return { ...fieldConfig, extensions: { ...fieldConfig.extensions, pothosPrismaSelect: unlessRefused } };
+  }
+
   override wrapResolve(
     resolver: GraphQLFieldResolver<unknown, Types["Context"], object>,
     fieldConfig: PothosOutputFieldConfig<Types>,
@@ -149,8 +198,7 @@ export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
     // A field without a policy makes buildSchema() fail (applyFieldPolicy); nothing to wrap here.
     if (!policy) return null;
     // Public fields of no restricted owner need no decision: skip the wrapper (the hot path).
-    if (policy.class === "PUBLIC" && !policy.items && !policy.asserts && !isRestricted(policy.owner))
-      return null;
+    if (!guarded(policy)) return null;
     const key = `${fieldConfig.parentType}.${fieldConfig.name}`;
     return guard(key, policy, subscribe || isComposite(fieldConfig.type as FieldTypeShape), resolver);
   }
@@ -158,6 +206,10 @@ export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
 
 // Owners only some roles may read (the audit trail) are never public, whatever their class says.
 const isRestricted = (owner: string) => Object.hasOwn(RESTRICTED_OWNERS, owner);
+
+/** Whether a field needs a decision: all but public fields of no restricted owner. */
+const guarded = (policy: FieldPolicy) =>
+  !(policy.class === "PUBLIC" && !policy.items && !policy.asserts && !isRestricted(policy.owner));
 
 SchemaBuilder.registerPlugin(pluginName, PothosAccessPlugin);
 

@@ -13,9 +13,10 @@ export const AddressRef = builder.prismaNode("Address", {
   id: { field: "id" },
   description:
     "A standard address (一标) in its area (grid or community). Visible inside the caller's jurisdiction.",
-  // The area's path comes with the address, in the statement that loads it: the jurisdiction
-  // check then costs no query of its own, whatever tick the address resolves in.
-  include: { area: { select: { path: true } } },
+  // Select mode: an address's columns are read only when a field asks for them. The area's path
+  // comes with the address, in the statement that loads it: the jurisdiction check then costs no
+  // query of its own, whatever tick the address resolves in.
+  select: { id: true, area: { select: { path: true } } },
   authScopes: (address, ctx) => ownAreaVisible(ctx.principal, "Address", address.area.path),
   fields: (t) => ({
     fullText: t.exposeString("fullText", {

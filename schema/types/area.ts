@@ -50,6 +50,9 @@ export const AreaNode = builder.prismaNode("Area", {
   id: { field: "id" },
   description:
     "An administrative area or grid. Visible to a principal inside its jurisdiction, and as an ancestor of it.",
+  // Select mode: an area's columns are read only when a field asks for them, and its path, which
+  // the second line of defence reads, always.
+  select: { id: true, path: true },
   // Second line of defence: whatever path reaches an area, its fields resolve only if visible.
   authScopes: (area, ctx) => canReadArea(ctx.principal, area.path),
   fields: (t) => ({
@@ -64,6 +67,7 @@ export const AreaNode = builder.prismaNode("Area", {
     kind: t.string({
       nullable: true,
       description: "For townships 街道/镇/乡 and for communities 居委会/村委会, read from the code ranges.",
+      select: { level: true, code: true },
       resolve: (area) =>
         area.level === "STREET"
           ? townshipKind(area.code)

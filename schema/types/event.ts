@@ -106,28 +106,11 @@ export const EventStepRef = builder.prismaObject("EventStep", {
 });
 
 /**
- * Every column of an event: what an Event node needs whatever fields are asked for (the kinds read
- * `details`, resolveType reads `kind`). Join-row connections select it beneath their edges.
+ * The columns every Event row carries whatever fields are asked for (select mode: the others are
+ * read only when a field asks for them): its id, its kind (resolveType) and its area (the kinds'
+ * jurisdiction check). Join-row connections start their node's selection from it.
  */
-export const EVENT_COLUMNS = {
-  id: true,
-  kind: true,
-  title: true,
-  description: true,
-  occurredAt: true,
-  reportedAt: true,
-  deadlineAt: true,
-  areaId: true,
-  addressId: true,
-  status: true,
-  warningLevel: true,
-  sourceDepartmentCode: true,
-  handlingDeptCode: true,
-  details: true,
-  overdueAt: true,
-  createdAt: true,
-  updatedAt: true,
-} as const satisfies Prisma.EventSelect;
+export const EVENT_BASE = { id: true, kind: true, areaId: true } as const satisfies Prisma.EventSelect;
 
 const CLOSED = new Set(["HANDLED", "VERIFIED", "ARCHIVED", "REJECTED"]);
 
@@ -136,6 +119,7 @@ export const EventRef = builder.prismaInterface("Event", {
   interfaces: [builder.nodeInterfaceRef()],
   description:
     "A matter in the closed loop, placed in an area: a 110 incident, a 12345 work order, a petition, a dispute or a grid report. Visible inside the caller's jurisdiction. Each kind is its own type with its own fields.",
+  select: EVENT_BASE,
   resolveType: (event) => EVENT_TYPE_NAMES[event.kind],
   fields: (t) => ({
     kind: t.expose("kind", { type: EventKindEnum, description: "What kind of matter." }),

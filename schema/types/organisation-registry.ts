@@ -25,6 +25,7 @@ builder.prismaObjectFields("Organisation", (t) => ({
   registeredOn: t.string({
     nullable: true,
     description: "成立日期 (YYYY-MM-DD), as the most authoritative registry gives it.",
+    select: { registeredOn: true },
     resolve: (o) => o.registeredOn?.toISOString().slice(0, 10) ?? null,
   }),
   registeringAuthority: t.exposeString("registeringAuthority", {

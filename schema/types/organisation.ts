@@ -12,7 +12,7 @@ import {
 } from "../../resolvers/organisations.js";
 import { builder, elementNotFound } from "../builder.js";
 import { badInput } from "../errors.js";
-import { EVENT_COLUMNS, EventRef, eventListArgs } from "./event.js";
+import { EVENT_BASE, EventRef, eventListArgs } from "./event.js";
 import { Provenance } from "./provenance.js";
 
 export const OrganisationKindEnum = builder.enumType("OrganisationKind", {
@@ -31,6 +31,8 @@ export const OrganisationRef = builder.prismaNode("Organisation", {
   id: { field: "id" },
   description:
     "An organisation across the silos. Visible when its area, its address or one of its events lies in the caller's jurisdiction.",
+  // Select mode: an organisation's columns are read only when a field asks for them.
+  select: { id: true },
   // Reached through any path but outside jurisdiction: answered as if it did not exist.
   authScopes: async (org, ctx) => {
     if (await ctx.loaders.elementVisible(ctx, "Organisation").load(org.id)) return true;
@@ -65,6 +67,7 @@ export const OrganisationRef = builder.prismaNode("Organisation", {
 
 export const PersonOrganisationRef = builder.prismaObject("PersonOrganisation", {
   description: "A person's tie to an organisation.",
+  select: { personId: true, organisationId: true, role: true },
   fields: (t) => ({
     role: t.exposeString("role", {
       description: "LEGAL_REPRESENTATIVE, MEMBER, EMPLOYEE, GRID_WORKER …",
@@ -113,8 +116,9 @@ builder.prismaInterfaceField("Event", "organisations", (t) =>
 const organisationEvents = prismaConnectionHelpers(builder, "EventOrganisation", {
   cursor: "eventId_organisationId_role",
   args: (t) => ({ filter: t.field(eventListArgs.filter), orderBy: t.field(eventListArgs.orderBy) }),
-  // Every column, also when only edge fields are asked for (an empty selection is invalid).
-  select: (nodeSelection) => ({ role: true, event: nodeSelection({ select: EVENT_COLUMNS }) }),
+  // The event's base columns, also when only edge fields are asked for (an empty selection is
+  // invalid); the node's fields add theirs.
+  select: (nodeSelection) => ({ role: true, event: nodeSelection({ select: EVENT_BASE }) }),
   resolveNode: (join) => join.event,
   query: (args, ctx) => ({
     where: { event: eventsWhere(ctx, args.filter) },

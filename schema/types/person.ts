@@ -15,7 +15,7 @@ import {
 import { mayKnow, mayRead } from "../access-plugin.js";
 import { builder, elementNotFound } from "../builder.js";
 import { badInput, hubError } from "../errors.js";
-import { EVENT_COLUMNS, EVENT_TYPE_NAMES, EventFilterInput, EventRef, eventListArgs } from "./event.js";
+import { EVENT_BASE, EVENT_TYPE_NAMES, EventFilterInput, EventRef, eventListArgs } from "./event.js";
 import { PersonOrganisationRef } from "./organisation.js";
 import { Provenance } from "./provenance.js";
 
@@ -53,6 +53,7 @@ export const EventRoleEnum = builder.enumType("EventPersonRole", {
 
 builder.prismaObject("PersonAddress", {
   description: "A person's tie to a standard address.",
+  select: { personId: true, addressId: true, kind: true },
   fields: (t) => ({
     kind: t.expose("kind", { type: AddressKindEnum, description: "Registered, resident, work …" }),
     since: t.expose("since", { type: "DateTime", nullable: true, description: "Since when, if known." }),
@@ -68,6 +69,7 @@ builder.prismaObject("PersonAddress", {
 
 const EventPersonRef = builder.prismaObject("EventPerson", {
   description: "A person's part in an event.",
+  select: { eventId: true, personId: true, role: true },
   fields: (t) => ({
     role: t.expose("role", { type: EventRoleEnum, description: "The part played." }),
     event: t.relation("event", { description: "The event." }),
@@ -97,6 +99,8 @@ export const PersonRef = builder.prismaNode("Person", {
   id: { field: "id" },
   description:
     "One real person across the silos. Visible through an address, an event, a post or an organisation they represent in the caller's jurisdiction; values are masked unless the caller may see them.",
+  // Select mode: a person's columns are read only when a field asks for them.
+  select: { id: true },
   // Reached through any path but outside jurisdiction: answered as if it did not exist.
   authScopes: async (person, ctx) => {
     if (await ctx.loaders.elementVisible(ctx, "Person").load(person.id)) return true;
@@ -115,11 +119,13 @@ export const PersonRef = builder.prismaNode("Person", {
     birthYear: t.int({
       nullable: true,
       description: "Year of birth.",
+      select: { birthDate: true },
       resolve: (p) => p.birthDate?.getUTCFullYear() ?? null,
     }),
     birthDate: t.string({
       nullable: true,
       description: "Date of birth (YYYY-MM-DD); only the year (1985-**-**) when masked.",
+      select: { birthDate: true },
       resolve: (p) => p.birthDate?.toISOString().slice(0, 10) ?? null,
     }),
     phone: t.exposeString("phone", {
@@ -163,6 +169,7 @@ export const PersonRef = builder.prismaNode("Person", {
       nullable: true,
       description:
         "Current social assistance, asked live from civil affairs (one call per request); null with an UPSTREAM_UNAVAILABLE error naming the connector when it does not answer.",
+      select: { citizenId: true },
       resolve: async (p, _args, ctx) => {
         if (!p.citizenId) return null;
         const found = await ctx.loaders.live.lookup("civil-affairs", "assistanceStatus").load(p.citizenId);
@@ -182,8 +189,9 @@ export const PersonRef = builder.prismaNode("Person", {
 const personEvents = prismaConnectionHelpers(builder, "EventPerson", {
   cursor: "eventId_personId_role",
   args: (t) => ({ filter: t.field(eventListArgs.filter), orderBy: t.field(eventListArgs.orderBy) }),
-  // Every column, also when only edge fields are asked for (an empty selection is invalid).
-  select: (nodeSelection) => ({ role: true, event: nodeSelection({ select: EVENT_COLUMNS }) }),
+  // The event's base columns, also when only edge fields are asked for (an empty selection is
+  // invalid); the node's fields add theirs.
+  select: (nodeSelection) => ({ role: true, event: nodeSelection({ select: EVENT_BASE }) }),
   resolveNode: (join) => join.event,
   query: (args, ctx) => ({
     where: { event: eventsWhere(ctx, args.filter) },
