@@ -743,3 +743,34 @@ describe("no N+1", () => {
     }
   });
 });
+
+describe("select mode", () => {
+  it("reads only the columns asked for, and none of a field the caller is refused", async () => {
+    const withPurpose = await commander();
+    const noPurpose = await hub.token({ roles: ["city_commander"], areas: ["320600"] });
+    const read = async (token: string, document: string, variables: Record<string, unknown> = {}) => {
+      await hub.gql(document, { token, variables }); // warm the token's caches
+      hub.statements.reset();
+      const r = await hub.gql<Record<string, unknown>>(document, { token, variables });
+      return { r, sql: hub.statements.list().join("\n\n") };
+    };
+    const persons = `{ persons(first: 5) { edges { node { id name citizenId } } } }`;
+    const allowed = await read(withPurpose, persons);
+    expect(allowed.r.errors).toBeUndefined();
+    expect(allowed.sql).toMatch(/"t0"\."citizenId"/);
+    expect(allowed.sql).toMatch(/"t0"\."name"/);
+    // not asked for: not read
+    for (const column of ["phone", "birthDate", "namePinyin", "ethnicity"])
+      expect(allowed.sql).not.toMatch(new RegExp(`"${column}"`));
+    // refused (a citizen ID without a purpose that unlocks it): an error, and the column unread
+    const refused = await read(noPurpose, persons);
+    expect(refused.r.errors?.map((e) => e.extensions?.code)).toContain("FORBIDDEN");
+    expect(refused.r.errors?.[0]?.message).toMatch(/citizenId/);
+    expect(refused.sql).not.toMatch(/"citizenId"/);
+    expect(refused.sql).toMatch(/"t0"\."name"/);
+    // an event page without its description or kind-specific details reads neither
+    const page = await read(withPurpose, print(AreaEventsDocument), { code: "320602", first: 20 });
+    expect(page.r.errors).toBeUndefined();
+    expect(page.sql).not.toMatch(/"description"|"details"/);
+  });
+});
