@@ -14,6 +14,7 @@ import { ELEMENT_REACH, type Element, locateElements } from "../resolvers/jurisd
 import AccessPlugin from "./access-plugin.js";
 import type { Context } from "./context.js";
 import { hubError } from "./errors.js";
+import ExposedColumnPlugin from "./exposed-column-plugin.js";
 
 export interface BuilderTypes {
   Context: Context;
@@ -36,7 +37,17 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   // refused relation is never queried.
   // Validation (zod schemas declared on inputs) maps arguments, as Relay's ID decoding does: both
   // run before any plugin's resolver wrapper, so their place in the list does not matter.
-  plugins: [ScopeAuthPlugin, AccessPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // The exposed-column plugin sits just outside Prisma: it answers a column the row already holds
+  // before plugin-prisma's select-mode wrapper looks the row's plan up.
+  plugins: [
+    ScopeAuthPlugin,
+    AccessPlugin,
+    ValidationPlugin,
+    ExposedColumnPlugin,
+    PrismaPlugin,
+    RelayPlugin,
+    DataloaderPlugin,
+  ],
   defaultFieldNullability: false,
   scopeAuth: {
     // Check subscriptions when they start, not on each event: a refused one never runs.
