@@ -225,6 +225,9 @@ export const envSchema = z.object({
   AUDIT_FLUSH_MS: int(500, 10, 60_000).describe(
     "How often the audit writer flushes its batch to the database, in ms (and on shutdown)",
   ),
+  AUDIT_QUEUE_MAX: int(100_000, 1, 10_000_000).describe(
+    "Audit records the hub may hold unwritten; at that many (the database refuses or stalls the inserts) operations are refused with AUDIT_UNAVAILABLE and /readyz answers 503 until a batch is written",
+  ),
   ACCESS_CONTROL: z
     .enum(["on", "off"])
     .default("on")
@@ -297,7 +300,7 @@ export interface HubConfig {
   otel: { endpoint: string | null; serviceName: string };
   /** The purposes of processing staff may declare (domain/access/purposes.ts). */
   purposes: readonly Purpose[];
-  audit: { retentionDays: number; flushMs: number };
+  audit: { retentionDays: number; flushMs: number; maxPending: number };
   /** Off only to measure the policy's overhead; never in production. */
   accessControl: boolean;
 }
@@ -427,7 +430,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     metricsEnabled: e.METRICS_ENABLED,
     otel: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: e.OTEL_SERVICE_NAME },
     purposes: loadPurposes(e.PURPOSES_FILE),
-    audit: { retentionDays: e.AUDIT_RETENTION_DAYS, flushMs: e.AUDIT_FLUSH_MS },
+    audit: {
+      retentionDays: e.AUDIT_RETENTION_DAYS,
+      flushMs: e.AUDIT_FLUSH_MS,
+      maxPending: e.AUDIT_QUEUE_MAX,
+    },
     accessControl: e.ACCESS_CONTROL === "on",
   };
 }

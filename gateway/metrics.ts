@@ -25,6 +25,8 @@ export interface HubMetrics {
   subscriptionClosed(): void;
   /** Report the outbox reader's open subscribers (a gauge read at scrape time). */
   watchOutbox(feed: { subscribers: number }): void;
+  /** Report the audit writer's unwritten records (a gauge read at scrape time). */
+  watchAudit(writer: { pending: number }): void;
   /** One outbox entry handed to one subscriber. */
   outboxDelivered(): void;
   /** Counts runs (wrapped by the sync engine's observer). */
@@ -70,6 +72,15 @@ export function createMetrics(db: Db): HubMetrics {
     registers: [registry],
     collect() {
       this.set(outboxFeed?.subscribers ?? 0);
+    },
+  });
+  let auditWriter: { pending: number } | null = null;
+  new Gauge({
+    name: "citygraph_audit_pending_records",
+    help: "Audit records queued and not yet written (operations are refused at AUDIT_QUEUE_MAX)",
+    registers: [registry],
+    collect() {
+      this.set(auditWriter?.pending ?? 0);
     },
   });
   const outboxDelivered = new Counter({
@@ -162,6 +173,9 @@ export function createMetrics(db: Db): HubMetrics {
     subscriptionClosed: () => subscriptions.dec(),
     watchOutbox: (feed) => {
       outboxFeed = feed;
+    },
+    watchAudit: (writer) => {
+      auditWriter = writer;
     },
     outboxDelivered: () => outboxDelivered.inc(),
     syncObserver: (inner) => ({

@@ -131,9 +131,11 @@ export async function startHub({
   const audit = new AuditWriter(db, {
     flushMs: config.audit.flushMs,
     retentionDays: config.audit.retentionDays,
+    maxPending: config.audit.maxPending,
     onError: (e) => log.error("audit batch not written; kept for the next flush", { error: e.message }),
   });
   if (config.accessControl) audit.start();
+  observability?.metrics?.watchAudit(audit);
   const getEnveloped = createEnveloped(schema, config, log, [
     ...(observability?.plugins ?? []),
     ...(config.accessControl ? [useAudit(audit) as Plugin] : []),
@@ -321,12 +323,14 @@ export async function startHub({
   async function readiness(res: ServerResponse): Promise<void> {
     try {
       const state = await migrationState(db);
-      const ready = state.pending.length === 0 && state.failed.length === 0;
+      // A saturated audit writer refuses every operation: a balancer should send them elsewhere.
+      const ready = state.pending.length === 0 && state.failed.length === 0 && !audit.saturated;
       json(res, ready ? 200 : 503, {
         status: ready ? "ready" : "not ready",
         database: "reachable",
         migrations: { applied: state.applied.length, pending: state.pending, failed: state.failed },
         changeBus: changes.connected ? "listening" : "reconnecting",
+        audit: { pending: audit.pending, max: audit.maxPending, saturated: audit.saturated },
       });
     } catch (e) {
       log.warn("readiness check failed", { error: (e as Error).message });

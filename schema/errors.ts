@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   GRAPHQL_VALIDATION_FAILED: "the operation does not match the schema",
   GRAPHQL_PARSE_FAILED: "the operation is not valid GraphQL",
   INTERNAL_SERVER_ERROR: "unexpected; logged with the request id",
+  AUDIT_UNAVAILABLE:
+    "the audit trail cannot be written at the moment (its queue is full); retry later, another instance may answer",
   SUBSCRIBER_TOO_SLOW:
     "a subscription fell too far behind and was ended; subscribe again with `after` set to `extensions.after`",
 } as const;

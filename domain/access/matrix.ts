@@ -30,7 +30,7 @@ export function accessMatrixMarkdown(purposes: readonly Purpose[]): string {
     "It has two tables: the **field table** gives every field of the graph a sensitivity class, an owning department and the data type its mask follows;",
     "the **decision table** says what each role gets for each class: ALLOW (the value), MASK (the value masked by its data type), or DENY (FORBIDDEN, naming the field and what is missing).",
     "A principal with several roles gets the most open decision. `own` means fields owned by the department the token acts for (claim `dept`).",
-    "Every value read in full of a PERSONAL, SENSITIVE or SECRET field, and every refusal, is written to the audit trail, which only the auditor reads: one record per request, outcome and set of fields, naming every element that set was read on (`auditTrail(entity)` finds them).",
+    "Every value read in full of a PERSONAL, SENSITIVE or SECRET field, and every refusal, is written to the audit trail, which only the auditor reads: one record per request, outcome and set of fields, naming every element that set was read on (`auditTrail(entity)` finds them). Nothing is served that could not be audited: while the hub holds `AUDIT_QUEUE_MAX` records its database has not taken, every operation is refused with `AUDIT_UNAVAILABLE`.",
     "",
     "## Classes",
     "",

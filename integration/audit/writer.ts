@@ -1,6 +1,9 @@
 // The audit writer: records leave the request path in a queue and reach the database in batches,
 // one statement per batch, every `flushMs` and on a clean shutdown (nothing queued is lost then).
-// A failed batch stays queued and is tried again at the next flush. Records older than the
+// A failed batch stays queued and is tried again at the next flush. The queue is bounded: at
+// `maxPending` records it is saturated, and the gateway refuses operations (AUDIT_UNAVAILABLE)
+// until batches are written again — reads are not served unaudited, and the hub does not grow
+// without limit while the database refuses or stalls its inserts. Records older than the
 // configured retention (never less than the legal 180 days) are purged daily.
 import type { AuditEntry } from "../../domain/access/request.js";
 import { Prisma } from "../../generated/prisma/client.js";
@@ -21,6 +24,8 @@ export interface AuditRequest {
 export interface AuditWriterOptions {
   flushMs: number;
   retentionDays: number;
+  /** Queued records at which the writer is saturated (see `saturated`). */
+  maxPending: number;
   /** Told of a failed batch (it stays queued). */
   onError?: (error: Error) => void;
 }
@@ -33,6 +38,8 @@ export class AuditWriter {
   private timer: NodeJS.Timeout | null = null;
   private purgeTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** Records of the batch being written (out of the queue, not yet in the database). */
+  private inFlight = 0;
   /** Rows written since start (benchmarks print the rate). */
   written = 0;
 
@@ -56,8 +63,21 @@ export class AuditWriter {
     if (this.queue.length >= MAX_BATCH) void this.flush();
   }
 
+  /** Records not yet written: queued, or in the batch being written. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlight;
+  }
+
+  /**
+   * As many records wait as the queue may hold: the gateway serves no operation until a batch is
+   * written. What is already queued is kept (those reads happened); nothing new is read.
+   */
+  get saturated(): boolean {
+    return this.pending >= this.options.maxPending;
+  }
+
+  get maxPending(): number {
+    return this.options.maxPending;
   }
 
   /** Write what is queued (one flush at a time; concurrent callers wait for the same one). */
@@ -65,11 +85,14 @@ export class AuditWriter {
     if (this.flushing) return this.flushing.then(() => (this.queue.length > 0 ? this.flush() : undefined));
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, MAX_BATCH);
+    this.inFlight = batch.length;
     this.flushing = this.write(batch)
       .then(() => {
+        this.inFlight = 0;
         this.written += batch.length;
       })
       .catch((e: Error) => {
+        this.inFlight = 0;
         this.queue.unshift(...batch);
         this.options.onError?.(e);
       })
