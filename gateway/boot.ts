@@ -250,6 +250,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     const syncObserver = observer(metrics, tracing);
     const sync: SyncEngine = new SyncEngine(db, {
       databaseUrl, // the shared job queue of the schedule, and the run locks across instances
+      workerSweepMs: config.syncWorkerSweepMs,
       log: (msg, fields, level) => (level === "info" ? log.info(msg, fields) : log.warn(msg, fields)),
       ...(overrides.resolveAfterSync !== false ? { onIngested: () => resolution.request() } : {}),
       now: () => clock.now(),

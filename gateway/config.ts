@@ -184,6 +184,9 @@ export const envSchema = z.object({
     .describe(
       "Work the shared job queue: connectors at start and on their schedules, and the overdue scan (督办) every minute; `false`: only `triggerSync` runs connectors, and another instance must work the queue",
     ),
+  SYNC_WORKER_SWEEP_MS: int(30_000, 100, 3_600_000).describe(
+    "How often an instance working the queue frees the jobs of queue workers whose hub is gone (killed, crashed), in ms; a job lock younger than this is left alone. A dead instance's connectors run again within about twice this",
+  ),
   WORK_CALENDAR_FILE: z
     .string()
     .optional()
@@ -290,6 +293,8 @@ export interface HubConfig {
   connectorAllowedHosts: readonly string[];
   /** Run connectors on their schedules (off: only triggerSync runs them). */
   syncScheduler: boolean;
+  /** How often dead queue workers' jobs are freed (integration/sync/worker-liveness.ts). */
+  syncWorkerSweepMs: number;
   /** The closed loop: working-day calendar years and the petition rules' settings. */
   workflow: { calendarYears: readonly CalendarYear[]; repeatWindowDays: number; collectiveMinPeople: number };
   logLevel: Env["LOG_LEVEL"];
@@ -420,6 +425,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
         .map((h) => h.trim())
         .filter((h) => h.length > 0) ?? (e.NODE_ENV === "production" ? [] : LOOPBACK_HOSTS),
     syncScheduler: e.SYNC_SCHEDULER,
+    syncWorkerSweepMs: e.SYNC_WORKER_SWEEP_MS,
     workflow: {
       calendarYears: loadCalendar(e.WORK_CALENDAR_FILE),
       repeatWindowDays: e.REPEAT_PETITION_WINDOW_DAYS,

@@ -92,6 +92,8 @@ export interface EngineOptions {
   concurrency?: number;
   /** How often the queue looks for runs that became due (ms). */
   pollIntervalMs?: number;
+  /** How often the queue frees the jobs of workers whose instance is gone (ms; queue.ts). */
+  workerSweepMs?: number;
   /** Other jobs the queue works in this instance (queue.ts QueueTask). */
   tasks?: readonly QueueTask[];
 }
@@ -211,6 +213,7 @@ export class SyncEngine {
         databaseUrl,
         concurrency: this.options.concurrency ?? 1,
         pollIntervalMs: this.options.pollIntervalMs ?? 1_000,
+        ...(this.options.workerSweepMs ? { workerSweepMs: this.options.workerSweepMs } : {}),
         log: (message, fields) => this.log(message, fields),
         ...(this.options.tasks ? { tasks: this.options.tasks } : {}),
       },

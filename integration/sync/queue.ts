@@ -7,8 +7,10 @@
 // removing it deletes the job. Any instance can schedule (scheduleSync, unscheduleSync: plain SQL
 // on graphile-worker's functions), also one that does not work the queue (SYNC_SCHEDULER=false);
 // until some instance has worked it once, its schema does not exist and there is nothing to do.
-import { Logger, parseCronItems, type Runner, run, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, parseCronItems, type Runner, run, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
+import { WorkerLiveness } from "./worker-liveness.js";
 
 export const SYNC_TASK = "citygraph_sync";
 const jobKey = (connectorId: string) => `sync:${connectorId}`;
@@ -20,6 +22,8 @@ export interface QueueOptions {
   /** How often to look for jobs that became due (new jobs due now are announced by NOTIFY). */
   pollIntervalMs: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** How often to free the jobs of workers whose instance is gone (worker-liveness.ts); default 30 s. */
+  workerSweepMs?: number;
   /** Other jobs this instance works besides connector runs (the overdue scan …). */
   tasks?: readonly QueueTask[];
 }
@@ -76,6 +80,7 @@ export class SyncQueue {
   private constructor(
     private readonly runner: Runner,
     private readonly pool: pg.Pool,
+    private readonly liveness: WorkerLiveness,
   ) {}
 
   /** Start working the queue (installing or upgrading its schema first). */
@@ -97,21 +102,46 @@ export class SyncQueue {
     };
     for (const task of tasks) taskList[task.name] = (payload) => task.run(payload);
     const cron = tasks.flatMap((t) => (t.cron ? [{ task: t.name, match: t.cron, identifier: t.name }] : []));
-    const runner = await run({
-      pgPool: pool,
-      concurrency: options.concurrency,
-      pollInterval: options.pollIntervalMs,
-      noHandleSignals: true, // gateway/main.ts owns shutdown
-      logger,
-      taskList,
-      parsedCronItems: parseCronItems(cron),
+    // Liveness first: it must see the runner's `worker:create` to hold a lock for each worker.
+    const events = new EventEmitter() as WorkerEvents;
+    const liveness = await WorkerLiveness.start({
+      databaseUrl: options.databaseUrl,
+      pool,
+      events,
+      sweepMs: options.workerSweepMs ?? 30_000,
+      log: options.log,
+      connect: async (url) => {
+        const client = new pg.Client({
+          connectionString: url,
+          application_name: "citygraph worker liveness",
+        });
+        await client.connect();
+        return client;
+      },
     });
-    return new SyncQueue(runner, pool);
+    let runner: Runner;
+    try {
+      runner = await run({
+        events,
+        pgPool: pool,
+        concurrency: options.concurrency,
+        pollInterval: options.pollIntervalMs,
+        noHandleSignals: true, // gateway/main.ts owns shutdown
+        logger,
+        taskList,
+        parsedCronItems: parseCronItems(cron),
+      });
+    } catch (e) {
+      await liveness.stop();
+      throw e;
+    }
+    return new SyncQueue(runner, pool, liveness);
   }
 
   /** Stop taking jobs and wait for the running ones. */
   async stop(): Promise<void> {
     await this.runner.stop();
+    await this.liveness.stop();
     await this.pool.end();
   }
 }
