@@ -1,44 +1,18 @@
 // HUB_WORKERS: `npm start` as several hub processes behind one port (gateway/cluster.ts), run as
 // an operator runs it: a real primary process forking real workers against a real PostgreSQL.
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { mintToken } from "../../gateway/auth.js";
+import { type HubProcess, spawnHub } from "../support/hub-process.js";
 import { cloneTemplate, freePort } from "../support/pg.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const SECRET = "cluster-secret-0123456789-0123456789";
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exit: Promise<number | null>;
-}
+type Started = HubProcess;
 
 function start(env: Record<string, string>, port: number): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "development",
-      PORT: String(port),
-      AUTH_JWT_SECRET: SECRET,
-      SYNC_SCHEDULER: "false",
-      SANDBOX: "false",
-      DEMO_DATA: "false",
-      LOG_LEVEL: "warn",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output, exit };
+  return spawnHub({ AUTH_JWT_SECRET: SECRET, ...env }, port);
 }
 
 async function ready(s: Started): Promise<void> {

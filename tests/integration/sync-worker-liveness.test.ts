@@ -5,13 +5,13 @@
 // locks (integration/sync/worker-liveness.ts: PostgreSQL dropped the dead session's advisory
 // lock) and the connector runs to success. The sweep itself, on jobs locked by workers with and
 // without a live session, is checked directly.
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { sweepDeadWorkers, WORKER_LOCK_CLASS } from "../../integration/sync/worker-liveness.js";
 import { startTestHub, TEST_JWT_SECRET, type TestHub } from "../support/hub.js";
+import { spawnHub } from "../support/hub-process.js";
 import { freePort } from "../support/pg.js";
 import { type HousingRentalSystem, rentals, startHousingRentalSystem } from "./declarative/support.js";
 
@@ -41,27 +41,8 @@ async function until<T>(
   }
 }
 
-function startHubProcess(databaseUrl: string, port: number): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "development",
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      SYNC_SCHEDULER: "true",
-      SANDBOX: "false",
-      DEMO_DATA: "false",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  return { child, output: () => output };
-}
+const startHubProcess = (databaseUrl: string, port: number) =>
+  spawnHub({ DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: TEST_JWT_SECRET, SYNC_SCHEDULER: "true" }, port);
 
 const lockedJobs = async (client: pg.Client) =>
   (
