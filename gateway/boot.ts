@@ -25,6 +25,7 @@ import { reachSweepTask } from "../integration/reach.js";
 import { ResolutionScheduler } from "../integration/resolution/scheduler.js";
 import { seedReferenceData } from "../integration/seed.js";
 import { SyncEngine, type SyncObserver } from "../integration/sync/engine.js";
+import { reconcileTransactionIds } from "../integration/transaction-ids.js";
 import { WarningsConsumer } from "../integration/warnings/consumer.js";
 import { stabilityIndexTask } from "../integration/warnings/stability.js";
 import { overdueTask } from "../integration/workflow/overdue.js";
@@ -195,6 +196,16 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     if (config.demoData) log.info("demo area tree loaded", seeded);
     const rekeyed = await rekeyStandardAddresses(db);
     if (rekeyed > 0) log.info("standard addresses keyed by door plate", { rekeyed });
+    // Before anything reads a stored transaction id: a database restored into another cluster.
+    const xids = await reconcileTransactionIds(db);
+    if (xids.reset)
+      log.warn(
+        "the database's stored transaction ids are ahead of this cluster's (a logical copy): every person marked for the next resolution pass, the pass's watermark and the outbox reset",
+        {
+          stored: xids.stored?.toString(),
+          current: xids.current.toString(),
+        },
+      );
 
     const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
     steps.push({ step: "close change bus", run: () => changes.stop() });
