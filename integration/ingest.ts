@@ -62,7 +62,7 @@ const TABLES = {
     connectorId: "text",
     departmentCode: "text",
     sourceKey: "text",
-    payload: "jsonb",
+    payload: "jsonText",
     payloadHash: "text",
   },
   Address: {
@@ -197,6 +197,34 @@ const ORDER: Record<ElementDraft["element"], number> = {
   EVENT: 4,
 };
 
+/**
+ * The versions (sourceKey + NUL + payload hash) of these records' keys already stored, and, with
+ * `quarantined`, already quarantined: one statement, the keys as one array parameter (a page's
+ * thousands of keys as an IN list cost the client more than the lookup costs the database).
+ */
+export async function knownVersions(
+  db: Pick<Tx, "$queryRawUnsafe">,
+  connectorId: string,
+  records: readonly SourceRecordInput[],
+  { quarantined }: { quarantined: boolean },
+): Promise<Set<string>> {
+  const keys = [...new Set(records.map((r) => r.sourceKey))];
+  if (keys.length === 0) return new Set();
+  const rows = await db.$queryRawUnsafe<{ sourceKey: string; payloadHash: string }[]>(
+    `SELECT "sourceKey", "payloadHash" FROM "SourceRecord"
+     WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[])${
+       quarantined
+         ? `
+     UNION ALL SELECT "sourceKey", "payloadHash" FROM "QuarantinedRecord"
+     WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[])`
+         : ""
+     }`,
+    connectorId,
+    keys,
+  );
+  return new Set(rows.map((r) => `${r.sourceKey}\u0000${r.payloadHash}`));
+}
+
 /** JSON with keys sorted, so the same content always hashes the same. */
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
@@ -208,12 +236,21 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export const payloadHash = (payload: JsonValue) =>
-  createHash("sha256").update(stableJson(payload)).digest("hex");
+export const payloadHash = (payload: JsonValue) => hashOf(stableJson(payload));
+
+const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** A record's payload as canonical JSON (what is stored) and its hash. */
+function hashRecord(input: SourceRecordInput): PreparedRecord {
+  const text = stableJson(input.payload);
+  return { input, hash: hashOf(text), text, mapped: null };
+}
 
 interface Prepared {
   input: SourceRecordInput;
   hash: string;
+  /** The payload as JSON, when it was serialised for its hash (preparePage). */
+  text: string | undefined;
   drafts: ElementDraft[];
   recordId: string;
 }
@@ -222,6 +259,8 @@ interface Prepared {
 export interface PreparedRecord {
   input: SourceRecordInput;
   hash: string;
+  /** The payload as the JSON its hash was taken of (stored as is); absent: serialised when stored. */
+  text?: string;
   mapped: MappingOutcome | null;
 }
 
@@ -247,11 +286,11 @@ export function preparePage(
   known: ReadonlySet<string> = new Set(),
 ): PreparedRecord[] {
   return records.map((input) => {
-    const hash = payloadHash(input.payload);
-    if (known.has(`${input.sourceKey}\u0000${hash}`)) return { input, hash, mapped: null };
+    const record = hashRecord(input);
+    if (known.has(`${input.sourceKey}\u0000${record.hash}`)) return record;
     const mapped = mapSafely(source, input);
     if (mapped.ok) for (const d of mapped.drafts) warmKeys(d);
-    return { input, hash, mapped };
+    return { ...record, mapped };
   });
 }
 
@@ -279,23 +318,10 @@ export async function ingestPage(
   if (records.length === 0) return outcome;
 
   // 1. Unchanged: already ingested or already quarantined in this very version.
-  const hashed: readonly PreparedRecord[] =
-    options.prepared ?? records.map((input) => ({ input, hash: payloadHash(input.payload), mapped: null }));
-  const keys = [...new Set(records.map((r) => r.sourceKey))];
-  const seen = new Set(
-    [
-      ...(await tx.sourceRecord.findMany({
-        where: { connectorId: source.connectorId, sourceKey: { in: keys } },
-        select: { sourceKey: true, payloadHash: true },
-      })),
-      ...(options.reconsiderQuarantined
-        ? []
-        : await tx.quarantinedRecord.findMany({
-            where: { connectorId: source.connectorId, sourceKey: { in: keys } },
-            select: { sourceKey: true, payloadHash: true },
-          })),
-    ].map((r) => `${r.sourceKey}\u0000${r.payloadHash}`),
-  );
+  const hashed: readonly PreparedRecord[] = options.prepared ?? records.map((input) => hashRecord(input));
+  const seen = await knownVersions(tx, source.connectorId, records, {
+    quarantined: !options.reconsiderQuarantined,
+  });
   const fresh: PreparedRecord[] = [];
   for (const r of hashed) {
     const id = `${r.input.sourceKey}\u0000${r.hash}`;
@@ -307,9 +333,10 @@ export async function ingestPage(
   }
 
   // 2. Map, then check every area a draft names against the areas the page names (one query).
-  const mappedRecords = fresh.map(({ input, hash, mapped }) => ({
+  const mappedRecords = fresh.map(({ input, hash, text, mapped }) => ({
     input,
     hash,
+    text,
     mapped: mapped ?? mapSafely(source, input),
   }));
   const areas = await areaIndex(
@@ -319,7 +346,7 @@ export async function ingestPage(
   let cities = await cityCodes(tx);
   const prepared: Prepared[] = [];
   const quarantine: Prisma.QuarantinedRecordCreateManyInput[] = [];
-  for (const { input, hash, mapped } of mappedRecords) {
+  for (const { input, hash, text, mapped } of mappedRecords) {
     const problems = mapped.ok ? areaProblems(mapped.drafts, areas, cities) : mapped.problems;
     if (problems.length > 0 || !mapped.ok) {
       const first = problems[0]!;
@@ -338,6 +365,7 @@ export async function ingestPage(
     prepared.push({
       input,
       hash,
+      text,
       drafts: [...mapped.drafts].sort((a, b) => ORDER[a.element] - ORDER[b.element]),
       recordId: randomUUID(),
     });
@@ -367,7 +395,7 @@ export async function ingestPage(
       connectorId: source.connectorId,
       departmentCode: source.departmentCode,
       sourceKey: p.input.sourceKey,
-      payload: p.input.payload,
+      payload: p.text ?? JSON.stringify(p.input.payload),
       payloadHash: p.hash,
     })),
   );
@@ -449,10 +477,12 @@ function areaCodesOf(d: ElementDraft): string[] {
 
 /** The areas of these codes (a city has tens of thousands; a page names a few hundred). */
 async function areaIndex(tx: Tx, codes: readonly string[]): Promise<AreaIndex> {
-  const rows = await tx.area.findMany({
-    where: { code: { in: [...new Set(codes)] } },
-    select: { id: true, code: true, path: true },
-  });
+  const unique = [...new Set(codes)];
+  if (unique.length === 0) return {};
+  const rows = await tx.$queryRawUnsafe<{ id: string; code: string; path: string }[]>(
+    `SELECT id::text AS id, code, path FROM "Area" WHERE code = ANY($1::text[])`,
+    unique,
+  );
   return Object.fromEntries(rows.map((a) => [a.code, { id: a.id, path: a.path }]));
 }
 
@@ -505,7 +535,9 @@ function areaProblems(
   areas: AreaIndex,
   cities: readonly string[],
 ): MappingProblem[] {
-  const known = new Set(Object.keys(areas));
+  // the page's areas, and those the record's own area drafts add (a parent before its child)
+  const added = new Set<string>();
+  const known = { has: (code: string) => Object.hasOwn(areas, code) || added.has(code) };
   const problems: MappingProblem[] = [];
   for (const d of drafts) {
     if (d.element === "AREA") {
@@ -517,7 +549,7 @@ function areaProblems(
           field: "parentCode",
           message: `area ${d.code}: parent ${d.parentCode} is unknown`,
         });
-      known.add(d.code);
+      added.add(d.code);
     } else if (
       (d.element === "EVENT" || d.element === "ADDRESS") &&
       d.areaCode &&
@@ -794,11 +826,13 @@ class Linker {
         if (!l?.address && code) addressKeys.add(`${addressKeyOf(text)}@${code}`);
       }
     }
-    for (const p of await this.tx.person.findMany({
-      where: { citizenId: { in: [...ids] } },
-      select: { id: true, citizenId: true },
-    }))
-      this.personsByCitizenId.set(p.citizenId!, p.id);
+    for (const p of ids.size
+      ? await this.tx.$queryRawUnsafe<{ id: string; citizenId: string }[]>(
+          `SELECT id::text AS id, "citizenId" FROM "Person" WHERE "citizenId" = ANY($1::text[])`,
+          [...ids],
+        )
+      : [])
+      this.personsByCitizenId.set(p.citizenId, p.id);
     // A low-trust key links only when exactly one person holds it (an unmerged pair may share one).
     for (const r of lowIds.size
       ? await this.tx.$queryRawUnsafe<{ key: string; id: string }[]>(
@@ -823,11 +857,13 @@ class Linker {
       this.tx,
       unlinked.map((d) => analysePerson(d).profile),
     );
-    for (const o of await this.tx.organisation.findMany({
-      where: { uscc: { in: [...usccs] } },
-      select: { id: true, uscc: true },
-    }))
-      this.orgsByUscc.set(o.uscc!, o.id);
+    for (const o of usccs.size
+      ? await this.tx.$queryRawUnsafe<{ id: string; uscc: string }[]>(
+          `SELECT id::text AS id, uscc FROM "Organisation" WHERE uscc = ANY($1::text[])`,
+          [...usccs],
+        )
+      : [])
+      this.orgsByUscc.set(o.uscc, o.id);
     for (const r of lowUsccs.size
       ? await this.tx.$queryRawUnsafe<{ key: string; id: string }[]>(
           `SELECT "usccLowTrust" AS key, min(id::text) AS id FROM "Organisation"
@@ -851,18 +887,24 @@ class Linker {
         await this.tx.area.findMany({ where: { level: "CITY" }, select: { name: true } })
       ).map((a) => a.name);
       const keys = [...new Set(orgDrafts.map((d) => this.orgNameKey(d.name)))];
-      for (const o of await this.tx.organisation.findMany({
-        where: { nameKey: { in: keys } },
-        select: { id: true, uscc: true, nameKey: true },
-      }))
-        this.orgsByNameKey.set(o.nameKey!, [...(this.orgsByNameKey.get(o.nameKey!) ?? []), o]);
+      for (const o of await this.tx.$queryRawUnsafe<{ id: string; uscc: string | null; nameKey: string }[]>(
+        `SELECT id::text AS id, uscc, "nameKey" FROM "Organisation" WHERE "nameKey" = ANY($1::text[])`,
+        keys,
+      ))
+        this.orgsByNameKey.set(o.nameKey, [
+          ...(this.orgsByNameKey.get(o.nameKey) ?? []),
+          { id: o.id, uscc: o.uscc },
+        ]);
     }
-    for (const a of await this.tx.address.findMany({
-      where: { addressKey: { in: [...addressKeys] } },
-      select: { id: true, addressKey: true, area: { select: { path: true } } },
-    })) {
+    for (const a of addressKeys.size
+      ? await this.tx.$queryRawUnsafe<{ id: string; addressKey: string; path: string }[]>(
+          `SELECT a.id::text AS id, a."addressKey", ar.path FROM "Address" a JOIN "Area" ar ON ar.id = a."areaId"
+           WHERE a."addressKey" = ANY($1::text[])`,
+          [...addressKeys],
+        )
+      : []) {
       this.addressesByKey.set(a.addressKey, a.id);
-      this.addressCommunity.set(a.id, communityOfPath(a.area.path));
+      this.addressCommunity.set(a.id, communityOfPath(a.path));
     }
     // The homes the graph knows for the persons a draft with addresses names by ID or earlier version.
     const known = new Set<string>();
@@ -887,6 +929,7 @@ class Linker {
       ))
         this.knownAddresses.set(r.personId, [...(this.knownAddresses.get(r.personId) ?? []), r]);
     const eventIds = prev.filter((r) => r.entityType === "EVENT").map((r) => r.entityId);
+    if (eventIds.length === 0) return;
     for (const e of await this.tx.event.findMany({
       where: { id: { in: eventIds } },
       select: {

@@ -7,6 +7,8 @@ export type ColumnType =
   | "uuid"
   | "text"
   | "jsonb"
+  /** a jsonb column whose values are given as JSON text already */
+  | "jsonText"
   | "bool"
   | "float8"
   | "date"
@@ -22,6 +24,7 @@ function arrayType(type: ColumnType): string {
     uuid: "uuid[]",
     text: "text[]",
     jsonb: "text[]",
+    jsonText: "text[]",
     bool: "bool[]",
     float8: "float8[]",
     date: "text[]",
@@ -32,7 +35,7 @@ function arrayType(type: ColumnType): string {
 function cast(name: string, type: ColumnType): string {
   const col = `u."${name}"`;
   if (typeof type === "object") return `${col}::"${type.enum}"`;
-  if (type === "jsonb") return `${col}::jsonb`;
+  if (type === "jsonb" || type === "jsonText") return `${col}::jsonb`;
   if (type === "date") return `${col}::date`;
   if (type === "timestamp") return `${col}::timestamp(3)`;
   return col;

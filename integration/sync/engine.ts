@@ -34,6 +34,7 @@ import type { Db } from "../../prisma/db.js";
 import { notifyStatement } from "../change-bus.js";
 import {
   ingestPage,
+  knownVersions,
   type PageOutcome,
   type PreparedRecord,
   payloadHash,
@@ -491,15 +492,8 @@ export class SyncEngine {
   ): Promise<Ahead> {
     const page = await fetchPage(cursor);
     // Versions already in (a re-sync) need no mapping; the transaction checks again.
-    const known = await this.db.sourceRecord.findMany({
-      where: { connectorId: connector.manifest.id, sourceKey: { in: page.records.map((r) => r.sourceKey) } },
-      select: { sourceKey: true, payloadHash: true },
-    });
-    const prepared = preparePage(
-      ingestSourceOf(connector),
-      page.records,
-      new Set(known.map((k) => `${k.sourceKey}\u0000${k.payloadHash}`)),
-    );
+    const known = await knownVersions(this.db, connector.manifest.id, page.records, { quarantined: false });
+    const prepared = preparePage(ingestSourceOf(connector), page.records, known);
     return { page, prepared };
   }
 
