@@ -400,14 +400,13 @@ export async function ingestPage(
     })),
   );
   // A record that was quarantined before and now arrives in a good version is resolved.
-  await tx.quarantinedRecord.updateMany({
-    where: {
-      connectorId: source.connectorId,
-      sourceKey: { in: prepared.map((p) => p.input.sourceKey) },
-      resolvedAt: null,
-    },
-    data: { resolvedAt: new Date() },
-  });
+  await tx.$executeRawUnsafe(
+    `UPDATE "QuarantinedRecord" SET "resolvedAt" = $3::timestamp(3)
+     WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[]) AND "resolvedAt" IS NULL`,
+    source.connectorId,
+    prepared.map((p) => p.input.sourceKey),
+    new Date().toISOString(),
+  );
 
   // Areas first (grid registry): they are what every other element is placed in.
   const areaDrafts = prepared.flatMap((p) => p.drafts.filter((d): d is AreaDraft => d.element === "AREA"));
