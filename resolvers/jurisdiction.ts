@@ -129,6 +129,38 @@ export function areaInJurisdictionSql(scope: Scope, areaId: Prisma.Sql): Prisma.
       WHERE ja.code = ANY(${[...scope.principal.jurisdiction]}::text[]))`;
 }
 
+/**
+ * SQL: the area whose id is `areaId`, the area of a row already found by its key, lies inside the
+ * jurisdiction, tested from the area's side: its ancestors (itself included, at most the tree's
+ * depth, read through the `AreaClosure(descendantId)` index) overlap the jurisdiction's ids. The
+ * cost is the same whatever the jurisdiction holds, so a named statement's generic plan is the
+ * custom one: areaInJurisdictionSql's subtree (which a list needs, to be driven from the
+ * jurisdiction) is costed in a generic plan as a handful of areas, and PostgreSQL then walked a
+ * city's whole subtree for every row, or, with `= ANY` costed as ten areas, planned every call.
+ */
+export function areaAncestorsInJurisdictionSql(scope: Scope, areaId: Prisma.Sql): Prisma.Sql {
+  if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
+  const ids = jurisdictionIds(scope);
+  if (!ids) return areaInJurisdictionSql(scope, areaId);
+  return Prisma.sql`ARRAY(SELECT jc."ancestorId" FROM "AreaClosure" jc WHERE jc."descendantId" = ${areaId})
+      && ${[...ids]}::uuid[]`;
+}
+
+/** How a filter tests an element's area against the jurisdiction (the two functions above). */
+export type AreaTest = (scope: Scope, areaId: Prisma.Sql) => Prisma.Sql;
+
+/**
+ * SQL: `column` is one of these ids — `= $n` for one id, `= ANY($n)` for several. A generic plan
+ * costs an array parameter as ten elements whatever it holds, so a statement for one key (a
+ * loader's batch of one: the person of person-360) never looked as cheap generic as custom and was
+ * planned on every call; a scalar is costed as one key.
+ */
+export function oneOfIdsSql(column: Prisma.Sql, ids: readonly string[]): Prisma.Sql {
+  return ids.length === 1
+    ? Prisma.sql`${column} = ${ids[0]}::uuid`
+    : Prisma.sql`${column} = ANY(${[...ids]}::uuid[])`;
+}
+
 /** SQL: the area whose id is `areaId` lies at or below the area with id `ancestorId`. */
 export function areaUnderSql(ancestorId: string, areaId: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`${areaId} IN (SELECT uc."descendantId" FROM "AreaClosure" uc WHERE uc."ancestorId" = ${ancestorId}::uuid)`;
@@ -199,18 +231,32 @@ export function ownAreaVisible(
 }
 
 /** SQL: the element whose id is `id` reaches an area inside the jurisdiction (reach elements). */
-export function reachVisibleSql(scope: Scope, element: ReachElement, id: Prisma.Sql): Prisma.Sql {
+export function reachVisibleSql(
+  scope: Scope,
+  element: ReachElement,
+  id: Prisma.Sql,
+  areaTest: AreaTest = areaInJurisdictionSql,
+): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
   const { table, key } = ELEMENT_REACH[element];
   return Prisma.sql`EXISTS (SELECT 1 FROM ${Prisma.raw(`"${table}"`)} vr WHERE vr.${Prisma.raw(`"${key}"`)} = ${id}
-    AND ${areaInJurisdictionSql(scope, Prisma.sql`vr."areaId"`)})`;
+    AND ${areaTest(scope, Prisma.sql`vr."areaId"`)})`;
 }
 
-/** SQL: the element row (alias `row`, a table of that element) is visible. */
-export function elementVisibleSql(scope: Scope, element: Element, row: string): Prisma.Sql {
+/**
+ * SQL: the element row (alias `row`, a table of that element) is visible. `areaTest`:
+ * areaAncestorsInJurisdictionSql where the row is already found by its key (a probe per row).
+ */
+export function elementVisibleSql(
+  scope: Scope,
+  element: Element,
+  row: string,
+  areaTest: AreaTest = areaInJurisdictionSql,
+): Prisma.Sql {
   const spec = ELEMENT_REACH[element];
-  if (spec.via === "reach") return reachVisibleSql(scope, element as ReachElement, Prisma.raw(`${row}.id`));
-  return areaInJurisdictionSql(scope, Prisma.raw(`${row}."areaId"`));
+  if (spec.via === "reach")
+    return reachVisibleSql(scope, element as ReachElement, Prisma.raw(`${row}.id`), areaTest);
+  return areaTest(scope, Prisma.raw(`${row}."areaId"`));
 }
 
 /** SQL: the person whose id is `personId` is visible. */
@@ -313,13 +359,15 @@ export function createJurisdictionLoaders() {
  */
 export function sourceRecordInJurisdictionSql(scope: Scope, recordId: Prisma.Sql): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
+  // every element is found by its key: its areas are tested from their side (a probe each)
+  const test = areaAncestorsInJurisdictionSql;
   const own = (element: "Event" | "Address") =>
     Prisma.sql`EXISTS (SELECT 1 FROM ${Prisma.raw(`"${TABLES[element]}"`)} x WHERE x.id = ses."entityId"
-      AND ${elementVisibleSql(scope, element, "x")})`;
+      AND ${elementVisibleSql(scope, element, "x", test)})`;
   return Prisma.sql`NOT EXISTS (SELECT 1 FROM "EntitySource" ses WHERE ses."sourceRecordId" = ${recordId}
     AND NOT (CASE ses."entityType"
-      WHEN 'PERSON' THEN ${reachVisibleSql(scope, "Person", Prisma.sql`ses."entityId"`)}
-      WHEN 'ORGANISATION' THEN ${reachVisibleSql(scope, "Organisation", Prisma.sql`ses."entityId"`)}
+      WHEN 'PERSON' THEN ${reachVisibleSql(scope, "Person", Prisma.sql`ses."entityId"`, test)}
+      WHEN 'ORGANISATION' THEN ${reachVisibleSql(scope, "Organisation", Prisma.sql`ses."entityId"`, test)}
       WHEN 'EVENT' THEN ${own("Event")}
       WHEN 'ADDRESS' THEN ${own("Address")}
       ELSE TRUE END))`;

@@ -13,6 +13,7 @@ import type { Db } from "../prisma/db.js";
 import {
   ensureJurisdiction,
   hasJurisdiction,
+  oneOfIdsSql,
   organisationVisibleSql,
   personVisibleSql,
   type Scope,
@@ -68,13 +69,16 @@ export function createResolutionLoaders(db: Db) {
   };
 }
 
-/** connectorId + NUL + sourceKey of the elements' source records outside jurisdiction. */
+/**
+ * connectorId + NUL + sourceKey of the elements' source records outside jurisdiction (one element
+ * as `= $1`: the named statement keeps a generic plan, see entitySourcesInJurisdiction).
+ */
 async function recordsOutsideJurisdiction(scope: Scope, ids: readonly string[]): Promise<Set<string>> {
   await ensureJurisdiction(scope);
   const rows = await scope.db.$queryRaw<{ connectorId: string; sourceKey: string }[]>(Prisma.sql`
     SELECT DISTINCT sr."connectorId", sr."sourceKey"
     FROM "EntitySource" es JOIN "SourceRecord" sr ON sr.id = es."sourceRecordId"
-    WHERE es."entityId" = ANY(${[...ids]}::uuid[])
+    WHERE ${oneOfIdsSql(Prisma.sql`es."entityId"`, ids)}
       AND NOT ${sourceRecordInJurisdictionSql(scope, Prisma.sql`sr.id`)}`);
   return new Set(rows.map((r) => `${r.connectorId}\u0000${r.sourceKey}`));
 }

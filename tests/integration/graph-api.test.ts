@@ -2,15 +2,19 @@
 // relations in both directions, connection filters, orderings and totals, search by every key,
 // jurisdiction on every new path, and a bounded number of SQL statements for nested queries.
 import { print } from "graphql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
+import type { Principal } from "../../domain/principal.js";
 import {
   AreaEventsDocument,
   type AreaEventsQuery,
   Person360Document,
   type Person360Query,
 } from "../../operations/generated/graphql.js";
-import { statementNames } from "../../prisma/db.js";
+import { createDb, statementNames } from "../../prisma/db.js";
+import { createPersonLoaders } from "../../resolvers/persons.js";
+import { createResolutionLoaders } from "../../resolvers/resolution.js";
 import type { Sandbox } from "../../sandbox/services/index.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";
@@ -740,6 +744,101 @@ describe("no N+1", () => {
     for (const page of [first, next]) {
       expect(unnamed(page.statements), page.all).toHaveLength(1);
       expect(unnamed(page.statements)[0]).toMatch(/^SELECT "t0"\."id".* FROM "public"\."Event" AS "t0"/s);
+    }
+  });
+});
+
+describe("named statements PostgreSQL stops planning", () => {
+  // person-360's provenance and events' total, and a person's attribute provenance, as the hub
+  // names them (DB_PREPARED_STATEMENTS): after PostgreSQL's five custom plans, every call runs on
+  // the generic plan, for a city-wide and for a district principal. Negative control: with the
+  // person as `= ANY($1::uuid[])` and the jurisdiction as `"areaId" IN (SELECT … "ancestorId" =
+  // ANY($n))`, the generic plan costs 9 500 against 2 800–4 600 custom, and all calls are custom;
+  // with both as scalars, the generic plan is taken but walks the jurisdiction's subtree per row.
+  it("person-360's provenance and events' total, and attribute provenance, run on generic plans", async () => {
+    const { personId } = await richPerson();
+    const principal = (areas: string[]): Principal => ({
+      subject: "plan-cache-test",
+      roles: ["city_commander"],
+      department: null,
+      jurisdiction: areas,
+      jurisdictionPaths: [],
+      purpose: "EMERGENCY_RESPONSE",
+      purposeRef: null,
+      authenticated: true,
+    });
+    // the person's district where it has the most visible provenance and events (the sandbox's
+    // ids, and so the person richPerson picks, differ from run to run)
+    const districts = await hub.db.$queryRaw<{ code: string }[]>`
+      SELECT DISTINCT a.code FROM "PersonReach" r JOIN "AreaClosure" c ON c."descendantId" = r."areaId"
+        JOIN "Area" a ON a.id = c."ancestorId"
+       WHERE r."personId" = ${personId}::uuid AND a.level = 'DISTRICT' ORDER BY a.code`;
+    let district: string | undefined;
+    let most = 0;
+    for (const { code } of districts) {
+      const scope = { principal: principal([code]), db: hub.db };
+      const loaders = createPersonLoaders(hub.db);
+      const [sources, total] = await Promise.all([
+        loaders.entitySourcesInJurisdiction(scope).load(personId),
+        loaders.personEventCounts(scope, null).load(personId),
+      ]);
+      if (sources.length + total > most) [district, most] = [code, sources.length + total];
+    }
+    expect(district).toBeDefined();
+    const CALLS = 9;
+    const STATEMENTS = {
+      provenance: /FROM "EntitySource" es JOIN "SourceRecord" r/,
+      "events' total": /count\(\*\)::int AS n\s+FROM "EventPerson" ep/,
+      "attribute provenance": /SELECT DISTINCT sr\."connectorId"/,
+    };
+    const explain = new pg.Client({ connectionString: hub.databaseUrl });
+    await explain.connect();
+    onTestFinished(() => explain.end());
+    for (const areas of [["320600"], [district!]]) {
+      // one connection, so that pg_prepared_statements (per session) lists what the calls used
+      const db = createDb({ url: hub.databaseUrl, poolMax: 1, preparedStatements: true });
+      try {
+        const scope = { principal: principal(areas), db };
+        const answers = new Set<string>();
+        for (let i = 0; i < CALLS; i++) {
+          // loaders live for one request: a new set each call, as the hub makes them
+          const persons = createPersonLoaders(db);
+          const resolution = createResolutionLoaders(db);
+          const [sources, total, attributes] = await Promise.all([
+            persons.entitySourcesInJurisdiction(scope).load(personId),
+            persons.personEventCounts(scope, null).load(personId),
+            resolution.attributesInJurisdiction(scope, "PERSON").load(personId),
+          ]);
+          // positive controls: the city sees both, the district some
+          if (areas[0] === "320600") expect(Math.min(sources.length, total)).toBeGreaterThan(0);
+          else expect(sources.length + total).toBeGreaterThan(0);
+          answers.add(JSON.stringify([sources, total, attributes]));
+        }
+        expect(answers.size).toBe(1); // the generic plan answers as the custom ones did
+        const prepared = await db.$queryRawUnsafe<
+          { statement: string; generic_plans: bigint; custom_plans: bigint }[]
+        >("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements");
+        for (const [label, text] of Object.entries(STATEMENTS)) {
+          const found = prepared.filter((p) => text.test(p.statement));
+          expect(found, `${label} (${areas}) named once`).toHaveLength(1);
+          const { generic_plans, custom_plans } = found[0]!;
+          expect(
+            { generic: Number(generic_plans), custom: Number(custom_plans) },
+            `${label} (${areas}): ${found[0]!.statement}`,
+          ).toEqual({ generic: CALLS - 5, custom: 5 });
+          // and the generic plan tests each row's area from its side, never walking the
+          // jurisdiction's subtree (a generic plan costs it as a handful of areas: for a city,
+          // every row scanned the whole tree's closure rows)
+          const { rows: plan } = await explain.query<{ "QUERY PLAN": string }>(
+            `EXPLAIN (GENERIC_PLAN) ${found[0]!.statement}`,
+          );
+          const lines = plan.map((r) => r["QUERY PLAN"]).join("\n");
+          expect(lines, `${label}: ${lines}`).toMatch(/"AreaClosure"/);
+          expect(lines, `${label}: ${lines}`).not.toMatch(/Index Cond: \("ancestorId" =/);
+        }
+      } finally {
+        await db.$disconnect();
+      }
     }
   });
 });
