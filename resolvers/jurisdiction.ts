@@ -13,8 +13,11 @@
 // whole tree (it keeps the cheap plan: an index probe per row) and a grid a handful of rows,
 // instead of joining Area.code per row and guessing. Until the ids are known (the first request
 // of a principal's codes, planned before anything was awaited) the same filter is written with
-// the codes, which is as exact, only slower. A code stays mapped to the id it had: areas are never
-// moved and only exceptionally removed, and a removed area's id matches nothing (fail closed).
+// the codes, which is as exact, only slower. A statement that finds its rows by key (provenance, a
+// person's events' total) tests each row's area from the area's side instead
+// (areaAncestorsInJurisdictionSql), so that its named statement keeps a generic plan. A code
+// stays mapped to the id it had: areas are never moved and only exceptionally removed, and a
+// removed area's id matches nothing (fail closed).
 import DataLoader from "dataloader";
 import { normaliseAreaCode } from "../domain/area.js";
 import { withinJurisdiction } from "../domain/policies/area.js";
