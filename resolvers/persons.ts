@@ -13,6 +13,7 @@ import type { Db } from "../prisma/db.js";
 import { type EventFilter, eventFilterSql, eventsWhere } from "./events.js";
 import {
   areaAncestorsInJurisdictionSql,
+  areaInJurisdictionSql,
   elementVisibleSql,
   ensureJurisdiction,
   hasJurisdiction,
@@ -168,9 +169,11 @@ export function createPersonLoaders(db: Db) {
    */
   /**
    * How many parts the persons play in visible events matching a filter: one `GROUP BY` statement
-   * for every person of a tick (the scope is the request's: loaders live for one request). Driven
-   * by the persons' parts, each event's area tested from its side, one person as `= $1`: the
-   * named statement runs on its generic plan, not planned per call.
+   * for every person of a tick (the scope is the request's: loaders live for one request). One
+   * person (person-360) as `= $1`, driven by its parts, each event's area tested from its side:
+   * the named statement runs on its generic plan, not planned per call. Several persons (a list)
+   * keep `= ANY` and the jurisdiction's subtree, planned for their values: a small jurisdiction
+   * then drives the count from its areas (50 persons' 484 parts, a grid: 0.3 ms against 4).
    */
   const eventCountLoaders = new Map<string, DataLoader<string, number>>();
   function personEventCounts(
@@ -187,7 +190,7 @@ export function createPersonLoaders(db: Db) {
           SELECT ep."personId"::text AS "personId", count(*)::int AS n
           FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
           WHERE ${oneOfIdsSql(Prisma.sql`ep."personId"`, ids)}
-            AND ${elementVisibleSql(scope, "Event", "e", areaAncestorsInJurisdictionSql)}
+            AND ${elementVisibleSql(scope, "Event", "e", ids.length === 1 ? areaAncestorsInJurisdictionSql : areaInJurisdictionSql)}
             AND ${eventFilterSql(filter, "e")}
           GROUP BY ep."personId"`);
         const byPerson = new Map(rows.map((r) => [r.personId, r.n]));
