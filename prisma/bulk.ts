@@ -1,6 +1,8 @@
 // Bulk writes for ingest: one INSERT … SELECT FROM unnest(arrays) per table and page. Prisma's
 // createMany compiles and binds every row (most of the ingest's CPU went there); this sends one
-// array per column. Column types are declared by the caller, next to the table they write.
+// array per column. Column types are declared by the caller, next to the table they write. A JSON
+// column's values go as one JSON array text: as elements of a text[] literal, the driver escaped
+// every quote of every payload and PostgreSQL unescaped them before parsing the JSON.
 import type { Tx } from "./db.js";
 
 export type ColumnType =
@@ -32,10 +34,18 @@ function arrayType(type: ColumnType): string {
   }[type];
 }
 
+const isJson = (type: ColumnType) => type === "jsonb" || type === "jsonText";
+
+/** A column's argument of unnest: its array parameter; a JSON column's elements, in order. */
+function argument(i: number, type: ColumnType): string {
+  if (isJson(type))
+    return `ARRAY(SELECT nullif(j.e, 'null'::jsonb) FROM jsonb_array_elements($${i}::jsonb) WITH ORDINALITY AS j(e, n) ORDER BY j.n)`;
+  return `$${i}::${arrayType(type)}`;
+}
+
 function cast(name: string, type: ColumnType): string {
   const col = `u."${name}"`;
   if (typeof type === "object") return `${col}::"${type.enum}"`;
-  if (type === "jsonb" || type === "jsonText") return `${col}::jsonb`;
   if (type === "date") return `${col}::date`;
   if (type === "timestamp") return `${col}::timestamp(3)`;
   return col;
@@ -43,10 +53,20 @@ function cast(name: string, type: ColumnType): string {
 
 function param(value: unknown, type: ColumnType): unknown {
   if (value === undefined || value === null) return null;
-  if (type === "jsonb") return JSON.stringify(value);
   if (type === "timestamp") return value instanceof Date ? value.toISOString() : String(value);
   if (type === "date") return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
   return value;
+}
+
+/**
+ * One column's parameter: an array, or for a JSON column one JSON array text (JSON null, and a
+ * value that is null or missing, store SQL NULL; a jsonText value is JSON text already).
+ */
+function columnParam(rows: readonly Record<string, unknown>[], name: string, type: ColumnType): unknown {
+  if (!isJson(type)) return rows.map((row) => param(row[name], type));
+  const json = (v: unknown) =>
+    v === undefined || v === null ? "null" : type === "jsonText" ? String(v) : JSON.stringify(v);
+  return `[${rows.map((row) => json(row[name])).join(",")}]`;
 }
 
 /** INSERT rows into a table; `conflict: "ignore"` skips rows that hit a unique constraint. */
@@ -60,12 +80,11 @@ export async function bulkInsert(
   const names = Object.keys(columns);
   const sql = `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")})
     SELECT ${names.map((n) => cast(n, columns[n]!)).join(", ")}
-    FROM unnest(${names.map((n, i) => `$${i + 1}::${arrayType(columns[n]!)}`).join(", ")}) AS u(${names.map((n) => `"${n}"`).join(", ")})
+    FROM unnest(${names.map((n, i) => argument(i + 1, columns[n]!)).join(", ")}) AS u(${names.map((n) => `"${n}"`).join(", ")})
     ${conflict === "ignore" ? "ON CONFLICT DO NOTHING" : ""}`;
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    const arrays = names.map((n) => chunk.map((row) => param(row[n], columns[n]!)));
-    await tx.$executeRawUnsafe(sql, ...arrays);
+    await tx.$executeRawUnsafe(sql, ...names.map((n) => columnParam(chunk, n, columns[n]!)));
   }
 }
 
@@ -83,10 +102,10 @@ export async function bulkUpdateKeep(
   const all: Columns = { id: "uuid", ...columns };
   const allNames = Object.keys(all);
   const sql = `UPDATE "${table}" AS t SET ${names.map((n) => `"${n}" = COALESCE(${cast(n, columns[n]!)}, t."${n}")`).join(", ")}
-    FROM unnest(${allNames.map((n, i) => `$${i + 1}::${arrayType(all[n]!)}`).join(", ")}) AS u(${allNames.map((n) => `"${n}"`).join(", ")})
+    FROM unnest(${allNames.map((n, i) => argument(i + 1, all[n]!)).join(", ")}) AS u(${allNames.map((n) => `"${n}"`).join(", ")})
     WHERE t.id = u.id`;
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    await tx.$executeRawUnsafe(sql, ...allNames.map((n) => chunk.map((row) => param(row[n], all[n]!))));
+    await tx.$executeRawUnsafe(sql, ...allNames.map((n) => columnParam(chunk, n, all[n]!)));
   }
 }

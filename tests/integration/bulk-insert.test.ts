@@ -1,0 +1,114 @@
+// prisma/bulk.ts against PostgreSQL: every column kind round-trips, rows keep their order across
+// the columns (a JSON column goes as one JSON array, the others as arrays), a missing value is
+// SQL NULL, and a conflicting row is skipped when asked.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { bulkInsert, type Columns } from "../../prisma/bulk.js";
+import { createDb, type Db } from "../../prisma/db.js";
+import { cloneTemplate } from "../support/pg.js";
+
+let db: Db;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
+  drop = database.drop;
+  db = createDb({ url: database.url, poolMax: 2 });
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await drop?.();
+});
+
+const COLUMNS = {
+  id: "text",
+  payload: "jsonText",
+  doc: "jsonb",
+  flag: "bool",
+  at: "timestamp",
+  day: "date",
+  score: "float8",
+} satisfies Columns;
+
+const TABLE = `CREATE TEMP TABLE "BulkProbe" (
+  id text PRIMARY KEY, payload jsonb, doc jsonb, flag bool, at timestamp(3), day date, score float8
+) ON COMMIT DROP`;
+
+describe("bulkInsert", () => {
+  it("writes every row's values to its own row, JSON text and values alike, nulls as SQL NULL", async () => {
+    const awkward = 'quote " backslash \\ tab \t newline \n 引号“” emoji 🏠 {"a":[1,2]}';
+    const rows = Array.from({ length: 1_500 }, (_, i) => ({
+      id: `r${i}`,
+      payload:
+        i % 7 === 0 ? null : JSON.stringify({ i, text: `${awkward}${i}`, nested: { list: [i, null] } }),
+      doc: i % 5 === 0 ? undefined : { i, text: awkward, quote: '"', slash: "\\" },
+      flag: i % 2 === 0,
+      at: new Date(Date.UTC(2026, 11, 5, 12, 0, i % 60)),
+      day: "2026-12-05",
+      score: i / 3,
+    }));
+    const read = await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(TABLE);
+      await bulkInsert(tx, "BulkProbe", COLUMNS, rows);
+      return tx.$queryRawUnsafe<
+        {
+          id: string;
+          payload: unknown;
+          doc: unknown;
+          sqlNulls: number;
+          flag: boolean;
+          at: string;
+          day: string;
+          score: number;
+        }[]
+      >(
+        `SELECT id, payload, doc, (payload IS NULL)::int + (doc IS NULL)::int AS "sqlNulls", flag, to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at,
+                to_char(day, 'YYYY-MM-DD') AS day, score FROM "BulkProbe" ORDER BY substr(id, 2)::int`,
+      );
+    });
+    expect(read).toHaveLength(rows.length);
+    for (const [i, row] of read.entries()) {
+      const want = rows[i]!;
+      expect(row.id).toBe(want.id);
+      expect(row.payload).toEqual(want.payload === null ? null : JSON.parse(want.payload));
+      expect(row.doc).toEqual(want.doc ?? null);
+      // missing is SQL NULL, not the JSON value null
+      expect(row.sqlNulls).toBe(Number(want.payload === null) + Number(want.doc === undefined));
+      expect(row.flag).toBe(want.flag);
+      expect(row.at).toBe(want.at.toISOString().slice(0, 23));
+      expect(row.day).toBe(want.day);
+      expect(row.score).toBeCloseTo(want.score, 12);
+    }
+  });
+
+  it("writes a text with a lone surrogate as U+FFFD, and keeps pairs (emoji) whole", async () => {
+    const read = await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(TABLE);
+      await bulkInsert(tx, "BulkProbe", COLUMNS, [{ id: "broken \ud800 🏠" }]);
+      return tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "BulkProbe"`);
+    });
+    expect(read).toEqual([{ id: "broken \uFFFD 🏠" }]);
+  });
+
+  it("skips rows that hit a unique constraint when asked, and fails on them when not", async () => {
+    const row = (id: string, n: number) => ({ id, payload: `{"n":${n}}`, doc: { n } });
+    const kept = await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(TABLE);
+      await bulkInsert(tx, "BulkProbe", COLUMNS, [row("a", 1), row("b", 2)]);
+      await bulkInsert(tx, "BulkProbe", COLUMNS, [row("b", 3), row("c", 4)], { conflict: "ignore" });
+      return tx.$queryRawUnsafe<{ id: string; n: number }[]>(
+        `SELECT id, (payload->>'n')::int AS n FROM "BulkProbe" ORDER BY id`,
+      );
+    });
+    expect(kept).toEqual([
+      { id: "a", n: 1 },
+      { id: "b", n: 2 },
+      { id: "c", n: 4 },
+    ]);
+    await expect(
+      db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(TABLE);
+        await bulkInsert(tx, "BulkProbe", COLUMNS, [row("a", 1)]);
+        await bulkInsert(tx, "BulkProbe", COLUMNS, [row("a", 2)]);
+      }),
+    ).rejects.toThrow(/unique|duplicate/i);
+  });
+});
