@@ -20,13 +20,13 @@ export type Columns = Record<string, ColumnType>;
 
 const CHUNK = 10_000;
 
-function arrayType(type: ColumnType): string {
+type JsonColumn = "jsonb" | "jsonText";
+
+function arrayType(type: Exclude<ColumnType, JsonColumn>): string {
   if (typeof type === "object") return "text[]";
   return {
     uuid: "uuid[]",
     text: "text[]",
-    jsonb: "text[]",
-    jsonText: "text[]",
     bool: "bool[]",
     float8: "float8[]",
     date: "text[]",
@@ -34,7 +34,7 @@ function arrayType(type: ColumnType): string {
   }[type];
 }
 
-const isJson = (type: ColumnType) => type === "jsonb" || type === "jsonText";
+const isJson = (type: ColumnType): type is JsonColumn => type === "jsonb" || type === "jsonText";
 
 /** A column's argument of unnest: its array parameter; a JSON column's elements, in order. */
 function argument(i: number, type: ColumnType): string {

@@ -3,6 +3,7 @@
 import { normaliseAreaCode } from "../domain/area.js";
 import { type EventKind, type EventStatus, Prisma, type WarningLevel } from "../generated/prisma/client.js";
 import {
+  type AreaTest,
   areaUnderSql,
   elementVisibleSql,
   ensureJurisdiction,
@@ -117,9 +118,15 @@ export async function countEvents(
 }
 
 /** SQL: the event (alias `e`) is visible to the principal and matches the filter. */
-export function eventsSql(scope: Scope, filter: EventFilter | null | undefined, e: string): Prisma.Sql {
+export function eventsSql(
+  scope: Scope,
+  filter: EventFilter | null | undefined,
+  e: string,
+  /** How the event's area is tested (elementVisibleSql): from its side for rows found by key. */
+  areaTest?: AreaTest,
+): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
-  return Prisma.sql`${elementVisibleSql(scope, "Event", e)} AND ${eventFilterSql(filter, e)}`;
+  return Prisma.sql`${elementVisibleSql(scope, "Event", e, areaTest)} AND ${eventFilterSql(filter, e)}`;
 }
 
 /** Ordering of an event list; the id breaks ties so that cursors are stable. */

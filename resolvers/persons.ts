@@ -10,10 +10,9 @@ import {
   type Sex,
 } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
-import { type EventFilter, eventFilterSql, eventsWhere } from "./events.js";
+import { type EventFilter, eventsSql, eventsWhere } from "./events.js";
 import {
   areaAncestorsInJurisdictionSql,
-  areaInJurisdictionSql,
   elementVisibleSql,
   ensureJurisdiction,
   hasJurisdiction,
@@ -190,8 +189,7 @@ export function createPersonLoaders(db: Db) {
           SELECT ep."personId"::text AS "personId", count(*)::int AS n
           FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
           WHERE ${oneOfIdsSql(Prisma.sql`ep."personId"`, ids)}
-            AND ${elementVisibleSql(scope, "Event", "e", ids.length === 1 ? areaAncestorsInJurisdictionSql : areaInJurisdictionSql)}
-            AND ${eventFilterSql(filter, "e")}
+            AND ${eventsSql(scope, filter, "e", ids.length === 1 ? areaAncestorsInJurisdictionSql : undefined)}
           GROUP BY ep."personId"`);
         const byPerson = new Map(rows.map((r) => [r.personId, r.n]));
         return ids.map((id) => byPerson.get(id) ?? 0);
