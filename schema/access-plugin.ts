@@ -53,18 +53,35 @@ function accessOf(ctx: unknown): RequestAccess {
 
 type Resolver = GraphQLFieldResolver<unknown, object, object>;
 
-/** Wrap one field's resolver (or subscribe function) with its policy. */
+/** What a guard knows of its field, fixed when the schema is built. */
+interface Guarded {
+  key: string;
+  policy: FieldPolicy;
+  /** The mask of a MASK verdict (null: composite values pass, their own fields decide). */
+  mask: FieldPolicy["mask"] | null;
+  /** Whether a value read in full is audited. */
+  auditReads: boolean;
+}
+
+/**
+ * Wrap one field's resolver (or subscribe function) with its policy. The wrapper runs for every
+ * value of a classified field, so it creates no closure unless the value is a promise: the
+ * verdict is taken once per request and field (RequestAccess caches it).
+ */
 export function guard(key: string, policy: FieldPolicy, composite: boolean, resolver: Resolver): Resolver {
   const rank = sensitivityRank(policy.class);
-  const auditReads = composite ? rank >= SENSITIVE : rank >= PERSONAL;
-  const mask = policy.mask ?? (composite ? null : "withhold");
+  const g: Guarded = {
+    key,
+    policy,
+    mask: policy.mask ?? (composite ? null : "withhold"),
+    auditReads: composite ? rank >= SENSITIVE : rank >= PERSONAL,
+  };
   return (parent, args, ctx, info) => {
     const access = accessOf(ctx);
     if (!access.enforced) return resolver(parent, args, ctx, info);
     // A claimed value takes the class and mask of the field it asserts.
     const field: FieldPolicy = policy.asserts ? policy.asserts(parent) : policy;
     const verdict = access.verdict(policy.asserts ? `${key}:${field.class}:${field.owner}` : key, field);
-    const fieldMask = policy.asserts ? (field.mask ?? "withhold") : mask;
     const entityId = entityIdOf(parent);
     if (verdict.decision === "DENY") {
       access.record("DENIED", key, entityId);
@@ -78,16 +95,28 @@ export function guard(key: string, policy: FieldPolicy, composite: boolean, reso
         },
       );
     }
+    const mask = policy.asserts ? (field.mask ?? "withhold") : g.mask;
     const value = resolver(parent, args, ctx, info);
-    const after = (v: unknown): unknown => {
-      let out = v;
-      if (policy.items && Array.isArray(out)) out = filterItems(access, key, policy, out);
-      if (verdict.decision === "MASK") return fieldMask ? applyMask(fieldMask, out) : out;
-      if (auditReads && out !== null && out !== undefined) access.record("READ", key, entityId);
-      return out;
-    };
-    return value instanceof Promise ? value.then(after) : after(value);
+    return value instanceof Promise
+      ? value.then((v) => release(g, access, verdict.decision, mask, entityId, v))
+      : release(g, access, verdict.decision, mask, entityId, value);
   };
+}
+
+/** A resolved value on its way out: refused items dropped, masked, or audited as read in full. */
+function release(
+  g: Guarded,
+  access: RequestAccess,
+  decision: "ALLOW" | "MASK",
+  mask: FieldPolicy["mask"] | null,
+  entityId: string | null,
+  value: unknown,
+): unknown {
+  let out = value;
+  if (g.policy.items && Array.isArray(out)) out = filterItems(access, g.key, g.policy, out);
+  if (decision === "MASK") return mask ? applyMask(mask, out) : out;
+  if (g.auditReads && out !== null && out !== undefined) access.record("READ", g.key, entityId);
+  return out;
 }
 
 function filterItems(access: RequestAccess, key: string, policy: FieldPolicy, items: unknown[]): unknown[] {
@@ -126,16 +155,17 @@ export const mayKnow = (ctx: object, key: string): boolean => decisionFor(ctx, k
 
 type Selection = (args: object, ctx: object, ...rest: unknown[]) => unknown;
 
+/** A field's key with its policy (looked up once, when the first request plans the field). */
+type KeyedPolicy = { key: string; policy: FieldPolicy | null };
+
 /**
- * Whether every key is refused to this request (when it does not enforce, none is). A claimed
+ * Whether every field is refused to this request (when it does not enforce, none is). A claimed
  * value (asserts) is decided per value, never here.
  */
-function refusedEverywhere(ctx: object, keys: readonly string[]): boolean {
+function refusedEverywhere(ctx: object, fields: readonly KeyedPolicy[]): boolean {
   const access = (ctx as { access?: RequestAccess }).access;
-  if (!access?.enforced || keys.length === 0) return false;
-  for (const key of keys) {
-    const [typeName, fieldName] = key.split(".") as [string, string];
-    const policy = policyFor(typeName, fieldName);
+  if (!access?.enforced || fields.length === 0) return false;
+  for (const { key, policy } of fields) {
     if (!policy || policy.asserts || access.verdict(key, policy).decision !== "DENY") return false;
   }
   return true;
@@ -158,19 +188,19 @@ export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
       const policy = policyFor(parent.name, name);
       if (!policy || policy.asserts || !guarded(policy)) return fieldConfig;
     }
-    let keys: string[] | null = null;
+    let fields: KeyedPolicy[] | null = null;
     // Interface implementers are known once the schema is built, i.e. at the first request.
-    const keysOf = (): string[] => {
-      keys ??= (
+    const fieldsOf = (): KeyedPolicy[] => {
+      fields ??= (
         parent.kind === "Interface"
           ? this.buildCache.getImplementers(parent as never).map((t) => t.name)
           : [parent.name]
-      ).map((type) => `${type}.${name}`);
-      return keys;
+      ).map((type) => ({ key: `${type}.${name}`, policy: policyFor(type, name) }));
+      return fields;
     };
     const selected: Selection = typeof select === "function" ? (select as Selection) : () => ({ select });
     const unlessRefused: Selection = (args, ctx, ...rest) =>
-      refusedEverywhere(ctx, keysOf()) ? null : selected(args, ctx, ...rest);
+      refusedEverywhere(ctx, fieldsOf()) ? null : selected(args, ctx, ...rest);
     return { ...fieldConfig, extensions: { ...fieldConfig.extensions, pothosPrismaSelect: unlessRefused } };
   }
 

@@ -6,9 +6,14 @@
 // the other has just warmed or while the other's writes are still being flushed. Both run with
 // NODE_ENV=test (the hub refuses ACCESS_CONTROL=off in production), so the pair differs in the
 // policy alone. Audit rows written per second are counted in the database during the `on` runs.
+// Besides requests per second, each hub's own CPU time per request is read from /proc: on a shared
+// 2-core machine throughput swings by ±15 % between rounds with the neighbours' load and with the
+// plan each PostgreSQL backend settles on, while CPU per request is what the policy itself costs
+// the hub, and it is much steadier.
 import pg from "pg";
 import { type LoadResult, runLoad } from "./http-load.js";
 import { type HubProcess, spawnHub } from "./hub-process.js";
+import { treeCpuSeconds } from "./proc.js";
 import { fixed, formatTable } from "./report.js";
 
 export interface OverheadCell {
@@ -21,6 +26,10 @@ export interface OverheadCell {
   /** The same ratio per round, in the order run (its spread is the measurement's noise). */
   roundOverheads: number[];
   p99Ratio: number;
+  /** The hub process's own CPU ms per request (user + system, its whole process tree). */
+  cpuMsPerRequest: { on: number; off: number };
+  /** CPU per request on ÷ off: the policy's cost in the hub's own work. */
+  cpuOverhead: number;
   auditRowsPerSecond: number;
   auditRowsPerRequest: number;
   /** Element reads the audit rows name, per request (a row names every element read alike). */
@@ -38,7 +47,7 @@ export interface OverheadOptions {
   concurrency: readonly number[];
   durationS: number;
   warmupS: number;
-  /** Rounds per cell, alternating which mode runs first (default 2: on-off, off-on). */
+  /** Rounds per cell, alternating which mode runs first (default 4: on-off, off-on, on-off, off-on). */
   rounds?: number;
   signal: AbortSignal;
   log: (line: string) => void;
@@ -70,9 +79,10 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
     for (const op of o.operations)
       for (const concurrency of o.concurrency) {
         const runs: Record<"on" | "off", LoadResult[]> = { on: [], off: [] };
+        const cpuSeconds = { on: 0, off: 0 };
         let rows = 0;
         let elements = 0;
-        const rounds = Math.max(1, o.rounds ?? 2);
+        const rounds = Math.max(1, o.rounds ?? 4);
         for (let round = 0; round < rounds; round++)
           for (const mode of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
             const request = {
@@ -85,7 +95,9 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
               runLoad({ request, concurrency, durationMs: seconds * 1000, warmupMs: 0, signal: o.signal });
             if (o.warmupS > 0) await load(o.warmupS);
             const before = await auditRows(counter);
+            const cpuBefore = treeCpuSeconds(hubs[mode]!.launcherPid) ?? Number.NaN;
             runs[mode].push(await load(o.durationS));
+            cpuSeconds[mode] += (treeCpuSeconds(hubs[mode]!.launcherPid) ?? Number.NaN) - cpuBefore;
             // The writer flushes every 200 ms: wait for the last batch before counting.
             await new Promise((r) => setTimeout(r, 500));
             if (mode === "on") {
@@ -95,6 +107,10 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
             }
           }
         const results = { on: combine(runs.on), off: combine(runs.off) };
+        const cpuMsPerRequest = {
+          on: (cpuSeconds.on * 1000) / Math.max(1, results.on.requests),
+          off: (cpuSeconds.off * 1000) / Math.max(1, results.off.requests),
+        };
         const cell: OverheadCell = {
           operation: op.name,
           concurrency,
@@ -105,13 +121,15 @@ export async function measureAccessOverhead(o: OverheadOptions): Promise<Overhea
             (on, i) => runs.off[i]!.requestsPerSecond / Math.max(1e-9, on.requestsPerSecond),
           ),
           p99Ratio: results.on.latencyMs.p99 / Math.max(1e-9, results.off.latencyMs.p99),
+          cpuMsPerRequest,
+          cpuOverhead: cpuMsPerRequest.on / Math.max(1e-9, cpuMsPerRequest.off),
           auditRowsPerSecond: rows / (results.on.durationMs / 1000),
           auditRowsPerRequest: rows / Math.max(1, results.on.requests),
           auditedElementsPerRequest: elements / Math.max(1, results.on.requests),
         };
         cells.push(cell);
         o.log(
-          `  ${op.name} c=${String(concurrency).padStart(2)}  on ${fixed(cell.on.requestsPerSecond).padStart(7)} req/s  off ${fixed(cell.off.requestsPerSecond).padStart(7)} req/s  overhead ${fixed(cell.overhead, 2)}× (rounds ${cell.roundOverheads.map((r) => `${fixed(r, 2)}×`).join(" ")})  audit ${fixed(cell.auditRowsPerSecond)} rows/s  errors ${cell.on.errors.total + cell.off.errors.total}`,
+          `  ${op.name} c=${String(concurrency).padStart(2)}  on ${fixed(cell.on.requestsPerSecond).padStart(7)} req/s  off ${fixed(cell.off.requestsPerSecond).padStart(7)} req/s  overhead ${fixed(cell.overhead, 2)}× (rounds ${cell.roundOverheads.map((r) => `${fixed(r, 2)}×`).join(" ")})  CPU ms/req on ${fixed(cell.cpuMsPerRequest.on, 2)} off ${fixed(cell.cpuMsPerRequest.off, 2)} (${fixed(cell.cpuOverhead, 2)}×)  audit ${fixed(cell.auditRowsPerSecond)} rows/s  errors ${cell.on.errors.total + cell.off.errors.total}`,
         );
       }
     return cells;
@@ -165,6 +183,9 @@ export function overheadTable(cells: readonly OverheadCell[]): string {
       { title: "req/s off" },
       { title: "overhead (off÷on)" },
       { title: "per round" },
+      { title: "hub CPU ms/req on" },
+      { title: "off" },
+      { title: "CPU on÷off" },
       { title: "p99 ms on" },
       { title: "p99 ms off" },
       { title: "audit rows/s" },
@@ -178,6 +199,9 @@ export function overheadTable(cells: readonly OverheadCell[]): string {
       fixed(c.off.requestsPerSecond),
       `${fixed(c.overhead, 2)}×`,
       c.roundOverheads.map((r) => `${fixed(r, 2)}×`).join(" "),
+      fixed(c.cpuMsPerRequest.on, 2),
+      fixed(c.cpuMsPerRequest.off, 2),
+      `${fixed(c.cpuOverhead, 2)}×`,
       fixed(c.on.latencyMs.p99, 2),
       fixed(c.off.latencyMs.p99, 2),
       fixed(c.auditRowsPerSecond),
