@@ -84,6 +84,22 @@ export function runCommand(
 const HUB_ENV =
   /^(NODE_ENV|HOST|PORT|DATABASE_URL|DATA_DIR|EMBEDDED_PG_PORT|DB_POOL_MAX|DEMO_DATA|AUTH_.*|LIMIT_.*|GRAPHIQL|LOG_LEVEL|SHUTDOWN_GRACE_MS|WEBHOOK_TOKEN)$/;
 
+/**
+ * The node flags of package.json's `start` script (`node <flags> gateway/main.ts`), so that a
+ * benchmark's hub runs with the heap settings `npm start` gives it, declared in one place.
+ */
+export function startNodeArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const match = /(?:^|&& )node (.*?) ?gateway\/main\.ts$/.exec(pkg.scripts.start ?? "");
+  if (!match)
+    throw new Error(
+      `package.json's start script does not run gateway/main.ts with node: ${pkg.scripts.start}`,
+    );
+  return match[1]!.split(/\s+/).filter(Boolean);
+}
+
 export interface HubProcessOptions {
   databaseUrl: string;
   jwtSecret: string;
@@ -139,7 +155,7 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Spawn `node_modules/.bin/tsx gateway/main.ts` with the given database and wait until /readyz
+ * Spawn the hub as `npm start` runs it, with the given database, and wait until /readyz
  * answers 200. The cold start covers process start, module loading, migrations, loading the demo
  * area tree and the first readiness check.
  */
@@ -177,12 +193,17 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
   };
 
   const started = performance.now();
-  // As `npm start` runs it: one node process with tsx as a loader (no launcher relaying signals).
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "gateway/main.ts"], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // As `npm start` runs it: one node process with tsx as a loader (no launcher relaying signals),
+  // with the start script's own node flags.
+  const child = spawn(
+    process.execPath,
+    [...startNodeArgs(), ...(options.nodeArgs ?? []), "gateway/main.ts"],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout!.on("data", onOutput);
   child.stderr!.on("data", onOutput);
   let exitInfo: ReturnType<HubProcess["exited"]> = null;
