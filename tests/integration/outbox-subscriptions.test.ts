@@ -20,10 +20,29 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const newEvent = (db: TestHub["db"], areaId: string, title: string) =>
-  db.event.create({
+/**
+ * Create a grid report and wait until the hub's feed has read its creation. A live subscription
+ * starts at its hub's read position; transaction ids are cluster-wide, so while the suite runs in
+ * parallel another test database's open transaction can hold the committed row back from the
+ * reader, and a client subscribing "after" the creation would still be offered it as live.
+ */
+async function newEvent(db: TestHub["db"], areaId: string, title: string) {
+  const event = await db.event.create({
     data: { kind: "GRID_REPORT", title, occurredAt: new Date(), reportedAt: new Date(), areaId },
   });
+  const [row] = await db.$queryRaw<{ txid: string; id: string }[]>`
+    SELECT txid::text AS txid, id::text AS id FROM "Outbox"
+    WHERE "entityId" = ${event.id} ORDER BY txid DESC, id DESC LIMIT 1`;
+  if (!row) throw new Error(`no outbox row for event ${event.id}`);
+  const written = { txid: BigInt(row.txid), id: BigInt(row.id) };
+  for (let i = 0; i < 3_000; i++) {
+    const read = hub.booted.outbox.readPosition;
+    if (read.txid > written.txid || (read.txid === written.txid && read.id >= written.id)) return event;
+    await hub.booted.outbox.settle();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the outbox feed never read event ${event.id}'s creation`);
+}
 
 interface Change {
   cursor: string;
