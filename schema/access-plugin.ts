@@ -65,8 +65,8 @@ interface Guarded {
 
 /**
  * Wrap one field's resolver (or subscribe function) with its policy. The wrapper runs for every
- * value of a classified field, so it creates no closure unless the value is a promise: the
- * verdict is taken once per request and field (RequestAccess caches it).
+ * value of a classified field, so it creates no closure unless the value is a promise; the
+ * verdict is taken once per subject and field (RequestAccess shares it).
  */
 export function guard(key: string, policy: FieldPolicy, composite: boolean, resolver: Resolver): Resolver {
   const rank = sensitivityRank(policy.class);
