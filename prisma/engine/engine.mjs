@@ -5,7 +5,6 @@
 // `prisma migrate …` CLI) and by the hub at start-up (applyMigrations).
 //
 // The five fixes (../shared/STACK.md, pitfall 2) are marked FIX below.
-import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -48,28 +47,30 @@ export function loadSchemaEngine() {
 const CHAR_OID = 18;
 const TEXT_OID = 25;
 const COLUMN_TYPE_CHARACTER = 6; // ColumnTypeEnum.Character in @prisma/driver-adapter-utils
-const charColumns = new AsyncLocalStorage();
+// Which columns were "char" travels on the result's rows array, which queryRaw passes through
+// unchanged: an AsyncLocalStorage here would switch on Node's promise hooks for the whole process
+// (every await of every request pays for them once one storage has run).
+const CHAR_COLUMNS = Symbol("charColumns");
 
 function decodeCharColumns(queryable) {
   const performIO = queryable.performIO.bind(queryable);
   queryable.performIO = async (query) => {
     const result = await performIO(query);
-    const found = charColumns.getStore();
+    const found = [];
     result.fields?.forEach((field, i) => {
       if (field.dataTypeID !== CHAR_OID) return;
       field.dataTypeID = TEXT_OID;
-      found?.push(i);
+      found.push(i);
     });
+    if (found.length > 0 && Array.isArray(result.rows))
+      Object.defineProperty(result.rows, CHAR_COLUMNS, { value: found });
     return result;
   };
   const queryRaw = queryable.queryRaw.bind(queryable);
-  queryable.queryRaw = (query) => {
-    const found = [];
-    return charColumns.run(found, async () => {
-      const result = await queryRaw(query);
-      for (const i of found) result.columnTypes[i] = COLUMN_TYPE_CHARACTER;
-      return result;
-    });
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const i of result.rows?.[CHAR_COLUMNS] ?? []) result.columnTypes[i] = COLUMN_TYPE_CHARACTER;
+    return result;
   };
   return queryable;
 }
