@@ -123,7 +123,13 @@ function entryOf(row: Row): { position: Position; entry: OutboxEntry } {
   };
 }
 
-const COLUMNS = `txid::text AS txid, id::text AS id, topic, kind, "entityId", "areaPath", payload`;
+// The row as text for the client. Every ORDER BY names the table's columns (o.txid, o.id): a bare
+// `txid` there would be this list's text alias, and "10000" sorts before "9999".
+const COLUMNS = `o.txid::text AS txid, o.id::text AS id, topic, kind, "entityId", "areaPath", payload`;
+// The oldest transaction still running, as an expression (stable within a statement, one snapshot)
+// rather than a CTE joined in: PostgreSQL can then use it as a bound of the (txid, id) index; joined
+// from a CTE it was a filter, and the `held` probe read the whole table on every poll.
+const XMIN = "pg_snapshot_xmin(pg_current_snapshot())";
 
 export interface OutboxFeedOptions {
   databaseUrl: string;
@@ -163,8 +169,8 @@ export class OutboxFeed implements OutboxSubscriptions {
     const feed = new OutboxFeed(options);
     // Start at the tail: what committed before this process started is replayed only on request.
     const { rows } = await feed.pool.query<{ txid: string; id: string }>(
-      `SELECT txid::text AS txid, id::text AS id FROM "Outbox"
-       WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid DESC, id DESC LIMIT 1`,
+      `SELECT o.txid::text AS txid, o.id::text AS id FROM "Outbox" o
+       WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY o.txid DESC, o.id DESC LIMIT 1`,
     );
     if (rows[0]) feed.position = { txid: BigInt(rows[0].txid), id: BigInt(rows[0].id) };
     await feed.listen();
@@ -257,12 +263,11 @@ export class OutboxFeed implements OutboxSubscriptions {
   private async readAll(): Promise<void> {
     for (;;) {
       const { rows } = await this.pool.query<{ rows: Row[] | null; held: boolean }>(
-        `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-         b AS (SELECT ${COLUMNS} FROM "Outbox", s
-               WHERE (txid, id) > ($1::xid8, $2::bigint) AND txid < s.xmin
-               ORDER BY txid, id LIMIT $3)
+        `WITH b AS (SELECT ${COLUMNS} FROM "Outbox" o
+               WHERE (o.txid, o.id) > ($1::xid8, $2::bigint) AND o.txid < ${XMIN}
+               ORDER BY o.txid, o.id LIMIT $3)
          SELECT (SELECT json_agg(b ORDER BY b.txid::xid8, b.id::bigint) FROM b) AS rows,
-                EXISTS (SELECT 1 FROM "Outbox", s WHERE txid >= s.xmin) AS held`,
+                EXISTS (SELECT 1 FROM "Outbox" o WHERE o.txid >= ${XMIN}) AS held`,
         [this.position.txid.toString(), this.position.id.toString(), this.batch],
       );
       const batch = rows[0]?.rows ?? [];
@@ -295,9 +300,9 @@ export class OutboxFeed implements OutboxSubscriptions {
     limit: number,
   ): Promise<{ position: Position; entry: OutboxEntry }[]> {
     const { rows } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM "Outbox"
-       WHERE (txid, id) > ($1::xid8, $2::bigint) AND (txid, id) <= ($3::xid8, $4::bigint)
-       ORDER BY txid, id LIMIT $5`,
+      `SELECT ${COLUMNS} FROM "Outbox" o
+       WHERE (o.txid, o.id) > ($1::xid8, $2::bigint) AND (o.txid, o.id) <= ($3::xid8, $4::bigint)
+       ORDER BY o.txid, o.id LIMIT $5`,
       [from.txid.toString(), from.id.toString(), to.txid.toString(), to.id.toString(), limit],
     );
     return rows.map(entryOf);

@@ -65,11 +65,12 @@ export class WarningsConsumer {
       const [position] = await tx.$queryRaw<{ txid: string; lastId: bigint }[]>`
         SELECT txid, "lastId" FROM "OutboxConsumer" WHERE name = ${WARNINGS_CONSUMER} FOR UPDATE SKIP LOCKED`;
       if (!position) return 0;
+      // ORDER BY o.txid: a bare `txid` would be the text alias, and "10000" sorts before "9999"
       const rows = await tx.$queryRaw<{ txid: string; id: bigint; topic: string; entityId: string }[]>`
-        SELECT txid::text AS txid, id, topic, "entityId" FROM "Outbox"
-        WHERE (txid, id) > (${position.txid}::xid8, ${position.lastId})
-          AND txid < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY txid, id LIMIT ${BATCH}`;
+        SELECT o.txid::text AS txid, o.id, topic, "entityId" FROM "Outbox" o
+        WHERE (o.txid, o.id) > (${position.txid}::xid8, ${position.lastId})
+          AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY o.txid, o.id LIMIT ${BATCH}`;
       const last = rows.at(-1);
       if (!last) return 0;
       const now = this.clock.now();
