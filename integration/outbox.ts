@@ -170,7 +170,7 @@ export class OutboxFeed implements OutboxSubscriptions {
     // Start at the tail: what committed before this process started is replayed only on request.
     const { rows } = await feed.pool.query<{ txid: string; id: string }>(
       `SELECT o.txid::text AS txid, o.id::text AS id FROM "Outbox" o
-       WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY o.txid DESC, o.id DESC LIMIT 1`,
+       WHERE o.txid < ${XMIN} ORDER BY o.txid DESC, o.id DESC LIMIT 1`,
     );
     if (rows[0]) feed.position = { txid: BigInt(rows[0].txid), id: BigInt(rows[0].id) };
     await feed.listen();

@@ -31,8 +31,8 @@ async function newEvent(db: TestHub["db"], areaId: string, title: string) {
     data: { kind: "GRID_REPORT", title, occurredAt: new Date(), reportedAt: new Date(), areaId },
   });
   const [row] = await db.$queryRaw<{ txid: string; id: string }[]>`
-    SELECT txid::text AS txid, id::text AS id FROM "Outbox"
-    WHERE "entityId" = ${event.id} ORDER BY txid DESC, id DESC LIMIT 1`;
+    SELECT o.txid::text AS txid, o.id::text AS id FROM "Outbox" o
+    WHERE "entityId" = ${event.id} ORDER BY o.txid DESC, o.id DESC LIMIT 1`;
   if (!row) throw new Error(`no outbox row for event ${event.id}`);
   const written = { txid: BigInt(row.txid), id: BigInt(row.id) };
   for (let i = 0; i < 3_000; i++) {
