@@ -369,6 +369,15 @@ export class SyncEngine {
   private async lock(id: string, wait: boolean): Promise<(() => Promise<void>) | null> {
     if (!this.locks) return async () => {};
     const client = await this.locks.connect();
+    // A client checked out of a pool has no error listener of the pool's: a session ended under the
+    // run (a database restart, a terminated backend) would be an unhandled 'error' and stop the hub.
+    // The lock went with the session; the run's own statements fail or finish on their own.
+    const lost = (e: Error) => this.log("run lock connection lost", { connector: id, error: e.message });
+    client.on("error", lost);
+    const release = (e?: Error) => {
+      client.removeListener("error", lost);
+      client.release(e);
+    };
     try {
       const key = `citygraph.sync:${id}`;
       if (wait) await client.query("SET lock_timeout = '10min'");
@@ -380,19 +389,19 @@ export class SyncEngine {
       );
       if (wait) await client.query("RESET lock_timeout");
       if (!rows[0]?.taken) {
-        client.release();
+        release();
         return null;
       }
       return async () => {
         try {
           await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]);
-          client.release();
+          release();
         } catch (e) {
-          client.release(e as Error); // a broken connection: its session (and lock) is gone anyway
+          release(e as Error); // a broken connection: its session (and lock) is gone anyway
         }
       };
     } catch (e) {
-      client.release(e as Error);
+      release(e as Error);
       throw e;
     }
   }

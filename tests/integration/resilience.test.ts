@@ -1,5 +1,6 @@
 // A department system that answers 500s, hangs, or sends garbage marks its connector DEGRADED,
-// then DOWN, while the hub keeps serving everything else.
+// then DOWN, while the hub keeps serving everything else. A run whose lock's database session
+// ends under it (a restart, a failover, a terminated backend) is logged, not fatal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
 import type { Sandbox } from "../../sandbox/services/index.js";
@@ -65,6 +66,52 @@ describe.each([
       expect(skipped.data?.triggerSync).toEqual({ outcome: "SKIPPED", skipped: "CIRCUIT_OPEN" });
     } finally {
       await fault(url(), "none");
+    }
+  }, 60_000);
+});
+
+describe("a run whose lock's session ends", () => {
+  it("is logged, not fatal: the run ends, the next run locks anew, the hub keeps answering", async () => {
+    // A hub of its own (the cases above leave petition's circuit open), with a timeout long
+    // enough for the test to end the lock's session while the run waits on a hanging system.
+    const own = await startTestHub({}, builtinConnectors(sandbox.urls, { timeoutMs: 3_000 }));
+    try {
+      const token = await own.token({ roles: ["connector_admin", "city_commander"], areas: ["320600"] });
+      const triggerSync = () =>
+        own.gql<{ triggerSync: { outcome: string } }>(
+          `mutation { triggerSync(connectorId: "petition") { outcome } }`,
+          { token },
+        );
+      // Backends of the hub's database holding an advisory lock (during a run: its lock's session).
+      const lockHolders = () =>
+        own.db.$queryRaw<{ pid: number }[]>`
+          SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+          WHERE l.locktype = 'advisory' AND d.datname = current_database() AND l.pid <> pg_backend_pid()`;
+      await fault(sandbox.urls.petition!, "timeout");
+      let run: ReturnType<typeof triggerSync> | null = null;
+      try {
+        run = triggerSync();
+        let holders: { pid: number }[] = [];
+        for (let i = 0; i < 200 && holders.length === 0; i++) {
+          await new Promise((r) => setTimeout(r, 10));
+          holders = await lockHolders();
+        }
+        expect(holders.length).toBeGreaterThan(0);
+        await own.db
+          .$queryRaw`SELECT pg_terminate_backend(pid) FROM unnest(${holders.map((h) => h.pid)}::int[]) pid`;
+        expect((await run).data?.triggerSync.outcome).toBe("FAILED");
+      } finally {
+        await run?.catch(() => undefined);
+        await fault(sandbox.urls.petition!, "none");
+      }
+      expect(own.logs.some((l) => l.includes("run lock connection lost") && l.includes("petition"))).toBe(
+        true,
+      );
+      expect((await triggerSync()).data?.triggerSync.outcome).toBe("SUCCEEDED");
+      const area = await own.gql<{ area: { name: string } }>(`{ area(code: "320600") { name } }`, { token });
+      expect(area.data?.area.name).toBe("南通市");
+    } finally {
+      await own.stop();
     }
   }, 60_000);
 });
