@@ -107,13 +107,15 @@ function patchAdapter(adapter) {
 }
 
 /** A migration-aware adapter factory for PostgreSQL, with the fixes applied. */
-export async function createAdapterFactory(url, { shadowDatabaseUrl } = {}) {
+export async function createAdapterFactory(url, { shadowDatabaseUrl, onConnect } = {}) {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const config = pgConfigFromUrl(url);
 
   class MigrationPg extends PrismaPg {
     async connect() {
-      return patchAdapter(await super.connect());
+      const adapter = patchAdapter(await super.connect());
+      onConnect?.(adapter);
+      return adapter;
     }
     async connectToShadowDb() {
       if (shadowDatabaseUrl)
@@ -188,7 +190,10 @@ export const NO_FILTER = { externalTables: [], externalEnums: [] };
  * Returns the names of the migrations applied now.
  */
 export async function applyMigrations(url, migrationsDir) {
-  const factory = await createAdapterFactory(url);
+  // Freeing the engine does not close its connections: closed here, or the session (and Prisma's
+  // migration advisory lock, which it still holds) would live as long as the hub.
+  const opened = [];
+  const factory = await createAdapterFactory(url, { onConnect: (adapter) => opened.push(adapter) });
   const engine = await createEngine(factory);
   try {
     const out = await engine.applyMigrations({
@@ -201,5 +206,6 @@ export async function applyMigrations(url, migrationsDir) {
     throw new Error(`migration failed: ${e?.message ?? e}${panic ? `\n${panic}` : ""}`);
   } finally {
     engine.free?.();
+    await Promise.all(opened.map((adapter) => adapter.dispose().catch(() => undefined)));
   }
 }

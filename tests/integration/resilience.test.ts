@@ -87,6 +87,8 @@ describe("a run whose lock's session ends", () => {
         own.db.$queryRaw<{ pid: number }[]>`
           SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
           WHERE l.locktype = 'advisory' AND d.datname = current_database() AND l.pid <> pg_backend_pid()`;
+      // idle, the hub's sessions hold no advisory lock (the migrations' session is closed)
+      expect(await lockHolders()).toEqual([]);
       await fault(sandbox.urls.petition!, "timeout");
       let run: ReturnType<typeof triggerSync> | null = null;
       try {
