@@ -66,20 +66,25 @@ export async function jurisdictionPaths(db: Db, codes: readonly string[]): Promi
   return rows.map((r) => r.path);
 }
 
-// Area codes → ids, kept per database client: an area keeps its id for good (areas are never
-// moved, only exceptionally removed), so a code found is remembered for a while; a code not
-// found is asked again (an area may be added at any time).
+// Area codes → ids and paths, kept per database client: an area keeps its id and place in the
+// tree for good (areas are never moved, only exceptionally removed), so a code found is remembered
+// for a while; a code not found is asked again (an area may be added at any time).
 const AREA_IDS_REFRESH_MS = 60_000;
 const AREA_IDS_MAX = 100_000;
-const areaIds = new WeakMap<Db, Map<string, { id: string; at: number }>>();
+/** An area as a filter names it: its id, and its path (to tell whether a jurisdiction holds it). */
+export interface AreaKey {
+  id: string;
+  path: string;
+}
+const areaKeys = new WeakMap<Db, Map<string, AreaKey & { at: number }>>();
 
 export function createAreaLoaders(db: Db) {
-  /** The id of the area with this (normalised) code, without a statement once known. */
-  const idByCode = new DataLoader<string, string | null>(async (codes) => {
-    let known = areaIds.get(db);
+  /** The id and path of the area with this (normalised) code, without a statement once known. */
+  const keyByCode = new DataLoader<string, AreaKey | null>(async (codes) => {
+    let known = areaKeys.get(db);
     if (!known) {
       known = new Map();
-      areaIds.set(db, known);
+      areaKeys.set(db, known);
     }
     const cache = known;
     const now = Date.now();
@@ -90,13 +95,16 @@ export function createAreaLoaders(db: Db) {
     if (missing.length > 0) {
       const rows = await db.area.findMany({
         where: { code: { in: missing } },
-        select: { id: true, code: true },
+        select: { id: true, code: true, path: true },
       });
       if (cache.size > AREA_IDS_MAX) cache.clear();
       for (const c of missing) cache.delete(c);
-      for (const r of rows) cache.set(r.code, { id: r.id, at: now });
+      for (const r of rows) cache.set(r.code, { id: r.id, path: r.path, at: now });
     }
-    return codes.map((c) => cache.get(c)?.id ?? null);
+    return codes.map((c) => {
+      const hit = cache.get(c);
+      return hit ? { id: hit.id, path: hit.path } : null;
+    });
   });
 
   const byCode = new DataLoader<string, AreaRow | null>(async (codes) => {
@@ -139,7 +147,7 @@ export function createAreaLoaders(db: Db) {
 
   return {
     areaByCode: byCode,
-    areaIdByCode: idByCode,
+    areaKeyByCode: keyByCode,
     areaAncestors: ancestors,
     areaSubtreeCounts: subtreeCounts,
   };

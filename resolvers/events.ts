@@ -2,6 +2,7 @@
 // lists events (the root list, a person's, an organisation's, an address's and an area's events).
 import { normaliseAreaCode } from "../domain/area.js";
 import { type EventKind, type EventStatus, Prisma, type WarningLevel } from "../generated/prisma/client.js";
+import type { AreaKey } from "./areas.js";
 import {
   type AreaTest,
   areaUnderSql,
@@ -9,6 +10,7 @@ import {
   ensureJurisdiction,
   hasJurisdiction,
   NOTHING,
+  ownAreaVisible,
   type Scope,
   UUID,
   underArea,
@@ -24,6 +26,8 @@ export interface EventFilter {
    * probe per row instead of a join on Area.code. An unknown code resolves to an id of no area.
    */
   underId?: string | null;
+  /** The path of that area, resolved with its id: whether the jurisdiction holds the subtree. */
+  underPath?: string | null;
   kind?: EventKind | null;
   kinds?: readonly EventKind[] | null;
   status?: EventStatus | null;
@@ -59,10 +63,35 @@ export function eventFilterWhere(filter: EventFilter | null | undefined): Prisma
   return and;
 }
 
+/**
+ * Whether the list is confined to a subtree that lies inside the jurisdiction (the filter's
+ * resolved `under`, or the area whose events are listed): every event it can match is then
+ * visible, an event being reached through its own area alone (ELEMENT_REACH, the same rule as the
+ * type-level check's ownAreaVisible). The jurisdiction's test is then left out of the statement:
+ * it walked the closure a second time for every candidate row and cost the page more to plan
+ * than to run. A subtree that is not inside (an ancestor of the jurisdiction, a sibling) keeps it.
+ */
+function confinedToJurisdiction(
+  scope: Scope,
+  filter: EventFilter | null | undefined,
+  area?: AreaKey,
+): boolean {
+  const under = filter?.underId && filter.underPath ? filter.underPath : null;
+  return [under, area?.path].some((path) => path != null && ownAreaVisible(scope.principal, "Event", path));
+}
+
 /** Events visible to the principal (in its jurisdiction) that match the filter. */
-export function eventsWhere(scope: Scope, filter: EventFilter | null | undefined): Prisma.EventWhereInput {
+export function eventsWhere(
+  scope: Scope,
+  filter: EventFilter | null | undefined,
+  /** The area whose subtree the list is also confined to (an area's events). */
+  area?: AreaKey,
+): Prisma.EventWhereInput {
   if (!hasJurisdiction(scope.principal)) return NOTHING;
-  return { AND: [visibleWhere(scope, "Event"), ...eventFilterWhere(filter)] };
+  const visible = confinedToJurisdiction(scope, filter, area) ? [] : [visibleWhere(scope, "Event")];
+  return {
+    AND: [...visible, ...eventFilterWhere(filter), ...(area ? [{ area: underAreaId(area.id) }] : [])],
+  };
 }
 
 /** An id that names no area: what an unknown `under` code resolves to (matches nothing). */
@@ -75,11 +104,12 @@ const NO_AREA = "00000000-0000-0000-0000-000000000000";
 export async function resolveEventFilter(
   scope: Scope,
   filter: EventFilter | null | undefined,
-  areaId: (code: string) => Promise<string | null>,
+  areaKey: (code: string) => Promise<AreaKey | null>,
 ): Promise<EventFilter> {
   await ensureJurisdiction(scope);
   if (!filter?.under || filter.underId) return { ...filter };
-  return { ...filter, underId: (await areaId(normaliseAreaCode(filter.under))) ?? NO_AREA };
+  const area = await areaKey(normaliseAreaCode(filter.under));
+  return { ...filter, underId: area?.id ?? NO_AREA, underPath: area?.path ?? null };
 }
 
 /** SQL: the event (alias `e`) matches the filter; jurisdiction not included. */
@@ -106,14 +136,14 @@ export function eventFilterSql(filter: EventFilter | null | undefined, e: string
 export async function countEvents(
   scope: Scope,
   filter: EventFilter | null | undefined,
-  underAreaId?: string,
+  area?: AreaKey,
 ): Promise<number> {
   if (!hasJurisdiction(scope.principal)) return 0;
   await ensureJurisdiction(scope);
   const [row] = await scope.db.$queryRaw<{ n: number }[]>(Prisma.sql`
     SELECT count(*)::int AS n FROM "Event" e
-    WHERE ${eventsSql(scope, filter, "e")}
-      ${underAreaId ? Prisma.sql`AND ${areaUnderSql(underAreaId, Prisma.sql`e."areaId"`)}` : Prisma.empty}`);
+    WHERE ${eventsSql(scope, filter, "e", undefined, area)}
+      ${area ? Prisma.sql`AND ${areaUnderSql(area.id, Prisma.sql`e."areaId"`)}` : Prisma.empty}`);
   return row?.n ?? 0;
 }
 
@@ -124,8 +154,11 @@ export function eventsSql(
   e: string,
   /** How the event's area is tested (elementVisibleSql): from its side for rows found by key. */
   areaTest?: AreaTest,
+  /** The area whose subtree the caller also confines the events to (tested by the caller). */
+  area?: AreaKey,
 ): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
+  if (confinedToJurisdiction(scope, filter, area)) return eventFilterSql(filter, e);
   return Prisma.sql`${elementVisibleSql(scope, "Event", e, areaTest)} AND ${eventFilterSql(filter, e)}`;
 }
 
@@ -200,14 +233,4 @@ export function eventOrderByVia(
       .map((o) => ({ event: o })),
     { eventId: "asc" as const },
   ];
-}
-
-/** Visible events in the area's subtree that match the filter. */
-export function eventsUnderWhere(
-  scope: Scope,
-  areaId: string,
-  filter: EventFilter | null | undefined,
-): Prisma.EventWhereInput {
-  if (!hasJurisdiction(scope.principal)) return NOTHING;
-  return { AND: [eventsWhere(scope, filter), { area: underAreaId(areaId) }] };
 }

@@ -11,7 +11,7 @@ import { canReadArea } from "../../domain/policies/area.js";
 import { areaUpdateSchema, updateArea } from "../../integration/commands/areas.js";
 import { addressesUnderWhere } from "../../resolvers/addresses.js";
 import { areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
-import { countEvents, eventOrderBy, eventsUnderWhere } from "../../resolvers/events.js";
+import { countEvents, eventOrderBy, eventsWhere } from "../../resolvers/events.js";
 import { organisationsUnderWhere } from "../../resolvers/organisations.js";
 import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
@@ -282,11 +282,11 @@ builder.prismaObjectFields("Area", (t) => ({
     cursor: "id",
     description: "Events in this area's subtree (inside the caller's jurisdiction), newest first by default.",
     args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
-    totalCount: async (area, args, ctx) => countEvents(ctx, await eventFilterOf(ctx, args.filter), area.id),
+    totalCount: async (area, args, ctx) => countEvents(ctx, await eventFilterOf(ctx, args.filter), area),
     resolve: async (query, area, args, ctx) =>
       ctx.db.event.findMany({
         ...query,
-        where: eventsUnderWhere(ctx, area.id, await eventFilterOf(ctx, args.filter)),
+        where: eventsWhere(ctx, await eventFilterOf(ctx, args.filter), area),
         orderBy: eventOrderBy(args.orderBy),
       }),
   }),

@@ -214,7 +214,7 @@ builder.queryFields((t) => ({
 
 /** A request's event filter with its jurisdiction and `under` area resolved to ids. */
 export function eventFilterOf(ctx: Context, filter: EventFilter | null | undefined): Promise<EventFilter> {
-  return resolveEventFilter(ctx, filter, (code) => ctx.loaders.areaIdByCode.load(code));
+  return resolveEventFilter(ctx, filter, (code) => ctx.loaders.areaKeyByCode.load(code));
 }
 
 /** The deprecated top-level arguments, as a filter (only those given). */

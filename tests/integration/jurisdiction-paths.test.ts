@@ -328,6 +328,82 @@ describe("every path agrees on jurisdiction", () => {
     expect(missedSome).toBeGreaterThan(10);
   }, 120_000);
 
+  it("confines an event list to an area inside, around and beside the jurisdiction", async () => {
+    // A list confined to a subtree inside the jurisdiction leaves the jurisdiction's own test out
+    // (resolvers/events.ts, confinedToJurisdiction): each list must still be exactly the oracle's
+    // events of the jurisdiction within the subtree, whichever way the two areas nest.
+    const r = rng(20261206);
+    const areas = await hub.db.$queryRaw<{ code: string; level: string; parent: string | null }[]>`
+      SELECT DISTINCT a.code, a.level::text AS level, p.code AS parent FROM "Area" a
+      LEFT JOIN "Area" p ON p.id = a."parentId"
+      JOIN "AreaClosure" c ON c."ancestorId" = a.id
+      WHERE a.level::text IN ('STREET', 'COMMUNITY') AND c."descendantId" IN (SELECT "areaId" FROM "Event")
+      ORDER BY a.code`;
+    const byCode = new Map(areas.map((a) => [a.code, a]));
+    const below = async (code: string) =>
+      (
+        await hub.db.$queryRaw<{ code: string }[]>`
+        SELECT d.code FROM "AreaClosure" c JOIN "Area" a ON a.id = c."ancestorId" JOIN "Area" d ON d.id = c."descendantId"
+        WHERE a.code = ${code} AND c.distance > 0 AND d."id" IN (SELECT "areaId" FROM "Event") ORDER BY d.code`
+      ).map((x) => x.code);
+    const listed = async (token: string, field: "root" | "area", code: string) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      let total = -1;
+      for (;;) {
+        const q =
+          field === "root"
+            ? `query($code: String!, $after: String) { c: events(filter: { under: $code }, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`
+            : `query($code: String!, $after: String) { area(code: $code) { c: events(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } } }`;
+        const res: { data?: Record<string, unknown> | null; errors?: unknown } = await hub.gql(q, {
+          token,
+          variables: { code, after },
+        });
+        expect(res.errors, `${field} ${code}`).toBeUndefined();
+        const c = (field === "root" ? res.data!.c : (res.data!.area as { c: unknown }).c) as Connection;
+        total = c.totalCount;
+        for (const e of c.edges) seen.push(rawId(e.node.id));
+        if (!c.pageInfo.hasNextPage) break;
+        after = c.pageInfo.endCursor;
+      }
+      return { seen: seen.sort(), total };
+    };
+    let inside = 0;
+    let outside = 0;
+    for (let draw = 0; draw < 4; draw += 1) {
+      const home = pick(
+        r,
+        areas.filter((a) => a.level === (draw % 2 ? "COMMUNITY" : "STREET")),
+      );
+      const token = await hub.token({ roles: ["city_commander"], areas: [home.code], purpose: PURPOSE });
+      const mine = (await oracle([home.code])).events;
+      const children = await below(home.code);
+      const sibling = areas.find((a) => a.parent === home.parent && a.code !== home.code);
+      const cases: { code: string; how: string; area: boolean }[] = [
+        { code: home.code, how: "the jurisdiction itself", area: true },
+        ...(children[0] ? [{ code: pick(r, children), how: "inside", area: true }] : []),
+        ...(home.parent ? [{ code: home.parent, how: "around (its parent)", area: true }] : []),
+        { code: "320600", how: "around (the city)", area: true },
+        ...(sibling ? [{ code: sibling.code, how: "beside (a sibling with events)", area: false }] : []),
+      ];
+      for (const c of cases) {
+        const subtree = (await oracle([c.code])).events;
+        const want = [...mine].filter((id) => subtree.has(id)).sort();
+        const context = `draw ${draw}: jurisdiction ${home.code} (${byCode.get(home.code)?.level}), under ${c.code}, ${c.how}`;
+        for (const field of c.area ? (["root", "area"] as const) : (["root"] as const)) {
+          const got = await listed(token, field, c.code);
+          expect(got.total, `${context}: ${field} totalCount`).toBe(want.length);
+          expect(got.seen, `${context}: ${field} events`).toEqual(want);
+        }
+        if (want.length > 0) inside += 1;
+        if (subtree.size > want.length) outside += 1;
+      }
+    }
+    // controls: some lists hold events, and some subtrees hold events the principal may not see
+    expect(inside).toBeGreaterThan(4);
+    expect(outside).toBeGreaterThan(4);
+  }, 120_000);
+
   it("answers a merged person's ID with its survivor, and NOT_FOUND where the survivor is not visible", async () => {
     const steward = await hub.token({
       roles: ["data_steward", "city_commander"],
