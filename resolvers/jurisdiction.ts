@@ -186,18 +186,31 @@ export const ELEMENT_REACH = {
     table: "PersonReach",
     key: "personId",
     paths: "addresses, events, posts (网格员), organisations belonged to (their area and address)",
+    through: ["Event"],
   },
   Organisation: {
     via: "reach",
     table: "OrganisationReach",
     key: "organisationId",
     paths: "its area, its address, its events",
+    through: ["Event"],
   },
   Event: { via: "area", paths: "its own area" },
   Address: { via: "area", paths: "its own area" },
 } as const satisfies Record<
   string,
-  { via: "reach"; table: string; key: string; paths: string } | { via: "area"; paths: string }
+  | {
+      via: "reach";
+      table: string;
+      key: string;
+      paths: string;
+      /**
+       * Elements whose link is one of the reach paths: linked to a visible one of them, this
+       * element is visible (its reach table holds that element's own area).
+       */
+      through: readonly ("Event" | "Address")[];
+    }
+  | { via: "area"; paths: string }
 >;
 export type Element = keyof typeof ELEMENT_REACH;
 type ReachElement = { [E in Element]: (typeof ELEMENT_REACH)[E]["via"] extends "reach" ? E : never }[Element];
@@ -217,6 +230,24 @@ export function visibleWhere(scope: Scope, element: Element): ReachWhere | AreaW
   if (!hasJurisdiction(scope.principal)) return NOTHING;
   const area = inJurisdiction(scope);
   return ELEMENT_REACH[element].via === "reach" ? { reach: { some: { area } } } : { area };
+}
+
+/**
+ * Filter on the persons or organisations linked to an element the caller already sees (an event's
+ * parties): none where ELEMENT_REACH declares that link one of their reach paths, since the reach
+ * table, which the database keeps with every link, then holds the seen element's own area for each
+ * of them; else the jurisdiction's filter. Leaving it out spares the statement a reach probe and a
+ * walk of the closure per linked row (and their planning).
+ */
+export function linkedVisibleWhere<E extends ReachElement>(
+  scope: Scope,
+  element: E,
+  from: Element,
+): ReachWhere | typeof NOTHING | null {
+  if (!hasJurisdiction(scope.principal)) return NOTHING;
+  return (ELEMENT_REACH[element].through as readonly Element[]).includes(from)
+    ? null
+    : visibleWhere(scope, element);
 }
 
 /**

@@ -3,6 +3,7 @@ import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import { normaliseCitizenId } from "../../domain/identifiers/citizen-id.js";
 import type { EventKind, EventPersonRole, Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
+import { linkedVisibleWhere } from "../../resolvers/jurisdiction.js";
 import { survivorOr } from "../../resolvers/merged.js";
 import { visibleMembershipsOfPersonWhere } from "../../resolvers/organisations.js";
 import {
@@ -14,6 +15,7 @@ import {
 } from "../../resolvers/persons.js";
 import { mayKnow, mayRead } from "../access-plugin.js";
 import { builder, elementNotFound } from "../builder.js";
+import type { Context } from "../context.js";
 import { badInput, hubError } from "../errors.js";
 import { EVENT_BASE, EVENT_TYPE_NAMES, EventFilterInput, EventRef, eventListArgs } from "./event.js";
 import { PersonOrganisationRef } from "./organisation.js";
@@ -305,11 +307,11 @@ builder.prismaInterfaceFields("Event", (t) => ({
     type: [EventPersonRef],
     description: "The people in the event, with their roles.",
     args: { role: t.arg({ type: EventRoleEnum, description: "Only this role." }) },
-    // persons of a visible event are visible (they reach its area); the filter keeps it so, in
-    // the statement that reads the event, and so their type-level check needs no statement
+    // persons of a visible event are visible (they reach its area: linkedVisibleWhere), and so
+    // their type-level check needs no statement
     select: (args, ctx, nestedSelection) => ({
       persons: nestedSelection({
-        where: { person: visiblePersonsWhere(ctx), ...(args.role ? { role: args.role } : {}) },
+        where: { ...eventPartiesWhere(ctx), ...(args.role ? { role: args.role } : {}) },
         orderBy: [{ role: "asc" }, { personId: "asc" }],
       }),
     }),
@@ -326,11 +328,17 @@ builder.prismaInterfaceFields("Event", (t) => ({
     description: "The people in the event, with their roles.",
     deprecationReason: "Use parties.",
     query: (_args, ctx) => ({
-      where: { person: visiblePersonsWhere(ctx) },
+      where: eventPartiesWhere(ctx),
       orderBy: [{ role: "asc" }, { personId: "asc" }],
     }),
   }),
 }));
+
+/** An event's links to its parties that the caller may see (the event itself being visible). */
+function eventPartiesWhere(ctx: Context): Prisma.EventPersonWhereInput {
+  const person = linkedVisibleWhere(ctx, "Person", "Event");
+  return person ? { person } : {};
+}
 
 const PersonFilterInput = builder.inputType("PersonFilter", {
   description: "Which persons to list. Every condition given must hold; jurisdiction always applies.",

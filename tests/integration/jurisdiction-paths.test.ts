@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
 import type { Role } from "../../domain/roles.js";
 import { resolvePending } from "../../integration/resolution/pass.js";
+import { ELEMENT_REACH } from "../../resolvers/jurisdiction.js";
 import type { Sandbox } from "../../sandbox/services/index.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { startSmallSandbox } from "./sandbox/support.js";
@@ -470,5 +471,54 @@ describe("every path agrees on jurisdiction", () => {
     );
     for (const e of r.errors ?? []) expect(e.extensions?.code).toBe("NOT_FOUND");
     expect(r.data!.nodes.filter((n) => n !== null).length).toBeGreaterThan(0);
+  }, 60_000);
+  it("holds, for every link a reach path declares, the linked element's reach to the visible element's area", async () => {
+    // ELEMENT_REACH's `through`: an event's parties and organisations are read without the
+    // jurisdiction's filter, the event being visible (linkedVisibleWhere). That is sound only if
+    // the reach tables hold each event's area for each party and organisation, after the sync,
+    // the resolution pass and the merges above.
+    const LINKS: Record<string, string> = {
+      "Person<-Event": `SELECT count(*)::int AS links, count(*) FILTER (WHERE NOT EXISTS (
+          SELECT 1 FROM "PersonReach" r WHERE r."personId" = l."personId" AND r."areaId" = e."areaId"))::int AS missing
+        FROM "EventPerson" l JOIN "Event" e ON e.id = l."eventId"`,
+      "Organisation<-Event": `SELECT count(*)::int AS links, count(*) FILTER (WHERE NOT EXISTS (
+          SELECT 1 FROM "OrganisationReach" r WHERE r."organisationId" = l."organisationId" AND r."areaId" = e."areaId"))::int AS missing
+        FROM "EventOrganisation" l JOIN "Event" e ON e.id = l."eventId"`,
+    };
+    const declared = Object.entries(ELEMENT_REACH).flatMap(([element, spec]) =>
+      "through" in spec ? spec.through.map((from) => `${element}<-${from}`) : [],
+    );
+    expect(declared.length).toBeGreaterThan(0);
+    for (const pair of declared) {
+      expect(LINKS[pair], `a check of ${pair}`).toBeDefined();
+      const [row] = await hub.db.$queryRawUnsafe<{ links: number; missing: number }[]>(LINKS[pair]!);
+      expect(row!.links, pair).toBeGreaterThan(10);
+      expect(row!.missing, pair).toBe(0);
+    }
+    // and an event's parties, read by a grid's worker, are all its parties (none filtered away)
+    const [grid] = await hub.db.$queryRaw<{ code: string }[]>`
+      SELECT a.code FROM "Area" a JOIN "Event" e ON e."areaId" = a.id JOIN "EventPerson" ep ON ep."eventId" = e.id
+      WHERE a.level = 'GRID' GROUP BY a.code ORDER BY count(*) DESC, a.code LIMIT 1`;
+    const token = await hub.token({ roles: ["city_commander"], areas: [grid!.code], purpose: PURPOSE });
+    const r = await hub.gql<{
+      events: { edges: { node: { id: string; parties: { person: { id: string } }[] } }[] };
+    }>(
+      `query($code: String!) { events(filter: { under: $code }, first: 50) { edges { node { id parties { person { id } } } } } }`,
+      { token, variables: { code: grid!.code } },
+    );
+    expect(r.errors).toBeUndefined();
+    const events = r.data!.events.edges.map((e) => e.node);
+    expect(events.length).toBeGreaterThan(0);
+    let parties = 0;
+    for (const e of events) {
+      const links = await hub.db.eventPerson.findMany({
+        where: { eventId: rawId(e.id) },
+        select: { personId: true },
+      });
+      const got = e.parties.map((p) => rawId(p.person.id)).sort();
+      expect(got, `parties of ${rawId(e.id)}`).toEqual(links.map((l) => l.personId).sort());
+      parties += got.length;
+    }
+    expect(parties).toBeGreaterThan(0);
   }, 60_000);
 });
