@@ -37,7 +37,8 @@ export class AuditWriter {
   private queue: { at: Date; request: AuditRequest; entry: AuditEntry }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private purgeTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
+  /** The batch being written: true once written, false when it failed (it is queued again). */
+  private flushing: Promise<boolean> | null = null;
   /** Records of the batch being written (out of the queue, not yet in the database). */
   private inFlight = 0;
   /** Rows written since start (benchmarks print the rate). */
@@ -80,9 +81,16 @@ export class AuditWriter {
     return this.options.maxPending;
   }
 
-  /** Write what is queued (one flush at a time; concurrent callers wait for the same one). */
+  /**
+   * Write what is queued, batch after batch until the queue is empty or a batch fails (one batch
+   * in flight at a time; concurrent callers wait for it, then go on with what is left). A caller
+   * that has just queued records finds them written when this resolves.
+   */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => (this.queue.length > 0 ? this.flush() : undefined));
+    // Another caller may have started the next batch already: wait for it too.
+    const next = (written: boolean) =>
+      written && (this.queue.length > 0 || this.flushing) ? this.flush() : undefined;
+    if (this.flushing) return this.flushing.then(next);
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, MAX_BATCH);
     this.inFlight = batch.length;
@@ -90,16 +98,18 @@ export class AuditWriter {
       .then(() => {
         this.inFlight = 0;
         this.written += batch.length;
+        return true;
       })
       .catch((e: Error) => {
         this.inFlight = 0;
         this.queue.unshift(...batch);
         this.options.onError?.(e);
+        return false;
       })
       .finally(() => {
         this.flushing = null;
       });
-    return this.flushing;
+    return this.flushing.then(next);
   }
 
   /** Stop the timers and write everything queued. */
