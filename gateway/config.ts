@@ -226,7 +226,7 @@ export const envSchema = z.object({
     "How long audit records are kept, in days (at least 180: Cybersecurity Law art. 21); older ones are purged daily",
   ),
   AUDIT_FLUSH_MS: int(500, 10, 60_000).describe(
-    "How often the audit writer flushes its batch to the database, in ms (and on shutdown)",
+    "How often the audit writer writes what is queued to the database (in batches of up to 5 000), in ms (and on shutdown)",
   ),
   AUDIT_QUEUE_MAX: int(100_000, 1, 10_000_000).describe(
     "Audit records the hub may hold unwritten; at that many (the database refuses or stalls the inserts) operations are refused with AUDIT_UNAVAILABLE and /readyz answers 503 until a batch is written",
