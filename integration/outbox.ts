@@ -126,10 +126,13 @@ function entryOf(row: Row): { position: Position; entry: OutboxEntry } {
 // The row as text for the client. Every ORDER BY names the table's columns (o.txid, o.id): a bare
 // `txid` there would be this list's text alias, and "10000" sorts before "9999".
 const COLUMNS = `o.txid::text AS txid, o.id::text AS id, topic, kind, "entityId", "areaPath", payload`;
-// The oldest transaction still running, as an expression (stable within a statement, one snapshot)
-// rather than a CTE joined in: PostgreSQL can then use it as a bound of the (txid, id) index; joined
-// from a CTE it was a filter, and the `held` probe read the whole table on every poll.
-const XMIN = "pg_snapshot_xmin(pg_current_snapshot())";
+/**
+ * The oldest transaction still running, as an expression (stable within a statement, one snapshot)
+ * rather than a CTE joined in: PostgreSQL can then use it as a bound of the (txid, id) index; joined
+ * from a CTE it was a filter, and the `held` probe read the whole table on every poll. Every reader
+ * of the outbox takes only rows below it (a lower txid may still commit).
+ */
+export const OUTBOX_XMIN = "pg_snapshot_xmin(pg_current_snapshot())";
 
 export interface OutboxFeedOptions {
   databaseUrl: string;
@@ -170,7 +173,7 @@ export class OutboxFeed implements OutboxSubscriptions {
     // Start at the tail: what committed before this process started is replayed only on request.
     const { rows } = await feed.pool.query<{ txid: string; id: string }>(
       `SELECT o.txid::text AS txid, o.id::text AS id FROM "Outbox" o
-       WHERE o.txid < ${XMIN} ORDER BY o.txid DESC, o.id DESC LIMIT 1`,
+       WHERE o.txid < ${OUTBOX_XMIN} ORDER BY o.txid DESC, o.id DESC LIMIT 1`,
     );
     if (rows[0]) feed.position = { txid: BigInt(rows[0].txid), id: BigInt(rows[0].id) };
     await feed.listen();
@@ -264,10 +267,10 @@ export class OutboxFeed implements OutboxSubscriptions {
     for (;;) {
       const { rows } = await this.pool.query<{ rows: Row[] | null; held: boolean }>(
         `WITH b AS (SELECT ${COLUMNS} FROM "Outbox" o
-               WHERE (o.txid, o.id) > ($1::xid8, $2::bigint) AND o.txid < ${XMIN}
+               WHERE (o.txid, o.id) > ($1::xid8, $2::bigint) AND o.txid < ${OUTBOX_XMIN}
                ORDER BY o.txid, o.id LIMIT $3)
          SELECT (SELECT json_agg(b ORDER BY b.txid::xid8, b.id::bigint) FROM b) AS rows,
-                EXISTS (SELECT 1 FROM "Outbox" o WHERE o.txid >= ${XMIN}) AS held`,
+                EXISTS (SELECT 1 FROM "Outbox" o WHERE o.txid >= ${OUTBOX_XMIN}) AS held`,
         [this.position.txid.toString(), this.position.id.toString(), this.batch],
       );
       const batch = rows[0]?.rows ?? [];

@@ -4,7 +4,9 @@
 // the lock (the others skip it: FOR UPDATE SKIP LOCKED). It reads below the oldest running
 // transaction, as the subscribers' reader does (integration/outbox.ts), so nothing is passed over.
 import type { Clock } from "../../domain/clock.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../prisma/db.js";
+import { OUTBOX_XMIN } from "../outbox.js";
 import { evaluateEvent } from "./evaluate.js";
 
 export const WARNINGS_CONSUMER = "warnings";
@@ -69,7 +71,7 @@ export class WarningsConsumer {
       const rows = await tx.$queryRaw<{ txid: string; id: bigint; topic: string; entityId: string }[]>`
         SELECT o.txid::text AS txid, o.id, topic, "entityId" FROM "Outbox" o
         WHERE (o.txid, o.id) > (${position.txid}::xid8, ${position.lastId})
-          AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+          AND o.txid < ${Prisma.raw(OUTBOX_XMIN)}
         ORDER BY o.txid, o.id LIMIT ${BATCH}`;
       const last = rows.at(-1);
       if (!last) return 0;
