@@ -142,8 +142,7 @@ export async function countEvents(
   await ensureJurisdiction(scope);
   const [row] = await scope.db.$queryRaw<{ n: number }[]>(Prisma.sql`
     SELECT count(*)::int AS n FROM "Event" e
-    WHERE ${eventsSql(scope, filter, "e", undefined, area)}
-      ${area ? Prisma.sql`AND ${areaUnderSql(area.id, Prisma.sql`e."areaId"`)}` : Prisma.empty}`);
+    WHERE ${eventsSql(scope, filter, "e", undefined, area)}`);
   return row?.n ?? 0;
 }
 
@@ -154,12 +153,15 @@ export function eventsSql(
   e: string,
   /** How the event's area is tested (elementVisibleSql): from its side for rows found by key. */
   areaTest?: AreaTest,
-  /** The area whose subtree the caller also confines the events to (tested by the caller). */
+  /** The area whose subtree the events are also confined to (an area's events). */
   area?: AreaKey,
 ): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
-  if (confinedToJurisdiction(scope, filter, area)) return eventFilterSql(filter, e);
-  return Prisma.sql`${elementVisibleSql(scope, "Event", e, areaTest)} AND ${eventFilterSql(filter, e)}`;
+  const and = [eventFilterSql(filter, e)];
+  if (area) and.push(areaUnderSql(area.id, Prisma.raw(`${e}."areaId"`)));
+  if (!confinedToJurisdiction(scope, filter, area))
+    and.unshift(elementVisibleSql(scope, "Event", e, areaTest));
+  return Prisma.join(and, " AND ");
 }
 
 /** Ordering of an event list; the id breaks ties so that cursors are stable. */

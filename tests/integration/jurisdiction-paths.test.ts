@@ -473,17 +473,13 @@ describe("every path agrees on jurisdiction", () => {
     expect(r.data!.nodes.filter((n) => n !== null).length).toBeGreaterThan(0);
   }, 60_000);
   it("holds, for every link a reach path declares, the linked element's reach to the visible element's area", async () => {
-    // ELEMENT_REACH's `through`: an event's parties and organisations are read without the
-    // jurisdiction's filter, the event being visible (linkedVisibleWhere). That is sound only if
-    // the reach tables hold each event's area for each party and organisation, after the sync,
-    // the resolution pass and the merges above.
+    // ELEMENT_REACH's `through`: an event's parties are read without the jurisdiction's filter,
+    // the event being visible (linkedVisibleWhere). That is sound only if the reach table holds
+    // each event's area for each party, after the sync, the resolution pass and the merges above.
     const LINKS: Record<string, string> = {
       "Person<-Event": `SELECT count(*)::int AS links, count(*) FILTER (WHERE NOT EXISTS (
           SELECT 1 FROM "PersonReach" r WHERE r."personId" = l."personId" AND r."areaId" = e."areaId"))::int AS missing
         FROM "EventPerson" l JOIN "Event" e ON e.id = l."eventId"`,
-      "Organisation<-Event": `SELECT count(*)::int AS links, count(*) FILTER (WHERE NOT EXISTS (
-          SELECT 1 FROM "OrganisationReach" r WHERE r."organisationId" = l."organisationId" AND r."areaId" = e."areaId"))::int AS missing
-        FROM "EventOrganisation" l JOIN "Event" e ON e.id = l."eventId"`,
     };
     const declared = Object.entries(ELEMENT_REACH).flatMap(([element, spec]) =>
       "through" in spec ? spec.through.map((from) => `${element}<-${from}`) : [],
