@@ -226,7 +226,9 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
       // the tsx launcher alone it is relayed, but the launcher SIGKILLs its child when the child
       // has not acknowledged within ~30 ms, which a busy hub may not: no graceful drain then.
       // The launcher exits with the hub's exit code.
-      const live = [...hubs].filter(isAlive);
+      // A hub started directly is signalled alone: with HUB_WORKERS > 1 it is the cluster's
+      // primary, which stops its workers itself (a worker that ends on its own is a failure to it).
+      const live = commandLine(child.pid ?? 0).includes("gateway/main.ts") ? [] : [...hubs].filter(isAlive);
       if (live.length === 0) child.kill("SIGTERM");
       for (const pid of live)
         try {
