@@ -223,6 +223,22 @@ export async function keysetAfter<Q extends { cursor?: { id?: string }; skip?: n
 }
 
 /**
+ * One page of an event list (the root list, an area's): its `where` (resolved meanwhile) and the
+ * keyset after the cursor, in the list's order. Every event connection that pages by `id` reads
+ * through here, so a later page stays one statement wherever the list is reached from.
+ */
+export async function findEventPage<
+  Q extends Pick<Prisma.EventFindManyArgs, "include" | "select" | "cursor" | "skip" | "take">,
+>(db: Scope["db"], query: Q, order: EventOrder | null | undefined, where: Promise<Prisma.EventWhereInput>) {
+  const [resolved, page] = await Promise.all([where, keysetAfter(db, query, order)]);
+  return db.event.findMany({
+    ...page.query,
+    where: page.after ? { AND: [resolved, page.after] } : resolved,
+    orderBy: eventOrderBy(order),
+  });
+}
+
+/**
  * The same ordering for a list of join rows (EventPerson, EventOrganisation) that point at an
  * event; the caller appends its own columns to break the remaining ties.
  */

@@ -11,7 +11,7 @@ import { canReadArea } from "../../domain/policies/area.js";
 import { areaUpdateSchema, updateArea } from "../../integration/commands/areas.js";
 import { addressesUnderWhere } from "../../resolvers/addresses.js";
 import { areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
-import { countEvents, eventOrderBy, eventsWhere } from "../../resolvers/events.js";
+import { countEvents, eventsWhere, findEventPage } from "../../resolvers/events.js";
 import { organisationsUnderWhere } from "../../resolvers/organisations.js";
 import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
@@ -283,11 +283,12 @@ builder.prismaObjectFields("Area", (t) => ({
     description: "Events in this area's subtree (inside the caller's jurisdiction), newest first by default.",
     args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
     totalCount: async (area, args, ctx) => countEvents(ctx, await eventFilterOf(ctx, args.filter), area),
-    resolve: async (query, area, args, ctx) =>
-      ctx.db.event.findMany({
-        ...query,
-        where: eventsWhere(ctx, await eventFilterOf(ctx, args.filter), area),
-        orderBy: eventOrderBy(args.orderBy),
-      }),
+    resolve: (query, area, args, ctx) =>
+      findEventPage(
+        ctx.db,
+        query,
+        args.orderBy,
+        eventFilterOf(ctx, args.filter).then((f) => eventsWhere(ctx, f, area)),
+      ),
   }),
 }));

@@ -5,9 +5,8 @@ import {
   countEvents,
   type EVENT_ORDERS,
   type EventFilter,
-  eventOrderBy,
   eventsWhere,
-  keysetAfter,
+  findEventPage,
   resolveEventFilter,
 } from "../../resolvers/events.js";
 import { builder } from "../builder.js";
@@ -197,18 +196,13 @@ builder.queryFields((t) => ({
     },
     totalCount: async (_parent, args, ctx) =>
       countEvents(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) })),
-    resolve: async (query, _root, args, ctx) => {
-      const [filter, page] = await Promise.all([
-        eventFilterOf(ctx, { ...args.filter, ...legacy(args) }),
-        keysetAfter(ctx.db, query, args.orderBy), // keeps the page one statement
-      ]);
-      const where = eventsWhere(ctx, filter);
-      return ctx.db.event.findMany({
-        ...page.query,
-        where: page.after ? { AND: [where, page.after] } : where,
-        orderBy: eventOrderBy(args.orderBy),
-      });
-    },
+    resolve: (query, _root, args, ctx) =>
+      findEventPage(
+        ctx.db,
+        query,
+        args.orderBy,
+        eventFilterOf(ctx, { ...args.filter, ...legacy(args) }).then((f) => eventsWhere(ctx, f)),
+      ),
   }),
 }));
 

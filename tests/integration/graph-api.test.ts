@@ -701,7 +701,18 @@ describe("no N+1", () => {
     expect(large.statements.length).toBeLessThanOrEqual(3);
   });
 
-  it("answers person-360 in 3 statements, area-events in 2 and its next page in 3", async () => {
+  // an area's events, as a client that starts from the area asks them (schema/types/area.ts)
+  const AREA_OWN_EVENTS = `query AreaOwnEvents($code: String!, $after: String) {
+    area(code: $code) {
+      events(first: 20, after: $after, orderBy: OCCURRED_AT_DESC) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { id occurredAt area { code } parties { role person { id name } } } }
+      }
+    }
+  }`;
+
+  it("answers person-360 in 3 statements, area-events in 2 and its next page in 3, an area's own events alike", async () => {
     const token = await commander();
     const { citizenId } = await richPerson();
     const counted = async <T>(document: string, variables: Record<string, unknown>) => {
@@ -736,6 +747,26 @@ describe("no N+1", () => {
       true,
     );
     expect(next.statements.length, next.all).toBe(3);
+    // an area's own events connection pages the same way: the cursor's row and the page, whose
+    // places and parties stay joined (no statement per relation level), each event once
+    const areaPage = async (after: string | null) =>
+      counted<{
+        area: {
+          events: {
+            totalCount: number;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+            edges: { node: { id: string; occurredAt: string; parties: { role: string }[] } }[];
+          };
+        };
+      }>(AREA_OWN_EVENTS, { code: "320602", after });
+    const own = await areaPage(null);
+    const ownNext = await areaPage(own.data.area.events.pageInfo.endCursor);
+    expect(ownNext.data.area.events.edges).toHaveLength(20);
+    const ownIds = [...own.data.area.events.edges, ...ownNext.data.area.events.edges].map((e) => e.node.id);
+    expect(new Set(ownIds).size).toBe(40);
+    expect(ownIds.slice(0, 20)).toEqual(first.data.events.edges.map((e) => e.node.id));
+    expect(ownIds.slice(20)).toEqual(next.data.events.edges.map((e) => e.node.id));
+    expect(ownNext.statements.length, ownNext.all).toBe(own.statements.length + 1);
     // prepared statements (DB_PREPARED_STATEMENTS, prisma/db.ts): every statement is named but a
     // list page, which PostgreSQL plans for its values each time (the subtree's size decides)
     const names = statementNames();
