@@ -41,6 +41,16 @@ import { type RunningHub, startHub } from "./server.js";
 import { createTracing, type HubTracing, querySpan, tracingSyncObserver } from "./tracing.js";
 
 /** What a caller of bootHub may change; all optional, production passes none. */
+/**
+ * PostgreSQL's `application_name` of each of the hub's pools, so that `pg_stat_activity` and
+ * `pg_locks` tell a request's backend from a background one (docs/operating.md).
+ */
+export const DB_APPLICATION_NAMES = {
+  main: "citygraph main",
+  requests: "citygraph requests",
+  warnings: "citygraph warning rules",
+} as const;
+
 export interface BootOverrides {
   /** Where the hub reads the time (default: the system clock). */
   clock?: Clock;
@@ -164,7 +174,12 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
             },
           }
         : {};
-    const db = createDb({ url: databaseUrl, poolMax: config.dbPoolMax, ...queryHook });
+    const db = createDb({
+      url: databaseUrl,
+      poolMax: config.dbPoolMax,
+      applicationName: DB_APPLICATION_NAMES.main,
+      ...queryHook,
+    });
     const metrics = config.metricsEnabled ? createMetrics(db) : null;
     metrics?.watchPool("main", db);
     steps.push({ step: "close database pool", run: () => db.$disconnect() });
@@ -174,6 +189,7 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     const requestDb = createDb({
       url: databaseUrl,
       poolMax: config.dbPoolMax,
+      applicationName: DB_APPLICATION_NAMES.requests,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       preparedStatements: config.dbPreparedStatements,
       ...(onRequestQuery
@@ -220,7 +236,11 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
     steps.push({ step: "close outbox reader", run: () => outbox.stop() });
     // 三色预警: the warning rules evaluate every event change, once across instances
     // its own small pool, outside the statement hook: its background passes are not a request's
-    const warningsDb = createDb({ url: databaseUrl, poolMax: 2 });
+    const warningsDb = createDb({
+      url: databaseUrl,
+      poolMax: 2,
+      applicationName: DB_APPLICATION_NAMES.warnings,
+    });
     steps.push({ step: "close the warning rules' database pool", run: () => warningsDb.$disconnect() });
     const warnings = new WarningsConsumer(warningsDb, clock, (m, fields) => log.info(m, fields));
     await warnings.start();

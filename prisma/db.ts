@@ -18,6 +18,11 @@ export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.u
 export interface DbOptions {
   url: string;
   poolMax?: number;
+  /**
+   * PostgreSQL's `application_name` for this client's connections: which of the hub's pools a
+   * backend in `pg_stat_activity` or `pg_locks` serves (requests, background work, warning rules).
+   */
+  applicationName?: string;
   /** Called with every SQL statement Prisma sends (statement counting, slow-query logs). */
   onQuery?: (sql: string, durationMs: number) => void;
   /**
@@ -70,6 +75,7 @@ export function statementNames(max = MAX_STATEMENT_NAMES): (query: { sql: string
 export function createDb({
   url,
   poolMax = 10,
+  applicationName,
   onQuery,
   statementTimeoutMs,
   preparedStatements = false,
@@ -78,6 +84,7 @@ export function createDb({
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
+    ...(applicationName ? { application_name: applicationName } : {}),
     ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
   });
   const adapter = new PrismaPg(pool, {

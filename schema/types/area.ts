@@ -10,12 +10,14 @@ import {
 import { canReadArea } from "../../domain/policies/area.js";
 import { areaUpdateSchema, updateArea } from "../../integration/commands/areas.js";
 import { addressesUnderWhere } from "../../resolvers/addresses.js";
-import { areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
-import { countEvents, eventsWhere, findEventPage } from "../../resolvers/events.js";
+import { type AreaKey, areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
+import { countEvents, type EventFilter, eventsWhere, findEventPage } from "../../resolvers/events.js";
 import { organisationsUnderWhere } from "../../resolvers/organisations.js";
 import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
 import { command } from "../command.js";
+import { readTotal, startTotal } from "../connection-total.js";
+import type { Context } from "../context.js";
 import { notFound } from "../errors.js";
 import { EventRef, eventFilterOf, eventListArgs } from "./event.js";
 import { OrganisationKindEnum } from "./organisation.js";
@@ -282,13 +284,24 @@ builder.prismaObjectFields("Area", (t) => ({
     cursor: "id",
     description: "Events in this area's subtree (inside the caller's jurisdiction), newest first by default.",
     args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
-    totalCount: async (area, args, ctx) => countEvents(ctx, await eventFilterOf(ctx, args.filter), area),
-    resolve: (query, area, args, ctx) =>
-      findEventPage(
+    totalCount: (area, args, ctx) => readTotal(args, () => areaEventsTotal(ctx, args.filter, area)),
+    resolve: (query, area, args, ctx, info) => {
+      startTotal(args, info, () => areaEventsTotal(ctx, args.filter, area));
+      return findEventPage(
         ctx.db,
         query,
         args.orderBy,
         eventFilterOf(ctx, args.filter).then((f) => eventsWhere(ctx, f, area)),
-      ),
+      );
+    },
   }),
 }));
+
+/** How many of the area's events match the filter (one statement). */
+async function areaEventsTotal(
+  ctx: Context,
+  filter: EventFilter | null | undefined,
+  area: AreaKey,
+): Promise<number> {
+  return countEvents(ctx, await eventFilterOf(ctx, filter), area);
+}

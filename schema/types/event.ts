@@ -10,6 +10,7 @@ import {
   resolveEventFilter,
 } from "../../resolvers/events.js";
 import { builder } from "../builder.js";
+import { readTotal, startTotal } from "../connection-total.js";
 import type { Context } from "../context.js";
 import { Provenance } from "./provenance.js";
 
@@ -194,17 +195,26 @@ builder.queryFields((t) => ({
         deprecationReason: "Use filter.statuses.",
       }),
     },
-    totalCount: async (_parent, args, ctx) =>
-      countEvents(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) })),
-    resolve: (query, _root, args, ctx) =>
-      findEventPage(
+    totalCount: (_parent, args, ctx) => readTotal(args, () => eventsTotal(ctx, args)),
+    resolve: (query, _root, args, ctx, info) => {
+      startTotal(args, info, () => eventsTotal(ctx, args));
+      return findEventPage(
         ctx.db,
         query,
         args.orderBy,
         eventFilterOf(ctx, { ...args.filter, ...legacy(args) }).then((f) => eventsWhere(ctx, f)),
-      ),
+      );
+    },
   }),
 }));
+
+/** How many events the root list's arguments match (one statement). */
+async function eventsTotal(
+  ctx: Context,
+  args: { filter?: EventFilter | null } & Pick<EventFilter, "under" | "kind" | "status">,
+): Promise<number> {
+  return countEvents(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) }));
+}
 
 /** A request's event filter with its jurisdiction and `under` area resolved to ids. */
 export function eventFilterOf(ctx: Context, filter: EventFilter | null | undefined): Promise<EventFilter> {

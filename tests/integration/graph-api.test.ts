@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
 import type { Principal } from "../../domain/principal.js";
+import { DB_APPLICATION_NAMES } from "../../gateway/boot.js";
 import {
   AreaEventsDocument,
   type AreaEventsQuery,
@@ -776,6 +777,71 @@ describe("no N+1", () => {
       expect(unnamed(page.statements), page.all).toHaveLength(1);
       expect(unnamed(page.statements)[0]).toMatch(/^SELECT "t0"\."id".* FROM "public"\."Event" AS "t0"/s);
     }
+  });
+});
+
+describe("a connection's total beside its page", () => {
+  // schema/connection-total.ts: a list that asks for its page and its totalCount sends both
+  // statements before either answers. With the event table locked by another session, the
+  // request's statements queue on the lock: two of them if the count started with the page, one
+  // if it waits for the page (the order plugin-prisma alone would give).
+  const waitingOnEvents = async (client: pg.Client, want: number) => {
+    let seen = 0;
+    for (let i = 0; i < 100 && seen < want; i++) {
+      // by the lock, not by pg_stat_activity's query text (which still shows a connection's
+      // previous statement while the next one waits to be planned), and only the requests' pool
+      const r = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+          WHERE NOT l.granted AND l.relation = '"Event"'::regclass AND a.application_name = $1`,
+        [DB_APPLICATION_NAMES.requests],
+      );
+      seen = r.rows[0]!.n;
+      if (seen < want) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return seen;
+  };
+
+  for (const [label, document, total] of [
+    ["the root list", print(AreaEventsDocument), (d: AreaEventsQuery) => d.events.totalCount],
+    [
+      "an area's events",
+      `query($code: String!) { area(code: $code) { events(first: 5) { totalCount edges { node { id } } } } }`,
+      (d: { area: { events: { totalCount: number } } }) => d.area.events.totalCount,
+    ],
+  ] as const) {
+    it(`${label}: the page and the total wait on the table together, and the total is right`, async () => {
+      const token = await commander();
+      const variables = { code: "320602", first: 5 };
+      await hub.gql(document, { token, variables }); // warm the area and jurisdiction caches
+      const locker = new pg.Client({ connectionString: hub.databaseUrl });
+      await locker.connect();
+      onTestFinished(() => locker.end());
+      await locker.query(`BEGIN; LOCK TABLE "Event" IN ACCESS EXCLUSIVE MODE`);
+      const answer = hub.gql(document, { token, variables });
+      const waiting = await waitingOnEvents(locker, 2);
+      await locker.query("COMMIT");
+      const r = await answer;
+      expect(r.errors).toBeUndefined();
+      expect(waiting).toBe(2);
+      expect((total as (d: unknown) => number)(r.data)).toBe(
+        await hub.db.event.count({
+          where: { area: { ancestorLinks: { some: { ancestor: { code: "320602" } } } } },
+        }),
+      );
+    });
+  }
+
+  it("a total asked through a fragment, or alone, is still counted", async () => {
+    const token = await commander();
+    const r = await hub.gql<{ a: { totalCount: number }; b: { totalCount: number } }>(
+      `query { a: events(first: 1, filter: { under: "320602" }) { ...Total edges { cursor } }
+               b: events(filter: { under: "320602" }) { totalCount } }
+       fragment Total on QueryEventsConnection { totalCount }`,
+      { token },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.a.totalCount).toBeGreaterThan(0);
+    expect(r.data!.b.totalCount).toBe(r.data!.a.totalCount);
   });
 });
 

@@ -1,0 +1,32 @@
+// A connection's total, counted beside its page instead of after it. plugin-prisma resolves a
+// connection's `totalCount` only once the page is back, so a list that asks for both waited for
+// two database round trips one after the other. When the connection's selection names
+// `totalCount`, its page resolver starts the count and the `totalCount` option takes the same
+// promise (both receive the connection's own `args` object); otherwise the count runs when asked,
+// as before. The count is the same statement either way: only when it starts changes.
+import { type GraphQLResolveInfo, Kind } from "graphql";
+
+const started = new WeakMap<object, Promise<number>>();
+
+/** Whether the connection field's own selection names `totalCount` (not through a fragment). */
+function asksTotal(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes.some((node) =>
+    node.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === "totalCount"),
+  );
+}
+
+/** From the page resolver: start the count now if the selection will ask for it. */
+export function startTotal(args: object, info: GraphQLResolveInfo, count: () => Promise<number>): void {
+  if (!asksTotal(info) || started.has(args)) return;
+  const total = count();
+  total.catch(() => {}); // a failure is reported where the total is read, not as an unhandled rejection
+  started.set(args, total);
+}
+
+/** From the `totalCount` option: the count the page resolver started, or a new one. */
+export function readTotal(args: object, count: () => Promise<number>): Promise<number> {
+  const total = started.get(args);
+  if (!total) return count();
+  started.delete(args);
+  return total;
+}
