@@ -40,7 +40,6 @@ import { useTracing } from "./plugins/tracing.js";
 import { type RunningHub, startHub } from "./server.js";
 import { createTracing, type HubTracing, querySpan, tracingSyncObserver } from "./tracing.js";
 
-/** What a caller of bootHub may change; all optional, production passes none. */
 /**
  * PostgreSQL's `application_name` of each of the hub's pools, so that `pg_stat_activity` and
  * `pg_locks` tell a request's backend from a background one (docs/operating.md).
@@ -51,6 +50,7 @@ export const DB_APPLICATION_NAMES = {
   warnings: "citygraph warning rules",
 } as const;
 
+/** What a caller of bootHub may change; all optional, production passes none. */
 export interface BootOverrides {
   /** Where the hub reads the time (default: the system clock). */
   clock?: Clock;

@@ -15,18 +15,25 @@ function asksTotal(info: GraphQLResolveInfo): boolean {
   );
 }
 
-/** From the page resolver: start the count now if the selection will ask for it. */
-export function startTotal(args: object, info: GraphQLResolveInfo, count: () => Promise<number>): void {
-  if (!asksTotal(info) || started.has(args)) return;
-  const total = count();
-  total.catch(() => {}); // a failure is reported where the total is read, not as an unhandled rejection
-  started.set(args, total);
-}
-
-/** From the `totalCount` option: the count the page resolver started, or a new one. */
-export function readTotal(args: object, count: () => Promise<number>): Promise<number> {
-  const total = started.get(args);
-  if (!total) return count();
-  started.delete(args);
-  return total;
+/**
+ * A connection's count, declared once: `totalCount` is the connection's option, `start` is
+ * called first thing in its page resolver.
+ */
+export function totalBeside<Parent, Args extends object, Ctx>(
+  count: (parent: Parent, args: Args, ctx: Ctx) => Promise<number>,
+) {
+  return {
+    totalCount: (parent: Parent, args: Args, ctx: Ctx): Promise<number> => {
+      const total = started.get(args);
+      if (!total) return count(parent, args, ctx);
+      started.delete(args);
+      return total;
+    },
+    start: (parent: Parent, args: Args, ctx: Ctx, info: GraphQLResolveInfo): void => {
+      if (!asksTotal(info)) return;
+      const total = count(parent, args, ctx);
+      total.catch(() => {}); // a failure is reported where the total is read, not as an unhandled rejection
+      started.set(args, total);
+    },
+  };
 }

@@ -16,7 +16,7 @@ import { organisationsUnderWhere } from "../../resolvers/organisations.js";
 import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
 import { command } from "../command.js";
-import { readTotal, startTotal } from "../connection-total.js";
+import { totalBeside } from "../connection-total.js";
 import type { Context } from "../context.js";
 import { notFound } from "../errors.js";
 import { EventRef, eventFilterOf, eventListArgs } from "./event.js";
@@ -284,9 +284,9 @@ builder.prismaObjectFields("Area", (t) => ({
     cursor: "id",
     description: "Events in this area's subtree (inside the caller's jurisdiction), newest first by default.",
     args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
-    totalCount: (area, args, ctx) => readTotal(args, () => areaEventsTotal(ctx, args.filter, area)),
+    totalCount: areaEventsTotal.totalCount,
     resolve: (query, area, args, ctx, info) => {
-      startTotal(args, info, () => areaEventsTotal(ctx, args.filter, area));
+      areaEventsTotal.start(area, args, ctx, info);
       return findEventPage(
         ctx.db,
         query,
@@ -297,11 +297,8 @@ builder.prismaObjectFields("Area", (t) => ({
   }),
 }));
 
-/** How many of the area's events match the filter (one statement). */
-async function areaEventsTotal(
-  ctx: Context,
-  filter: EventFilter | null | undefined,
-  area: AreaKey,
-): Promise<number> {
-  return countEvents(ctx, await eventFilterOf(ctx, filter), area);
-}
+/** How many of the area's events match the filter (one statement), counted beside the page. */
+const areaEventsTotal = totalBeside(
+  async (area: AreaKey, args: { filter?: EventFilter | null }, ctx: Context) =>
+    countEvents(ctx, await eventFilterOf(ctx, args.filter), area),
+);

@@ -10,7 +10,7 @@ import {
   resolveEventFilter,
 } from "../../resolvers/events.js";
 import { builder } from "../builder.js";
-import { readTotal, startTotal } from "../connection-total.js";
+import { totalBeside } from "../connection-total.js";
 import type { Context } from "../context.js";
 import { Provenance } from "./provenance.js";
 
@@ -195,9 +195,9 @@ builder.queryFields((t) => ({
         deprecationReason: "Use filter.statuses.",
       }),
     },
-    totalCount: (_parent, args, ctx) => readTotal(args, () => eventsTotal(ctx, args)),
-    resolve: (query, _root, args, ctx, info) => {
-      startTotal(args, info, () => eventsTotal(ctx, args));
+    totalCount: eventsTotal.totalCount,
+    resolve: (query, root, args, ctx, info) => {
+      eventsTotal.start(root, args, ctx, info);
       return findEventPage(
         ctx.db,
         query,
@@ -208,13 +208,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** How many events the root list's arguments match (one statement). */
-async function eventsTotal(
-  ctx: Context,
-  args: { filter?: EventFilter | null } & Pick<EventFilter, "under" | "kind" | "status">,
-): Promise<number> {
-  return countEvents(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) }));
-}
+/** How many events the root list's arguments match (one statement), counted beside the page. */
+const eventsTotal = totalBeside(
+  async (
+    _root: unknown,
+    args: { filter?: EventFilter | null } & Pick<EventFilter, "under" | "kind" | "status">,
+    ctx: Context,
+  ) => countEvents(ctx, await eventFilterOf(ctx, { ...args.filter, ...legacy(args) })),
+);
 
 /** A request's event filter with its jurisdiction and `under` area resolved to ids. */
 export function eventFilterOf(ctx: Context, filter: EventFilter | null | undefined): Promise<EventFilter> {
