@@ -40,6 +40,7 @@ export type { PsIncidentRecord, PsInvolvedPerson, PsPopulationRecord } from "./s
 export {
   DATASETS,
   type DatasetName,
+  emptyTruth,
   type GroundTruthRecord,
   type PersonRef,
   type Summary,

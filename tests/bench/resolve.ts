@@ -13,7 +13,8 @@
 // Evaluation (support/truth-links.ts): every truth reference to a person, organisation or place is
 // followed to the canonical row the graph linked it to; references the graph does not link count as
 // entities of their own (and are counted, per dataset, so that a mapping gap cannot hide). Prints
-// pairwise precision, recall and F1 per entity kind (support/pairwise.ts), per-dataset coverage,
+// pairwise precision, recall and F1 per entity kind (support/pairwise.ts), the persons' ceiling (the
+// same with the references the data leaves undecided kept apart, support/undecided.ts), per-dataset coverage,
 // and, for tuning the matcher, the false splits and false merges of persons by dirt kind, dataset
 // role and silo pair with a few concrete examples (support/resolve-diagnostics.ts), and for places
 // the wrong and missed pairs by silo pair with a few examples and the texts they gave. Writes
@@ -31,13 +32,14 @@ import type { Db } from "../../prisma/db.js";
 import { DIRT_TABLE, PRESET_NAMES, type PresetName } from "../../sandbox/generator/index.js";
 import { writeTruthInChild } from "./support/ground-truth.js";
 import { runBench, SCALE_BUDGET_MIN } from "./support/harness.js";
-import { type PairwiseScores, pairwise } from "./support/pairwise.js";
+import { groupBy, type PairwiseScores, pairwise } from "./support/pairwise.js";
 import { commandLine, descendantsOf, RssSampler } from "./support/proc.js";
 import { fixed, formatTable, mib } from "./support/report.js";
 import { type Diagnostics, diagnose, type ExampleGroup, topList } from "./support/resolve-diagnostics.js";
 import { ingestSandboxGraph } from "./support/sandbox-graph.js";
 import { TreeMemorySampler } from "./support/tree-memory.js";
 import {
+  ceilingClusters,
   type DatasetCounts,
   ENTITY_KINDS,
   type EntityKind,
@@ -172,6 +174,48 @@ function samplePostgresWhenItStarts(): { sampler: () => TreeMemorySampler | null
       clearInterval(timer);
       sampler?.stop();
     },
+  };
+}
+
+/**
+ * The persons' ceiling (support/undecided.ts): the truth's clusters with the undecided references
+ * kept apart, scored against the truth; and where the hub put those references (with a reference
+ * of their own person outside their group, or with another person's).
+ */
+function personCeiling(c: TruthIndex["refs"]["person"], predicted: Int32Array) {
+  const undecided = c.undecided.view();
+  const truth = c.truth.view();
+  const groups = groupBy(predicted);
+  const clusterOf = new Int32Array(predicted.length);
+  for (let g = 0; g < groups.count; g++)
+    for (let k = groups.starts[g]!; k < groups.starts[g + 1]!; k++) clusterOf[groups.order[k]!] = g;
+  const byLabel: Record<string, number> = {};
+  let count = 0;
+  let linkedRight = 0;
+  let linkedWrong = 0;
+  for (let i = 0; i < undecided.length; i++) {
+    if (undecided[i]! < 0) continue;
+    count++;
+    const label = c.labels.names[c.label.get(i)]!;
+    byLabel[label] = (byLabel[label] ?? 0) + 1;
+    const g = clusterOf[i]!;
+    let right = false;
+    let wrong = false;
+    for (let k = groups.starts[g]!; k < groups.starts[g + 1]!; k++) {
+      const j = groups.order[k]!;
+      if (truth[j] !== truth[i]) wrong = true;
+      else if (undecided[j] !== undecided[i]) right = true;
+    }
+    if (wrong) linkedWrong++;
+    else if (right) linkedRight++;
+  }
+  return {
+    scores: pairwise(truth, ceilingClusters(c)),
+    undecided: count,
+    byLabel,
+    groups: c.undecidedGroups.names.length,
+    linkedRight,
+    linkedWrong,
   };
 }
 
@@ -337,6 +381,7 @@ await runBench(
       unlinked[kind] = c.status.reduce((n, s) => n + (s === 0 ? 0 : 1), 0);
       diagnostics[kind] = diagnose(c, index.datasets, predicted, kind === "organisation" ? 0 : 5);
     }
+    const ceiling = personCeiling(index.refs.person, withSingletons(index.refs.person.predicted));
     const evalMs = performance.now() - evalStarted;
     const evalPeakKiB = self.endWindow();
 
@@ -428,6 +473,13 @@ await runBench(
     log("");
     log("pairwise scores (an unlinked reference counts as an entity of its own):");
     log(scoresTable(scores, unlinked));
+    log("");
+    log(
+      `persons' ceiling, the best a resolver reaches without guessing: precision ${fixed(ceiling.scores.precision, 4)}, recall ${fixed(ceiling.scores.recall, 4)}, F1 ${fixed(ceiling.scores.f1, 4)}`,
+    );
+    log(
+      `  (${ceiling.undecided} name-only references the data leaves undecided, kept apart in ${ceiling.groups} groups: ${topList(ceiling.byLabel)}; the hub put ${ceiling.linkedRight} of them with their person and ${ceiling.linkedWrong} with another)`,
+    );
     log("");
     log("per dataset (refs scored; unlinked: no canonical row found for them):");
     log(datasetTable(index.datasets));
@@ -565,6 +617,7 @@ await runBench(
     const file = bench.report(`bench-resolve-${scale}.json`, {
       settings: { scale, seed, persons: graph.expected.persons },
       scores,
+      personCeiling: ceiling,
       unlinked,
       datasets: index.datasets,
       dangling: linked.dangling,

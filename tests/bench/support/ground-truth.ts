@@ -19,15 +19,20 @@ import {
   valueAt,
 } from "../../../sandbox/generator/index.js";
 import { REPO_ROOT, runCommand } from "./hub-process.js";
+import { undecidedReferences } from "./undecided.js";
 
-/** A ground-truth line as this file writes it. */
-export type TruthLine = GroundTruthRecord & { addressTexts: (string | null)[] };
+/**
+ * A ground-truth line as this file writes it: `addressTexts`, and `undecided`, the indices of its
+ * `persons` the data leaves undecided (support/undecided.ts).
+ */
+export type TruthLine = GroundTruthRecord & { addressTexts: (string | null)[]; undecided: number[] };
 
 const MARKER = "GROUND_TRUTH ";
 
 /** Write the truth of every record of the city to `file`; returns how many records. */
 export function writeTruthLines(seed: string, preset: PresetName, file: string): number {
   const city = createCity({ seed, preset });
+  const undecided = undecidedReferences(city);
   const out = new JsonlWriter(file);
   for (const ds of siloDatasets(city))
     for (let u = 0; u < ds.unitCount; u++)
@@ -36,7 +41,11 @@ export function writeTruthLines(seed: string, preset: PresetName, file: string):
           const v = valueAt(e.record, a.field);
           return typeof v === "string" ? v : null;
         });
-        out.write({ ...e.truth, addressTexts } satisfies TruthLine);
+        out.write({
+          ...e.truth,
+          addressTexts,
+          undecided: undecided(e.truth, (field) => valueAt(e.record, field)),
+        } satisfies TruthLine);
       }
   out.close();
   return out.lines;

@@ -239,6 +239,13 @@ export class RefColumns {
   readonly dirt = new IntColumn();
   /** FIELD_BITS the record holds for the reference. */
   readonly fields = new IntColumn();
+  /**
+   * Persons: for a reference the data leaves undecided (support/undecided.ts), its group in
+   * `undecidedGroups` (the references of one unit to one person, which a resolver can fold
+   * together); -1 for the others.
+   */
+  readonly undecided = new IntColumn();
+  readonly undecidedGroups = new Labels();
   readonly labels = new Labels();
   /** Filled by linkTruthToGraph: cluster number of the linked entity, else -1. */
   predicted = new Int32Array(0);
@@ -371,6 +378,7 @@ export function indexTruthLine(index: TruthIndex, t: TruthLine): RecordRows {
     c.label.push(c.labels.id(label));
     c.dirt.push(dirt);
     c.fields.push(fields);
+    c.undecided.push(-1);
     counts.refs[kind].refs++;
     return item;
   };
@@ -400,6 +408,11 @@ export function indexTruthLine(index: TruthIndex, t: TruthLine): RecordRows {
       dirtBits(t, paths),
       fields,
     );
+    if (t.undecided.includes(i)) {
+      const unit = t.organisations.find((o) => o.role === "subject")?.organisation ?? t.sourceKey;
+      const c = index.refs.person;
+      c.undecided.data[item] = c.undecidedGroups.id(`${p.person}|${unit}`);
+    }
     rows.refs.push({ kind: 0, item, ref });
   });
 
@@ -648,6 +661,21 @@ export function withSingletons(predicted: Int32Array): Int32Array {
   const out = new Int32Array(predicted.length);
   let next = max + 1;
   for (let i = 0; i < predicted.length; i++) out[i] = predicted[i]! >= 0 ? predicted[i]! : next++;
+  return out;
+}
+
+/**
+ * The ceiling's clusters (persons): each reference in its true person's cluster, but those the data
+ * leaves undecided, which stay apart in groups of one unit's references to one person. Scored
+ * against the truth, the best a resolver that never guesses can reach.
+ */
+export function ceilingClusters(c: RefColumns): Int32Array {
+  const truth = c.truth.view();
+  const undecided = c.undecided.view();
+  let max = -1;
+  for (const v of truth) if (v > max) max = v;
+  const out = new Int32Array(truth.length);
+  for (let i = 0; i < truth.length; i++) out[i] = undecided[i]! >= 0 ? max + 1 + undecided[i]! : truth[i]!;
   return out;
 }
 

@@ -133,6 +133,7 @@ describe.each(SILOS)("truth → draft refs: %s", (silo) => {
       indexTruthLine(index, {
         ...item.truth,
         addressTexts: item.truth.addresses.map((a) => asText(valueAt(item.record, a.field))),
+        undecided: [],
       });
     for (const ds of index.datasets) {
       expect(ds.refs.person.unmapped, ds.dataset).toBe(0);
