@@ -478,7 +478,7 @@ await runBench(
       `persons' ceiling, the best a resolver reaches without guessing: precision ${fixed(ceiling.scores.precision, 4)}, recall ${fixed(ceiling.scores.recall, 4)}, F1 ${fixed(ceiling.scores.f1, 4)}`,
     );
     log(
-      `  (${ceiling.undecided} name-only references the data leaves undecided, kept apart in ${ceiling.groups} groups: ${topList(ceiling.byLabel)}; the hub put ${ceiling.linkedRight} of them with their person and ${ceiling.linkedWrong} with another)`,
+      `  (${ceiling.undecided} references the data leaves undecided (a name or a phone that several residents answer to), kept apart in ${ceiling.groups} groups: ${topList(ceiling.byLabel)}; the hub put ${ceiling.linkedRight} of them with their person and ${ceiling.linkedWrong} with another)`,
     );
     log("");
     log("per dataset (refs scored; unlinked: no canonical row found for them):");

@@ -19,13 +19,13 @@ import {
   valueAt,
 } from "../../../sandbox/generator/index.js";
 import { REPO_ROOT, runCommand } from "./hub-process.js";
-import { undecidedReferences } from "./undecided.js";
+import { type UndecidedRef, undecidedReferences } from "./undecided.js";
 
 /**
- * A ground-truth line as this file writes it: `addressTexts`, and `undecided`, the indices of its
- * `persons` the data leaves undecided (support/undecided.ts).
+ * A ground-truth line as this file writes it: `addressTexts`, and `undecided`, its `persons` the
+ * data leaves undecided (support/undecided.ts).
  */
-export type TruthLine = GroundTruthRecord & { addressTexts: (string | null)[]; undecided: number[] };
+export type TruthLine = GroundTruthRecord & { addressTexts: (string | null)[]; undecided: UndecidedRef[] };
 
 const MARKER = "GROUND_TRUTH ";
 

@@ -241,8 +241,8 @@ export class RefColumns {
   readonly fields = new IntColumn();
   /**
    * Persons: for a reference the data leaves undecided (support/undecided.ts), its group in
-   * `undecidedGroups` (the references of one unit to one person, which a resolver can fold
-   * together); -1 for the others.
+   * `undecidedGroups` (the references to one person that give the same evidence, which a resolver
+   * may fold together); -1 for the others.
    */
   readonly undecided = new IntColumn();
   readonly undecidedGroups = new Labels();
@@ -408,10 +408,10 @@ export function indexTruthLine(index: TruthIndex, t: TruthLine): RecordRows {
       dirtBits(t, paths),
       fields,
     );
-    if (t.undecided.includes(i)) {
-      const unit = t.organisations.find((o) => o.role === "subject")?.organisation ?? t.sourceKey;
+    const undecided = t.undecided.find((u) => u.ref === i);
+    if (undecided) {
       const c = index.refs.person;
-      c.undecided.data[item] = c.undecidedGroups.id(`${p.person}|${unit}`);
+      c.undecided.data[item] = c.undecidedGroups.id(`${p.person}|${undecided.evidence}`);
     }
     rows.refs.push({ kind: 0, item, ref });
   });
@@ -666,8 +666,8 @@ export function withSingletons(predicted: Int32Array): Int32Array {
 
 /**
  * The ceiling's clusters (persons): each reference in its true person's cluster, but those the data
- * leaves undecided, which stay apart in groups of one unit's references to one person. Scored
- * against the truth, the best a resolver that never guesses can reach.
+ * leaves undecided, which stay apart, in groups of one person's references that give the same
+ * evidence. Scored against the truth, the best a resolver that never guesses can reach.
  */
 export function ceilingClusters(c: RefColumns): Int32Array {
   const truth = c.truth.view();

@@ -3,27 +3,39 @@
 // undecided when nothing the silos hold tells its person from others, so linking it would be a
 // coin toss (and a wrong link puts strangers in one file).
 //
-// Two kinds are counted, the ones the generator makes undecidable by construction, when the
-// reference gives a name alone, the name reached the silo unaltered, and at least one other adult
-// resident bears it:
-// - a unit's legal representative (法定代表人) whose unit gives a landline: the generator draws the
-//   representative uniformly from the city's adults in an age band, and the unit's name and
-//   address say nothing of them;
-// - the other party to a 110 theft or fight (类别 02, 03): drawn uniformly from the city's adults,
-//   so the incident's place says nothing of them either (a neighbour dispute's other party lives
-//   next door and is not counted).
-// Callers, reporters and the like carry a phone or a place, which may or may not decide them; they
-// count as decided, so the ceiling is an upper bound: a resolver may fall short of it, never
-// exceed it. A reference whose name reached the silo altered (dirt) also counts as decided.
+// Counted as undecided (each is undecidable by how the generator makes the city):
+// - a name alone, when the name reached the silo unaltered and at least one other adult resident
+//   bears it, for a unit's legal representative (法定代表人) whose unit gives a landline (the
+//   generator draws the representative uniformly from the city's adults in an age band, and the
+//   unit's name and address say nothing of them), and for the other party to a 110 theft or fight
+//   (类别 02, 03, drawn the same way, so the incident's place says nothing of them either; a
+//   neighbour dispute's other party lives next door and is not counted);
+// - a phone without an ID, when at least two residents the role admits hold that number (the
+//   registry gives a household's phoneless members its family phone) and agree with whatever name
+//   form the record gives (none, "王先生", or the full name), or, when no holder agrees with it,
+//   at least two of the holders' housemates do: they live together, so a place says nothing
+//   either.
+// Everything else counts as decided (a relative's mobile given as one's own, for one, which points
+// at the relative), so the ceiling is an upper bound: a resolver may fall short of it, never exceed
+// it. Undecided references of one person that give the same evidence may be folded together, so
+// the ceiling keeps them in one group.
 import {
   type City,
   type GroundTruthRecord,
   type Organisation,
+  type Person,
   personIndexOfKey,
 } from "../../../sandbox/generator/index.js";
+import { HONORIFICS } from "../../../sandbox/generator/tables/names.js";
 
 /** A mainland mobile number (a unit's 联系电话 that is one can tie it to its holder). */
 const MOBILE = /^1\d{10}$/;
+
+/** A phone as digits, without a country prefix (+86, 0086). */
+const digits = (phone: string) => {
+  const d = phone.replace(/\D/g, "");
+  return /^(0086|86)1\d{10}$/.test(d) ? d.slice(-11) : d;
+};
 
 const organisationIndex = (key: string) => {
   const m = /^O(\d+)$/.exec(key);
@@ -38,23 +50,42 @@ interface Subject {
 }
 
 /** "<dataset>/<role>" → when a name-only reference of that role says nothing else of its person. */
-const UNDECIDED_WHEN: Readonly<Record<string, (s: Subject) => boolean>> = {
-  "socialOrganisations/legalRepresentative": (s) => !MOBILE.test((s.unit()?.phone ?? "").replace(/\D/g, "")),
-  "units/legalRepresentative": (s) => !MOBILE.test((s.unit()?.phone ?? "").replace(/\D/g, "")),
+const NAME_ONLY_UNDECIDED: Readonly<Record<string, (s: Subject) => boolean>> = {
+  "socialOrganisations/legalRepresentative": (s) => !MOBILE.test(digits(s.unit()?.phone ?? "")),
+  "units/legalRepresentative": (s) => !MOBILE.test(digits(s.unit()?.phone ?? "")),
   "incidents/involved": (s) => ["02", "03"].includes(String(s.valueAt("JQLB"))),
 };
 
+/** Roles only an adult holds (as the hub's mention matcher assumes: domain/resolution/mention-match.ts). */
+const ADULT_ROLES = new Set(["legalRepresentative", "caller", "reporter"]);
+
+/** A reference the data leaves undecided: its index in `persons`, and the evidence it gives. */
+export interface UndecidedRef {
+  ref: number;
+  evidence: string;
+}
+
 /**
- * For each record, the indices of its `persons` the data leaves undecided. Counts the adult
- * residents per name once (a pass over every household: seconds at a million persons).
+ * For each record, its `persons` the data leaves undecided. Counts adult residents per name and
+ * the holders of each phone once (a pass over every household: seconds at a million persons).
  */
 export function undecidedReferences(
   city: City,
-): (truth: GroundTruthRecord, valueAt: (path: string) => unknown) => number[] {
+): (truth: GroundTruthRecord, valueAt: (path: string) => unknown) => UndecidedRef[] {
   const adultsByName = new Map<string, number>();
+  const holders = new Map<string, Person[]>();
   for (let h = 0; h < city.plan.householdCount; h++)
-    for (const p of city.household(h).members)
+    for (const p of city.household(h).members) {
       if (p.ageAsOf >= 18) adultsByName.set(p.name, (adultsByName.get(p.name) ?? 0) + 1);
+      if (p.contactPhone) {
+        const key = digits(p.contactPhone);
+        const list = holders.get(key);
+        if (list) list.push(p);
+        else holders.set(key, [p]);
+      }
+    }
+  const agrees = (p: Person, name: unknown) =>
+    name === null || name === undefined || name === p.name || name === `${p.surname}${HONORIFICS[p.sex]}`;
 
   return (truth, valueAt) => {
     const subject: Subject = {
@@ -65,13 +96,29 @@ export function undecidedReferences(
         return o ? city.organisation(organisationIndex(o.organisation)) : null;
       },
     };
-    const out: number[] = [];
+    const out: UndecidedRef[] = [];
     truth.persons.forEach((ref, i) => {
-      const when = UNDECIDED_WHEN[`${truth.dataset}/${ref.role}`];
-      if (!when || !ref.fields.name || Object.keys(ref.fields).some((k) => k !== "name")) return;
-      const person = city.person(personIndexOfKey(ref.person));
-      if (valueAt(ref.fields.name) !== person.name) return;
-      if ((adultsByName.get(person.name) ?? 0) >= 2 && when(subject)) out.push(i);
+      const given = Object.keys(ref.fields);
+      const name = ref.fields.name ? valueAt(ref.fields.name) : null;
+      if (given.length === 1 && ref.fields.name) {
+        const when = NAME_ONLY_UNDECIDED[`${truth.dataset}/${ref.role}`];
+        const person = city.person(personIndexOfKey(ref.person));
+        if (when && name === person.name && (adultsByName.get(person.name) ?? 0) >= 2 && when(subject))
+          out.push({ ref: i, evidence: `name:${person.name}` });
+        return;
+      }
+      if (!ref.fields.phone || given.some((k) => !["name", "phone", "address"].includes(k))) return;
+      const phone = valueAt(ref.fields.phone);
+      if (typeof phone !== "string" || phone === "") return;
+      const admits = (p: Person) => (!ADULT_ROLES.has(ref.role) || p.ageAsOf >= 18) && agrees(p, name);
+      const holding = holders.get(digits(phone)) ?? [];
+      let candidates = holding.filter(admits);
+      // no holder fits the name ("王先生" on his wife's mobile): his household's members are next
+      if (candidates.length === 0)
+        candidates = [...new Set(holding.map((p) => p.householdIndex))]
+          .flatMap((h) => city.household(h).members)
+          .filter(admits);
+      if (candidates.length >= 2) out.push({ ref: i, evidence: `phone:${digits(phone)}|name:${name ?? ""}` });
     });
     return out;
   };

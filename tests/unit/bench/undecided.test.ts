@@ -6,46 +6,63 @@ import {
   createCity,
   emptyTruth,
   iterateDataset,
+  type Person,
   personIndexOfKey,
   siloDatasets,
   valueAt,
 } from "../../../sandbox/generator/index.js";
+import { HONORIFICS } from "../../../sandbox/generator/tables/names.js";
 import { pairwise } from "../../bench/support/pairwise.js";
 import { ceilingClusters, indexTruthLine, TruthIndex } from "../../bench/support/truth-links.js";
 import { undecidedReferences } from "../../bench/support/undecided.js";
 
 const city = createCity({ seed: "citygraph", preset: "test" });
 const undecided = undecidedReferences(city);
-const adults = new Map<string, number>();
-for (let h = 0; h < city.plan.householdCount; h++)
-  for (const p of city.household(h).members)
-    if (p.ageAsOf >= 18) adults.set(p.name, (adults.get(p.name) ?? 0) + 1);
+const residents: Person[] = [];
+for (let h = 0; h < city.plan.householdCount; h++) residents.push(...city.household(h).members);
+const adultsNamed = (name: string) => residents.filter((p) => p.ageAsOf >= 18 && p.name === name).length;
+const digits = (phone: string) => phone.replace(/\D/g, "").replace(/^(0086|86)(?=1\d{10}$)/, "");
 
-const datasets = siloDatasets(city).filter((d) =>
-  ["socialOrganisations", "units", "incidents"].includes(d.name),
+const emitted = siloDatasets(city).flatMap((d) => [...iterateDataset(d)]);
+const flagged = emitted.flatMap((e) =>
+  undecided(e.truth, (path) => valueAt(e.record, path)).map((u) => ({ e, u, ref: e.truth.persons[u.ref]! })),
 );
-const emitted = datasets.flatMap((d) => [...iterateDataset(d)]);
 
 describe("references the data leaves undecided", () => {
-  const flagged = emitted.flatMap((e) =>
-    undecided(e.truth, (path) => valueAt(e.record, path)).map((i) => ({ e, ref: e.truth.persons[i]! })),
-  );
-
-  it("are name-only representatives and other parties whose name other adults bear", () => {
-    expect(flagged.length).toBeGreaterThan(10);
-    for (const { e, ref } of flagged) {
+  it("by a name alone: representatives and other parties whose name other adults bear", () => {
+    const byName = flagged.filter((f) => f.u.evidence.startsWith("name:"));
+    expect(byName.length).toBeGreaterThan(10);
+    for (const { e, ref } of byName) {
       expect(Object.keys(ref.fields)).toEqual(["name"]);
       const person = city.person(personIndexOfKey(ref.person));
       expect(valueAt(e.record, ref.fields.name!)).toBe(person.name);
-      expect(adults.get(person.name)).toBeGreaterThanOrEqual(2);
+      expect(adultsNamed(person.name)).toBeGreaterThanOrEqual(2);
       if (e.truth.dataset === "incidents") {
         expect(ref.role).toBe("involved");
         expect(["02", "03"]).toContain(valueAt(e.record, "JQLB"));
       } else expect(ref.role).toBe("legalRepresentative");
     }
-    expect(new Set(flagged.map((f) => f.e.truth.dataset))).toEqual(
+    expect(new Set(byName.map((f) => f.e.truth.dataset))).toEqual(
       new Set(["socialOrganisations", "units", "incidents"]),
     );
+  });
+
+  it("by a phone that two residents hold who agree with the name given", () => {
+    const byPhone = flagged.filter((f) => f.u.evidence.startsWith("phone:"));
+    expect(byPhone.length).toBeGreaterThan(0);
+    for (const { e, ref } of byPhone) {
+      expect(ref.fields.id).toBeUndefined();
+      const phone = digits(String(valueAt(e.record, ref.fields.phone!)));
+      const name = ref.fields.name ? valueAt(e.record, ref.fields.name) : null;
+      const holders = residents.filter(
+        (p) =>
+          p.contactPhone !== null &&
+          digits(p.contactPhone) === phone &&
+          (name === null || name === p.name || name === `${p.surname}${HONORIFICS[p.sex]}`),
+      );
+      expect(holders.length, `${e.truth.sourceKey} ${ref.role}`).toBeGreaterThanOrEqual(2);
+    }
+    expect(new Set(byPhone.map((f) => f.ref.role))).toContain("caller");
   });
 
   it("leave out a representative whose name no other adult bears, or whose unit gives a mobile", () => {
@@ -53,30 +70,34 @@ describe("references the data leaves undecided", () => {
     const decided = reps.filter((e) => undecided(e.truth, (p) => valueAt(e.record, p)).length === 0);
     const unique = decided.filter((e) => {
       const ref = e.truth.persons.find((p) => p.role === "legalRepresentative")!;
-      return adults.get(city.person(personIndexOfKey(ref.person)).name) === 1;
+      return adultsNamed(city.person(personIndexOfKey(ref.person)).name) === 1;
     });
     const mobile = decided.filter((e) => /^1\d{10}$/.test(String(valueAt(e.record, "phone"))));
     expect(unique.length).toBeGreaterThan(0);
     expect(mobile.length).toBeGreaterThan(0);
   });
+
+  it("leave out a reference with an ID, whatever else it gives", () => {
+    expect(flagged.filter((f) => f.ref.fields.id !== undefined)).toEqual([]);
+  });
 });
 
 describe("the ceiling's clusters", () => {
-  it("keep undecided references apart, one group per unit and person, the rest as the truth", () => {
+  it("keep undecided references apart, one group per person and evidence, the rest as the truth", () => {
     const index = new TruthIndex();
-    const line = (sourceKey: string, person: string, unit: string, undecidedRefs: number[]) =>
+    const line = (sourceKey: string, person: string, evidence: string | null) =>
       indexTruthLine(index, {
         ...emptyTruth("grid", "units", sourceKey),
         persons: [{ person, role: "legalRepresentative", fields: { name: "legalPerson" } }],
-        organisations: [{ organisation: unit, role: "subject", fields: { name: "unitName" } }],
+        organisations: [{ organisation: "O00000001", role: "subject", fields: { name: "unitName" } }],
         addressTexts: [],
-        undecided: undecidedRefs,
+        undecided: evidence === null ? [] : [{ ref: 0, evidence }],
       });
-    line("a", "P0000001", "O00000001", []);
-    line("b", "P0000001", "O00000002", [0]);
-    line("c", "P0000001", "O00000002", [0]); // the same unit's second record: one group with b
-    line("d", "P0000001", "O00000003", [0]);
-    line("e", "P0000002", "O00000004", []);
+    line("a", "P0000001", null);
+    line("b", "P0000001", "name:王静");
+    line("c", "P0000001", "name:王静"); // the same evidence again: one group with b
+    line("d", "P0000001", "phone:13800000000|name:");
+    line("e", "P0000002", null);
     const c = index.refs.person;
     const clusters = [...ceilingClusters(c)];
     expect(clusters[1]).toBe(clusters[2]);
