@@ -1,5 +1,6 @@
 // Data access for events: jurisdiction, filters and orderings in SQL, shared by every path that
 // lists events (the root list, a person's, an organisation's, an address's and an area's events).
+import { GraphQLError } from "graphql";
 import { normaliseAreaCode } from "../domain/area.js";
 import { type EventKind, type EventStatus, Prisma, type WarningLevel } from "../generated/prisma/client.js";
 import type { AreaKey } from "./areas.js";
@@ -186,26 +187,48 @@ const KEYSET_COLUMNS: Partial<Record<EventOrder, readonly ("occurredAt" | "repor
 };
 
 /**
+ * The cursor of every event list that pages through findEventPage: the row's place in the default
+ * order (occurredAt, id), the unique key `Event_occurredAt_id_key`. The cursor so carries what the
+ * keyset condition compares, and a page after it needs no read of the cursor's row. occurredAt is
+ * a field of the id's own class (domain/access/fields.ts), so the cursor tells nothing the edge's
+ * node does not.
+ */
+export const EVENT_CURSOR = "occurredAt_id";
+
+/** A cursor as plugin-prisma hands it over: the compound key, or an id (a join row's lists). */
+type EventCursor = { occurredAt_id?: { occurredAt: Date | string; id: string }; id?: string };
+
+/**
  * A forward page after a cursor, as a keyset condition in place of Prisma's `cursor`: given a
  * cursor, Prisma reads each relation level with a statement of its own (relationJoins is off for
  * that query), so a second page cost twice the first. With the condition the page and its
- * relations stay one statement, plus one indexed read of the cursor's row. Rows strictly after
- * the cursor's in the list's order (eventOrderBy, the id last), which is what `skip: 1` meant.
- * A backward page, an ordering on an enum or a cursor whose row is gone keep Prisma's cursor.
+ * relations stay one statement. Rows strictly after the cursor's in the list's order
+ * (eventOrderBy, the id last), which is what `skip: 1` meant. The cursor carries occurredAt; an
+ * ordering on another column (reportedAt) reads it off the cursor's row first. A backward page,
+ * an ordering on an enum or a cursor whose row is gone keep Prisma's cursor.
  */
-export async function keysetAfter<Q extends { cursor?: { id?: string }; skip?: number; take?: number }>(
+export async function keysetAfter<Q extends { cursor?: EventCursor; skip?: number; take?: number }>(
   db: Scope["db"],
   query: Q,
   order: EventOrder | null | undefined,
 ): Promise<{ query: Q; after: Prisma.EventWhereInput | null }> {
   const columns = KEYSET_COLUMNS[order ?? "OCCURRED_AT_DESC"];
-  const id = query.cursor?.id;
+  const key = query.cursor?.occurredAt_id;
+  const occurredAt = key ? new Date(key.occurredAt) : null;
+  // a cursor of the list's shape that no page gave out (edited by hand): refused, never sent on
+  if (key && (Number.isNaN(occurredAt!.getTime()) || typeof key.id !== "string" || !UUID.test(key.id))) {
+    const field = (query.take ?? 0) < 0 ? "before" : "after";
+    throw new GraphQLError(`${field}: not a cursor this list gave out`, {
+      extensions: { code: "BAD_USER_INPUT", field },
+    });
+  }
+  const id = key?.id ?? query.cursor?.id;
   if (!columns || !id || !UUID.test(id) || (query.take ?? 0) <= 0 || query.skip !== 1)
     return { query, after: null };
-  const row = await db.event.findUnique({
-    where: { id },
-    select: { occurredAt: true, reportedAt: true },
-  });
+  const row =
+    occurredAt && columns.every((c) => c === "occurredAt")
+      ? { occurredAt, reportedAt: null }
+      : await db.event.findUnique({ where: { id }, select: { occurredAt: true, reportedAt: true } });
   if (!row) return { query, after: null };
   const { cursor: _cursor, skip: _skip, ...rest } = query;
   const ordering = eventOrderBy(order);

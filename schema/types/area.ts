@@ -11,7 +11,13 @@ import { canReadArea } from "../../domain/policies/area.js";
 import { areaUpdateSchema, updateArea } from "../../integration/commands/areas.js";
 import { addressesUnderWhere } from "../../resolvers/addresses.js";
 import { type AreaKey, areaFilterWhere, subtreeWhere } from "../../resolvers/areas.js";
-import { countEvents, type EventFilter, eventsWhere, findEventPage } from "../../resolvers/events.js";
+import {
+  countEvents,
+  EVENT_CURSOR,
+  type EventFilter,
+  eventsWhere,
+  findEventPage,
+} from "../../resolvers/events.js";
 import { organisationsUnderWhere } from "../../resolvers/organisations.js";
 import { residentsWhere } from "../../resolvers/persons.js";
 import { builder } from "../builder.js";
@@ -281,7 +287,7 @@ builder.prismaObjectFields("Area", (t) => ({
   }),
   events: t.prismaConnection({
     type: EventRef,
-    cursor: "id",
+    cursor: EVENT_CURSOR,
     description: "Events in this area's subtree (inside the caller's jurisdiction), newest first by default.",
     args: { filter: t.arg(eventListArgs.filter), orderBy: t.arg(eventListArgs.orderBy) },
     totalCount: areaEventsTotal.totalCount,

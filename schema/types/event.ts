@@ -3,6 +3,7 @@
 import type { EventKind, Prisma } from "../../generated/prisma/client.js";
 import {
   countEvents,
+  EVENT_CURSOR,
   type EVENT_ORDERS,
   type EventFilter,
   eventsWhere,
@@ -174,7 +175,7 @@ export const EventRef = builder.prismaInterface("Event", {
 builder.queryFields((t) => ({
   events: t.prismaConnection({
     type: EventRef,
-    cursor: "id",
+    cursor: EVENT_CURSOR,
     authScopes: { authenticated: true },
     description: "Events in the caller's jurisdiction, filtered and ordered (newest first by default).",
     args: {

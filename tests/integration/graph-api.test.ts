@@ -443,6 +443,85 @@ describe("event connections: filters, orderings, totals", () => {
     expect(times).toEqual([...times].sort().reverse());
   });
 
+  // The cursor carries (occurredAt, id): newest and oldest first page on it alone, received first
+  // reads the cursor's row, warning level keeps Prisma's cursor. Each pages a district whole.
+  it.each([
+    ["OCCURRED_AT_ASC", "occurredAt", 1],
+    ["REPORTED_AT_DESC", "reportedAt", -1],
+    ["WARNING_LEVEL_DESC", "warningLevel", -1],
+  ] as const)("pages a district ordered %s, each event once, in order", async (orderBy, column, sign) => {
+    const token = await commander();
+    const query = `query($after: String, $orderBy: EventOrder) {
+      events(filter: { under: "320602" }, first: 40, after: $after, orderBy: $orderBy) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let total = -1;
+    for (let page = 0; page < 200; page++) {
+      const r: {
+        data?: {
+          events: {
+            totalCount: number;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+            edges: { node: { id: string } }[];
+          };
+        } | null;
+        errors?: unknown;
+      } = await hub.gql(query, { token, variables: { after, orderBy } });
+      expect(r.errors).toBeUndefined();
+      total = r.data!.events.totalCount;
+      seen.push(
+        ...r.data!.events.edges.map((e) => Buffer.from(e.node.id, "base64").toString().split(":")[1]!),
+      );
+      if (!r.data!.events.pageInfo.hasNextPage) break;
+      after = r.data!.events.pageInfo.endCursor;
+    }
+    expect(total).toBeGreaterThan(80); // three pages at least
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    const rows = await hub.db.event.findMany({
+      where: { id: { in: seen } },
+      select: { id: true, occurredAt: true, reportedAt: true, warningLevel: true },
+    });
+    const value = new Map(rows.map((r) => [r.id, r[column]]));
+    const rank = { RED: 3, YELLOW: 2, BLUE: 1, NONE: 0 } as Record<string, number>;
+    const key = (id: string) => {
+      const v = value.get(id);
+      return v instanceof Date ? v.getTime() : rank[String(v)]!;
+    };
+    for (let i = 1; i < seen.length; i++)
+      expect(sign * (key(seen[i]!) - key(seen[i - 1]!))).toBeGreaterThanOrEqual(0);
+  });
+
+  it("refuses a cursor that is not an event list's, naming the argument, for the root list and an area's", async () => {
+    const token = await commander();
+    const event = await hub.db.event.findFirstOrThrow({ select: { id: true } });
+    const cursor = (text: string) => Buffer.from(text).toString("base64");
+    for (const after of [
+      cursor(`GPC:S:${event.id}`), // an id, as the lists' cursors once were
+      "not a cursor",
+      cursor(`GPC:T:["D:not a time","S:${event.id}"]`), // the shape, edited by hand
+      cursor(`GPC:T:["D:1719900000000","S:x'; DROP TABLE"]`),
+    ])
+      for (const query of [
+        `query($after: String) { events(first: 5, after: $after) { edges { node { id } } } }`,
+        `query($after: String) { area(code: "320602") { events(first: 5, after: $after) { edges { node { id } } } } }`,
+      ]) {
+        const r = await hub.gql(query, { token, variables: { after } });
+        expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors)).toBe("BAD_USER_INPUT");
+        expect(r.errors?.[0]?.extensions?.field).toBe("after");
+        expect(r.errors?.[0]?.message).toMatch(/cursor/i);
+      }
+    // the connection's other arguments, refused by Pothos, name theirs too
+    const negative = await hub.gql(`{ events(first: -1) { edges { node { id } } } }`, { token });
+    expect(negative.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+    const both = await hub.gql(
+      `query($c: String) { events(after: $c, before: $c, first: 2) { edges { node { id } } } }`,
+      { token, variables: { c: "x" } },
+    );
+    expect(both.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("Person360 returns what its generated type promises", async () => {
     const { citizenId } = await richPerson();
     const r = await hub.gql<Person360Query>(print(Person360Document), {
@@ -713,7 +792,7 @@ describe("no N+1", () => {
     }
   }`;
 
-  it("answers person-360 in 3 statements, area-events in 2 and its next page in 3, an area's own events alike", async () => {
+  it("answers person-360 in 3 statements, area-events in 2 and its next page in 2, an area's own events alike", async () => {
     const token = await commander();
     const { citizenId } = await richPerson();
     const counted = async <T>(document: string, variables: Record<string, unknown>) => {
@@ -736,7 +815,8 @@ describe("no N+1", () => {
     const first = await counted<AreaEventsQuery>(print(AreaEventsDocument), { code: "320602", first: 20 });
     expect(first.data.events.edges.flatMap((e) => e.node.parties).length).toBeGreaterThan(0);
     expect(first.statements.length, first.all).toBe(2);
-    // after a cursor: the cursor's row (1) and the same two, not one statement per relation level
+    // after a cursor: the same two, not one statement per relation level, and no read of the
+    // cursor's row (the cursor carries its place in the order, resolvers/events.ts EVENT_CURSOR)
     const next = await counted<AreaEventsQuery>(print(AreaEventsDocument), {
       code: "320602",
       first: 20,
@@ -747,9 +827,9 @@ describe("no N+1", () => {
     expect(next.data.events.edges[0]!.node.occurredAt <= first.data.events.edges[19]!.node.occurredAt).toBe(
       true,
     );
-    expect(next.statements.length, next.all).toBe(3);
-    // an area's own events connection pages the same way: the cursor's row and the page, whose
-    // places and parties stay joined (no statement per relation level), each event once
+    expect(next.statements.length, next.all).toBe(2);
+    // an area's own events connection pages the same way: the page, whose places and parties stay
+    // joined (no statement per relation level), each event once
     const areaPage = async (after: string | null) =>
       counted<{
         area: {
@@ -767,7 +847,7 @@ describe("no N+1", () => {
     expect(new Set(ownIds).size).toBe(40);
     expect(ownIds.slice(0, 20)).toEqual(first.data.events.edges.map((e) => e.node.id));
     expect(ownIds.slice(20)).toEqual(next.data.events.edges.map((e) => e.node.id));
-    expect(ownNext.statements.length, ownNext.all).toBe(own.statements.length + 1);
+    expect(ownNext.statements.length, ownNext.all).toBe(own.statements.length);
     // prepared statements (DB_PREPARED_STATEMENTS, prisma/db.ts): every statement is named but a
     // list page, which PostgreSQL plans for its values each time (the subtree's size decides)
     const names = statementNames();

@@ -203,5 +203,13 @@ describe("the Prisma CLI, offline", () => {
     expect(deploy.stdout).toContain("All migrations have been successfully applied.");
     const after = await exec(PRISMA, ["migrate", "status"], { cwd: ROOT, env });
     expect(after.stdout).toContain("Database schema is up to date!");
+    // and the migrated database is what prisma/schema.prisma declares, index for index (a
+    // migration written by hand that names or orders a column differently shows here)
+    const drift = await exec(
+      PRISMA,
+      ["migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code"],
+      { cwd: ROOT, env },
+    ).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    expect(drift, `${drift.stdout}\n${drift.stderr}`).not.toHaveProperty("code");
   });
 });

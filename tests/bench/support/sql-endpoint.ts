@@ -19,6 +19,12 @@ import pg from "pg";
 
 /** A Relay global id as the hub writes it: base64("Type:uuid"). */
 const GID = (type: string, id: string) => `encode(convert_to(${type} || ':' || ${id}, 'UTF8'), 'base64')`;
+/**
+ * An event list's cursor as the hub writes it (resolvers/events.ts EVENT_CURSOR, plugin-prisma's
+ * compound cursor): base64('GPC:T:["D:<occurredAt ms>","S:<uuid>"]'), one line.
+ */
+const EVENT_CURSOR = (e: string) =>
+  `replace(encode(convert_to('GPC:T:["D:' || (extract(epoch FROM ${e}."occurredAt") * 1000)::bigint || '","S:' || ${e}.id::text || '"]', 'UTF8'), 'base64'), E'\\n', '')`;
 /** The hub's event types are the kind in PascalCase: POLICE_INCIDENT → PoliceIncident. */
 const EVENT_TYPE = `replace(initcap(replace(lower(e.kind::text), '_', ' ')), ' ', '')`;
 /** ISO 8601 with milliseconds, as GraphQL DateTime prints a timestamp(3). */
@@ -96,9 +102,9 @@ SELECT json_build_object(
   'totalCount', (SELECT count(*) FROM "Event" e WHERE e."areaId" IN (SELECT "areaId" FROM scope)),
   'pageInfo', json_build_object(
     'hasNextPage', (SELECT count(*) FROM numbered) > $2,
-    'endCursor', (SELECT ${GID("'GPC:S'", "e.id::text")} FROM shown e ORDER BY n DESC LIMIT 1)),
+    'endCursor', (SELECT ${EVENT_CURSOR("e")} FROM shown e ORDER BY n DESC LIMIT 1)),
   'edges', (SELECT coalesce(json_agg(json_build_object(
-      'cursor', ${GID("'GPC:S'", "e.id::text")},
+      'cursor', ${EVENT_CURSOR("e")},
       'node', json_build_object(
         'id', ${GID(EVENT_TYPE, "e.id::text")}, 'kind', e.kind, 'title', e.title, 'status', e.status,
         'occurredAt', ${ISO('e."occurredAt"')}, 'warningLevel', e."warningLevel",
@@ -108,11 +114,11 @@ SELECT json_build_object(
     FROM shown e JOIN "Area" ar ON ar.id = e."areaId")
 )::text AS json`;
 
-/** The event id inside a hub cursor (base64 "GPC:S:<uuid>"), or null. */
+/** The event id inside a hub cursor (base64 'GPC:T:["D:<ms>","S:<uuid>"]'), or null. */
 export function cursorEventId(cursor: unknown): string | null {
   if (typeof cursor !== "string" || cursor === "") return null;
   const decoded = Buffer.from(cursor, "base64").toString("utf8");
-  const match = /^GPC:S:([0-9a-f-]{36})$/.exec(decoded);
+  const match = /^GPC:T:\["D:\d+","S:([0-9a-f-]{36})"\]$/.exec(decoded);
   if (!match) throw new Error("not a cursor of this endpoint");
   return match[1]!;
 }
