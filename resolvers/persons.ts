@@ -141,14 +141,7 @@ export function createPersonLoaders(db: Db) {
     sourcesInJurisdiction ??= new DataLoader<string, ProvenanceRow[]>(async (entityIds) => {
       const valid = entityIds.filter((id) => UUID.test(id));
       if (valid.length === 0 || !hasJurisdiction(scope.principal)) return entityIds.map(() => []);
-      await ensureJurisdiction(scope);
-      const rows = await db.$queryRaw<(ProvenanceRow & { entityId: string })[]>(Prisma.sql`
-        SELECT es."entityId"::text AS "entityId", r."connectorId", r."departmentCode", r."sourceKey",
-               r."fetchedAt", es.method
-        FROM "EntitySource" es JOIN "SourceRecord" r ON r.id = es."sourceRecordId"
-        WHERE ${oneOfIdsSql(Prisma.sql`es."entityId"`, valid)}
-          AND ${sourceRecordInJurisdictionSql(scope, Prisma.sql`r.id`)}
-        ORDER BY es."linkedAt", es."sourceRecordId", es.ref`);
+      const rows = await provenanceOf(scope, oneOfIdsSql(Prisma.sql`es."entityId"`, valid));
       const byEntity = new Map<string, ProvenanceRow[]>();
       for (const { entityId, ...row } of rows) {
         const list = byEntity.get(entityId);
@@ -158,6 +151,18 @@ export function createPersonLoaders(db: Db) {
       return entityIds.map((id) => byEntity.get(id) ?? []);
     });
     return sourcesInJurisdiction;
+  }
+
+  /** The provenance statement, for the elements `entity` (a condition on es."entityId") picks. */
+  async function provenanceOf(scope: Scope, entity: Prisma.Sql) {
+    await ensureJurisdiction(scope);
+    return db.$queryRaw<(ProvenanceRow & { entityId: string })[]>(Prisma.sql`
+      SELECT es."entityId"::text AS "entityId", r."connectorId", r."departmentCode", r."sourceKey",
+             r."fetchedAt", es.method
+      FROM "EntitySource" es JOIN "SourceRecord" r ON r.id = es."sourceRecordId"
+      WHERE ${entity}
+        AND ${sourceRecordInJurisdictionSql(scope, Prisma.sql`r.id`)}
+      ORDER BY es."linkedAt", es."sourceRecordId", es.ref`);
   }
 
   /**
@@ -184,19 +189,67 @@ export function createPersonLoaders(db: Db) {
     if (!loader) {
       loader = new DataLoader<string, number>(async (ids) => {
         if (!hasJurisdiction(scope.principal)) return ids.map(() => 0);
-        await ensureJurisdiction(scope);
-        const rows = await db.$queryRaw<{ personId: string; n: number }[]>(Prisma.sql`
-          SELECT ep."personId"::text AS "personId", count(*)::int AS n
-          FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
-          WHERE ${oneOfIdsSql(Prisma.sql`ep."personId"`, ids)}
-            AND ${eventsSql(scope, filter, "e", ids.length === 1 ? areaAncestorsInJurisdictionSql : undefined)}
-          GROUP BY ep."personId"`);
+        const rows = await eventCountsOf(
+          scope,
+          filter,
+          oneOfIdsSql(Prisma.sql`ep."personId"`, ids),
+          ids.length === 1,
+        );
         const byPerson = new Map(rows.map((r) => [r.personId, r.n]));
         return ids.map((id) => byPerson.get(id) ?? 0);
       });
       eventCountLoaders.set(key, loader);
     }
     return loader;
+  }
+
+  /** The count statement, for the persons `person` (a condition on ep."personId") picks. */
+  async function eventCountsOf(
+    scope: Scope,
+    filter: EventFilter | null | undefined,
+    person: Prisma.Sql,
+    single: boolean,
+  ) {
+    await ensureJurisdiction(scope);
+    return db.$queryRaw<{ personId: string; n: number }[]>(Prisma.sql`
+      SELECT ep."personId"::text AS "personId", count(*)::int AS n
+      FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
+      WHERE ${person}
+        AND ${eventsSql(scope, filter, "e", single ? areaAncestorsInJurisdictionSql : undefined)}
+      GROUP BY ep."personId"`);
+  }
+
+  /**
+   * Person-360's second round trip, started with its first: a person by citizen ID is read in
+   * one statement, and its provenance and its events' total, keyed by the person's id, would wait
+   * for it. Here they are read by the citizen ID (a subquery on the unique key) beside it; once
+   * the person is known, `prime` hands their rows to the loaders the fields read, so the fields
+   * send nothing. The rows are those of whoever holds the ID: they are used only when that is the
+   * person the request's own statement returned (visible to the caller), and dropped otherwise.
+   */
+  function startByCitizenId(
+    scope: Scope,
+    citizenId: string,
+    wanted: { sources: boolean; eventCount: { filter: EventFilter | null | undefined } | null },
+  ): (personId: string | null) => Promise<void> {
+    if (!hasJurisdiction(scope.principal)) return async () => {};
+    const holder = Prisma.sql`(SELECT id FROM "Person" WHERE "citizenId" = ${citizenId})`;
+    const sources = wanted.sources ? provenanceOf(scope, Prisma.sql`es."entityId" = ${holder}`) : null;
+    const count = wanted.eventCount
+      ? eventCountsOf(scope, wanted.eventCount.filter, Prisma.sql`ep."personId" = ${holder}`, true)
+      : null;
+    for (const p of [sources, count]) p?.catch(() => {}); // reported where awaited
+    return async (personId) => {
+      const [sourceRows, countRows] = await Promise.all([sources, count]);
+      if (personId === null) return;
+      if (sourceRows && sourceRows.every((r) => r.entityId === personId))
+        entitySourcesInJurisdiction(scope).prime(
+          personId,
+          sourceRows.map(({ entityId: _entityId, ...row }) => row),
+        );
+      if (countRows && wanted.eventCount && countRows.every((r) => r.personId === personId))
+        personEventCounts(scope, wanted.eventCount.filter).prime(personId, countRows[0]?.n ?? 0);
+    };
   }
 
   const coPartyLoaders = new Map<string, DataLoader<string, CoPartyRow[]>>();
@@ -255,7 +308,14 @@ export function createPersonLoaders(db: Db) {
     return loader;
   }
 
-  return { areaPathById, entitySources: sources, entitySourcesInJurisdiction, coParties, personEventCounts };
+  return {
+    areaPathById,
+    entitySources: sources,
+    entitySourcesInJurisdiction,
+    coParties,
+    personEventCounts,
+    startByCitizenId,
+  };
 }
 
 /** Persons with an address (of this kind) in the area's subtree and inside the jurisdiction. */

@@ -4,16 +4,10 @@
 // `totalCount`, its page resolver starts the count and the `totalCount` option takes the same
 // promise (both receive the connection's own `args` object); otherwise the count runs when asked,
 // as before. The count is the same statement either way: only when it starts changes.
-import { type GraphQLResolveInfo, Kind } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { selects } from "./selection.js";
 
 const started = new WeakMap<object, Promise<number>>();
-
-/** Whether the connection field's own selection names `totalCount` (not through a fragment). */
-function asksTotal(info: GraphQLResolveInfo): boolean {
-  return info.fieldNodes.some((node) =>
-    node.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === "totalCount"),
-  );
-}
 
 /**
  * A connection's count, declared once: `totalCount` is the connection's option, `start` is
@@ -30,7 +24,7 @@ export function totalBeside<Parent, Args extends object, Ctx>(
       return total;
     },
     start: (parent: Parent, args: Args, ctx: Ctx, info: GraphQLResolveInfo): void => {
-      if (!asksTotal(info)) return;
+      if (!selects(info, "totalCount")) return;
       const total = count(parent, args, ctx);
       total.catch(() => {}); // a failure is reported where the total is read, not as an unhandled rejection
       started.set(args, total);

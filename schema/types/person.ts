@@ -1,5 +1,6 @@
 // Person (人): one real person across the silos, with values masked unless the caller may see them.
 import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
+import type { GraphQLResolveInfo } from "graphql";
 import { normaliseCitizenId } from "../../domain/identifiers/citizen-id.js";
 import type { EventKind, EventPersonRole, Prisma } from "../../generated/prisma/client.js";
 import { eventOrderByVia, eventsWhere } from "../../resolvers/events.js";
@@ -17,6 +18,7 @@ import { mayKnow, mayRead } from "../access-plugin.js";
 import { builder, elementNotFound } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput, hubError } from "../errors.js";
+import { childFields, selects } from "../selection.js";
 import { EVENT_BASE, EVENT_TYPE_NAMES, EventFilterInput, EventRef, eventListArgs } from "./event.js";
 import { PersonOrganisationRef } from "./organisation.js";
 import { Provenance } from "./provenance.js";
@@ -365,6 +367,20 @@ function refuseMaskedNameFilter(ctx: object, filter: { nameContains?: string | n
     );
 }
 
+/**
+ * Whether the person's `events` is asked once, with its totalCount and without a filter (the
+ * person-360 shape): then its total can be counted before the person is back. Anything else (a
+ * filter, aliases, a fragment) counts as it always does.
+ */
+function eventsTotalWithoutFilter(info: GraphQLResolveInfo): boolean {
+  const events = childFields(info.fieldNodes, "events");
+  return (
+    events.length === 1 &&
+    !events[0]!.arguments?.some((a) => a.name.value === "filter") &&
+    childFields(events, "totalCount").length > 0
+  );
+}
+
 builder.queryFields((t) => ({
   person: t.prismaField({
     type: "Person",
@@ -373,13 +389,22 @@ builder.queryFields((t) => ({
     description:
       "A person by citizen ID, written in any common form (15-digit legacy, lower-case x, full-width, spaces).",
     args: { citizenId: t.arg.string({ required: true, description: "The citizen ID." }) },
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (query, _root, args, ctx, info) => {
       const id = normaliseCitizenId(args.citizenId);
       if (!id.ok) throw badInput("citizenId", `not a valid citizen ID: ${id.detail}`, { reason: id.reason });
+      // what the person's fields will ask for by the person's id, asked now by the citizen ID
+      const prefetched = ctx.loaders.startByCitizenId(ctx, id.value, {
+        sources: selects(info, "sources") && mayKnow(ctx, "Person.sources"),
+        eventCount:
+          eventsTotalWithoutFilter(info) && mayKnow(ctx, "Person.events")
+            ? { filter: partiesVisible(ctx, null) }
+            : null,
+      });
       const person = await ctx.db.person.findFirst({
         ...query,
         where: { AND: [{ citizenId: id.value }, visiblePersonsWhere(ctx)] },
       });
+      await prefetched(person?.id ?? null);
       if (person) ctx.loaders.provenVisible(ctx, "Person", [person.id]);
       return person;
     },

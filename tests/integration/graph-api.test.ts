@@ -860,26 +860,90 @@ describe("no N+1", () => {
   });
 });
 
+/**
+ * How many of the requests' statements wait on a lock of `table` that another session holds (up
+ * to `want`, polled for five seconds): by the lock, not by pg_stat_activity's query text (which
+ * still shows a connection's previous statement while the next one waits to be planned), and only
+ * the requests' pool.
+ */
+async function waitingOn(client: pg.Client, table: string, want: number): Promise<number> {
+  let seen = 0;
+  for (let i = 0; i < 100 && seen < want; i++) {
+    const r = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+        WHERE NOT l.granted AND l.relation = $2::regclass AND a.application_name = $1`,
+      [DB_APPLICATION_NAMES.requests, `"${table}"`],
+    );
+    seen = r.rows[0]!.n;
+    if (seen < want) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return seen;
+}
+
+describe("a person's provenance and events' total beside the person", () => {
+  // schema/types/person.ts, resolvers/persons.ts startByCitizenId: person-360 sends its three
+  // statements before any answers. With the person table locked by another session, all three
+  // queue on it (the provenance and the count find the person by citizen ID); without the
+  // prefetch only the person's own statement would, the other two waiting for its answer.
+  it("sends all three at once, and answers as the fields' own loaders do", async () => {
+    const token = await commander();
+    const { citizenId } = await richPerson();
+    const variables = { citizenId };
+    await hub.gql(print(Person360Document), { token, variables }); // warm the jurisdiction caches
+    const locker = new pg.Client({ connectionString: hub.databaseUrl });
+    await locker.connect();
+    onTestFinished(() => locker.end());
+    await locker.query(`BEGIN; LOCK TABLE "Person" IN ACCESS EXCLUSIVE MODE`);
+    const answer = hub.gql<Person360Query>(print(Person360Document), { token, variables });
+    const waiting = await waitingOn(locker, "Person", 3);
+    await locker.query("COMMIT");
+    const r = await answer;
+    expect(r.errors).toBeUndefined();
+    expect(waiting).toBe(3);
+    // the same person through node(id:), whose fields read by the person's id
+    const person = r.data!.person!;
+    const viaNode = await hub.gql<{
+      node: { sources: { connectorId: string; sourceKey: string }[]; events: { totalCount: number } };
+    }>(
+      `query($id: ID!) { node(id: $id) { ... on Person {
+         sources { connectorId sourceKey } events(first: 1) { totalCount } } } }`,
+      { token, variables: { id: person.id } },
+    );
+    expect(viaNode.errors).toBeUndefined();
+    expect(person.sources.map((x) => [x.connectorId, x.sourceKey])).toEqual(
+      viaNode.data!.node.sources.map((x) => [x.connectorId, x.sourceKey]),
+    );
+    expect(person.sources.length).toBeGreaterThan(1);
+    expect(person.events.totalCount).toBe(viaNode.data!.node.events.totalCount);
+    expect(person.events.totalCount).toBeGreaterThan(0);
+  });
+
+  it("answers null for a person the caller may not see: what was read ahead is dropped", async () => {
+    const { personId, citizenId } = await richPerson();
+    const elsewhere = await hub.db.area.findFirstOrThrow({
+      where: { level: "GRID", NOT: { personReach: { some: { personId } } } },
+    });
+    const outsider = await hub.token({
+      roles: ["city_commander"],
+      areas: [elsewhere.code],
+      purpose: "EMERGENCY_RESPONSE",
+    });
+    const r = await hub.gql<Person360Query>(print(Person360Document), {
+      token: outsider,
+      variables: { citizenId },
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.person).toBeNull();
+    expect(JSON.stringify(r)).not.toContain(citizenId);
+  });
+});
+
 describe("a connection's total beside its page", () => {
   // schema/connection-total.ts: a list that asks for its page and its totalCount sends both
   // statements before either answers. With the event table locked by another session, the
   // request's statements queue on the lock: two of them if the count started with the page, one
   // if it waits for the page (the order plugin-prisma alone would give).
-  const waitingOnEvents = async (client: pg.Client, want: number) => {
-    let seen = 0;
-    for (let i = 0; i < 100 && seen < want; i++) {
-      // by the lock, not by pg_stat_activity's query text (which still shows a connection's
-      // previous statement while the next one waits to be planned), and only the requests' pool
-      const r = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-          WHERE NOT l.granted AND l.relation = '"Event"'::regclass AND a.application_name = $1`,
-        [DB_APPLICATION_NAMES.requests],
-      );
-      seen = r.rows[0]!.n;
-      if (seen < want) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return seen;
-  };
+  const waitingOnEvents = (client: pg.Client, want: number) => waitingOn(client, "Event", want);
 
   for (const [label, document, total] of [
     ["the root list", print(AreaEventsDocument), (d: AreaEventsQuery) => d.events.totalCount],
