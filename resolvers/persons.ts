@@ -242,7 +242,7 @@ export function createPersonLoaders(db: Db) {
     return async (personId) => {
       const [sourceRows, countRows] = await Promise.all([sources, count]);
       if (personId === null) return;
-      if (sourceRows && sourceRows.every((r) => r.entityId === personId))
+      if (sourceRows?.every((r) => r.entityId === personId))
         entitySourcesInJurisdiction(scope).prime(
           personId,
           sourceRows.map(({ entityId: _entityId, ...row }) => row),
