@@ -29,6 +29,8 @@ export interface EventFilter {
   underId?: string | null;
   /** The path of that area, resolved with its id: whether the jurisdiction holds the subtree. */
   underPath?: string | null;
+  /** The ids of that subtree's areas, when it is small (AreaKey.subtree). */
+  underSubtree?: readonly string[] | null;
   kind?: EventKind | null;
   kinds?: readonly EventKind[] | null;
   status?: EventStatus | null;
@@ -52,7 +54,7 @@ export type EventOrder = (typeof EVENT_ORDERS)[number];
 export function eventFilterWhere(filter: EventFilter | null | undefined): Prisma.EventWhereInput[] {
   const and: Prisma.EventWhereInput[] = [];
   if (!filter) return and;
-  if (filter.underId) and.push({ area: underAreaId(filter.underId) });
+  if (filter.underId) and.push(subtreeWhere({ id: filter.underId, subtree: filter.underSubtree }));
   else if (filter.under) and.push({ area: underArea(filter.under) });
   if (filter.kind) and.push({ kind: filter.kind });
   if (filter.kinds) and.push({ kind: { in: [...filter.kinds] } });
@@ -91,12 +93,24 @@ export function eventsWhere(
   if (!hasJurisdiction(scope.principal)) return NOTHING;
   const visible = confinedToJurisdiction(scope, filter, area) ? [] : [visibleWhere(scope, "Event")];
   return {
-    AND: [...visible, ...eventFilterWhere(filter), ...(area ? [{ area: underAreaId(area.id) }] : [])],
+    AND: [...visible, ...eventFilterWhere(filter), ...(area ? [subtreeWhere(area)] : [])],
   };
 }
 
 /** An id that names no area: what an unknown `under` code resolves to (matches nothing). */
 const NO_AREA = "00000000-0000-0000-0000-000000000000";
+
+/** The event lies in the area's subtree: by its areas' ids when the key lists them (SUBTREE_LIST_MAX). */
+function subtreeWhere(area: Pick<AreaKey, "id" | "subtree">): Prisma.EventWhereInput {
+  return area.subtree ? { areaId: { in: [...area.subtree] } } : { area: underAreaId(area.id) };
+}
+
+/** SQL of the same: `areaId` lies in the area's subtree. */
+function subtreeSql(area: Pick<AreaKey, "id" | "subtree">, areaId: Prisma.Sql): Prisma.Sql {
+  return area.subtree
+    ? Prisma.sql`${areaId} = ANY(${[...area.subtree]}::uuid[])`
+    : areaUnderSql(area.id, areaId);
+}
 
 /**
  * Before building a request's event SQL: the jurisdiction resolved to area ids and the filter's
@@ -110,7 +124,12 @@ export async function resolveEventFilter(
   await ensureJurisdiction(scope);
   if (!filter?.under || filter.underId) return { ...filter };
   const area = await areaKey(normaliseAreaCode(filter.under));
-  return { ...filter, underId: area?.id ?? NO_AREA, underPath: area?.path ?? null };
+  return {
+    ...filter,
+    underId: area?.id ?? NO_AREA,
+    underPath: area?.path ?? null,
+    underSubtree: area?.subtree ?? null,
+  };
 }
 
 /** SQL: the event (alias `e`) matches the filter; jurisdiction not included. */
@@ -118,7 +137,7 @@ export function eventFilterSql(filter: EventFilter | null | undefined, e: string
   const t = (column: string) => Prisma.raw(`${e}."${column}"`);
   const and: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (!filter) return and[0]!;
-  if (filter.underId) and.push(areaUnderSql(filter.underId, t("areaId")));
+  if (filter.underId) and.push(subtreeSql({ id: filter.underId, subtree: filter.underSubtree }, t("areaId")));
   else if (filter.under)
     and.push(Prisma.sql`${t("areaId")} IN (SELECT fc."descendantId" FROM "AreaClosure" fc
       JOIN "Area" fa ON fa.id = fc."ancestorId" WHERE fa.code = ${normaliseAreaCode(filter.under)})`);
@@ -159,7 +178,7 @@ export function eventsSql(
 ): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
   const and = [eventFilterSql(filter, e)];
-  if (area) and.push(areaUnderSql(area.id, Prisma.raw(`${e}."areaId"`)));
+  if (area) and.push(subtreeSql(area, Prisma.raw(`${e}."areaId"`)));
   if (!confinedToJurisdiction(scope, filter, area))
     and.unshift(elementVisibleSql(scope, "Event", e, areaTest));
   return Prisma.join(and, " AND ");

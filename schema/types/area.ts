@@ -297,7 +297,9 @@ builder.prismaObjectFields("Area", (t) => ({
         ctx.db,
         query,
         args.orderBy,
-        eventFilterOf(ctx, args.filter).then((f) => eventsWhere(ctx, f, area)),
+        Promise.all([eventFilterOf(ctx, args.filter), listedArea(ctx, area)]).then(([f, key]) =>
+          eventsWhere(ctx, f, key),
+        ),
       );
     },
   }),
@@ -305,6 +307,14 @@ builder.prismaObjectFields("Area", (t) => ({
 
 /** How many of the area's events match the filter (one statement), counted beside the page. */
 const areaEventsTotal = totalBeside(
-  async (area: AreaKey, args: { filter?: EventFilter | null }, ctx: Context) =>
-    countEvents(ctx, await eventFilterOf(ctx, args.filter), area),
+  async (area: AreaKey & { code?: string }, args: { filter?: EventFilter | null }, ctx: Context) =>
+    countEvents(ctx, await eventFilterOf(ctx, args.filter), await listedArea(ctx, area)),
 );
+
+/**
+ * The area whose events are listed, as a filter names it: with its subtree's ids when small, found
+ * by its code when the parent's row holds it (it does when the operation selects `code`).
+ */
+async function listedArea(ctx: Context, area: AreaKey & { code?: string }): Promise<AreaKey> {
+  return (area.code ? await ctx.loaders.areaKeyByCode.load(area.code) : null) ?? area;
+}

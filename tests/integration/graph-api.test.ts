@@ -14,6 +14,9 @@ import {
   type Person360Query,
 } from "../../operations/generated/graphql.js";
 import { createDb, statementNames } from "../../prisma/db.js";
+import { type AreaKey, createAreaLoaders } from "../../resolvers/areas.js";
+import { countEvents, eventsWhere } from "../../resolvers/events.js";
+import { ensureJurisdiction } from "../../resolvers/jurisdiction.js";
 import { createPersonLoaders } from "../../resolvers/persons.js";
 import { createResolutionLoaders } from "../../resolvers/resolution.js";
 import type { Sandbox } from "../../sandbox/services/index.js";
@@ -1139,5 +1142,58 @@ describe("rows loaded elsewhere", () => {
     // for the columns asked (negative control: with plugin-prisma's wrapper alone, 9)
     expect(statements, statements.join("\n\n")).toHaveLength(7);
     expect(statements.filter((s) => /^SELECT "t0"\."id", "t0"\."name", "t0"\."sex"/.test(s))).toEqual([]);
+  });
+});
+
+describe("a subtree named by its areas' ids", () => {
+  // resolvers/areas.ts SUBTREE_LIST_MAX: a small subtree's events are selected by `areaId IN
+  // (ids)`, a large one's through the closure table. Both must pick the same events, for the page
+  // (Prisma's where) and the total (SQL), with and without the jurisdiction's own test.
+  it("selects the same events as the closure, for a community, a street and a district", async () => {
+    const areas = createAreaLoaders(hub.db);
+    for (const [code, jurisdiction] of [
+      ["320602", ["320600"]],
+      ["320602003000", ["320602"]],
+      ["320602003000", ["320602003000"]],
+    ] as const) {
+      const key = (await areas.areaKeyByCode.load(code))!;
+      expect(key.subtree?.length, code).toBeGreaterThan(1);
+      expect(key.subtree).toContain(key.id);
+      const scope = {
+        db: hub.db,
+        principal: {
+          subject: "subtree-test",
+          roles: ["city_commander"],
+          department: null,
+          jurisdiction: [...jurisdiction],
+          jurisdictionPaths: [],
+          purpose: "EMERGENCY_RESPONSE",
+          purposeRef: null,
+          authenticated: true,
+        } satisfies Principal,
+      };
+      await ensureJurisdiction(scope);
+      const closure = { id: key.id, path: key.path };
+      const ids = async (area: AreaKey) =>
+        (await hub.db.event.findMany({ where: eventsWhere(scope, null, area), select: { id: true } }))
+          .map((e) => e.id)
+          .sort();
+      const listed = await ids(key);
+      expect(listed.length, code).toBeGreaterThan(0);
+      expect(listed).toEqual(await ids(closure));
+      expect(await countEvents(scope, null, key)).toBe(listed.length);
+      expect(await countEvents(scope, null, closure)).toBe(listed.length);
+      const filtered = async (area: AreaKey) =>
+        (
+          await hub.db.event.findMany({
+            where: eventsWhere(scope, { underId: area.id, underPath: area.path, underSubtree: area.subtree }),
+            select: { id: true },
+          })
+        )
+          .map((e) => e.id)
+          .sort();
+      expect(await filtered(key)).toEqual(listed);
+      expect(await filtered(closure)).toEqual(listed);
+    }
   });
 });
