@@ -214,8 +214,8 @@ const KEYSET_COLUMNS: Partial<Record<EventOrder, readonly ("occurredAt" | "repor
  */
 export const EVENT_CURSOR = "occurredAt_id";
 
-/** A cursor as plugin-prisma hands it over: the compound key, or an id (a join row's lists). */
-type EventCursor = { occurredAt_id?: { occurredAt: Date | string; id: string }; id?: string };
+/** A cursor as plugin-prisma hands it over (EVENT_CURSOR's compound key). */
+type EventCursor = { occurredAt_id?: { occurredAt: Date | string; id: string } };
 
 /**
  * A forward page after a cursor, as a keyset condition in place of Prisma's `cursor`: given a
@@ -241,13 +241,11 @@ export async function keysetAfter<Q extends { cursor?: EventCursor; skip?: numbe
       extensions: { code: "BAD_USER_INPUT", field },
     });
   }
-  const id = key?.id ?? query.cursor?.id;
-  if (!columns || !id || !UUID.test(id) || (query.take ?? 0) <= 0 || query.skip !== 1)
-    return { query, after: null };
-  const row =
-    occurredAt && columns.every((c) => c === "occurredAt")
-      ? { occurredAt, reportedAt: null }
-      : await db.event.findUnique({ where: { id }, select: { occurredAt: true, reportedAt: true } });
+  if (!columns || !key || (query.take ?? 0) <= 0 || query.skip !== 1) return { query, after: null };
+  const id = key.id;
+  const row = columns.every((c) => c === "occurredAt")
+    ? { occurredAt, reportedAt: null }
+    : await db.event.findUnique({ where: { id }, select: { occurredAt: true, reportedAt: true } });
   if (!row) return { query, after: null };
   const { cursor: _cursor, skip: _skip, ...rest } = query;
   const ordering = eventOrderBy(order);

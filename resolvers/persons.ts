@@ -226,6 +226,8 @@ export function createPersonLoaders(db: Db) {
    * the person is known, `prime` hands their rows to the loaders the fields read, so the fields
    * send nothing. The rows are those of whoever holds the ID: they are used only when that is the
    * person the request's own statement returned (visible to the caller), and dropped otherwise.
+   * A read ahead that fails primes nothing: the field then asks by the person's id as before, and
+   * reports its own error, so the person itself is never lost to it.
    */
   function startByCitizenId(
     scope: Scope,
@@ -238,10 +240,13 @@ export function createPersonLoaders(db: Db) {
     const count = wanted.eventCount
       ? eventCountsOf(scope, wanted.eventCount.filter, Prisma.sql`ep."personId" = ${holder}`, true)
       : null;
-    for (const p of [sources, count]) p?.catch(() => {}); // reported where awaited
+    // the person's own statement may fail first, and these then are never awaited
+    for (const p of [sources, count]) p?.catch(() => {});
     return async (personId) => {
-      const [sourceRows, countRows] = await Promise.all([sources, count]);
+      const [sourcesRead, countRead] = await Promise.allSettled([sources, count]);
       if (personId === null) return;
+      const sourceRows = sourcesRead.status === "fulfilled" ? sourcesRead.value : null;
+      const countRows = countRead.status === "fulfilled" ? countRead.value : null;
       if (sourceRows?.every((r) => r.entityId === personId))
         entitySourcesInJurisdiction(scope).prime(
           personId,
