@@ -27,7 +27,13 @@ import { type LoadResult, runLoad } from "./support/http-load.js";
 import { REPO_ROOT, spawnHub } from "./support/hub-process.js";
 import { treeCpuSeconds } from "./support/proc.js";
 import { fixed, formatTable } from "./support/report.js";
-import { addLoginRole, ingestSandboxGraph, resetStatements, topStatements } from "./support/sandbox-graph.js";
+import {
+  addLoginRole,
+  ingestSandboxGraph,
+  resetStatements,
+  statementsByRole,
+  topStatements,
+} from "./support/sandbox-graph.js";
 
 const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S] [--warmup S] [--concurrency N] [--no-profile] [--env KEY=VALUE]…
   --scale        sandbox preset (default test)
@@ -89,6 +95,9 @@ interface OperationRun {
   name: string;
   load: LoadResult;
   cpuMsPerRequest: number | null;
+  /** PostgreSQL executing and planning the hub's statements during the load (pg_stat_statements). */
+  dbExecMsPerRequest: number | null;
+  dbPlanMsPerRequest: number | null;
   sqlPerRequest: number;
   sqlSecondPage?: number;
   window: Window;
@@ -173,6 +182,7 @@ await runBench(
     for (const op of operations) {
       let cpuBefore: number | null = null;
       let fromUs = 0;
+      let dbBefore: ReturnType<typeof statementsByRole> | null = null;
       const load = await runLoad({
         request: {
           url: `${hub.url}/graphql`,
@@ -186,18 +196,31 @@ await runBench(
         onMeasureStart: () => {
           cpuBefore = treeCpuSeconds(hub.launcherPid);
           fromUs = monotonicUs();
+          dbBefore = statementsByRole(graph.databaseUrl, [ROLE]);
         },
         signal: hub.gone,
       });
       const toUs = monotonicUs();
       const cpuAfter = treeCpuSeconds(hub.launcherPid);
       const sent = load.requests;
+      // PostgreSQL's work for the load: planning and executing the hub's statements
+      const db0 = dbBefore ? (await dbBefore)[ROLE] : undefined;
+      const db1 = (await statementsByRole(graph.databaseUrl, [ROLE]))[ROLE];
+      const perRequest = (f: (d: { execMs: number; planMs: number }) => number) =>
+        db0 && db1 && sent > 0 ? (f(db1) - f(db0)) / sent : null;
+      // the statements PostgreSQL spent most on since the previous operation's probe (warm-up included)
+      for (const st of (await topStatements(graph.databaseUrl, ROLE, 100)).slice(0, 6))
+        log(
+          `    under load: ${st.calls}× plan ${fixed(st.meanPlanMs, 3)} + execute ${fixed(st.meanMs, 3)} ms  ${st.query.slice(0, 110)}`,
+        );
       runs.push({
         name: op.name,
         load,
         cpuMsPerRequest:
           cpuBefore !== null && cpuAfter !== null && sent > 0 ? ((cpuAfter - cpuBefore) * 1000) / sent : null,
         sqlPerRequest: Number.NaN,
+        dbExecMsPerRequest: perRequest((d) => d.execMs),
+        dbPlanMsPerRequest: perRequest((d) => d.planMs),
         window: { label: op.name, fromUs, toUs },
       });
       // SQL per request: one more request alone, its statements listed by PostgreSQL (an audit
@@ -234,7 +257,7 @@ await runBench(
         runs.at(-1)!.sqlSecondPage = second.count;
       }
       log(
-        `${op.name.padEnd(12)} c=${options.concurrency}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50, 2)} ms, p99 ${fixed(load.latencyMs.p99, 2)} ms, hub CPU ${fixed(runs.at(-1)!.cpuMsPerRequest ?? Number.NaN, 2)} ms/req, ${runs.at(-1)!.sqlPerRequest} SQL/req, ${load.errors.total} errors${load.errorSamples[0] ? ` (${load.errorSamples[0]})` : ""}`,
+        `${op.name.padEnd(12)} c=${options.concurrency}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50, 2)} ms, p99 ${fixed(load.latencyMs.p99, 2)} ms, hub CPU ${fixed(runs.at(-1)!.cpuMsPerRequest ?? Number.NaN, 2)} ms/req, PostgreSQL plan ${fixed(runs.at(-1)!.dbPlanMsPerRequest ?? Number.NaN, 2)} + execute ${fixed(runs.at(-1)!.dbExecMsPerRequest ?? Number.NaN, 2)} ms/req, ${runs.at(-1)!.sqlPerRequest} SQL/req, ${load.errors.total} errors${load.errorSamples[0] ? ` (${load.errorSamples[0]})` : ""}`,
       );
     }
     const stopped = await hub.stop();
@@ -294,6 +317,8 @@ await runBench(
         latencyMs: r.load.latencyMs,
         errors: r.load.errors,
         hubCpuMsPerRequest: r.cpuMsPerRequest,
+        dbExecMsPerRequest: r.dbExecMsPerRequest,
+        dbPlanMsPerRequest: r.dbPlanMsPerRequest,
         sqlPerRequest: r.sqlPerRequest,
         sqlSecondPage: r.sqlSecondPage,
         buckets: r.profile?.buckets,

@@ -324,6 +324,8 @@ interface Cell {
   result: LoadResult;
   statementsPerRequest: number;
   dbMsPerRequest: number;
+  /** PostgreSQL's planning of those statements, per request (0 when it reuses a plan). */
+  planMsPerRequest: number;
   serverCpuMsPerRequest: number | null;
   /** Share of one core (%) used meanwhile by processes other than the server, PostgreSQL and this one. */
   othersCpuPercent: number | null;
@@ -619,6 +621,7 @@ await runBench(
             result,
             statementsPerRequest: (after.calls - before.calls) / n,
             dbMsPerRequest: (after.execMs - before.execMs) / n,
+            planMsPerRequest: (after.planMs - before.planMs) / n,
             serverCpuMsPerRequest:
               cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / n,
             othersCpuPercent,
@@ -687,6 +690,7 @@ await runBench(
             fixed(r.result.latencyMs.p99, 2),
             fixed(r.statementsPerRequest, 1),
             fixed(r.dbMsPerRequest, 2),
+            fixed(r.planMsPerRequest, 2),
             r.serverCpuMsPerRequest === null ? "n/a" : fixed(r.serverCpuMsPerRequest, 2),
             s === "hub"
               ? "1.0×"
@@ -705,6 +709,7 @@ await runBench(
             { title: "p99 ms" },
             { title: "SQL/req" },
             { title: "DB ms/req" },
+            { title: "plan ms/req" },
             { title: "CPU ms/req" },
             { title: "hub÷this req/s" },
             { title: "hub÷this p50" },
@@ -780,7 +785,7 @@ await runBench(
       `cells:   ${durationS} s closed loop after ${warmupS} s warm-up, keep-alive, 127.0.0.1; load generator, servers and PostgreSQL share the machine`,
     );
     log(
-      "SQL/req: statements PostgreSQL executed per request (pg_stat_statements, the server's role); DB ms/req: their execution time",
+      "SQL/req: statements PostgreSQL executed per request (pg_stat_statements, the server's role); DB ms/req: their execution time; plan ms/req: PostgreSQL planning them (0 on a reused plan)",
     );
     log(
       "CPU ms/req: CPU time of the server process per request; ratios > 1× in req/s mean the hub serves more, in latency and SQL/req that it needs more",
@@ -896,6 +901,7 @@ await runBench(
         latencyMs: Object.fromEntries(Object.entries(r.result.latencyMs).map(([k, v]) => [k, round(v, 2)])),
         statementsPerRequest: round(r.statementsPerRequest, 2),
         dbMsPerRequest: round(r.dbMsPerRequest, 3),
+        planMsPerRequest: round(r.planMsPerRequest, 3),
         serverCpuMsPerRequest: r.serverCpuMsPerRequest === null ? null : round(r.serverCpuMsPerRequest, 2),
         othersCpuPercentOfOneCore: r.othersCpuPercent,
         peakRssMiB: r.peakRssMiB,

@@ -92,6 +92,8 @@ async function startPostgresWithStatementStats(database: string): Promise<Throwa
     try {
       await admin.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
       await admin.query("ALTER SYSTEM SET pg_stat_statements.max = 10000");
+      // planning is work PostgreSQL does for a request as much as execution is
+      await admin.query("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
     } finally {
       await admin.end();
     }
@@ -151,18 +153,21 @@ export async function addLoginRole(databaseUrl: string, role: string): Promise<s
 export async function statementsByRole(
   databaseUrl: string,
   roles: readonly string[],
-): Promise<Record<string, { calls: number; execMs: number }>> {
+): Promise<Record<string, { calls: number; execMs: number; planMs: number }>> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ role: string; calls: string; exec_ms: number }>(
+    const { rows } = await client.query<{ role: string; calls: string; exec_ms: number; plan_ms: number }>(
       `SELECT r.rolname AS role, coalesce(sum(s.calls), 0)::bigint AS calls,
-              coalesce(sum(s.total_exec_time), 0)::float8 AS exec_ms
+              coalesce(sum(s.total_exec_time), 0)::float8 AS exec_ms,
+              coalesce(sum(s.total_plan_time), 0)::float8 AS plan_ms
          FROM pg_roles r LEFT JOIN pg_stat_statements s ON s.userid = r.oid AND s.toplevel
         WHERE r.rolname = ANY($1) GROUP BY r.rolname`,
       [[...roles]],
     );
-    return Object.fromEntries(rows.map((r) => [r.role, { calls: Number(r.calls), execMs: r.exec_ms }]));
+    return Object.fromEntries(
+      rows.map((r) => [r.role, { calls: Number(r.calls), execMs: r.exec_ms, planMs: r.plan_ms }]),
+    );
   } finally {
     await client.end();
   }
@@ -183,6 +188,8 @@ export interface StatementStat {
   calls: number;
   meanMs: number;
   totalMs: number;
+  /** Planning, per call (0 when PostgreSQL reused a plan; needs pg_stat_statements.track_planning). */
+  meanPlanMs: number;
   /** Normalised text, whitespace collapsed. */
   query: string;
 }
@@ -196,8 +203,15 @@ export async function topStatements(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ calls: string; mean_ms: number; total_ms: number; query: string }>(
+    const { rows } = await client.query<{
+      calls: string;
+      mean_ms: number;
+      total_ms: number;
+      plan_ms: number;
+      query: string;
+    }>(
       `SELECT s.calls::bigint AS calls, s.mean_exec_time::float8 AS mean_ms, s.total_exec_time::float8 AS total_ms,
+              (s.total_plan_time / greatest(s.calls, 1))::float8 AS plan_ms,
               regexp_replace(s.query, '\\s+', ' ', 'g') AS query
          FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
         WHERE r.rolname = $1 AND s.toplevel ORDER BY s.total_exec_time DESC LIMIT $2`,
@@ -207,6 +221,7 @@ export async function topStatements(
       calls: Number(r.calls),
       meanMs: r.mean_ms,
       totalMs: r.total_ms,
+      meanPlanMs: r.plan_ms,
       query: r.query,
     }));
   } finally {
