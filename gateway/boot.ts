@@ -32,6 +32,7 @@ import { overdueTask } from "../integration/workflow/overdue.js";
 import { configureWorkflow } from "../integration/workflow/settings.js";
 import { createDb, type Db, migrate } from "../prisma/db.js";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "../prisma/embedded-postgres.js";
+import { areaTreeChanged } from "../resolvers/jurisdiction.js";
 import type { HubConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type HubMetrics } from "./metrics.js";
@@ -225,6 +226,15 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
 
     const changes = await ChangeBus.start({ url: databaseUrl, log: (m) => log.warn(m) });
     steps.push({ step: "close change bus", run: () => changes.stop() });
+    // An area added or renamed anywhere (this instance or another): the caches of the area tree
+    // forget what they knew at once rather than within their minute. A change missed while the
+    // bus reconnects is still forgotten within the minute.
+    const followAreas = new AbortController();
+    void (async () => {
+      for await (const _ of changes.subscribe((c) => c.topic === "AREA", followAreas.signal))
+        areaTreeChanged();
+    })();
+    steps.push({ step: "stop following area changes", run: async () => followAreas.abort() });
     const outbox = await OutboxFeed.start({
       databaseUrl,
       queueLimit: config.outbox.subscriberQueue,

@@ -10,6 +10,7 @@ import type { OutboxSubscriptions } from "../integration/outbox.js";
 import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
 import { jurisdictionPaths } from "../resolvers/areas.js";
+import { areaTreeVersion } from "../resolvers/jurisdiction.js";
 import { createLoaders } from "../resolvers/loaders.js";
 import type { Context } from "../schema/context.js";
 import type { TokenVerifier } from "./auth.js";
@@ -36,16 +37,18 @@ export interface DeclaredPurposeInput {
 const PATH_CACHE_MS = 60_000;
 
 export function createContextFactory(deps: ContextDeps) {
-  // Jurisdiction codes → paths, cached briefly: areas are rarely added and never moved.
-  const pathCache = new Map<string, { paths: string[]; until: number }>();
+  // Jurisdiction codes → paths, cached briefly and until the area tree changes: areas are rarely
+  // added and never moved, and a token may name an area registered after it was issued.
+  const pathCache = new Map<string, { paths: string[]; until: number; version: number }>();
   async function resolvePaths(codes: readonly string[]): Promise<string[]> {
     const key = [...codes].sort().join(",");
     const hit = pathCache.get(key);
     const now = deps.clock.now().getTime();
-    if (hit && hit.until > now) return hit.paths;
+    const version = areaTreeVersion();
+    if (hit && hit.until > now && hit.version === version) return hit.paths;
     const paths = await jurisdictionPaths(deps.db, codes);
     if (pathCache.size > 10_000) pathCache.clear();
-    pathCache.set(key, { paths, until: now + PATH_CACHE_MS });
+    pathCache.set(key, { paths, until: now + PATH_CACHE_MS, version });
     return paths;
   }
 

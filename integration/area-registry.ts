@@ -2,7 +2,7 @@
 // from the grid-management connector. Idempotent: the same tree twice changes nothing.
 import { AREA_LEVEL_RULES, type AreaLevel, checkAreaCode, childPath } from "../domain/area.js";
 import type { Db, Tx } from "../prisma/db.js";
-import { notifyStatement } from "./change-bus.js";
+import { type Change, notifyAllStatement, notifyStatement } from "./change-bus.js";
 
 export interface AreaInput {
   code: string;
@@ -24,7 +24,9 @@ export class AreaRegistryError extends Error {
 }
 
 /**
- * Insert or rename areas, level by level, and extend the closure table for the new ones.
+ * Insert or rename areas, level by level, and extend the closure table for the new ones; publish
+ * each area created or renamed (topic AREA) in the same transaction, so that subscribers hear it
+ * and every instance's caches of the tree forget what they knew (gateway/boot.ts).
  * Returns how many areas were created and updated.
  */
 export async function upsertAreaTree(
@@ -50,6 +52,8 @@ export async function upsertAreaTreeIn(
     ).map((a) => [a.code, a]),
   );
   const newIds: string[] = [];
+  const changes: Change[] = [];
+  const at = new Date().toISOString();
   // One multi-row insert per level: parents exist before their children are inserted.
   for (const level of Object.keys(AREA_LEVEL_RULES) as AreaLevel[]) {
     const toCreate = [];
@@ -74,6 +78,7 @@ export async function upsertAreaTreeIn(
           );
         if (mode === "sync" && current.name !== area.name) {
           await tx.area.update({ where: { id: current.id }, data: { name: area.name } });
+          changes.push({ topic: "AREA", kind: "UPDATED", id: current.id, areaPath: current.path, at });
           updated++;
         }
         continue;
@@ -97,6 +102,7 @@ export async function upsertAreaTreeIn(
     for (const row of rows) {
       existing.set(row.code, row);
       newIds.push(row.id);
+      changes.push({ topic: "AREA", kind: "CREATED", id: row.id, areaPath: row.path, at });
     }
     created += rows.length;
   }
@@ -113,6 +119,10 @@ export async function upsertAreaTreeIn(
       INSERT INTO "AreaClosure" ("ancestorId", "descendantId", distance)
       SELECT ancestor, descendant, distance FROM up
       ON CONFLICT DO NOTHING`;
+  }
+  if (changes.length > 0) {
+    const { sql, params } = notifyAllStatement(changes);
+    await tx.$executeRawUnsafe(sql, ...params);
   }
   return { created, updated };
 }

@@ -22,6 +22,14 @@ export function notifyStatement(change: Change): { sql: string; params: [string,
   return { sql: "SELECT pg_notify($1, $2)", params: [CHANGE_CHANNEL, JSON.stringify(change)] };
 }
 
+/** The SQL that publishes several changes in one statement (a page of a registry's changes). */
+export function notifyAllStatement(changes: readonly Change[]): { sql: string; params: [string, string[]] } {
+  return {
+    sql: "SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c",
+    params: [CHANGE_CHANNEL, changes.map((c) => JSON.stringify(c))],
+  };
+}
+
 export interface ChangeBusOptions {
   url: string;
   log?: (message: string) => void;

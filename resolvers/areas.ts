@@ -5,7 +5,7 @@ import { AREA_LEVELS, type AreaLevel, normaliseAreaCode } from "../domain/area.j
 import type { Principal } from "../domain/principal.js";
 import type { Area, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
-import { jurisdictionIds, rememberJurisdictionIds, type Scope } from "./jurisdiction.js";
+import { areaTreeVersion, jurisdictionIds, rememberJurisdictionIds, type Scope } from "./jurisdiction.js";
 import { literalContains } from "./text.js";
 
 export type AreaRow = Area;
@@ -58,17 +58,19 @@ export function areaFilterWhere(scope: Scope, filter: AreaFilter): Prisma.AreaWh
  */
 export async function jurisdictionPaths(db: Db, codes: readonly string[]): Promise<string[]> {
   if (codes.length === 0) return [];
+  const version = areaTreeVersion();
   const rows = await db.area.findMany({
     where: { code: { in: codes.map(normaliseAreaCode) } },
     select: { id: true, code: true, path: true },
   });
-  rememberJurisdictionIds(db, codes, rows);
+  rememberJurisdictionIds(db, codes, rows, version);
   return rows.map((r) => r.path);
 }
 
-// Area codes → ids and paths, kept per database client: an area keeps its id and place in the
-// tree for good (areas are never moved, only exceptionally removed), so a code found is remembered
-// for a while; a code not found is asked again (an area may be added at any time).
+// Area codes → ids, paths and small subtrees, kept per database client: an area keeps its id and
+// place in the tree for good (areas are never moved, only exceptionally removed), so a code found
+// is remembered for a while, until the tree changes (an area added below it: areaTreeChanged); a
+// code not found is asked again.
 const AREA_IDS_REFRESH_MS = 60_000;
 const AREA_IDS_MAX = 100_000;
 /**
@@ -90,7 +92,7 @@ export interface AreaKey {
  * is right for it, and its list of ids would be long.
  */
 export const SUBTREE_LIST_MAX = 256;
-const areaKeys = new WeakMap<Db, Map<string, AreaKey & { at: number }>>();
+const areaKeys = new WeakMap<Db, Map<string, AreaKey & { at: number; version: number }>>();
 
 export function createAreaLoaders(db: Db) {
   /** The id and path of the area with this (normalised) code, without a statement once known. */
@@ -102,9 +104,10 @@ export function createAreaLoaders(db: Db) {
     }
     const cache = known;
     const now = Date.now();
+    const version = areaTreeVersion();
     const missing = codes.filter((c) => {
       const hit = cache.get(c);
-      return !hit || now - hit.at >= AREA_IDS_REFRESH_MS;
+      return !hit || hit.version !== version || now - hit.at >= AREA_IDS_REFRESH_MS;
     });
     if (missing.length > 0) {
       const rows = await db.$queryRaw<{ id: string; code: string; path: string; subtree: string[] | null }[]>`
@@ -114,7 +117,8 @@ export function createAreaLoaders(db: Db) {
         FROM "Area" a WHERE a.code = ANY(${[...missing]}::text[])`;
       if (cache.size > AREA_IDS_MAX) cache.clear();
       for (const c of missing) cache.delete(c);
-      for (const r of rows) cache.set(r.code, { id: r.id, path: r.path, subtree: r.subtree, at: now });
+      for (const r of rows)
+        cache.set(r.code, { id: r.id, path: r.path, subtree: r.subtree, at: now, version });
     }
     return codes.map((c) => {
       const hit = cache.get(c);

@@ -37,11 +37,27 @@ export function hasJurisdiction(principal: Principal): boolean {
   return principal.authenticated && principal.jurisdiction.length > 0;
 }
 
+// ---- the area tree as this process's caches know it ----
+
+let treeVersion = 0;
+
+/**
+ * The area tree changed (an area added or renamed; every instance hears it on the change bus):
+ * what the caches of codes, ids, paths and subtrees hold is stale from now on. A request already
+ * running keeps what it read.
+ */
+export function areaTreeChanged(): void {
+  treeVersion++;
+}
+
+/** The version of the area tree a cached entry must carry to be fresh. */
+export const areaTreeVersion = (): number => treeVersion;
+
 // ---- codes → area ids ----
 
 const REFRESH_MS = 60_000;
 const MAX_ENTRIES = 10_000;
-const resolved = new WeakMap<Db, Map<string, { ids: string[]; at: number }>>();
+const resolved = new WeakMap<Db, Map<string, { ids: string[]; at: number; version: number }>>();
 const codesKey = (codes: readonly string[]) => [...codes].sort().join(",");
 
 /**
@@ -52,6 +68,8 @@ export function rememberJurisdictionIds(
   db: Db,
   codes: readonly string[],
   rows: readonly { id: string }[],
+  /** The tree's version when the lookup started (a change meanwhile leaves the entry stale). */
+  version: number,
 ): void {
   let byCodes = resolved.get(db);
   if (!byCodes) {
@@ -59,7 +77,7 @@ export function rememberJurisdictionIds(
     resolved.set(db, byCodes);
   }
   if (byCodes.size > MAX_ENTRIES) byCodes.clear();
-  byCodes.set(codesKey(codes), { ids: rows.map((r) => r.id), at: Date.now() });
+  byCodes.set(codesKey(codes), { ids: rows.map((r) => r.id), at: Date.now(), version });
 }
 
 /** The ids of the principal's jurisdiction areas if already resolved on this database, else null. */
@@ -78,7 +96,7 @@ export async function ensureJurisdiction(scope: Scope): Promise<readonly string[
   if (!hasJurisdiction(principal)) return [];
   const key = codesKey(principal.jurisdiction);
   const hit = resolved.get(db)?.get(key);
-  if (hit && Date.now() - hit.at < REFRESH_MS) return hit.ids;
+  if (hit && hit.version === treeVersion && Date.now() - hit.at < REFRESH_MS) return hit.ids;
   let inFlight = pending.get(db);
   if (!inFlight) {
     inFlight = new Map();
@@ -87,9 +105,10 @@ export async function ensureJurisdiction(scope: Scope): Promise<readonly string[
   let lookup = inFlight.get(key);
   if (!lookup) {
     const codes = [...principal.jurisdiction];
+    const version = treeVersion;
     lookup = db.area
       .findMany({ where: { code: { in: codes.map(normaliseAreaCode) } }, select: { id: true } })
-      .then((rows) => rememberJurisdictionIds(db, codes, rows))
+      .then((rows) => rememberJurisdictionIds(db, codes, rows, version))
       .finally(() => inFlight.delete(key));
     inFlight.set(key, lookup);
   }

@@ -58,9 +58,10 @@ export const AreaNode = builder.prismaNode("Area", {
   id: { field: "id" },
   description:
     "An administrative area or grid. Visible to a principal inside its jurisdiction, and as an ancestor of it.",
-  // Select mode: an area's columns are read only when a field asks for them, and its path, which
-  // the second line of defence reads, always.
-  select: { id: true, path: true },
+  // Select mode: an area's columns are read only when a field asks for them; its path, which
+  // the second line of defence reads, always, and its code, by which its own lists find the
+  // subtree's areas (listedArea), whether or not the operation asks for it.
+  select: { id: true, path: true, code: true },
   // Second line of defence: whatever path reaches an area, its fields resolve only if visible.
   authScopes: (area, ctx) => canReadArea(ctx.principal, area.path),
   fields: (t) => ({
@@ -195,7 +196,8 @@ builder.subscriptionFields((t) => ({
   areaChanged: t.field({
     type: AreaNode,
     authScopes: { authenticated: true },
-    description: "Areas whose registry entry changes, within `under` (default: all the caller may see).",
+    description:
+      "Areas whose registry entry changes (added or renamed), within `under` (default: all the caller may see).",
     args: { under: t.arg.string({ description: "Only changes below or at this area code." }) },
     subscribe: async function* (_root, args, ctx) {
       let rootPath: string | null = null;
@@ -313,7 +315,7 @@ const areaEventsTotal = totalBeside(
 
 /**
  * The area whose events are listed, as a filter names it: with its subtree's ids when small, found
- * by its code when the parent's row holds it (it does when the operation selects `code`).
+ * by its code (every area row holds it: AreaNode's select).
  */
 async function listedArea(ctx: Context, area: AreaKey & { code?: string }): Promise<AreaKey> {
   return (area.code ? await ctx.loaders.areaKeyByCode.load(area.code) : null) ?? area;

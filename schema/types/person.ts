@@ -369,15 +369,15 @@ function refuseMaskedNameFilter(ctx: object, filter: { nameContains?: string | n
 
 /**
  * Whether the person's `events` is asked once, with its totalCount and without a filter (the
- * person-360 shape): then its total can be counted before the person is back. Anything else (a
- * filter, aliases, a fragment) counts as it always does.
+ * person-360 shape, fragments or not): then its total can be counted before the person is back.
+ * Anything else (a filter, aliases, the list asked twice) counts as it always does.
  */
 function eventsTotalWithoutFilter(info: GraphQLResolveInfo): boolean {
-  const events = childFields(info.fieldNodes, "events");
+  const events = childFields(info.fieldNodes, "events", info);
   return (
     events.length === 1 &&
     !events[0]!.arguments?.some((a) => a.name.value === "filter") &&
-    childFields(events, "totalCount").length > 0
+    childFields(events, "totalCount", info).length > 0
   );
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { builtinConnectors } from "../../connectors/departments/index.js";
 import type { Principal } from "../../domain/principal.js";
 import { DB_APPLICATION_NAMES } from "../../gateway/boot.js";
+import { upsertAreaTree } from "../../integration/area-registry.js";
 import {
   AreaEventsDocument,
   type AreaEventsQuery,
@@ -955,6 +956,18 @@ describe("a connection's total beside its page", () => {
       `query($code: String!) { area(code: $code) { events(first: 5) { totalCount edges { node { id } } } } }`,
       (d: { area: { events: { totalCount: number } } }) => d.area.events.totalCount,
     ],
+    [
+      "the root list, its total in a fragment",
+      `query($code: String!, $first: Int!) { events(filter: { under: $code }, first: $first) { ...Total edges { cursor } } }
+       fragment Total on QueryEventsConnection { pageInfo { hasNextPage } ... on QueryEventsConnection { totalCount } }`,
+      (d: { events: { totalCount: number } }) => d.events.totalCount,
+    ],
+    [
+      "an area's events, its total kept by @include",
+      `query($code: String!, $first: Int!, $yes: Boolean = true, $no: Boolean = false) {
+         area(code: $code) { events(first: $first) { totalCount @include(if: $yes) t: totalCount @skip(if: $no) edges { node { id } } } } }`,
+      (d: { area: { events: { totalCount: number } } }) => d.area.events.totalCount,
+    ],
   ] as const) {
     it(`${label}: the page and the total wait on the table together, and the total is right`, async () => {
       const token = await commander();
@@ -977,6 +990,19 @@ describe("a connection's total beside its page", () => {
       );
     });
   }
+
+  it("a total left out by @skip or @include is not counted", async () => {
+    const token = await commander();
+    hub.statements.reset();
+    const r = await hub.gql<{ events: { edges: unknown[] } }>(
+      `query($no: Boolean = false) { events(first: 2, filter: { under: "320602" }) {
+         totalCount @include(if: $no) ... @skip(if: true) { totalCount } edges { cursor } } }`,
+      { token },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.events).not.toHaveProperty("totalCount");
+    expect(hub.statements.list().filter((sql) => /count\(\*\)/.test(sql))).toEqual([]);
+  });
 
   it("a total asked through a fragment, or alone, is still counted", async () => {
     const token = await commander();
@@ -1195,5 +1221,71 @@ describe("a subtree named by its areas' ids", () => {
       expect(await filtered(key)).toEqual(listed);
       expect(await filtered(closure)).toEqual(listed);
     }
+  });
+
+  it("lists the events of a grid added under a small area at once, though the area's subtree was cached", async () => {
+    const token = await commander();
+    const community = await hub.db.area.findFirstOrThrow({
+      where: { level: "COMMUNITY", path: { contains: "320602003000" } },
+      orderBy: { code: "asc" },
+    });
+    type Page = { area: { events: { totalCount: number; edges: { node: { title: string } }[] } } };
+    const list = async () => {
+      const r = await hub.gql<Page>(
+        `{ area(code: "${community.code}") { events(first: 100) { totalCount edges { node { title } } } } }`,
+        { token },
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.area.events;
+    };
+    const before = await list(); // the hub now holds the community's subtree (its ids)
+    // a grid registered under it (as the grid system's connector registers one), and an event there
+    await upsertAreaTree(hub.db, [
+      { code: `${community.code}098`, name: "新建网格", level: "GRID", parentCode: community.code },
+    ]);
+    const grid = await hub.db.area.findUniqueOrThrow({ where: { code: `${community.code}098` } });
+    await hub.db.event.create({
+      data: {
+        kind: "GRID_REPORT",
+        title: "新网格上报",
+        occurredAt: new Date(),
+        reportedAt: new Date(),
+        areaId: grid.id,
+      },
+    });
+    // The registry's change reaches the hub through PostgreSQL's NOTIFY, a moment after the commit;
+    // the caches would otherwise hold the subtree for a minute.
+    let after = await list();
+    for (let i = 0; i < 50 && !after.edges.some((e) => e.node.title === "新网格上报"); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await list();
+    }
+    expect(after.edges.map((e) => e.node.title)).toContain("新网格上报");
+    expect(after.totalCount).toBe(before.totalCount + 1);
+  });
+
+  it("lists an area's own events by its subtree's ids whether or not the operation asks for its code", async () => {
+    const token = await commander();
+    const statements = async (fields: string) => {
+      hub.statements.reset();
+      const r = await hub.gql<{
+        area: { events: { totalCount: number; edges: { node: { id: string } }[] } };
+      }>(
+        `{ area(code: "320602003000") { ${fields} events(first: 5) { totalCount edges { node { id } } } } }`,
+        { token },
+      );
+      expect(r.errors).toBeUndefined();
+      // the page and the total: the statements that read events
+      const reads = hub.statements.list().filter((sql) => /"Event"/.test(sql));
+      return { events: r.data!.area.events, reads };
+    };
+    const withCode = await statements("code name");
+    const withoutCode = await statements("name");
+    expect(withCode.events.totalCount).toBeGreaterThan(0);
+    expect(withoutCode.events).toEqual(withCode.events);
+    expect(withCode.reads).toHaveLength(2);
+    // the same statements, by the ids of a street's areas, not through the closure table
+    expect(withoutCode.reads.sort()).toEqual(withCode.reads.sort());
+    for (const sql of withoutCode.reads) expect(sql).not.toMatch(/"AreaClosure"/);
   });
 });

@@ -1,6 +1,7 @@
 // Published changes reach subscribers over graphql-ws through PostgreSQL LISTEN/NOTIFY, filtered
 // by subtree and jurisdiction; a mutation's bad input is refused with the field named.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upsertAreaTree } from "../../integration/area-registry.js";
 import { startTestHub, type TestHub, take } from "../support/hub.js";
 
 let hub: TestHub;
@@ -47,6 +48,40 @@ describe("areaChanged", () => {
     expect(chongchuanEvents).toEqual([]);
     await inChongchuan.dispose();
     await chongchuan;
+  });
+
+  it("delivers the areas the registry adds (a grid) and the names a sync corrects", async () => {
+    const client = hub.wsClient({ authorization: `Bearer ${adminToken}` });
+    const received: { code: string; name: string }[] = [];
+    const running = (async () => {
+      for await (const r of client.iterate<{ areaChanged: { code: string; name: string } }>({
+        query: `subscription { areaChanged(under: "320602003000") { code name } }`,
+      }))
+        received.push(r.data!.areaChanged);
+    })();
+    await new Promise((r) => setTimeout(r, 300)); // listening
+    const community = await hub.db.area.findFirstOrThrow({
+      where: { level: "COMMUNITY", path: { contains: "320602003000" } },
+      orderBy: { code: "asc" },
+    });
+    const grid = {
+      code: `${community.code}097`,
+      name: "新增网格",
+      level: "GRID" as const,
+      parentCode: community.code,
+    };
+    await upsertAreaTree(hub.db, [grid]); // added
+    await upsertAreaTree(hub.db, [{ ...grid, name: "新增网格（更名）" }]); // renamed by the registry
+    await upsertAreaTree(hub.db, [{ ...grid, name: "新增网格（更名）" }]); // unchanged: nothing published
+    await upsertAreaTree(hub.db, [
+      { code: "320612001000", name: "金沙街道", level: "STREET", parentCode: "320612" },
+    ]); // elsewhere
+    await new Promise((r) => setTimeout(r, 500));
+    await client.dispose();
+    await running;
+    // (each is resolved when delivered: the row as it is then)
+    expect(received.map((a) => a.code)).toEqual([grid.code, grid.code]);
+    expect(received.at(-1)?.name).toBe("新增网格（更名）");
   });
 
   it("withholds changes outside the subscriber's jurisdiction", async () => {
