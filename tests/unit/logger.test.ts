@@ -50,6 +50,7 @@ describe("the logger", () => {
       name: "张伟",
       phone: MOBILE,
       record: { citizenId: CITIZEN_ID, address: "崇川区1号" },
+      page: { records: [{ parties: [{ name: "李娜", role: "CALLER" }] }] },
       count: 3,
     });
     const [line] = parsed();
@@ -57,6 +58,7 @@ describe("the logger", () => {
       name: CENSORED,
       phone: CENSORED,
       record: { citizenId: CENSORED, address: CENSORED },
+      page: { records: [{ parties: [{ name: CENSORED, role: "CALLER" }] }] },
       count: 3,
     });
   });
