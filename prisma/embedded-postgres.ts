@@ -117,13 +117,26 @@ export function serverSettings(totalMemory = os.totalmem()): Record<string, stri
   };
 }
 
+/**
+ * Start the server and resolve once it accepts a session: when it says so on stderr, or when a
+ * session as `login` on this cluster succeeds (asked every 200 ms), whichever comes first. The
+ * second is what a server whose log goes elsewhere needs: with `logging_collector` on (an
+ * operator's ALTER SYSTEM), the ready line is written to a log file and never reaches us.
+ */
 function startServer(
   dir: string,
   port: number,
   ids: { uid?: number; gid?: number },
   log: (line: string) => void,
+  login: { user: string; password: string },
 ): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const ready = (child: ChildProcess) => {
+      if (settled) return;
+      settled = true;
+      resolve(child);
+    };
     const child = spawn(
       binaries.postgres,
       [
@@ -148,14 +161,39 @@ function startServer(
       const text = chunk.toString("utf8");
       recent = (recent + text).slice(-2000);
       for (const line of text.split("\n")) if (line.trim()) log(line);
-      if (text.includes("database system is ready to accept connections")) resolve(child);
+      if (text.includes("database system is ready to accept connections")) ready(child);
     };
     child.stdout?.on("data", onOutput);
     child.stderr?.on("data", onOutput);
-    child.on("error", reject);
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(e);
+    };
+    child.on("error", fail);
     child.on("exit", (code) =>
-      reject(new Error(`postgres exited with ${code} before it was ready: ${recent.trim()}`)),
+      fail(new Error(`postgres exited with ${code} before it was ready: ${recent.trim()}`)),
     );
+    void (async () => {
+      while (!settled) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (settled) return;
+        const probe = new pg.Client({ host: "127.0.0.1", port, database: "postgres", ...login });
+        probe.on("error", () => {});
+        try {
+          await probe.connect(); // refused while the server starts up, recovers or is not listening yet
+          // and it is this server, not another one on the port (ours then fails to bind, and exits)
+          const { rows } = await probe.query<{ dir: string }>(
+            "SELECT current_setting('data_directory') AS dir",
+          );
+          if (path.resolve(rows[0]?.dir ?? "") === path.resolve(dir)) ready(child);
+        } catch {
+          // not yet
+        } finally {
+          await probe.end().catch(() => {});
+        }
+      }
+    })();
   });
 }
 
@@ -224,7 +262,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   let server: ChildProcess;
   try {
-    server = await startServer(clusterDir, options.port, ids, log);
+    server = await startServer(clusterDir, options.port, ids, log, { user, password });
   } catch (e) {
     throw new Error(
       `embedded PostgreSQL did not start on port ${options.port} (data ${clusterDir}): ${(e as Error).message}`,
