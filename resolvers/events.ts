@@ -218,6 +218,18 @@ export const EVENT_CURSOR = "occurredAt_id";
 type EventCursor = { occurredAt_id?: { occurredAt: Date | string; id: string } };
 
 /**
+ * A cursor argument the list never gave out (edited by hand, or not a cursor at all), as the
+ * caller's mistake naming the argument: refused here before any SQL, and by the gateway when
+ * Pothos cannot read the cursor (gateway/plugins/masked-errors.ts).
+ */
+export function cursorRefused(field: string, at?: Pick<GraphQLError, "nodes" | "path">): GraphQLError {
+  return new GraphQLError(`${field}: not a cursor this list gave out`, {
+    ...(at ? { nodes: at.nodes, path: at.path } : {}),
+    extensions: { code: "BAD_USER_INPUT", field },
+  });
+}
+
+/**
  * A forward page after a cursor, as a keyset condition in place of Prisma's `cursor`: given a
  * cursor, Prisma reads each relation level with a statement of its own (relationJoins is off for
  * that query), so a second page cost twice the first. With the condition the page and its
@@ -236,10 +248,7 @@ export async function keysetAfter<Q extends { cursor?: EventCursor; skip?: numbe
   const occurredAt = key ? new Date(key.occurredAt) : null;
   // a cursor of the list's shape that no page gave out (edited by hand): refused, never sent on
   if (key && (Number.isNaN(occurredAt!.getTime()) || typeof key.id !== "string" || !UUID.test(key.id))) {
-    const field = (query.take ?? 0) < 0 ? "before" : "after";
-    throw new GraphQLError(`${field}: not a cursor this list gave out`, {
-      extensions: { code: "BAD_USER_INPUT", field },
-    });
+    throw cursorRefused((query.take ?? 0) < 0 ? "before" : "after");
   }
   if (!columns || !key || (query.take ?? 0) <= 0 || query.skip !== 1) return { query, after: null };
   const id = key.id;

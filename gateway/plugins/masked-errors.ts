@@ -6,6 +6,7 @@
 import { type Plugin, useMaskedErrors } from "@envelop/core";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError, Kind } from "graphql";
+import { cursorRefused } from "../../resolvers/events.js";
 import type { Logger } from "../logger.js";
 
 const CURSOR_ARGUMENTS = ["after", "before"];
@@ -21,8 +22,8 @@ function refusedArgument(error: PothosValidationError, at: GraphQLError): GraphQ
   const field = cursor
     ? (CURSOR_ARGUMENTS.find((a) => given.has(a)) ?? "after")
     : (/"(\w+)"/.exec(error.message)?.[1] ?? null);
-  const message = cursor ? `${field}: not a cursor this list gave out` : error.message;
-  return new GraphQLError(message, {
+  if (cursor) return cursorRefused(field ?? "after", at);
+  return new GraphQLError(error.message, {
     nodes: at.nodes,
     path: at.path,
     extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) },

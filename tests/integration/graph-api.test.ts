@@ -514,7 +514,8 @@ describe("event connections: filters, orderings, totals", () => {
         const r = await hub.gql(query, { token, variables: { after } });
         expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors)).toBe("BAD_USER_INPUT");
         expect(r.errors?.[0]?.extensions?.field).toBe("after");
-        expect(r.errors?.[0]?.message).toMatch(/cursor/i);
+        // one message whichever refuses it (Pothos reading the cursor, or the keyset its shape)
+        expect(r.errors?.[0]?.message).toBe("after: not a cursor this list gave out");
       }
     // the connection's other arguments, refused by Pothos, name theirs too
     const negative = await hub.gql(`{ events(first: -1) { edges { node { id } } } }`, { token });
