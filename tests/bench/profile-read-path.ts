@@ -23,6 +23,7 @@ import {
   type Window,
 } from "./support/cpu-profile.js";
 import { runBench, SCALE_BUDGET_MIN, stopProcess } from "./support/harness.js";
+import { type AllocationSummary, inspectorUrl, sampleAllocations } from "./support/heap-sampling.js";
 import { type LoadResult, runLoad } from "./support/http-load.js";
 import { REPO_ROOT, spawnHub } from "./support/hub-process.js";
 import { treeCpuSeconds } from "./support/proc.js";
@@ -35,12 +36,15 @@ import {
   topStatements,
 } from "./support/sandbox-graph.js";
 
-const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S] [--warmup S] [--concurrency N] [--no-profile] [--env KEY=VALUE]…
+const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S] [--warmup S] [--concurrency N] [--no-profile] [--alloc] [--env KEY=VALUE]…
   --scale        sandbox preset (default test)
   --duration     measured seconds per operation (default 15)
   --warmup       unmeasured seconds before each (default 3)
   --concurrency  requests in flight (default 16)
   --no-profile   profiler off: CPU ms and SQL per request only (compare before / after a change)
+  --alloc        also sample what the hub allocates (inspector, V8's sampling heap profiler):
+                 MB a request and the call sites that allocate most; CPU figures then include the
+                 sampler's cost
   --env          extra hub environment, repeatable (a configuration variable to compare)`;
 
 const ROLE = "bench_hub";
@@ -55,6 +59,7 @@ function parseOptions() {
       warmup: { type: "string", default: "3" },
       concurrency: { type: "string", default: "16" },
       "no-profile": { type: "boolean", default: false },
+      alloc: { type: "boolean", default: false },
       env: { type: "string", multiple: true, default: [] },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -85,6 +90,7 @@ function parseOptions() {
     warmupS: num("warmup", values.warmup, 0, 60),
     concurrency: num("concurrency", values.concurrency, 1, 256),
     profile: !values["no-profile"],
+    alloc: values.alloc,
     env,
   };
 }
@@ -95,6 +101,9 @@ interface OperationRun {
   name: string;
   load: LoadResult;
   cpuMsPerRequest: number | null;
+  /** What the hub allocated a request during the load (--alloc), and where. */
+  allocatedMbPerRequest: number | null;
+  allocationSites: { site: string; share: number }[] | undefined;
   /** PostgreSQL executing and planning the hub's statements during the load (pg_stat_statements). */
   dbExecMsPerRequest: number | null;
   dbPlanMsPerRequest: number | null;
@@ -144,9 +153,12 @@ await runBench(
         databaseUrl: hubUrl,
         jwtSecret: secret,
         signal: bench.signal,
-        nodeArgs: options.profile
-          ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=500"]
-          : [],
+        nodeArgs: [
+          ...(options.profile
+            ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=500"]
+            : []),
+          ...(options.alloc ? ["--inspect=127.0.0.1:0"] : []),
+        ],
         env: {
           SANDBOX: "false",
           SYNC_SCHEDULER: "false",
@@ -183,6 +195,10 @@ await runBench(
       let cpuBefore: number | null = null;
       let fromUs = 0;
       let dbBefore: ReturnType<typeof statementsByRole> | null = null;
+      const inspector = options.alloc ? inspectorUrl(hub.output()) : null;
+      if (options.alloc && !inspector) throw new Error("--alloc: the hub printed no inspector URL");
+      // (assigned in a callback: a holder, so that the type is not narrowed to null)
+      const allocation: { stop: Promise<() => Promise<AllocationSummary>> | null } = { stop: null };
       const load = await runLoad({
         request: {
           url: `${hub.url}/graphql`,
@@ -197,6 +213,7 @@ await runBench(
           cpuBefore = treeCpuSeconds(hub.launcherPid);
           fromUs = monotonicUs();
           dbBefore = statementsByRole(graph.databaseUrl, [ROLE]);
+          if (inspector) allocation.stop = sampleAllocations(inspector);
         },
         signal: hub.gone,
       });
@@ -208,6 +225,16 @@ await runBench(
       const db1 = (await statementsByRole(graph.databaseUrl, [ROLE]))[ROLE];
       const perRequest = (f: (d: { execMs: number; planMs: number }) => number) =>
         db0 && db1 && sent > 0 ? (f(db1) - f(db0)) / sent : null;
+      const allocated = allocation.stop ? await (await allocation.stop)() : null;
+      if (allocated && sent > 0) {
+        log(
+          `    allocated ${fixed(allocated.bytes / sent / 1e6, 3)} MB a request; the sites that allocate most:`,
+        );
+        for (const site of allocated.sites.slice(0, 8))
+          log(
+            `      ${fixed((100 * site.bytes) / allocated.bytes, 1).padStart(5)} %  ${site.site.slice(0, 110)}`,
+          );
+      }
       // the statements PostgreSQL spent most on since the previous operation's probe (warm-up included)
       for (const st of (await topStatements(graph.databaseUrl, ROLE, 100)).slice(0, 6))
         log(
@@ -219,6 +246,10 @@ await runBench(
         cpuMsPerRequest:
           cpuBefore !== null && cpuAfter !== null && sent > 0 ? ((cpuAfter - cpuBefore) * 1000) / sent : null,
         sqlPerRequest: Number.NaN,
+        allocatedMbPerRequest: allocated && sent > 0 ? allocated.bytes / sent / 1e6 : null,
+        allocationSites: allocated?.sites
+          .slice(0, 20)
+          .map((x) => ({ site: x.site, share: x.bytes / allocated.bytes })),
         dbExecMsPerRequest: perRequest((d) => d.execMs),
         dbPlanMsPerRequest: perRequest((d) => d.planMs),
         window: { label: op.name, fromUs, toUs },
@@ -317,6 +348,8 @@ await runBench(
         latencyMs: r.load.latencyMs,
         errors: r.load.errors,
         hubCpuMsPerRequest: r.cpuMsPerRequest,
+        allocatedMbPerRequest: r.allocatedMbPerRequest,
+        allocationSites: r.allocationSites,
         dbExecMsPerRequest: r.dbExecMsPerRequest,
         dbPlanMsPerRequest: r.dbPlanMsPerRequest,
         sqlPerRequest: r.sqlPerRequest,
