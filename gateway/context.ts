@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { type Purpose, resolvePurpose } from "../domain/access/purposes.js";
 import { RequestAccess } from "../domain/access/request.js";
+import { normaliseAreaCode } from "../domain/area.js";
 import type { Clock } from "../domain/clock.js";
 import { ANONYMOUS, type Principal } from "../domain/principal.js";
 import type { ChangeBus } from "../integration/change-bus.js";
@@ -37,18 +38,20 @@ export interface DeclaredPurposeInput {
 const PATH_CACHE_MS = 60_000;
 
 export function createContextFactory(deps: ContextDeps) {
-  // Jurisdiction codes → paths, cached briefly and until the area tree changes: areas are rarely
-  // added and never moved, and a token may name an area registered after it was issued.
-  const pathCache = new Map<string, { paths: string[]; until: number; version: number }>();
+  // Jurisdiction codes → paths, cached briefly: areas are rarely added and never moved. A token
+  // may name an area registered after it was issued: codes not all found follow the area tree's
+  // version, so the new area counts as soon as it is registered.
+  const pathCache = new Map<string, { paths: string[]; until: number; version: number; complete: boolean }>();
   async function resolvePaths(codes: readonly string[]): Promise<string[]> {
     const key = [...codes].sort().join(",");
     const hit = pathCache.get(key);
     const now = deps.clock.now().getTime();
     const version = areaTreeVersion();
-    if (hit && hit.until > now && hit.version === version) return hit.paths;
+    if (hit && hit.until > now && (hit.complete || hit.version === version)) return hit.paths;
     const paths = await jurisdictionPaths(deps.db, codes);
+    const complete = paths.length >= new Set(codes.map(normaliseAreaCode)).size;
     if (pathCache.size > 10_000) pathCache.clear();
-    pathCache.set(key, { paths, until: now + PATH_CACHE_MS, version });
+    pathCache.set(key, { paths, until: now + PATH_CACHE_MS, version, complete });
     return paths;
   }
 

@@ -57,7 +57,15 @@ export const areaTreeVersion = (): number => treeVersion;
 
 const REFRESH_MS = 60_000;
 const MAX_ENTRIES = 10_000;
-const resolved = new WeakMap<Db, Map<string, { ids: string[]; at: number; version: number }>>();
+/**
+ * `complete`: every code named an area. Such an entry stays fresh when the tree changes (an
+ * area's id never changes); one with a code not found follows the tree's version, since that
+ * code's area may just have been added.
+ */
+const resolved = new WeakMap<
+  Db,
+  Map<string, { ids: string[]; at: number; version: number; complete: boolean }>
+>();
 const codesKey = (codes: readonly string[]) => [...codes].sort().join(",");
 
 /**
@@ -67,7 +75,7 @@ const codesKey = (codes: readonly string[]) => [...codes].sort().join(",");
 export function rememberJurisdictionIds(
   db: Db,
   codes: readonly string[],
-  rows: readonly { id: string }[],
+  rows: readonly { id: string; code: string }[],
   /** The tree's version when the lookup started (a change meanwhile leaves the entry stale). */
   version: number,
 ): void {
@@ -77,7 +85,9 @@ export function rememberJurisdictionIds(
     resolved.set(db, byCodes);
   }
   if (byCodes.size > MAX_ENTRIES) byCodes.clear();
-  byCodes.set(codesKey(codes), { ids: rows.map((r) => r.id), at: Date.now(), version });
+  const found = new Set(rows.map((r) => r.code));
+  const complete = codes.every((c) => found.has(normaliseAreaCode(c)));
+  byCodes.set(codesKey(codes), { ids: rows.map((r) => r.id), at: Date.now(), version, complete });
 }
 
 /** The ids of the principal's jurisdiction areas if already resolved on this database, else null. */
@@ -96,7 +106,8 @@ export async function ensureJurisdiction(scope: Scope): Promise<readonly string[
   if (!hasJurisdiction(principal)) return [];
   const key = codesKey(principal.jurisdiction);
   const hit = resolved.get(db)?.get(key);
-  if (hit && hit.version === treeVersion && Date.now() - hit.at < REFRESH_MS) return hit.ids;
+  if (hit && (hit.complete || hit.version === treeVersion) && Date.now() - hit.at < REFRESH_MS)
+    return hit.ids;
   let inFlight = pending.get(db);
   if (!inFlight) {
     inFlight = new Map();
@@ -107,7 +118,7 @@ export async function ensureJurisdiction(scope: Scope): Promise<readonly string[
     const codes = [...principal.jurisdiction];
     const version = treeVersion;
     lookup = db.area
-      .findMany({ where: { code: { in: codes.map(normaliseAreaCode) } }, select: { id: true } })
+      .findMany({ where: { code: { in: codes.map(normaliseAreaCode) } }, select: { id: true, code: true } })
       .then((rows) => rememberJurisdictionIds(db, codes, rows, version))
       .finally(() => inFlight.delete(key));
     inFlight.set(key, lookup);

@@ -17,7 +17,7 @@ import {
 import { createDb, statementNames } from "../../prisma/db.js";
 import { type AreaKey, createAreaLoaders } from "../../resolvers/areas.js";
 import { countEvents, eventsWhere } from "../../resolvers/events.js";
-import { ensureJurisdiction } from "../../resolvers/jurisdiction.js";
+import { areaTreeVersion, ensureJurisdiction } from "../../resolvers/jurisdiction.js";
 import { createPersonLoaders } from "../../resolvers/persons.js";
 import { createResolutionLoaders } from "../../resolvers/resolution.js";
 import type { Sandbox } from "../../sandbox/services/index.js";
@@ -1299,6 +1299,11 @@ describe("a subtree named by its areas' ids", () => {
       return r.data!.area.events;
     };
     const before = await list(); // the hub now holds the community's subtree (its ids)
+    // a grid worker whose token names the grid before the registry has it: sees no event there
+    const worker = await hub.token({ roles: ["grid_worker"], areas: [`${community.code}098`] });
+    const mine = `{ events(first: 10) { totalCount edges { node { title } } } }`;
+    const early = await hub.gql<{ events: { totalCount: number } }>(mine, { token: worker });
+    expect(early.data?.events.totalCount ?? 0).toBe(0);
     // a grid registered under it (as the grid system's connector registers one), and an event there
     await upsertAreaTree(hub.db, [
       { code: `${community.code}098`, name: "新建网格", level: "GRID", parentCode: community.code },
@@ -1322,6 +1327,25 @@ describe("a subtree named by its areas' ids", () => {
     }
     expect(after.edges.map((e) => e.node.title)).toContain("新网格上报");
     expect(after.totalCount).toBe(before.totalCount + 1);
+    // the worker's jurisdiction, a code not found before, follows the change: the grid is theirs now
+    const late = await hub.gql<{ events: { edges: { node: { title: string } }[] } }>(mine, { token: worker });
+    expect(late.errors).toBeUndefined();
+    expect(late.data!.events.edges.map((e) => e.node.title)).toEqual(["新网格上报"]);
+    // a jurisdiction whose codes were all found is not read again when the tree changes (an area's
+    // id never changes): the grid renamed, the change heard (the hub runs in this process), a list
+    const heard = areaTreeVersion();
+    await upsertAreaTree(hub.db, [
+      { code: `${community.code}098`, name: "新建网格（更名）", level: "GRID", parentCode: community.code },
+    ]);
+    for (let i = 0; i < 50 && areaTreeVersion() === heard; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(areaTreeVersion()).toBeGreaterThan(heard);
+    hub.statements.reset();
+    await list();
+    const lookups =
+      /^SELECT "t0"\."id", "t0"\."code"(, "t0"\."path")? FROM "public"\."Area" AS "t0" WHERE "t0"\."code" IN/;
+    const statements = hub.statements.list();
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.filter((sql) => lookups.test(sql.trim()))).toEqual([]);
   });
 
   it("lists an area's own events by its subtree's ids whether or not the operation asks for its code", async () => {
