@@ -3,15 +3,13 @@
 import { randomUUID } from "node:crypto";
 import { type Purpose, resolvePurpose } from "../domain/access/purposes.js";
 import { RequestAccess } from "../domain/access/request.js";
-import { normaliseAreaCode } from "../domain/area.js";
 import type { Clock } from "../domain/clock.js";
 import { ANONYMOUS, type Principal } from "../domain/principal.js";
 import type { ChangeBus } from "../integration/change-bus.js";
 import type { OutboxSubscriptions } from "../integration/outbox.js";
 import type { SyncEngine } from "../integration/sync/engine.js";
 import type { Db } from "../prisma/db.js";
-import { jurisdictionPaths } from "../resolvers/areas.js";
-import { areaTreeVersion } from "../resolvers/jurisdiction.js";
+import { jurisdictionPaths } from "../resolvers/jurisdiction.js";
 import { createLoaders } from "../resolvers/loaders.js";
 import type { Context } from "../schema/context.js";
 import type { TokenVerifier } from "./auth.js";
@@ -35,26 +33,7 @@ export interface DeclaredPurposeInput {
   purposeRef?: string | null | undefined;
 }
 
-const PATH_CACHE_MS = 60_000;
-
 export function createContextFactory(deps: ContextDeps) {
-  // Jurisdiction codes → paths, cached briefly: areas are rarely added and never moved. A token
-  // may name an area registered after it was issued: codes not all found follow the area tree's
-  // version, so the new area counts as soon as it is registered.
-  const pathCache = new Map<string, { paths: string[]; until: number; version: number; complete: boolean }>();
-  async function resolvePaths(codes: readonly string[]): Promise<string[]> {
-    const key = [...codes].sort().join(",");
-    const hit = pathCache.get(key);
-    const now = deps.clock.now().getTime();
-    const version = areaTreeVersion();
-    if (hit && hit.until > now && (hit.complete || hit.version === version)) return hit.paths;
-    const paths = await jurisdictionPaths(deps.db, codes);
-    const complete = paths.length >= new Set(codes.map(normaliseAreaCode)).size;
-    if (pathCache.size > 10_000) pathCache.clear();
-    pathCache.set(key, { paths, until: now + PATH_CACHE_MS, version, complete });
-    return paths;
-  }
-
   // The purpose principal() checked, kept for context() (a principal lives for one request or
   // one WebSocket connection): resolved once, not again for every operation.
   const checkedPurposes = new WeakMap<Principal, ReturnType<typeof resolvePurpose>>();
@@ -82,7 +61,8 @@ export function createContextFactory(deps: ContextDeps) {
         ...verified,
         purpose: purpose ?? null,
         purposeRef: purpose ? purposeRef : null,
-        jurisdictionPaths: await resolvePaths(verified.jurisdiction),
+        // cached with the jurisdiction's ids (resolvers/jurisdiction.ts)
+        jurisdictionPaths: await jurisdictionPaths(deps.db, verified.jurisdiction),
       };
       checkedPurposes.set(principal, resolved);
       return principal;

@@ -5,7 +5,7 @@ import { AREA_LEVELS, type AreaLevel, normaliseAreaCode } from "../domain/area.j
 import type { Principal } from "../domain/principal.js";
 import type { Area, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../prisma/db.js";
-import { areaTreeVersion, jurisdictionIds, rememberJurisdictionIds, type Scope } from "./jurisdiction.js";
+import { areaTreeVersion, jurisdictionIds, type Scope } from "./jurisdiction.js";
 import { literalContains } from "./text.js";
 
 export type AreaRow = Area;
@@ -50,21 +50,6 @@ export function areaFilterWhere(scope: Scope, filter: AreaFilter): Prisma.AreaWh
   }
   if (filter.nameContains) and.push({ name: { contains: literalContains(filter.nameContains.trim()) } });
   return { AND: and };
-}
-
-/**
- * Paths of the principal's jurisdiction areas; codes that name no area are left out. The same
- * lookup resolves the codes to area ids for the SQL filters (resolvers/jurisdiction.ts).
- */
-export async function jurisdictionPaths(db: Db, codes: readonly string[]): Promise<string[]> {
-  if (codes.length === 0) return [];
-  const version = areaTreeVersion();
-  const rows = await db.area.findMany({
-    where: { code: { in: codes.map(normaliseAreaCode) } },
-    select: { id: true, code: true, path: true },
-  });
-  rememberJurisdictionIds(db, codes, rows, version);
-  return rows.map((r) => r.path);
 }
 
 // Area codes → ids, paths and small subtrees, kept per database client: an area keeps its id and

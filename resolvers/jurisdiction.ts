@@ -53,41 +53,67 @@ export function areaTreeChanged(): void {
 /** The version of the area tree a cached entry must carry to be fresh. */
 export const areaTreeVersion = (): number => treeVersion;
 
-// ---- codes → area ids ----
+// ---- codes → area ids and paths ----
 
 const REFRESH_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 /**
- * `complete`: every code named an area. Such an entry stays fresh when the tree changes (an
- * area's id never changes); one with a code not found follows the tree's version, since that
- * code's area may just have been added.
+ * A jurisdiction's codes resolved, per database client. `complete`: every code named an area.
+ * Such an entry stays fresh when the tree changes (an area's id and path never change); one with
+ * a code not found follows the tree's version, since that code's area may just have been added.
  */
-const resolved = new WeakMap<
-  Db,
-  Map<string, { ids: string[]; at: number; version: number; complete: boolean }>
->();
+interface Resolved {
+  ids: string[];
+  paths: string[];
+  at: number;
+  version: number;
+  complete: boolean;
+}
+const resolved = new WeakMap<Db, Map<string, Resolved>>();
+const pending = new WeakMap<Db, Map<string, Promise<Resolved>>>();
 const codesKey = (codes: readonly string[]) => [...codes].sort().join(",");
 
-/**
- * Record the areas a lookup of exactly these codes found (also called by the gateway's path
- * resolution); codes that name no area are simply absent.
- */
-export function rememberJurisdictionIds(
-  db: Db,
-  codes: readonly string[],
-  rows: readonly { id: string; code: string }[],
-  /** The tree's version when the lookup started (a change meanwhile leaves the entry stale). */
-  version: number,
-): void {
-  let byCodes = resolved.get(db);
-  if (!byCodes) {
-    byCodes = new Map();
-    resolved.set(db, byCodes);
+/** The codes' areas, from the cache when fresh, else with one statement (shared while in flight). */
+function resolveCodes(db: Db, codes: readonly string[]): Resolved | Promise<Resolved> {
+  const key = codesKey(codes);
+  const hit = resolved.get(db)?.get(key);
+  if (hit && (hit.complete || hit.version === treeVersion) && Date.now() - hit.at < REFRESH_MS) return hit;
+  let inFlight = pending.get(db);
+  if (!inFlight) {
+    inFlight = new Map();
+    pending.set(db, inFlight);
   }
-  if (byCodes.size > MAX_ENTRIES) byCodes.clear();
-  const found = new Set(rows.map((r) => r.code));
-  const complete = codes.every((c) => found.has(normaliseAreaCode(c)));
-  byCodes.set(codesKey(codes), { ids: rows.map((r) => r.id), at: Date.now(), version, complete });
+  const running = inFlight;
+  let lookup = running.get(key);
+  if (!lookup) {
+    const version = treeVersion; // a change during the lookup leaves the entry stale
+    lookup = db.area
+      .findMany({
+        where: { code: { in: codes.map(normaliseAreaCode) } },
+        select: { id: true, code: true, path: true },
+      })
+      .then((rows) => {
+        const found = new Set(rows.map((r) => r.code));
+        const entry: Resolved = {
+          ids: rows.map((r) => r.id),
+          paths: rows.map((r) => r.path),
+          at: Date.now(),
+          version,
+          complete: codes.every((c) => found.has(normaliseAreaCode(c))),
+        };
+        let byCodes = resolved.get(db);
+        if (!byCodes) {
+          byCodes = new Map();
+          resolved.set(db, byCodes);
+        }
+        if (byCodes.size > MAX_ENTRIES) byCodes.clear();
+        byCodes.set(key, entry);
+        return entry;
+      })
+      .finally(() => running.delete(key));
+    running.set(key, lookup);
+  }
+  return lookup;
 }
 
 /** The ids of the principal's jurisdiction areas if already resolved on this database, else null. */
@@ -95,36 +121,22 @@ export function jurisdictionIds(scope: Scope): readonly string[] | null {
   return resolved.get(scope.db)?.get(codesKey(scope.principal.jurisdiction))?.ids ?? null;
 }
 
-const pending = new WeakMap<Db, Map<string, Promise<void>>>();
-
 /**
  * Resolve the principal's jurisdiction codes to area ids (no statement when already known and
  * fresh). Await it before building SQL for a request; the filters below then use the ids.
  */
 export async function ensureJurisdiction(scope: Scope): Promise<readonly string[]> {
-  const { db, principal } = scope;
-  if (!hasJurisdiction(principal)) return [];
-  const key = codesKey(principal.jurisdiction);
-  const hit = resolved.get(db)?.get(key);
-  if (hit && (hit.complete || hit.version === treeVersion) && Date.now() - hit.at < REFRESH_MS)
-    return hit.ids;
-  let inFlight = pending.get(db);
-  if (!inFlight) {
-    inFlight = new Map();
-    pending.set(db, inFlight);
-  }
-  let lookup = inFlight.get(key);
-  if (!lookup) {
-    const codes = [...principal.jurisdiction];
-    const version = treeVersion;
-    lookup = db.area
-      .findMany({ where: { code: { in: codes.map(normaliseAreaCode) } }, select: { id: true, code: true } })
-      .then((rows) => rememberJurisdictionIds(db, codes, rows, version))
-      .finally(() => inFlight.delete(key));
-    inFlight.set(key, lookup);
-  }
-  await lookup;
-  return jurisdictionIds(scope) ?? [];
+  if (!hasJurisdiction(scope.principal)) return [];
+  return (await resolveCodes(scope.db, scope.principal.jurisdiction)).ids;
+}
+
+/**
+ * Paths of a jurisdiction's areas (for the principal, when its token is verified); codes that
+ * name no area are left out. The same lookup and cache as ensureJurisdiction's ids.
+ */
+export async function jurisdictionPaths(db: Db, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  return (await resolveCodes(db, codes)).paths;
 }
 
 // ---- Prisma filters ----
