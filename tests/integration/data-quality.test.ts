@@ -1,26 +1,21 @@
 // Invalid identifiers are kept (low-trust keys: stored, an exact matching key across connectors),
 // nothing is placed nowhere (市外 / 区划不明 under the city), registry facts are columns chosen by
 // source priority, and each connector's data-quality problems are counted.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ElementDraft } from "../../connectors/contract.js";
 import { ANONYMOUS, type Principal } from "../../domain/principal.js";
-import { createDb, type Db } from "../../prisma/db.js";
+import type { Db } from "../../prisma/db.js";
 import { ensureJurisdiction } from "../../resolvers/jurisdiction.js";
 import { visibleOrganisationsWhere } from "../../resolvers/organisations.js";
 import { ingestDrafts, ticketDraft } from "../support/drafts.js";
-import { cloneTemplate } from "../support/pg.js";
+import { useTemplateDb } from "../support/template-db.js";
 
 let db: Db;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
-  drop = database.drop;
-  db = createDb({ url: database.url, poolMax: 4 });
-  await db.department.create({ data: { code: "market_regulation", name: "市市场监督管理局" } });
+useTemplateDb((d) => {
+  db = d;
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+beforeAll(async () => {
+  await db.department.create({ data: { code: "market_regulation", name: "市市场监督管理局" } });
 });
 
 // 91320602MA1XXXXX?? with a wrong check char: 18 code symbols, both checks computed below

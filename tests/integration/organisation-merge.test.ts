@@ -1,26 +1,19 @@
 // Organisations merge and unmerge like persons: everything moves to the survivor, audited, and
 // unmerge restores exactly what was there (rows, columns, sources, members, events).
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ElementDraft } from "../../connectors/contract.js";
 import {
   mergeOrganisations,
   mergeOrganisationsMany,
   unmergeOrganisations,
 } from "../../integration/resolution/merge-organisations.js";
-import { createDb, type Db } from "../../prisma/db.js";
+import type { Db } from "../../prisma/db.js";
 import { ingestDrafts, personDraft, ticketDraft } from "../support/drafts.js";
-import { cloneTemplate } from "../support/pg.js";
+import { useTemplateDb } from "../support/template-db.js";
 
 let db: Db;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
-  drop = database.drop;
-  db = createDb({ url: database.url, poolMax: 4 });
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+useTemplateDb((d) => {
+  db = d;
 });
 
 const org = (fields: Record<string, unknown>): ElementDraft =>

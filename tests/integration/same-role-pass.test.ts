@@ -1,20 +1,19 @@
 // The resolution pass folds a name-only mention into the registered person who holds the same
 // role at the same organisation, even under a name too common for the population-wide matcher;
 // a near name goes to review; a steward's unmerge is respected.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ElementDraft } from "../../connectors/contract.js";
 import { unmergePersons } from "../../integration/resolution/merge.js";
 import { resolvePending } from "../../integration/resolution/pass.js";
-import { createDb, type Db } from "../../prisma/db.js";
+import type { Db } from "../../prisma/db.js";
 import { citizenId, ingestDrafts, personDraft } from "../support/drafts.js";
-import { cloneTemplate } from "../support/pg.js";
+import { useTemplateDb } from "../support/template-db.js";
 
 let db: Db;
-let drop: () => Promise<void>;
+useTemplateDb((d) => {
+  db = d;
+});
 beforeAll(async () => {
-  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
-  drop = database.drop;
-  db = createDb({ url: database.url, poolMax: 4 });
   // a name borne by more residents than the matcher compares (MENTION_POLICY.blockLimit)
   await ingestDrafts(
     db,
@@ -30,10 +29,6 @@ beforeAll(async () => {
       ],
     ]),
   );
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
 });
 
 const REP_ID = citizenId("32060219650303033");
