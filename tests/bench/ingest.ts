@@ -703,10 +703,9 @@ await runBench(
       ingestMaxRssMiB: mib(maxRssKiB),
       ingestSampledPeakRssMiB: mib(selfSampler.peakKiB),
       sandboxPeakRssMiB: mib(sandboxSampler.peakKiB),
-      postgresPeakPssMiB: pgSampler ? mib(pgSampler.peakTotalKiB) : null,
+      postgresPeakMiB: pgSampler ? mib(pgSampler.peakTotalKiB) : null,
       postgresPeakLargestRssMiB: pgSampler ? mib(pgSampler.peakLargestRssKiB) : null,
       postgresPeakProcesses: pgSampler?.peakProcesses ?? null,
-      postgresPssExact: pgSampler?.pssOnly ?? null,
     };
 
     log("");
@@ -752,7 +751,7 @@ await runBench(
       `persons:           ${rowCounts.Person} Person rows in ${fixed(pass1Ms / 1000, 1)} s (${fixed(perSec(rowCounts.Person ?? 0, pass1Ms) * 60, 0)} per minute of pass 1)`,
     );
     log(
-      `peak RSS:          ingest ${memory.ingestMaxRssMiB} MiB (maxRSS; sampled ${memory.ingestSampledPeakRssMiB}), sandbox ${memory.sandboxPeakRssMiB ?? "n/a"} MiB, PostgreSQL ${memory.postgresPeakPssMiB ?? "n/a"} MiB PSS over ${memory.postgresPeakProcesses ?? "n/a"} processes (largest process RSS ${memory.postgresPeakLargestRssMiB ?? "n/a"} MiB)`,
+      `peak RSS:          ingest ${memory.ingestMaxRssMiB} MiB (maxRSS; sampled ${memory.ingestSampledPeakRssMiB}), sandbox ${memory.sandboxPeakRssMiB ?? "n/a"} MiB, PostgreSQL ${memory.postgresPeakMiB ?? "n/a"} MiB over ${memory.postgresPeakProcesses ?? "n/a"} processes (private + shared buffers in use) (largest process RSS ${memory.postgresPeakLargestRssMiB ?? "n/a"} MiB)`,
     );
     log(
       `database:          ${fixed(dbBytes / 1024 ** 2, 1)} MiB; rows: ${tables.map((t) => `${t} ${rowCounts[t]}`).join(", ")}`,

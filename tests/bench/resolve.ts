@@ -581,8 +581,8 @@ await runBench(
       benchMaxRssMiB: mib(maxRssKiB),
       benchIngestPeakRssMiB: mib(ingestPeakKiB),
       benchEvaluationPeakRssMiB: mib(evalPeakKiB),
-      postgresIngestPeakPssMiB: mib(pgIngestPeakKiB),
-      postgresPeakPssMiB: pgPeak ? mib(pgPeak.peakTotalKiB) : null,
+      postgresIngestPeakMiB: mib(pgIngestPeakKiB),
+      postgresPeakMiB: pgPeak ? mib(pgPeak.peakTotalKiB) : null,
     };
     log("");
     const areas = graph.expected.perDataset.grid?.areas ?? 0;
@@ -596,7 +596,7 @@ await runBench(
       `evaluation:        ${fixed(evalMs / 1000, 1)} s (load ${fixed(linked.timings.loadMs / 1000, 1)} s, join ${fixed(linked.timings.joinMs / 1000, 1)} s, read ${fixed(linked.timings.readMs / 1000, 1)} s)`,
     );
     log(
-      `peak RSS:          bench process ${memory.benchMaxRssMiB} MiB (maxRSS; sampled: ingest ${memory.benchIngestPeakRssMiB}, evaluation ${memory.benchEvaluationPeakRssMiB}), PostgreSQL ${memory.postgresPeakPssMiB ?? "n/a"} MiB PSS (during ingest ${memory.postgresIngestPeakPssMiB ?? "n/a"})`,
+      `peak RSS:          bench process ${memory.benchMaxRssMiB} MiB (maxRSS; sampled: ingest ${memory.benchIngestPeakRssMiB}, evaluation ${memory.benchEvaluationPeakRssMiB}), PostgreSQL ${memory.postgresPeakMiB ?? "n/a"} MiB, private + shared buffers in use (during ingest ${memory.postgresIngestPeakMiB ?? "n/a"})`,
     );
     log(
       `set-up:            ${Object.entries(graph.timings)

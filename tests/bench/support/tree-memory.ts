@@ -1,49 +1,67 @@
 // Memory of a whole process tree (PostgreSQL: the postmaster and its backends). Their RSS cannot be
-// added up: every backend's RSS counts the shared buffers it touched. PSS (proportional set size,
-// /proc/<pid>/smaps_rollup) divides each shared page among the processes mapping it, so the sum is
-// what the tree really holds. Falls back to RSS where smaps_rollup cannot be read.
+// added up: every backend's RSS counts the shared buffers it touched. The tree holds each
+// process's private memory (RssAnon) plus the shared buffers in use once; the largest RssShmem any
+// one process has touched stands for the latter (a lower bound: the checkpointer and the loading
+// backend between them touch nearly all of it), the largest RssFile for the mapped binaries.
+//
+// Not PSS (/proc/<pid>/smaps_rollup), though it divides shared pages exactly: reading it walks the
+// process's page tables, about 55 ms per GiB of RSS on the 2-vCPU VM. At a million persons the
+// tree's RSS adds up to 10–20 GiB, so every sample took the benchmark's own thread, the one that
+// ingests, for most of a second, twice a second. /proc/<pid>/status costs microseconds.
 import fs from "node:fs";
-import { descendantsOf, rssKiB } from "./proc.js";
+import { descendantsOf } from "./proc.js";
 
-/** PSS of a process in KiB, or null when it has gone or smaps_rollup is not readable. */
-export function pssKiB(pid: number): number | null {
-  let text: string;
+interface ProcessMemory {
+  rssKiB: number;
+  anonKiB: number;
+  fileKiB: number;
+  shmemKiB: number;
+}
+
+/** A process's resident memory by kind, in KiB, or null once it has gone. */
+export function processMemory(pid: number): ProcessMemory | null {
+  let status: string;
   try {
-    text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   } catch {
     return null;
   }
-  const match = /^Pss:\s+(\d+)\s+kB$/m.exec(text);
-  return match ? Number(match[1]) : null;
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, "m").exec(status)?.[1] ?? 0);
+  return {
+    rssKiB: kib("VmRSS"),
+    anonKiB: kib("RssAnon"),
+    fileKiB: kib("RssFile"),
+    shmemKiB: kib("RssShmem"),
+  };
 }
 
 export interface TreeMemory {
-  /** Sum of PSS (RSS where PSS was not readable) over the process and its descendants, KiB. */
+  /** Private memory of the process and its descendants, plus the shared and file pages once, KiB. */
   totalKiB: number;
   /** The largest single process's RSS, KiB. */
   largestRssKiB: number;
   processes: number;
-  /** False when some process's PSS could not be read (its RSS was used instead). */
-  pssOnly: boolean;
 }
 
 export function treeMemory(rootPid: number): TreeMemory | null {
-  const rootRss = rssKiB(rootPid);
-  if (rootRss === null) return null;
-  let totalKiB = 0;
+  const root = processMemory(rootPid);
+  if (!root) return null;
+  let anonKiB = 0;
+  let shmemKiB = 0;
+  let fileKiB = 0;
   let largestRssKiB = 0;
   let processes = 0;
-  let pssOnly = true;
   for (const pid of [rootPid, ...descendantsOf(rootPid)]) {
-    const rss = pid === rootPid ? rootRss : rssKiB(pid);
-    if (rss === null) continue; // exited meanwhile
-    const pss = pssKiB(pid);
-    if (pss === null) pssOnly = false;
-    totalKiB += pss ?? rss;
-    largestRssKiB = Math.max(largestRssKiB, rss);
+    const m = pid === rootPid ? root : processMemory(pid);
+    if (!m) continue; // exited meanwhile
+    anonKiB += m.anonKiB;
+    shmemKiB = Math.max(shmemKiB, m.shmemKiB);
+    fileKiB = Math.max(fileKiB, m.fileKiB);
+    largestRssKiB = Math.max(largestRssKiB, m.rssKiB);
     processes++;
   }
-  return { totalKiB, largestRssKiB, processes, pssOnly };
+  return { totalKiB: anonKiB + shmemKiB + fileKiB, largestRssKiB, processes };
 }
 
 /** Samples a tree's memory on a fixed period; keeps only the peaks (constant memory). */
@@ -52,7 +70,6 @@ export class TreeMemorySampler {
   peakTotalKiB = 0;
   peakLargestRssKiB = 0;
   peakProcesses = 0;
-  pssOnly = true;
   samples = 0;
 
   constructor(
@@ -74,7 +91,6 @@ export class TreeMemorySampler {
     this.peakTotalKiB = Math.max(this.peakTotalKiB, m.totalKiB);
     this.peakLargestRssKiB = Math.max(this.peakLargestRssKiB, m.largestRssKiB);
     this.peakProcesses = Math.max(this.peakProcesses, m.processes);
-    if (!m.pssOnly) this.pssOnly = false;
     return m;
   }
 
