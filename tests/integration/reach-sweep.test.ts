@@ -114,3 +114,82 @@ describe("the reach sweep", () => {
     expect(await reachOf(person)).toEqual([areaY]);
   });
 });
+
+describe("the reach triggers on insert", () => {
+  // An INSERT only adds paths: each link table's trigger adds what the view's branches through
+  // that table say for the elements it names. The sweep finding nothing to add or remove after
+  // one statement of each kind is the check that every branch was added, and no other.
+  const orgReachOf = async (id: string) =>
+    (
+      await db.$queryRawUnsafe<{ areaId: string }[]>(
+        `SELECT "areaId"::text AS "areaId" FROM "OrganisationReach" WHERE "organisationId" = $1::uuid ORDER BY 1`,
+        id,
+      )
+    ).map((r) => r.areaId);
+
+  it("adds each link's areas, for several elements in one statement, and nothing the views do not say", async () => {
+    const areas = await db.area.findMany({
+      where: { level: "COMMUNITY" },
+      orderBy: { code: "asc" },
+      take: 5,
+    });
+    const [a1, a2, a3, a4, a5] = areas.map((a) => a.id) as [string, string, string, string, string];
+    const home = (
+      await db.address.create({ data: { areaId: a1, fullText: "和平路3号", addressKey: "reach-insert:1" } })
+    ).id;
+    const seat = (
+      await db.address.create({ data: { areaId: a2, fullText: "工农路8号", addressKey: "reach-insert:2" } })
+    ).id;
+    const [p1, p2] = [
+      (await db.person.create({ data: { name: "陈红" } })).id,
+      (await db.person.create({ data: { name: "陈军" } })).id,
+    ];
+    // a new organisation reaches its area and its address's area (its insert trigger)
+    const org = (
+      await db.organisation.create({ data: { name: "南通恒通建材有限公司", areaId: a3, addressId: seat } })
+    ).id;
+    expect(await orgReachOf(org)).toEqual([a2, a3].sort());
+    const event = (
+      await db.event.create({
+        data: {
+          kind: "DISPUTE",
+          title: "邻里纠纷",
+          occurredAt: new Date(),
+          reportedAt: new Date(),
+          areaId: a4,
+        },
+      })
+    ).id;
+    const insert = (table: string, columns: string, values: string) =>
+      db.$executeRawUnsafe(`INSERT INTO "${table}" (${columns}) VALUES ${values}`);
+    await insert(
+      "PersonAddress",
+      `"personId", "addressId", kind`,
+      `('${p1}', '${home}', 'RESIDENT'), ('${p2}', '${home}', 'RESIDENT')`,
+    );
+    expect([await reachOf(p1), await reachOf(p2)]).toEqual([[a1], [a1]]);
+    await insert(
+      "EventPerson",
+      `"eventId", "personId", role`,
+      `('${event}', '${p1}', 'PARTY'), ('${event}', '${p2}', 'PARTY')`,
+    );
+    expect([await reachOf(p1), await reachOf(p2)]).toEqual([[a1, a4].sort(), [a1, a4].sort()]);
+    await insert("PersonPost", `"personId", "areaId", role`, `('${p2}', '${a5}', 'GRID_WORKER')`);
+    expect(await reachOf(p2)).toEqual([a1, a4, a5].sort());
+    // a member reaches the organisation's area and its address's area
+    await insert(
+      "PersonOrganisation",
+      `"personId", "organisationId", role`,
+      `('${p1}', '${org}', 'LEGAL_REPRESENTATIVE')`,
+    );
+    expect(await reachOf(p1)).toEqual([a1, a2, a3, a4].sort());
+    await insert("EventOrganisation", `"eventId", "organisationId", role`, `('${event}', '${org}', 'PARTY')`);
+    expect(await orgReachOf(org)).toEqual([a2, a3, a4].sort());
+    // the person who took no part in any of it reaches nothing new
+    expect(await reachOf(person)).toEqual([areaY]);
+    expect(await sweepReach(db)).toEqual({
+      persons: { removed: 0, added: 0 },
+      organisations: { removed: 0, added: 0 },
+    });
+  });
+});
