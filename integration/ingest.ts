@@ -386,6 +386,28 @@ export async function ingestPage(
   }
   if (prepared.length === 0) return outcome;
 
+  await bulkInsert(
+    tx,
+    "SourceRecord",
+    TABLES.SourceRecord,
+    prepared.map((p) => ({
+      id: p.recordId,
+      connectorId: source.connectorId,
+      departmentCode: source.departmentCode,
+      sourceKey: p.input.sourceKey,
+      payload: p.text ?? JSON.stringify(p.input.payload),
+      payloadHash: p.hash,
+    })),
+  );
+  // A record that was quarantined before and now arrives in a good version is resolved.
+  await tx.$executeRawUnsafe(
+    `UPDATE "QuarantinedRecord" SET "resolvedAt" = $3::timestamp(3)
+     WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[]) AND "resolvedAt" IS NULL`,
+    source.connectorId,
+    prepared.map((p) => p.input.sourceKey),
+    new Date().toISOString(),
+  );
+
   // Areas first (grid registry): they are what every other element is placed in.
   const areaDrafts = prepared.flatMap((p) => p.drafts.filter((d): d is AreaDraft => d.element === "AREA"));
   if (areaDrafts.length > 0) {
@@ -416,14 +438,7 @@ export async function ingestPage(
   Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities, locations)));
   const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities, locations);
   await linker.load(prepared);
-  // The page's records are written while the linker decides: its decisions read no record row,
-  // and its links, written next, find them. PostgreSQL's work and the hub's overlap instead of
-  // taking turns (the insert is a fifth of a first sync's statement time).
-  const recordsWritten = writeRecords(tx, source, prepared);
-  recordsWritten.catch(() => {}); // awaited below: a failure fails the page there
-  await new Promise<void>((resolve) => setImmediate(resolve)); // let the statement leave first
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
-  await recordsWritten;
   await linker.write();
   outcome.changes = linker.changes;
   for (const issue of linker.issues)
@@ -438,31 +453,6 @@ export async function ingestPage(
   }
   outcome.ingested = prepared.length;
   return outcome;
-}
-
-/** The page's source records, and the quarantined versions they put right. */
-async function writeRecords(tx: Tx, source: IngestSource, prepared: readonly Prepared[]): Promise<void> {
-  await bulkInsert(
-    tx,
-    "SourceRecord",
-    TABLES.SourceRecord,
-    prepared.map((p) => ({
-      id: p.recordId,
-      connectorId: source.connectorId,
-      departmentCode: source.departmentCode,
-      sourceKey: p.input.sourceKey,
-      payload: p.text ?? JSON.stringify(p.input.payload),
-      payloadHash: p.hash,
-    })),
-  );
-  // A record that was quarantined before and now arrives in a good version is resolved.
-  await tx.$executeRawUnsafe(
-    `UPDATE "QuarantinedRecord" SET "resolvedAt" = $3::timestamp(3)
-       WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[]) AND "resolvedAt" IS NULL`,
-    source.connectorId,
-    prepared.map((p) => p.input.sourceKey),
-    new Date().toISOString(),
-  );
 }
 
 type AreaIndex = Record<string, { id: string; path: string }>;

@@ -1,6 +1,6 @@
-// A page is one transaction: the ingest writes its source records while the linker decides (the
-// two overlap), so a record the database refuses must still fail the page whole, with the
-// database's error, and leave nothing of it behind. Real PostgreSQL; the refusal is a trigger.
+// A page is one transaction: a record the database refuses fails the page whole, with the
+// database's error, and leaves nothing of it behind (no record, link or person of the page).
+// Real PostgreSQL; the refusal is a trigger.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../prisma/db.js";
 import { citizenId, ingestDrafts, personDraft } from "../support/drafts.js";
