@@ -1,23 +1,19 @@
 // integration/audit/writer.ts against PostgreSQL: flush() writes everything queued when it is
 // called, in batches, however many records wait, also while a batch is already being written;
 // a batch the database refuses stays queued and is written by a later flush.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../domain/access/request.js";
 import { type AuditRequest, AuditWriter } from "../../integration/audit/writer.js";
-import { createDb, type Db } from "../../prisma/db.js";
-import { cloneTemplate } from "../support/pg.js";
+import type { Db } from "../../prisma/db.js";
+import { useTemplateDb } from "../support/template-db.js";
 
 let db: Db;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
-  drop = database.drop;
-  db = createDb({ url: database.url, poolMax: 3 });
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
-});
+useTemplateDb(
+  (d) => {
+    db = d;
+  },
+  { poolMax: 3 },
+);
 
 const request = (requestId: string): AuditRequest => ({
   subject: "writer-test",

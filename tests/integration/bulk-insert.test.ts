@@ -1,22 +1,18 @@
 // prisma/bulk.ts against PostgreSQL: every column kind round-trips, rows keep their order across
 // the columns (a JSON column goes as one JSON array, the others as arrays), a missing value is
 // SQL NULL, and a conflicting row is skipped when asked.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bulkInsert, type Columns } from "../../prisma/bulk.js";
-import { createDb, type Db } from "../../prisma/db.js";
-import { cloneTemplate } from "../support/pg.js";
+import type { Db } from "../../prisma/db.js";
+import { useTemplateDb } from "../support/template-db.js";
 
 let db: Db;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
-  drop = database.drop;
-  db = createDb({ url: database.url, poolMax: 2 });
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
-});
+useTemplateDb(
+  (d) => {
+    db = d;
+  },
+  { poolMax: 2 },
+);
 
 const COLUMNS = {
   id: "text",
