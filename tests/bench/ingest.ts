@@ -39,7 +39,7 @@ import { buildDemoAreaTree } from "../../sandbox/city/areas.js";
 import { PRESET_NAMES, type PresetName } from "../../sandbox/generator/index.js";
 import { type ExpectedCounts, expectedCountsInChild } from "./support/expected-counts.js";
 import { runBench, SCALE_BUDGET_MIN, stopPostgres, stopProcess } from "./support/harness.js";
-import { startThrowawayPostgres } from "./support/hub-process.js";
+import { rerunWithStartFlags, startThrowawayPostgres } from "./support/hub-process.js";
 import { cpuSeconds, machineCpuSeconds, RssSampler, treeCpuSeconds } from "./support/proc.js";
 import { fixed, formatTable, mib } from "./support/report.js";
 import { spawnSandbox } from "./support/sandbox-process.js";
@@ -296,6 +296,9 @@ function maxPagesFor(perDataset: Record<string, number>, pageSize: number): numb
 
 const options = parseOptions();
 const { scale, seed, maxMinutes } = options;
+// The hub syncs in the process `npm start` starts: the benchmark runs under its V8 flags.
+const rerun = await rerunWithStartFlags();
+if (rerun !== null) process.exit(rerun);
 
 await runBench(
   {

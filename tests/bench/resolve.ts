@@ -32,6 +32,7 @@ import type { Db } from "../../prisma/db.js";
 import { DIRT_TABLE, PRESET_NAMES, type PresetName } from "../../sandbox/generator/index.js";
 import { writeTruthInChild } from "./support/ground-truth.js";
 import { runBench, SCALE_BUDGET_MIN } from "./support/harness.js";
+import { rerunWithStartFlags } from "./support/hub-process.js";
 import { groupBy, type PairwiseScores, pairwise } from "./support/pairwise.js";
 import { commandLine, descendantsOf, RssSampler } from "./support/proc.js";
 import { fixed, formatTable, mib } from "./support/report.js";
@@ -295,6 +296,9 @@ function datasetTable(datasets: readonly DatasetCounts[]): string {
 }
 
 const { scale, seed, keepTruth } = parseOptions();
+// The hub syncs in the process `npm start` starts: the benchmark runs under its V8 flags.
+const rerun = await rerunWithStartFlags();
+if (rerun !== null) process.exit(rerun);
 
 await runBench(
   {

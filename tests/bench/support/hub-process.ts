@@ -100,6 +100,27 @@ export function startNodeArgs(): string[] {
   return match[1]!.split(/\s+/).filter(Boolean);
 }
 
+/**
+ * For a benchmark that syncs in its own process (bench:ingest, bench:resolve): the hub runs its
+ * syncs in the process `npm start` starts, so the benchmark runs under the same V8 flags. When
+ * one is missing it runs itself again with them (tsx's loader flags kept) and returns the child's
+ * exit code; null when this process already has them and should go on.
+ */
+export async function rerunWithStartFlags(): Promise<number | null> {
+  const flags = startNodeArgs().filter((arg, i, all) => arg !== "--import" && all[i - 1] !== "--import");
+  const missing = flags.filter((flag) => !process.execArgv.includes(flag));
+  if (missing.length === 0 || process.env.CITYGRAPH_BENCH_RERUN === "1") return null;
+  const child = spawn(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, CITYGRAPH_BENCH_RERUN: "1" },
+  });
+  // Ctrl-C reaches the child too (same process group): wait for its clean-up.
+  const ignore = () => {};
+  process.on("SIGINT", ignore);
+  process.on("SIGTERM", ignore);
+  return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
 export interface HubProcessOptions {
   databaseUrl: string;
   jwtSecret: string;
