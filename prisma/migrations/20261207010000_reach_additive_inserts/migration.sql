@@ -7,34 +7,34 @@
 -- The trigger names the view's branches (its "via") in its arguments, so the paths stay declared
 -- once, in the views; PostgreSQL drops the other branches of the UNION ALL when it plans.
 
-CREATE FUNCTION person_reach_add_from_links() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Add to an element's reach (element 'Person' or 'Organisation') what the named branches of its
+-- view say for these elements: one statement for both reach tables.
+CREATE FUNCTION reach_add(element text, ids uuid[], vias text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  key text := lower(left(element, 1)) || substr(element, 2) || 'Id';
 BEGIN
   EXECUTE format(
-    'INSERT INTO "PersonReach" ("personId", "areaId")
-       SELECT DISTINCT v."personId", v."areaId" FROM "PersonReachPath" v
-       WHERE v."personId" = ANY($1) AND v.via IN (%s)
+    'INSERT INTO %I (%I, "areaId")
+       SELECT DISTINCT v.%I, v."areaId" FROM %I v
+       WHERE v.%I = ANY($1) AND v.via IN (%s)
      ON CONFLICT DO NOTHING',
-    (SELECT string_agg(quote_literal(a), ', ') FROM unnest(TG_ARGV) a))
-  USING ARRAY(SELECT DISTINCT "personId" FROM new_rows);
-  RETURN NULL;
-END;
-$$;
-
-CREATE FUNCTION organisation_reach_add(ids uuid[], vias text[]) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE format(
-    'INSERT INTO "OrganisationReach" ("organisationId", "areaId")
-       SELECT DISTINCT v."organisationId", v."areaId" FROM "OrganisationReachPath" v
-       WHERE v."organisationId" = ANY($1) AND v.via IN (%s)
-     ON CONFLICT DO NOTHING',
+    element || 'Reach', key, key, element || 'ReachPath', key,
     (SELECT string_agg(quote_literal(a), ', ') FROM unnest(vias) a))
   USING ids;
 END;
 $$;
 
+-- Link tables whose rows name a person: the trigger's arguments are the view's branches.
+CREATE FUNCTION person_reach_add_from_links() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM reach_add('Person', ARRAY(SELECT DISTINCT "personId" FROM new_rows), TG_ARGV);
+  RETURN NULL;
+END;
+$$;
+
 CREATE FUNCTION organisation_reach_add_from_event_links() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM organisation_reach_add(ARRAY(SELECT DISTINCT "organisationId" FROM new_rows), ARRAY['EVENT']);
+  PERFORM reach_add('Organisation', ARRAY(SELECT DISTINCT "organisationId" FROM new_rows), ARRAY['EVENT']);
   RETURN NULL;
 END;
 $$;
@@ -42,7 +42,7 @@ $$;
 -- A new organisation has no reach rows yet: its area and its address's add them.
 CREATE OR REPLACE FUNCTION reach_from_organisation_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM organisation_reach_add(ARRAY(
+  PERFORM reach_add('Organisation', ARRAY(
     SELECT id FROM new_rows WHERE "areaId" IS NOT NULL OR "addressId" IS NOT NULL), ARRAY['AREA', 'ADDRESS']);
   RETURN NULL;
 END;
