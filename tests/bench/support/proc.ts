@@ -3,16 +3,34 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 
-/** VmRSS of a process in KiB, or null once it has gone (or on a system without /proc). */
-export function rssKiB(pid: number): number | null {
+export interface ProcessMemory {
+  rssKiB: number;
+  anonKiB: number;
+  fileKiB: number;
+  shmemKiB: number;
+}
+
+/** A process's resident memory by kind (/proc/<pid>/status), in KiB, or null once it has gone. */
+export function processMemory(pid: number): ProcessMemory | null {
   let status: string;
   try {
     status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   } catch {
     return null;
   }
-  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
-  return match ? Number(match[1]) : null;
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, "m").exec(status)?.[1] ?? 0);
+  return {
+    rssKiB: kib("VmRSS"),
+    anonKiB: kib("RssAnon"),
+    fileKiB: kib("RssFile"),
+    shmemKiB: kib("RssShmem"),
+  };
+}
+
+/** VmRSS of a process in KiB, or null once it has gone (or on a system without /proc). */
+export function rssKiB(pid: number): number | null {
+  return processMemory(pid)?.rssKiB ?? null;
 }
 
 /** Direct children of a process (all its threads' children). */

@@ -5,36 +5,10 @@
 // backend between them touch nearly all of it), the largest RssFile for the mapped binaries.
 //
 // Not PSS (/proc/<pid>/smaps_rollup), though it divides shared pages exactly: reading it walks the
-// process's page tables, about 55 ms per GiB of RSS on the 2-vCPU VM. At a million persons the
-// tree's RSS adds up to 10–20 GiB, so every sample took the benchmark's own thread, the one that
-// ingests, for most of a second, twice a second. /proc/<pid>/status costs microseconds.
-import fs from "node:fs";
-import { descendantsOf } from "./proc.js";
-
-interface ProcessMemory {
-  rssKiB: number;
-  anonKiB: number;
-  fileKiB: number;
-  shmemKiB: number;
-}
-
-/** A process's resident memory by kind, in KiB, or null once it has gone. */
-export function processMemory(pid: number): ProcessMemory | null {
-  let status: string;
-  try {
-    status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  } catch {
-    return null;
-  }
-  const kib = (field: string) =>
-    Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, "m").exec(status)?.[1] ?? 0);
-  return {
-    rssKiB: kib("VmRSS"),
-    anonKiB: kib("RssAnon"),
-    fileKiB: kib("RssFile"),
-    shmemKiB: kib("RssShmem"),
-  };
-}
+// processes' page tables: at a million persons (their RSS adding up to 6–9 GiB) a sample took
+// 100–260 ms, twice a second, of the benchmark's own thread, the one that ingests.
+// /proc/<pid>/status costs microseconds.
+import { descendantsOf, processMemory } from "./proc.js";
 
 export interface TreeMemory {
   /** Private memory of the process and its descendants, plus the shared and file pages once, KiB. */
