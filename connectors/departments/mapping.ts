@@ -181,16 +181,29 @@ export function personEntry(
 
 export { LEGAL_REPRESENTATIVE };
 
+/** A legal representative as a register gives them: a name, and an ID where the register holds one. */
+export interface Representative {
+  name: string | null;
+  citizenId: string | null;
+}
+
 /**
- * An organisation and its legal representative, whom registers name without any identifier: the
- * person (when named) first, then the organisation (when there is one) listing them as a member.
+ * An organisation and its legal representative: the person (when named or identified) first, then
+ * the organisation (when there is one) listing them as a member. Without an ID the representative
+ * is a name-only mention, for the resolution pass to place.
  */
 export function withRepresentative(
-  representative: string | null,
+  representative: Representative,
   organisation: OrganisationDraft | null,
 ): ElementDraft[] {
-  if (representative === null) return organisation === null ? [] : [organisation];
-  const person: PersonDraft = { element: "PERSON", ref: "legalRepresentative", name: representative };
+  if (representative.name === null && representative.citizenId === null)
+    return organisation === null ? [] : [organisation];
+  const person = prune<PersonDraft>({
+    element: "PERSON",
+    ref: "legalRepresentative",
+    citizenId: representative.citizenId,
+    name: representative.name,
+  });
   if (organisation === null) return [person];
   return [person, { ...organisation, members: [{ personRef: person.ref, role: LEGAL_REPRESENTATIVE }] }];
 }

@@ -57,6 +57,7 @@ const ORGANISATION_COLUMNS: Record<keyof CivilSocialOrgRow, null> = {
   社会组织名称: null,
   社会组织类型: null,
   法定代表人: null,
+  法定代表人身份证号码: null,
   联系电话: null,
   住所: null,
   业务主管单位: null,

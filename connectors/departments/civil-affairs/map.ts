@@ -117,7 +117,10 @@ function mapSocialOrganisation(rec: Fields, ctx: Ctx): ElementDraft[] {
   const rawKind = text(rec, "社会组织类型", ctx);
   const kind = coded(rawKind, "社会组织类型", SOCIAL_ORG_KINDS, ctx, "a registered type");
 
-  const representative = text(rec, "法定代表人", ctx);
+  const representative = {
+    name: text(rec, "法定代表人", ctx),
+    citizenId: text(rec, "法定代表人身份证号码", ctx),
+  };
   if (name === null) return withRepresentative(representative, null);
   const organisation = prune<OrganisationDraft>({
     element: "ORGANISATION",

@@ -262,7 +262,10 @@ function mapUnit(rec: Fields, ctx: Ctx): ElementDraft[] {
   const kind = coded(text(rec, "unitType", ctx), "unitType", UNIT_KINDS, ctx, "a known 单位类型");
   const rawGrid = text(rec, "gridCode", ctx);
   const grid = rawGrid === null ? null : areaCode(rawGrid, ["GRID"], ctx, "gridCode");
-  const representative = text(rec, "legalPerson", ctx);
+  const representative = {
+    name: text(rec, "legalPerson", ctx),
+    citizenId: text(rec, "legalPersonIdNumber", ctx),
+  };
   if (name === null) return withRepresentative(representative, null);
   const unit = prune<OrganisationDraft>({
     element: "ORGANISATION",

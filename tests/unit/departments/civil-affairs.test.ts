@@ -105,11 +105,16 @@ describe("mapping the generated city", () => {
   it("social organisations: the organisation and its legal representative", () => {
     const rows = byDataset("socialOrganisations");
     expect(rows.length).toBeGreaterThan(0);
+    let identified = 0;
     for (const { item, outcome } of rows) {
       const drafts = draftsOf(outcome);
       expect(organisationMismatches(item, drafts)).toEqual([]);
       expect(personMismatches(item, drafts)).toEqual([]);
       expect(danglingRefs(drafts)).toEqual([]);
+      // the register holds the representative's ID (法定代表人登记表), passed on as written
+      const recorded = item.record.法定代表人身份证号码;
+      expect(personsOf(drafts)[0]!.citizenId ?? null).toBe(recorded ?? null);
+      if (recorded) identified++;
       const [org] = organisationsOf(drafts);
       expect(org).toMatchObject({
         kind: "SOCIAL_ORGANISATION",
@@ -117,6 +122,7 @@ describe("mapping the generated city", () => {
         members: [{ personRef: "legalRepresentative", role: LEGAL_REPRESENTATIVE }],
       });
     }
+    expect(identified).toBeGreaterThan(0);
   });
 
   it("passes dirty identifiers and names through as written", () => {

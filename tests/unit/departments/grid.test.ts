@@ -118,8 +118,13 @@ describe("mapping the generated city", () => {
   });
 
   it("units: the organisation, its kind and grid, and its legal representative", () => {
+    const withId = { yes: 0, no: 0 };
     for (const { item, outcome } of byDataset("units")) {
       const drafts = draftsOf(outcome);
+      // the representative's ID where the grid worker recorded it, else a name-only mention
+      const recorded = item.record.legalPersonIdNumber;
+      expect(personsOf(drafts)[0]!.citizenId ?? null).toBe(recorded ?? null);
+      withId[recorded ? "yes" : "no"]++;
       expect(organisationMismatches(item, drafts)).toEqual([]);
       expect(personMismatches(item, drafts)).toEqual([]);
       expect(danglingRefs(drafts)).toEqual([]);
@@ -129,6 +134,8 @@ describe("mapping the generated city", () => {
         members: [{ personRef: "legalRepresentative", role: LEGAL_REPRESENTATIVE }],
       });
     }
+    expect(withId.yes).toBeGreaterThan(0);
+    expect(withId.no).toBeGreaterThan(0);
   });
 
   it("patrol reports: a GRID_REPORT in the grid with the reporting worker and the visited person", () => {
