@@ -38,6 +38,14 @@ export const PASS_ACTOR = "resolution-pass";
 /** An address more people share than this is a building or an estate, not a household. */
 const HOUSEHOLD_MAX_OCCUPANTS = 8;
 
+/**
+ * SQL: the address (an SQL expression) is a household's home, at most HOUSEHOLD_MAX_OCCUPANTS
+ * persons. Persons, not links: a resident whose registered and current home are one address
+ * has two links to it.
+ */
+const householdHome = (address: string) =>
+  `(SELECT count(DISTINCT o."personId") FROM "PersonAddress" o WHERE o."addressId" = ${address}) <= ${HOUSEHOLD_MAX_OCCUPANTS}`;
+
 export interface PassOutcome {
   /** Organisations without a valid credit code merged into the one their name key names. */
   organisationsMerged: number;
@@ -198,7 +206,7 @@ async function candidates(
     `WITH holders AS (SELECT id FROM "Person" WHERE "citizenId" IS NOT NULL AND phone = ANY($3::text[])),
      households AS (
        SELECT pa."addressId" FROM "PersonAddress" pa WHERE pa."personId" IN (SELECT id FROM holders)
-       AND (SELECT count(*) FROM "PersonAddress" o WHERE o."addressId" = pa."addressId") <= ${HOUSEHOLD_MAX_OCCUPANTS})
+       AND ${householdHome('pa."addressId"')})
      SELECT p.id::text, p."citizenId", p.name, p."namePinyin", p.sex::text AS sex,
             to_char(p."birthDate", 'YYYY-MM-DD') AS "birthDate", p.phone
      FROM "Person" p WHERE p."citizenId" IS NOT NULL AND p.id IN (
@@ -220,7 +228,7 @@ async function candidates(
        JOIN "PersonAddress" pb ON pb."addressId" = pa."addressId" AND pb."personId" <> pa."personId"
        JOIN "Person" o ON o.id = pb."personId"
        WHERE pa."personId" = ANY($1::uuid[]) AND o.phone IS NOT NULL
-         AND (SELECT count(*) FROM "PersonAddress" x WHERE x."addressId" = pa."addressId") <= ${HOUSEHOLD_MAX_OCCUPANTS}
+         AND ${householdHome('pa."addressId"')}
        ORDER BY 1, 2`,
       ids,
     ))
@@ -728,7 +736,7 @@ async function mentionsToResolve(
           `SELECT DISTINCT o.phone FROM "PersonAddress" pa
            JOIN "PersonAddress" pb ON pb."addressId" = pa."addressId" JOIN "Person" o ON o.id = pb."personId"
            WHERE pa."personId" = ANY($1::uuid[]) AND o.phone IS NOT NULL
-             AND (SELECT count(*) FROM "PersonAddress" x WHERE x."addressId" = pa."addressId") <= ${HOUSEHOLD_MAX_OCCUPANTS}`,
+             AND ${householdHome('pa."addressId"')}`,
           changed.map((c) => c.id),
         );
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { resolvePending } from "../../integration/resolution/pass.js";
 import { ResolutionScheduler } from "../../integration/resolution/scheduler.js";
 import { createDb, type Db } from "../../prisma/db.js";
-import { citizenId, ingestDrafts, personDraft, workOrderDraft } from "../support/drafts.js";
+import { citizenId, ingestDrafts, personDraft, twoCommunities, workOrderDraft } from "../support/drafts.js";
 import { cloneTemplate } from "../support/pg.js";
 
 let url: string;
@@ -70,13 +70,7 @@ beforeAll(async () => {
   url = database.url;
   drop = database.drop;
   db = createDb({ url, poolMax: 4 });
-  const communities = await db.area.findMany({
-    where: { level: "COMMUNITY" },
-    orderBy: { code: "asc" },
-    select: { code: true, parentId: true },
-  });
-  near = communities[0]!.code;
-  far = communities.find((c) => c.parentId !== communities[0]!.parentId)!.code;
+  ({ near, far } = await twoCommunities(db));
   await ingestDrafts(db, "population", "public_security", [
     resident("R1", "32060219850202224", "李静", near, "2号202"),
     resident("R2", "32060219790404442", "王芳", far, "6号606"),

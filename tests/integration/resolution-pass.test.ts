@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ElementDraft } from "../../connectors/contract.js";
 import { PASS_ACTOR } from "../../integration/resolution/pass.js";
 import { ResolutionScheduler } from "../../integration/resolution/scheduler.js";
-import { citizenId, ingestDrafts, personDraft, workOrderDraft } from "../support/drafts.js";
+import { citizenId, ingestDrafts, personDraft, twoCommunities, workOrderDraft } from "../support/drafts.js";
 import { startTestHub, stewardAndCommander, type TestHub } from "../support/hub.js";
 
 let hub: TestHub;
@@ -66,13 +66,7 @@ const runPass = () =>
 beforeAll(async () => {
   hub = await startTestHub({ SYNC_SCHEDULER: "false" });
   ({ steward, commander } = await stewardAndCommander(hub));
-  const communities = await hub.db.area.findMany({
-    where: { level: "COMMUNITY" },
-    orderBy: { code: "asc" },
-    select: { code: true, parentId: true },
-  });
-  near = communities[0]!.code;
-  far = communities.find((c) => c.parentId !== communities[0]!.parentId)!.code;
+  ({ near, far } = await twoCommunities(hub.db));
 
   // the grid registers units before the registry is loaded: their representatives are names only
   await ingestDrafts(hub.db, "grid", "grid", [

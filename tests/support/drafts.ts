@@ -59,3 +59,14 @@ export const ticketDraft = (
 /** A 12345 work order in an area naming the person as its caller (what ties a caller to an area). */
 export const workOrderDraft = (key: string, personRef: string, areaCode: string) =>
   ticketDraft(key, areaCode, { persons: [{ ref: personRef, role: "REPORTER" }] });
+
+/** Two communities of the seeded area tree under different streets: where a test's people live apart. */
+export async function twoCommunities(db: Db): Promise<{ near: string; far: string }> {
+  const communities = await db.area.findMany({
+    where: { level: "COMMUNITY" },
+    orderBy: { code: "asc" },
+    select: { code: true, parentId: true },
+  });
+  const near = communities[0]!;
+  return { near: near.code, far: communities.find((c) => c.parentId !== near.parentId)!.code };
+}
