@@ -39,7 +39,7 @@ import { checkCitizenId, checkUscc } from "../domain/resolution/low-trust.js";
 import { bestPersonMatch } from "../domain/resolution/person-match.js";
 import { eventAfterSourceUpdate, eventDetails } from "../domain/workflow/transitions.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { bulkInsert, type Columns } from "../prisma/bulk.js";
+import { arrayLiteral, bulkInsert, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
@@ -220,7 +220,7 @@ export async function knownVersions(
          : ""
      }`,
     connectorId,
-    keys,
+    arrayLiteral(keys),
   );
   return new Set(rows.map((r) => `${r.sourceKey}\u0000${r.payloadHash}`));
 }
@@ -404,7 +404,7 @@ export async function ingestPage(
     `UPDATE "QuarantinedRecord" SET "resolvedAt" = $3::timestamp(3)
      WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[]) AND "resolvedAt" IS NULL`,
     source.connectorId,
-    prepared.map((p) => p.input.sourceKey),
+    arrayLiteral(prepared.map((p) => p.input.sourceKey)),
     new Date().toISOString(),
   );
 
@@ -448,7 +448,7 @@ export async function ingestPage(
     await tx.$executeRawUnsafe(
       "SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c",
       CHANGE_CHANNEL,
-      linker.changes.map((c) => JSON.stringify(c)),
+      arrayLiteral(linker.changes.map((c) => JSON.stringify(c))),
     );
   }
   outcome.ingested = prepared.length;
@@ -786,7 +786,7 @@ class Linker {
     >`
       SELECT DISTINCT ON (sr."sourceKey", es.ref) sr."sourceKey", es.ref, es."entityType"::text AS "entityType", es."entityId"::text AS "entityId"
       FROM "EntitySource" es JOIN "SourceRecord" sr ON sr.id = es."sourceRecordId"
-      WHERE sr."connectorId" = ${this.connectorId} AND sr."sourceKey" = ANY(${keys}::text[])
+      WHERE sr."connectorId" = ${this.connectorId} AND sr."sourceKey" = ANY(${arrayLiteral(keys)}::text[])
       ORDER BY sr."sourceKey", es.ref, sr."fetchedAt" DESC`;
     for (const r of prev) this.previous.set(`${r.sourceKey}\u0000${r.ref}`, r);
 
@@ -1402,7 +1402,7 @@ class Linker {
     await this.tx.$executeRawUnsafe(
       `DELETE FROM "DataQualityIssue" WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[])`,
       this.connectorId,
-      [...this.storedKeys],
+      arrayLiteral([...this.storedKeys]),
     );
     await bulkInsert(
       this.tx,

@@ -58,12 +58,35 @@ function param(value: unknown, type: ColumnType): unknown {
   return value;
 }
 
+const NEEDS_ESCAPE = /[\\"]/;
+
 /**
- * One column's parameter: an array, or for a JSON column one JSON array text (JSON null, and a
- * value that is null or missing, store SQL NULL; a jsonText value is JSON text already).
+ * Values as one PostgreSQL array literal (`{"a","b",NULL}`), for a `$n::text[]` (uuid[], float8[],
+ * …) parameter. A JS array parameter is copied element by element by Prisma's raw-query handling
+ * (serialised, parsed back, mapped), by the driver adapter and by pg (which escapes each element
+ * into its own literal), and Prisma's debug history keeps the last hundred statements' arguments:
+ * thousands of small strings a column that live long enough to be promoted. One string per
+ * column is one object, and a large one lives outside the young generation.
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = "NULL";
+    else {
+      const text = String(v);
+      parts[i] = `"${NEEDS_ESCAPE.test(text) ? text.replace(/[\\"]/g, "\\$&") : text}"`;
+    }
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/**
+ * One column's parameter: an array literal, or for a JSON column one JSON array text (JSON null,
+ * and a value that is null or missing, store SQL NULL; a jsonText value is JSON text already).
  */
 function columnParam(rows: readonly Record<string, unknown>[], name: string, type: ColumnType): unknown {
-  if (!isJson(type)) return rows.map((row) => param(row[name], type));
+  if (!isJson(type)) return arrayLiteral(rows.map((row) => param(row[name], type)));
   const json = (v: unknown) =>
     v === undefined || v === null ? "null" : type === "jsonText" ? String(v) : JSON.stringify(v);
   return `[${rows.map((row) => json(row[name])).join(",")}]`;

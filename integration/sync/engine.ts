@@ -43,6 +43,7 @@ import {
 } from "../ingest.js";
 import { circuitOf, circuitRowOf, pagePolicy } from "./policies.js";
 import { type QueueTask, SyncQueue, scheduleSync, unscheduleSync } from "./queue.js";
+import { VersionSet } from "./version-set.js";
 
 export type RunTrigger = "SCHEDULE" | "MANUAL" | "REPLAY";
 
@@ -458,7 +459,7 @@ export class SyncEngine {
         return this.options.observer ? this.options.observer.fetch(id, fetch) : fetch();
       }, this.stopping.signal);
     // Versions served earlier in this run: served again, they are duplicates, not new records.
-    const seen = new Set<string>();
+    const seen = new VersionSet();
     // One page ahead: the next page is fetched, hashed and mapped while this one is written,
     // so the hub's CPU and the database's work overlap. Commits stay in order.
     let next: Promise<Ahead> | null = this.fetchAhead(connector, fetchPage, cursor);
@@ -473,9 +474,7 @@ export class SyncEngine {
       const records: SourceRecordInput[] = [];
       const fresh: PreparedRecord[] = [];
       for (const p of prepared) {
-        const version = `${p.input.sourceKey}\u0000${p.hash}`;
-        if (seen.has(version)) continue;
-        seen.add(version);
+        if (!seen.add(p.input.sourceKey, p.hash)) continue;
         records.push(p.input);
         fresh.push(p);
       }

@@ -2,7 +2,7 @@
 // the columns (a JSON column goes as one JSON array, the others as arrays), a missing value is
 // SQL NULL, and a conflicting row is skipped when asked.
 import { describe, expect, it } from "vitest";
-import { bulkInsert, type Columns } from "../../prisma/bulk.js";
+import { arrayLiteral, bulkInsert, type Columns } from "../../prisma/bulk.js";
 import type { Db } from "../../prisma/db.js";
 import { useTemplateDb } from "../support/template-db.js";
 
@@ -106,5 +106,34 @@ describe("bulkInsert", () => {
         await bulkInsert(tx, "BulkProbe", COLUMNS, [row("a", 2)]);
       }),
     ).rejects.toThrow(/unique|duplicate/i);
+  });
+});
+
+describe("arrayLiteral", () => {
+  it("reads back in PostgreSQL as the same values in the same order, NULL apart from the text NULL", async () => {
+    const values = [
+      "plain",
+      "",
+      "NULL",
+      null,
+      " leading and trailing ",
+      'comma, {braces} and "quotes"',
+      'back\\slash \\"',
+      "tab\tnewline\n",
+      "引号“” emoji 🏠",
+      undefined,
+      "x".repeat(10_000),
+    ];
+    const rows = await db.$queryRawUnsafe<{ v: string | null; n: bigint }[]>(
+      "SELECT v, n FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
+      arrayLiteral(values),
+    );
+    expect(rows.map((r) => r.v)).toEqual(values.map((v) => v ?? null));
+    expect(arrayLiteral([])).toBe("{}");
+    const empty = await db.$queryRawUnsafe<{ n: number }[]>(
+      "SELECT cardinality($1::text[]) AS n",
+      arrayLiteral([]),
+    );
+    expect(empty).toEqual([{ n: 0 }]);
   });
 });
