@@ -18,7 +18,7 @@ export const civilAffairsManifest: ConnectorManifest = connectorManifestSchema.p
   id: "civil-affairs",
   department: { code: department.code, name: department.name },
   description:
-    "民政救助对象名册（低保、特困、高龄津贴、残疾人补贴）与社会组织登记信息：救助对象身份与住址、社会组织信用代码、名称、类型、住所及法定代表人；救助类别与状态按需实时查询。",
+    "民政救助对象名册（低保、特困、高龄津贴、残疾人补贴）与社会组织登记信息：救助对象身份与住址、社会组织信用代码、名称、类型、住所及法定代表人（姓名、身份证号码）；救助类别与状态按需实时查询。",
   produces: ["PERSON", "ORGANISATION"],
   fields: [
     // assistanceStatus is served live through lookup("assistanceStatus"), never stored
