@@ -480,7 +480,7 @@ async function areaIndex(tx: Tx, codes: readonly string[]): Promise<AreaIndex> {
   if (unique.length === 0) return {};
   const rows = await tx.$queryRawUnsafe<{ id: string; code: string; path: string }[]>(
     `SELECT id::text AS id, code, path FROM "Area" WHERE code = ANY($1::text[])`,
-    unique,
+    arrayLiteral(unique),
   );
   return Object.fromEntries(rows.map((a) => [a.code, { id: a.id, path: a.path }]));
 }
@@ -828,7 +828,7 @@ class Linker {
     for (const p of ids.size
       ? await this.tx.$queryRawUnsafe<{ id: string; citizenId: string }[]>(
           `SELECT id::text AS id, "citizenId" FROM "Person" WHERE "citizenId" = ANY($1::text[])`,
-          [...ids],
+          arrayLiteral([...ids]),
         )
       : [])
       this.personsByCitizenId.set(p.citizenId, p.id);
@@ -837,7 +837,7 @@ class Linker {
       ? await this.tx.$queryRawUnsafe<{ key: string; id: string }[]>(
           `SELECT "citizenIdLowTrust" AS key, min(id::text) AS id FROM "Person"
            WHERE "citizenIdLowTrust" = ANY($1::text[]) GROUP BY 1 HAVING count(*) = 1`,
-          [...lowIds],
+          arrayLiteral([...lowIds]),
         )
       : [])
       this.personsByLowTrust.set(r.key, r.id);
@@ -859,7 +859,7 @@ class Linker {
     for (const o of usccs.size
       ? await this.tx.$queryRawUnsafe<{ id: string; uscc: string }[]>(
           `SELECT id::text AS id, uscc FROM "Organisation" WHERE uscc = ANY($1::text[])`,
-          [...usccs],
+          arrayLiteral([...usccs]),
         )
       : [])
       this.orgsByUscc.set(o.uscc, o.id);
@@ -867,7 +867,7 @@ class Linker {
       ? await this.tx.$queryRawUnsafe<{ key: string; id: string }[]>(
           `SELECT "usccLowTrust" AS key, min(id::text) AS id FROM "Organisation"
            WHERE "usccLowTrust" = ANY($1::text[]) GROUP BY 1 HAVING count(*) = 1`,
-          [...lowUsccs],
+          arrayLiteral([...lowUsccs]),
         )
       : [])
       this.orgsByLowTrust.set(r.key, r.id);
@@ -888,7 +888,7 @@ class Linker {
       const keys = [...new Set(orgDrafts.map((d) => this.orgNameKey(d.name)))];
       for (const o of await this.tx.$queryRawUnsafe<{ id: string; uscc: string | null; nameKey: string }[]>(
         `SELECT id::text AS id, uscc, "nameKey" FROM "Organisation" WHERE "nameKey" = ANY($1::text[])`,
-        keys,
+        arrayLiteral(keys),
       ))
         this.orgsByNameKey.set(o.nameKey, [
           ...(this.orgsByNameKey.get(o.nameKey) ?? []),
@@ -899,7 +899,7 @@ class Linker {
       ? await this.tx.$queryRawUnsafe<{ id: string; addressKey: string; path: string }[]>(
           `SELECT a.id::text AS id, a."addressKey", ar.path FROM "Address" a JOIN "Area" ar ON ar.id = a."areaId"
            WHERE a."addressKey" = ANY($1::text[])`,
-          [...addressKeys],
+          arrayLiteral([...addressKeys]),
         )
       : []) {
       this.addressesByKey.set(a.addressKey, a.id);
@@ -924,7 +924,7 @@ class Linker {
          FROM "PersonAddress" pa JOIN "Address" a ON a.id = pa."addressId"
          WHERE pa."personId" = ANY($1::uuid[])
          ORDER BY pa."personId", a.id`,
-        [...known],
+        arrayLiteral([...known]),
       ))
         this.knownAddresses.set(r.personId, [...(this.knownAddresses.get(r.personId) ?? []), r]);
     const eventIds = prev.filter((r) => r.entityType === "EVENT").map((r) => r.entityId);

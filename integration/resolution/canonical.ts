@@ -9,6 +9,7 @@ import {
   ORGANISATION_ATTRIBUTE_RULES,
   PERSON_ATTRIBUTE_RULES,
 } from "../../domain/resolution/source-priority.js";
+import { arrayLiteral } from "../../prisma/bulk.js";
 import type { Tx } from "../../prisma/db.js";
 
 export interface ClaimRow {
@@ -39,7 +40,7 @@ export async function currentClaims(
      WHERE es."entityType" = $1::"EntityType" AND es."entityId" = ANY($2::uuid[])
      ORDER BY es."entityId", sr."connectorId", sr."sourceKey", es.ref, sr."fetchedAt" DESC`,
     entityType,
-    [...ids],
+    arrayLiteral(ids),
   );
 }
 

@@ -6,6 +6,7 @@ import {
   type PersonProfile,
   personBlockingKeys,
 } from "../../domain/resolution/person-match.js";
+import { arrayLiteral } from "../../prisma/bulk.js";
 import type { Tx } from "../../prisma/db.js";
 
 const blockKeys = (k: PersonBlockingKeys): string[] => [
@@ -70,28 +71,30 @@ export class PersonBlocks {
          UNION SELECT id FROM "Person" WHERE "citizenId" IS NULL
                AND ("namePinyin", "birthDate") IN (SELECT * FROM unnest($7::text[], $8::date[]))
          UNION SELECT id FROM "Person" WHERE "citizenId" IS NULL AND phone = ANY($9::text[]))`,
-      weak.pinyins,
-      weak.births,
-      [...weak.phones],
-      [...ids],
-      [...addresses],
-      [...posts],
-      strong.pinyins,
-      strong.births,
-      [...strong.phones],
+      ...[
+        weak.pinyins,
+        weak.births,
+        [...weak.phones],
+        [...ids],
+        [...addresses],
+        [...posts],
+        strong.pinyins,
+        strong.births,
+        [...strong.phones],
+      ].map(arrayLiteral),
     );
     if (rows.length === 0) return;
     const homes = await tx.$queryRawUnsafe<{ personId: string; addressKey: string }[]>(
       `SELECT pa."personId"::text AS "personId", a."addressKey" FROM "PersonAddress" pa
        JOIN "Address" a ON a.id = pa."addressId" WHERE pa."personId" = ANY($1::uuid[])`,
-      rows.map((r) => r.id),
+      arrayLiteral(rows.map((r) => r.id)),
     );
     const homesOf = new Map<string, string[]>();
     for (const h of homes) homesOf.set(h.personId, [...(homesOf.get(h.personId) ?? []), h.addressKey]);
     const held = await tx.$queryRawUnsafe<{ personId: string; post: string }[]>(
       `SELECT pp."personId"::text AS "personId", pp.role || '@' || a.code AS post FROM "PersonPost" pp
        JOIN "Area" a ON a.id = pp."areaId" WHERE pp."personId" = ANY($1::uuid[])`,
-      rows.map((r) => r.id),
+      arrayLiteral(rows.map((r) => r.id)),
     );
     const postsOf = new Map<string, string[]>();
     for (const h of held) postsOf.set(h.personId, [...(postsOf.get(h.personId) ?? []), h.post]);
