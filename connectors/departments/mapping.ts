@@ -151,7 +151,7 @@ export function forEachEntry(
 export interface PersonFields {
   readonly citizenId: string;
   readonly name: string;
-  readonly phone: string;
+  readonly phone?: string;
   readonly address?: string;
 }
 
@@ -173,7 +173,7 @@ export function personEntry(
     ref,
     citizenId: read(fields.citizenId),
     name: read(fields.name),
-    phone: read(fields.phone),
+    phone: fields.phone === undefined ? null : read(fields.phone),
     addresses: address === null ? undefined : [{ kind: "RESIDENT", text: address }],
   });
   return person.citizenId || person.name || person.phone ? person : null;
@@ -181,31 +181,21 @@ export function personEntry(
 
 export { LEGAL_REPRESENTATIVE };
 
-/** A legal representative as a register gives them: a name, and an ID where the register holds one. */
-export interface Representative {
-  name: string | null;
-  citizenId: string | null;
-}
-
 /**
- * An organisation and its legal representative: the person (when named or identified) first, then
- * the organisation (when there is one) listing them as a member. Without an ID the representative
- * is a name-only mention, for the resolution pass to place.
+ * An organisation and its legal representative (read with personEntry: a name, and an ID where the
+ * register holds one): the person first, then the organisation (when there is one) listing them
+ * as a member. Without an ID the representative is a name-only mention, for the resolution pass.
  */
 export function withRepresentative(
-  representative: Representative,
+  representative: PersonDraft | null,
   organisation: OrganisationDraft | null,
 ): ElementDraft[] {
-  if (representative.name === null && representative.citizenId === null)
-    return organisation === null ? [] : [organisation];
-  const person = prune<PersonDraft>({
-    element: "PERSON",
-    ref: "legalRepresentative",
-    citizenId: representative.citizenId,
-    name: representative.name,
-  });
-  if (organisation === null) return [person];
-  return [person, { ...organisation, members: [{ personRef: person.ref, role: LEGAL_REPRESENTATIVE }] }];
+  if (representative === null) return organisation === null ? [] : [organisation];
+  if (organisation === null) return [representative];
+  return [
+    representative,
+    { ...organisation, members: [{ personRef: representative.ref, role: LEGAL_REPRESENTATIVE }] },
+  ];
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type Fields,
   isoDate,
   parsed,
+  personEntry,
   problem,
   prune,
   text,
@@ -110,6 +111,9 @@ function registerDate(raw: string): string | null {
   );
 }
 
+/** The register's 法定代表人 and the ID from the registration form (the 联系电话 is the organisation's). */
+const REPRESENTATIVE_FIELDS = { citizenId: "法定代表人身份证号码", name: "法定代表人" } as const;
+
 function mapSocialOrganisation(rec: Fields, ctx: Ctx): ElementDraft[] {
   const name = text(rec, "社会组织名称", ctx);
   if (name === null)
@@ -117,10 +121,7 @@ function mapSocialOrganisation(rec: Fields, ctx: Ctx): ElementDraft[] {
   const rawKind = text(rec, "社会组织类型", ctx);
   const kind = coded(rawKind, "社会组织类型", SOCIAL_ORG_KINDS, ctx, "a registered type");
 
-  const representative = {
-    name: text(rec, "法定代表人", ctx),
-    citizenId: text(rec, "法定代表人身份证号码", ctx),
-  };
+  const representative = personEntry(rec, "legalRepresentative", REPRESENTATIVE_FIELDS, ctx);
   if (name === null) return withRepresentative(representative, null);
   const organisation = prune<OrganisationDraft>({
     element: "ORGANISATION",

@@ -178,6 +178,8 @@ export const MEDIATING_BODY = /(委员会|调解室|调解中心|工作站|司�
 /** Where the platform names a person (a visited person, a dispute party); a worker has a mobile. */
 const PERSON_FIELDS = { citizenId: "idNumber", name: "name", phone: "phone", address: "address" } as const;
 const WORKER_FIELDS = { ...PERSON_FIELDS, phone: "mobile" } as const;
+/** A unit's 法定代表人: a name, and an ID where the grid worker recorded it (the unit's phone is the unit's). */
+const REPRESENTATIVE_FIELDS = { citizenId: "legalPersonIdNumber", name: "legalPerson" } as const;
 
 /** Roles in organisation links (LEGAL_REPRESENTATIVE is every silo's, from ../mapping.ts). */
 export const MEDIATOR = "MEDIATOR";
@@ -262,10 +264,7 @@ function mapUnit(rec: Fields, ctx: Ctx): ElementDraft[] {
   const kind = coded(text(rec, "unitType", ctx), "unitType", UNIT_KINDS, ctx, "a known 单位类型");
   const rawGrid = text(rec, "gridCode", ctx);
   const grid = rawGrid === null ? null : areaCode(rawGrid, ["GRID"], ctx, "gridCode");
-  const representative = {
-    name: text(rec, "legalPerson", ctx),
-    citizenId: text(rec, "legalPersonIdNumber", ctx),
-  };
+  const representative = personEntry(rec, "legalRepresentative", REPRESENTATIVE_FIELDS, ctx);
   if (name === null) return withRepresentative(representative, null);
   const unit = prune<OrganisationDraft>({
     element: "ORGANISATION",
