@@ -261,6 +261,7 @@ export const FIELD_POLICY: Record<string, FieldPolicy> = {
       "merged",
       "reviews",
       "byPosterior",
+      "prior",
       "ms",
     ],
     INTERNAL_HUB,

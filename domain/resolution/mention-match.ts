@@ -36,6 +36,13 @@ export interface SeenPlace {
   context: PlaceContext;
   /** The area's materialised path, city first ("/320600/320602/320602001000/"). */
   path: string;
+  /**
+   * Of an event: the strata it falls in, finest first: its kind, category and the mention's role
+   * in it ("POLICE_INCIDENT/PUBLIC_ORDER/PARTY"), then its kind and the role. How far from home
+   * people are depends on all three: a caller reports what is near, a neighbour dispute's parties
+   * live next door, the other party to a fight in the street may live anywhere.
+   */
+  strata?: readonly string[];
 }
 
 export interface Mention {
@@ -68,6 +75,8 @@ export interface Population {
   areas: Readonly<Record<"DISTRICT" | "STREET" | "COMMUNITY", number>>;
   /** m of the place feature (defaultPlaceModel unless calibrated on the graph). */
   placeModel?: PlaceModel;
+  /** P(a mention is someone the registry holds), measured on the graph (calibratedPrior). */
+  prior?: number;
 }
 
 /** The deepest level at which a place and a home lie in one area. */
@@ -86,7 +95,8 @@ export const PLACE_M: Readonly<Record<PlaceContext, Readonly<Record<PlaceLevel, 
 
 /** Weights the ingest matcher does not have; u of the frequency-adjusted levels is set per pair. */
 export const MENTION_WEIGHTS = {
-  // A housemate's mobile: people give the family's number (m: how often silos hold one).
+  // A housemate's mobile: people give the family's number (m: how often silos hold one of the
+  // household's other mobiles; a given one of them is that over how many there are).
   phoneHousehold: { m: 0.1 },
   // An organisation's contact mobile against its representative: often theirs, or their family's.
   contactPhone: { EXACT: { m: 0.4 }, HOUSEHOLD: { m: 0.05 }, DIFFERENT: { m: 0.55 } },
@@ -98,14 +108,17 @@ export const MENTION_WEIGHTS = {
 } as const;
 
 /**
- * Decisions on the posterior. `prior`: P(a mention is someone the registry holds). `link`: a
- * mobile alone, whose holder lives with one other adult, reaches 0.918 and is not enough (callers
- * give a relative's mobile: 8 % of the sandbox's 12345 records); a mobile with no housemate, or a
- * rare name, is. `blockLimit`: a name borne by more residents than this is not a candidate list
- * (only a phone can find them).
+ * Decisions on the posterior. `prior`: P(a mention is someone the registry holds), where the graph
+ * cannot measure it (calibratedPrior); a measured prior is kept within `priorRange` (no registry
+ * holds everyone a silo names, and below one in two a mention is better left alone). `link`: a
+ * mobile alone, whose holder lives with one other adult who has a mobile of their own, is not
+ * enough (callers give a relative's mobile: 8 % of the sandbox's 12345 records); a mobile with no
+ * housemate, or a rare name, is. `blockLimit`: a name borne by more residents than this is not a
+ * candidate list (only a phone can find them).
  */
 export const MENTION_POLICY = {
   prior: 0.95,
+  priorRange: [0.5, 0.997],
   link: 0.92,
   review: 0.5,
   blockLimit: 64,
@@ -123,6 +136,8 @@ export interface MentionMatch<Id> extends MentionCandidateScore<Id> {
   decision: "LINK" | "REVIEW" | "NONE";
   /** Candidates compared. */
   compared: number;
+  /** The prior the posterior was taken with (measured on the graph, or the policy's). */
+  prior: number;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -149,10 +164,11 @@ function placePrecision(path: string): PlaceLevel {
 const DEPTH: Record<PlaceLevel, number> = { COMMUNITY: 3, STREET: 2, DISTRICT: 1, ELSEWHERE: 0 };
 const PLACE_LEVELS: readonly PlaceLevel[] = ["COMMUNITY", "STREET", "DISTRICT", "ELSEWHERE"];
 
-/** P(level | match) for a place of this precision: m per level it can show. */
+/** P(level | match) for a place of this precision (of an event in these strata): m per level it can show. */
 export type PlaceModel = (
   context: PlaceContext,
   precision: PlaceLevel,
+  strata?: readonly string[],
 ) => Readonly<Record<PlaceLevel, number>>;
 
 /** PLACE_M with what a coarse place cannot show folded into its own level. */
@@ -171,32 +187,44 @@ export const defaultPlaceModel: PlaceModel = (context, precision) => {
 export interface PlaceSample {
   place: string;
   homes: readonly string[];
+  /** The event's strata, finest first (SeenPlace.strata). */
+  strata?: readonly string[];
 }
 
-/** Below this many samples for a precision, PLACE_M stands. */
+/** Below this many samples for a precision (in a stratum), the coarser tally (at last PLACE_M) stands. */
 const CALIBRATION_MIN_SAMPLES = 200;
 
 /**
  * m for event places measured on the graph itself: how far from home the parties the registry
- * identifies by ID were, per precision of the event's place (add-one smoothed). Homes stay PLACE_M.
+ * identifies by ID were, per precision of the event's place, in the finest of the event's strata
+ * with samples enough, else over every stratum (add-one smoothed). Homes stay PLACE_M.
  */
 export function calibratedPlaceModel(samples: readonly PlaceSample[]): PlaceModel {
-  const tallies = new Map<PlaceLevel, Record<PlaceLevel, number>>();
+  const tallies = new Map<string, Record<PlaceLevel, number>>();
+  const count = (key: string, level: PlaceLevel) => {
+    const tally = tallies.get(key) ?? { COMMUNITY: 0, STREET: 0, DISTRICT: 0, ELSEWHERE: 0 };
+    tally[level]++;
+    tallies.set(key, tally);
+  };
   for (const s of samples) {
     if (s.homes.length === 0) continue;
     const precision = placePrecision(s.place);
-    const tally = tallies.get(precision) ?? { COMMUNITY: 0, STREET: 0, DISTRICT: 0, ELSEWHERE: 0 };
-    tally[bestLevel([s.place], s.homes).level]++;
-    tallies.set(precision, tally);
+    const level = bestLevel([s.place], s.homes).level;
+    count(precision, level);
+    for (const stratum of s.strata ?? []) count(`${precision}|${stratum}`, level);
   }
-  return (context, precision) => {
-    const tally = tallies.get(precision);
+  const enough = (key: string) => {
+    const tally = tallies.get(key);
     const total = tally ? PLACE_LEVELS.reduce((n, l) => n + tally[l], 0) : 0;
-    if (context === "HOME" || !tally || total < CALIBRATION_MIN_SAMPLES)
-      return defaultPlaceModel(context, precision);
+    return tally && total >= CALIBRATION_MIN_SAMPLES ? { tally, total } : null;
+  };
+  return (context, precision, strata = []) => {
+    const measured =
+      strata.map((stratum) => enough(`${precision}|${stratum}`)).find((m) => m !== null) ?? enough(precision);
+    if (context === "HOME" || !measured) return defaultPlaceModel(context, precision);
     const shown = PLACE_LEVELS.filter((l) => DEPTH[l] <= DEPTH[precision]);
     const out = { COMMUNITY: 0, STREET: 0, DISTRICT: 0, ELSEWHERE: 0 };
-    for (const l of shown) out[l] = (tally[l] + 1) / (total + shown.length);
+    for (const l of shown) out[l] = (measured.tally[l] + 1) / (measured.total + shown.length);
     return out;
   };
 }
@@ -247,7 +275,9 @@ function placeReason(
   const below = deeper[level];
   const exclusive = share(level) - (below && DEPTH[below] <= DEPTH[precision] ? share(below) : 0);
   const u = Math.min(1, exclusive * places.length);
-  const m = model(context, precision)[level];
+  // the strata every place falls in (none in common: the tally over every stratum)
+  const strata = (places[0]!.strata ?? []).filter((k) => places.every((p) => p.strata?.includes(k)));
+  const m = model(context, precision, strata)[level];
   return { feature: "place", level: `${context}_${level}`, weight: weightOf(m, u) };
 }
 
@@ -256,6 +286,15 @@ function ageLevel(birthDate: string | null, on: string): "ADULT" | "MINOR" | nul
   const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));
   const beforeBirthday = on.slice(5) < birthDate.slice(5);
   return years - (beforeBirthday ? 1 : 0) >= 18 ? "ADULT" : "MINOR";
+}
+
+/**
+ * How many mobiles the others of a resident's household hold, besides the resident's own: a
+ * relative's mobile given for them is one of these, so each is that much less likely to be it.
+ */
+function relativesMobiles(candidate: RegisteredPerson): number {
+  const own = candidate.profile.phone;
+  return Math.max(new Set(candidate.housePhones.filter((p) => p !== own)).size, 1);
 }
 
 /** One resident against a mention, feature by feature. */
@@ -282,10 +321,11 @@ export function scoreMention(mention: Mention, candidate: RegisteredPerson, popu
     else if (feature === "phone" && level === "EXACT" && a.phone)
       weights = { m: PERSON_WEIGHTS.phone.EXACT.m, u: Math.max(population.phoneHolders(a.phone), 1) / n };
     else if (feature === "phone" && level === "HOUSEHOLD" && a.phone)
-      // a household is a handful of people: about three residents share each of its phones
+      // the observation is EXACT's (this mobile), and so is its chance for someone else: the
+      // holder and a housemate differ in how likely they are to give it (m), not in u
       weights = {
-        m: MENTION_WEIGHTS.phoneHousehold.m,
-        u: (3 * Math.max(population.phoneHolders(a.phone), 1)) / n,
+        m: MENTION_WEIGHTS.phoneHousehold.m / relativesMobiles(candidate),
+        u: Math.max(population.phoneHolders(a.phone), 1) / n,
       };
     else weights = (PERSON_WEIGHTS as Record<string, Record<string, LevelWeight>>)[feature]![level]!;
     reasons.push({ feature, level, weight: weightOf(weights.m, weights.u) });
@@ -301,12 +341,10 @@ export function scoreMention(mention: Mention, candidate: RegisteredPerson, popu
           ? "HOUSEHOLD"
           : "DIFFERENT";
     const holders = Math.max(1, ...contact.map((p) => population.phoneHolders(p)));
-    const u = level === "EXACT" ? holders / n : level === "HOUSEHOLD" ? (3 * holders) / n : 1;
-    reasons.push({
-      feature: "contactPhone",
-      level,
-      weight: weightOf(MENTION_WEIGHTS.contactPhone[level].m, u),
-    });
+    const u = level === "DIFFERENT" ? 1 : holders / n;
+    const m =
+      MENTION_WEIGHTS.contactPhone[level].m / (level === "HOUSEHOLD" ? relativesMobiles(candidate) : 1);
+    reasons.push({ feature: "contactPhone", level, weight: weightOf(m, u) });
   }
   const age = mention.adultRole ? ageLevel(b.birthDate, mention.seenOn) : null;
   if (age) reasons.push({ feature: "age", level: age, weight: levelWeight(MENTION_WEIGHTS.age[age]) });
@@ -329,12 +367,46 @@ export function resolveMention<Id>(
     candidateId: c.id,
     ...scoreMention(mention, c.person, population),
   }));
-  const none = Math.log2((Math.max(population.persons, 1) * (1 - policy.prior)) / policy.prior);
+  const prior = population.prior ?? policy.prior;
+  const none = Math.log2((Math.max(population.persons, 1) * (1 - prior)) / prior);
   // ties in the candidates' own values, never in generated ids: the same inputs, the same choice
   const key = new Map(
     candidates.map((c) => [c.id, c.person.profile.citizenId ?? c.person.profile.name ?? ""]),
   );
   const best = bestByPosterior(scored, none, (id) => key.get(id)!);
   const decision = posteriorDecision(best.posterior, policy);
-  return { ...best, decision, compared: candidates.length };
+  return { ...best, decision, compared: candidates.length, prior };
+}
+
+/** Event records' person references that gave a mobile: how many, how many a registered person holds. */
+export interface PhoneTally {
+  references: number;
+  held: number;
+}
+
+/** Below this many references on either side, the policy's prior stands. */
+const PRIOR_MIN_REFERENCES = 200;
+
+/**
+ * P(a mention is someone the registry holds), measured on the graph: of the parties to events
+ * who gave a mobile, the share whose mobile a registered person holds, among those who gave no ID
+ * (the mentions' kind) over among those who did (registered persons themselves: their own mobile,
+ * a relative's, or one the registry does not know). A mobile of someone the registry does not
+ * hold is all but never a registered person's, so the ratio is the share of the ID-less who are
+ * registered. Within the policy's range; the policy's prior where too few references tell.
+ */
+export function calibratedPrior(
+  tallies: { withId: PhoneTally; withoutId: PhoneTally },
+  policy: { prior: number; priorRange: readonly [number, number] } = MENTION_POLICY,
+): number {
+  const { withId, withoutId } = tallies;
+  if (
+    withId.references < PRIOR_MIN_REFERENCES ||
+    withoutId.references < PRIOR_MIN_REFERENCES ||
+    withId.held === 0
+  )
+    return policy.prior;
+  const measured = withoutId.held / withoutId.references / (withId.held / withId.references);
+  const [low, high] = policy.priorRange;
+  return Math.round(Math.min(Math.max(measured, low), high) * 10_000) / 10_000;
 }

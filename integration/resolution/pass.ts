@@ -19,6 +19,7 @@ import { normaliseMobile } from "../../domain/identifiers/phone.js";
 import {
   ADULT_ROLES,
   calibratedPlaceModel,
+  calibratedPrior,
   MENTION_POLICY,
   type Mention,
   type MentionMatch,
@@ -71,6 +72,8 @@ export interface PassOutcome {
   reviews: number;
   /** Mentions compared, by their best candidate's posterior: what the thresholds left where. */
   byPosterior: Record<string, number>;
+  /** The prior the posteriors were taken with (calibratedPrior), null when no mention was looked at. */
+  prior: number | null;
   ms: number;
 }
 
@@ -123,9 +126,13 @@ const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
   else m.set(k, [v]);
 };
 
-type Base = Pick<Population, "persons" | "areas" | "placeModel">;
+type Base = Pick<Population, "persons" | "areas" | "placeModel" | "prior">;
 
-/** Event parties whose homes calibrate the place feature. */
+/** SQL: an event party's strata (SeenPlace.strata), from its event `e` and its link `s` (a role). */
+const STRATA = `ARRAY[e.kind::text || '/' || coalesce(e.details->>'category', '') || '/' || s.role::text,
+                      e.kind::text || '/' || s.role::text]`;
+
+/** Event parties whose homes calibrate the place feature; recent events whose parties calibrate the prior. */
 const CALIBRATION_SAMPLE = 20_000;
 
 /** The registered population's size and its areas per level (once per pass). */
@@ -140,16 +147,37 @@ async function populationBase(tx: Tx): Promise<Base> {
   for (const l of levels) if (l.level in areas) areas[l.level as keyof typeof areas] = l.n;
   // how far from home the parties the registry knows by ID were (a sample, in a stable order)
   const samples = await tx.$queryRawUnsafe<PlaceSample[]>(
-    `SELECT ar.path AS place, array_agg(DISTINCT hr.path) AS homes
-     FROM (SELECT ep."eventId", ep."personId" FROM "EventPerson" ep JOIN "Person" p ON p.id = ep."personId"
-           WHERE p."citizenId" IS NOT NULL ORDER BY ep."eventId", ep."personId" LIMIT ${CALIBRATION_SAMPLE}) s
+    `SELECT ar.path AS place, array_agg(DISTINCT hr.path) AS homes, ${STRATA} AS strata
+     FROM (SELECT ep."eventId", ep."personId", ep.role FROM "EventPerson" ep JOIN "Person" p ON p.id = ep."personId"
+           WHERE p."citizenId" IS NOT NULL ORDER BY ep."eventId", ep."personId", ep.role LIMIT ${CALIBRATION_SAMPLE}) s
      JOIN "Event" e ON e.id = s."eventId" LEFT JOIN "Address" ad ON ad.id = e."addressId"
      JOIN "Area" ar ON ar.id = coalesce(ad."areaId", e."areaId")
      JOIN "PersonAddress" pa ON pa."personId" = s."personId" JOIN "Address" a ON a.id = pa."addressId"
      JOIN "Area" hr ON hr.id = a."areaId"
-     GROUP BY s."eventId", s."personId", ar.path`,
+     GROUP BY s."eventId", s."personId", s.role, e.kind, e.details, ar.path`,
   );
-  return { persons: count?.n ?? 0, areas, placeModel: calibratedPlaceModel(samples) };
+  // whether the ID-less parties to recent events are registered persons, as far as their mobiles tell
+  const tallies = await tx.$queryRawUnsafe<{ withId: boolean; references: number; held: number }[]>(
+    `WITH recent AS (SELECT id FROM "Event" ORDER BY "reportedAt" DESC, id LIMIT ${CALIBRATION_SAMPLE}),
+     refs AS (
+       SELECT p.values->>'phone' AS phone, p.values ? 'citizenId' AS "withId"
+       FROM recent e JOIN "EntitySource" ev ON ev."entityType" = 'EVENT' AND ev."entityId" = e.id
+       JOIN "EntitySource" p ON p."sourceRecordId" = ev."sourceRecordId" AND p."entityType" = 'PERSON'
+       WHERE p.values ? 'phone')
+     SELECT "withId", count(*)::int AS "references",
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "Person" h WHERE h.phone = refs.phone AND h."citizenId" IS NOT NULL))::int AS held
+     FROM refs GROUP BY 1`,
+  );
+  const tally = (withId: boolean) => {
+    const t = tallies.find((r) => r.withId === withId);
+    return { references: t?.references ?? 0, held: t?.held ?? 0 };
+  };
+  return {
+    persons: count?.n ?? 0,
+    areas,
+    placeModel: calibratedPlaceModel(samples),
+    prior: calibratedPrior({ withId: tally(true), withoutId: tally(false) }),
+  };
 }
 
 async function counts(tx: Tx, column: "name" | "namePinyin" | "phone", values: readonly string[]) {
@@ -174,12 +202,14 @@ const homePaths = (tx: Tx, ids: readonly string[]) =>
 /** Where each mention was seen: its own addresses' areas, its events' places, its roles. */
 async function contexts(tx: Tx, ids: readonly string[]) {
   const homes = await homePaths(tx, ids);
-  const events = await tx.$queryRawUnsafe<{ personId: string; path: string; role: string; on: string }[]>(
-    `SELECT ep."personId"::text AS "personId", ar.path, ep.role::text AS role,
-            to_char(e."reportedAt", 'YYYY-MM-DD') AS on
-     FROM "EventPerson" ep JOIN "Event" e ON e.id = ep."eventId"
+  const events = await tx.$queryRawUnsafe<
+    { personId: string; path: string; role: string; on: string; strata: string[] }[]
+  >(
+    `SELECT s."personId"::text AS "personId", ar.path, s.role::text AS role,
+            to_char(e."reportedAt", 'YYYY-MM-DD') AS on, ${STRATA} AS strata
+     FROM "EventPerson" s JOIN "Event" e ON e.id = s."eventId"
      LEFT JOIN "Address" ad ON ad.id = e."addressId" JOIN "Area" ar ON ar.id = coalesce(ad."areaId", e."areaId")
-     WHERE ep."personId" = ANY($1::uuid[]) ORDER BY 1, 2`,
+     WHERE s."personId" = ANY($1::uuid[]) ORDER BY 1, 2, 5`,
     ids,
   );
   const roles = await tx.$queryRawUnsafe<{ personId: string; role: string }[]>(
@@ -272,7 +302,7 @@ async function keptApart(
 /** The reason a steward reads on the Merge row. */
 function describe(match: MentionMatch<string>): string {
   const features = match.reasons.map((r) => `${r.feature} ${r.level} ${r.weight >= 0 ? "+" : ""}${r.weight}`);
-  return `resolution pass: posterior ${match.posterior} over ${match.compared} candidate(s); ${features.join(", ")}`;
+  return `resolution pass: posterior ${match.posterior} over ${match.compared} candidate(s), prior ${match.prior}; ${features.join(", ")}`;
 }
 
 /**
@@ -485,7 +515,7 @@ async function resolveBatch(
       profile: profileOf({ ...r, citizenId: null }),
       places: [
         ...(homesOf.get(r.id) ?? []).map((path) => ({ context: "HOME" as const, path })),
-        ...events.map((e) => ({ context: "EVENT" as const, path: e.path })),
+        ...events.map((e) => ({ context: "EVENT" as const, path: e.path, strata: e.strata })),
       ],
       adultRole: adults.has(r.id),
       contactPhones: contactsOf.get(r.id) ?? [],
@@ -783,6 +813,7 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     merged: 0,
     reviews: 0,
     byPosterior: {},
+    prior: null,
     ms: 0,
   };
   const runner = randomUUID();
@@ -830,6 +861,7 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     const pending = await mentionsToResolve(db, since);
     outcome.registryChanged = pending.registry;
     const base = pending.ids.length > 0 ? await db.$transaction((tx) => populationBase(tx)) : null;
+    outcome.prior = base?.prior ?? null;
     for (let at = 0; ; at += batchSize) {
       const ids = pending.ids.slice(at, at + batchSize);
       const last = at + batchSize >= pending.ids.length;

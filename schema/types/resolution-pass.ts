@@ -57,6 +57,11 @@ const ResolutionPassRef = builder.objectRef<PassOutcome>("ResolutionPass").imple
       description: "Compared mentions by their best candidate's posterior.",
       resolve: (o) => Object.entries(o.byPosterior).map(([band, count]) => ({ band, count })),
     }),
+    prior: t.exposeFloat("prior", {
+      nullable: true,
+      description:
+        "P(a mention is someone the registry holds) the posteriors were taken with: measured on the graph (parties to recent events who gave a mobile, with an ID and without), within the policy's range; null when no mention was looked at.",
+    }),
     ms: t.exposeInt("ms", { description: "How long the pass took, in milliseconds." }),
   }),
 });
