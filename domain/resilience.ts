@@ -17,9 +17,42 @@ export const CIRCUIT_POLICY = {
 } as const;
 
 /** Full jitter (AWS architecture blog): uniform in [0, min(max, base·2^attempt)]. */
-export function backoffDelayMs(attempt: number, random: () => number, policy = RETRY_POLICY): number {
+export function backoffDelayMs(
+  attempt: number,
+  random: () => number,
+  policy: { baseDelayMs: number; maxDelayMs: number } = RETRY_POLICY,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
+}
+
+/**
+ * A transaction that lost a race with another writer, taken again from the start so that it sees
+ * what the other committed: two connectors' pages creating the same citizen ID, credit code or
+ * standard address (a unique violation; or a link to the address the other created, which this
+ * one's insert skipped), a deadlock, a serialisation failure. PostgreSQL's SQLSTATEs, as the
+ * driver's errors carry them.
+ */
+export const LOST_RACE_POLICY = {
+  sqlstates: ["23505", "23503", "40P01", "40001"],
+  /** Attempts before the error stands (the run fails as any failed page does). */
+  maxAttempts: 5,
+  baseDelayMs: 50,
+  maxDelayMs: 2_000,
+} as const;
+
+/** Whether an error is a lost race (LOST_RACE_POLICY): by SQLSTATE, or the server's words for one. */
+export function lostRace(error: unknown): boolean {
+  const text =
+    error instanceof Error
+      ? `${error.message} ${String((error as { code?: unknown }).code ?? "")}`
+      : String(error);
+  return (
+    LOST_RACE_POLICY.sqlstates.some((code) => text.includes(code)) ||
+    /deadlock detected|could not serialize|duplicate key value violates unique constraint|violates foreign key constraint/.test(
+      text,
+    )
+  );
 }
 
 export type ConnectorHealth = "UNKNOWN" | "HEALTHY" | "DEGRADED" | "DOWN";

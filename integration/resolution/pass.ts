@@ -16,6 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { UNNAMED_PERSON } from "../../domain/canonical.js";
 import { normaliseMobile } from "../../domain/identifiers/phone.js";
+import { backoffDelayMs, LOST_RACE_POLICY, lostRace } from "../../domain/resilience.js";
 import {
   ADULT_ROLES,
   calibratedPlaceModel,
@@ -602,17 +603,14 @@ async function resolveBatch(
   return { compared, merged: merges.length, reviews: reviewed, byPosterior };
 }
 
-/** Deadlocks and serialisation failures with a sync writing the same persons: try the batch again. */
-const TRANSIENT = /40P01|40001|deadlock detected|could not serialize/;
-const ATTEMPTS = 5;
-
+/** A batch that lost a race with a sync writing the same persons (a deadlock …): try it again. */
 async function retrying<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (e) {
-      if (attempt >= ATTEMPTS || !TRANSIENT.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * (0.5 + Math.random())));
+      if (attempt >= LOST_RACE_POLICY.maxAttempts || !lostRace(e)) throw e;
+      await new Promise((r) => setTimeout(r, backoffDelayMs(attempt, Math.random, LOST_RACE_POLICY)));
     }
   }
 }

@@ -41,7 +41,7 @@ import {
   preparePage,
   stableJson,
 } from "../ingest.js";
-import { circuitOf, circuitRowOf, pagePolicy } from "./policies.js";
+import { circuitOf, circuitRowOf, pagePolicy, racePolicy } from "./policies.js";
 import { type QueueTask, SyncQueue, scheduleSync, unscheduleSync } from "./queue.js";
 import { VersionSet } from "./version-set.js";
 
@@ -514,23 +514,35 @@ export class SyncEngine {
     counts: { served: number; duplicates: number },
   ): Promise<PageOutcome> {
     const m = connector.manifest;
-    return this.db.$transaction(
-      async (tx) => {
-        const outcome = await ingestPage(tx, ingestSourceOf(connector), records, { prepared });
-        await tx.connector.update({
-          where: { id: m.id },
-          data: {
-            ...(nextCursor === null ? {} : { cursor: nextCursor }),
-            recordsServed: { increment: counts.served },
-            recordsDuplicate: { increment: counts.duplicates },
-            recordsIngested: { increment: outcome.ingested },
-            recordsUnchanged: { increment: outcome.unchanged },
-            recordsQuarantined: { increment: outcome.quarantined },
-          },
-        });
-        return outcome;
-      },
-      { timeout: 120_000, maxWait: 30_000 },
+    // another connector's page (this instance's or another's) may create the same persons: the
+    // page that loses the race is taken again and links what the other created
+    const races = racePolicy(this.random, this.stopping.signal, (attempt, delayMs, error) =>
+      this.log("sync page lost a race with another writer, taking it again", {
+        connector: m.id,
+        attempt,
+        delayMs,
+        error,
+      }),
+    );
+    return races.execute(() =>
+      this.db.$transaction(
+        async (tx) => {
+          const outcome = await ingestPage(tx, ingestSourceOf(connector), records, { prepared });
+          await tx.connector.update({
+            where: { id: m.id },
+            data: {
+              ...(nextCursor === null ? {} : { cursor: nextCursor }),
+              recordsServed: { increment: counts.served },
+              recordsDuplicate: { increment: counts.duplicates },
+              recordsIngested: { increment: outcome.ingested },
+              recordsUnchanged: { increment: outcome.unchanged },
+              recordsQuarantined: { increment: outcome.quarantined },
+            },
+          });
+          return outcome;
+        },
+        { timeout: 120_000, maxWait: 30_000 },
+      ),
     );
   }
 

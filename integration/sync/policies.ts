@@ -21,6 +21,8 @@ import {
   backoffDelayMs,
   CIRCUIT_POLICY,
   type ConnectorHealth,
+  LOST_RACE_POLICY,
+  lostRace,
   RETRY_POLICY,
 } from "../../domain/resilience.js";
 
@@ -36,22 +38,45 @@ export function pagePolicy(
   stopping: AbortSignal,
   onRetry: (attempt: number, delayMs: number, error: string) => void,
 ) {
-  const generator: GeneratorFn<number> = (attempt = 0) => [backoffDelayMs(attempt, random), attempt + 1];
-  const retries = retry(
-    handleWhen(() => !stopping.aborted),
-    {
-      maxAttempts: RETRY_POLICY.maxAttempts - 1,
-      backoff: new ExponentialBackoff({
-        generator,
-        initialDelay: RETRY_POLICY.baseDelayMs,
-        maxDelay: RETRY_POLICY.maxDelayMs,
-      }),
-    },
-  );
+  const retries = retrying(RETRY_POLICY, () => !stopping.aborted, random, onRetry);
+  return wrap(retries, timeout(PAGE_TIMEOUT_MS, TimeoutStrategy.Cooperative));
+}
+
+/**
+ * A page's transaction: taken again from the start when it lost a race with another writer
+ * (LOST_RACE_POLICY), with full-jitter backoff; not once the run is being stopped.
+ */
+export function racePolicy(
+  random: () => number,
+  stopping: AbortSignal,
+  onRetry: (attempt: number, delayMs: number, error: string) => void,
+) {
+  return retrying(LOST_RACE_POLICY, (e) => lostRace(e) && !stopping.aborted, random, onRetry);
+}
+
+/** Up to `policy.maxAttempts` attempts of what `when` admits, with full-jitter backoff between them. */
+function retrying(
+  policy: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number },
+  when: (error: Error) => boolean,
+  random: () => number,
+  onRetry: (attempt: number, delayMs: number, error: string) => void,
+) {
+  const generator: GeneratorFn<number> = (attempt = 0) => [
+    backoffDelayMs(attempt, random, policy),
+    attempt + 1,
+  ];
+  const retries = retry(handleWhen(when), {
+    maxAttempts: policy.maxAttempts - 1,
+    backoff: new ExponentialBackoff({
+      generator,
+      initialDelay: policy.baseDelayMs,
+      maxDelay: policy.maxDelayMs,
+    }),
+  });
   retries.onRetry((e) =>
     onRetry(e.attempt, e.delay, "error" in e ? (e.error as Error).message : "unexpected result"),
   );
-  return wrap(retries, timeout(PAGE_TIMEOUT_MS, TimeoutStrategy.Cooperative));
+  return retries;
 }
 
 /** The circuit as the connector's row keeps it. */

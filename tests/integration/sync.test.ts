@@ -103,6 +103,30 @@ describe("a full sync", () => {
   });
 });
 
+describe("two connectors at once", () => {
+  it("both finish when their pages create the same persons at the same time", async () => {
+    // two departments' systems naming the same tenants, synced side by side (as two hub instances,
+    // or an instance with a concurrency above one, run them): a page that loses the race for a
+    // citizen ID is taken again and links the person the other created
+    const data = registrations(120, "ZC");
+    const a = await setup(data, "housing-side-a");
+    const b = await setup(data, "housing-side-b");
+    const [ra, rb] = await Promise.all([a.engine.run(a.id), b.engine.run(b.id)]);
+    expect([ra.outcome, rb.outcome]).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect([ra.ingested, rb.ingested]).toEqual([120, 120]);
+    const ids = [...new Set(data.map((r) => r.tenantId))];
+    const persons = await db.person.findMany({ where: { citizenId: { in: ids } }, select: { id: true } });
+    expect(persons).toHaveLength(ids.length);
+    // each tenant's person holds both departments' records
+    const links = await db.entitySource.groupBy({
+      by: ["entityId"],
+      where: { entityId: { in: persons.map((p) => p.id) }, entityType: "PERSON" },
+      _count: true,
+    });
+    expect(links.every((l) => l._count >= 2)).toBe(true);
+  });
+});
+
 describe("records that cannot be ingested", () => {
   it("are quarantined with their reason and field, once, and nothing else is lost", async () => {
     const data = registrations(10);

@@ -2,7 +2,7 @@
 // rebuilt from the row before a run and written back after it: integration/sync/policies.ts).
 import { BrokenCircuitError } from "cockatiel";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, CIRCUIT_POLICY, RETRY_POLICY } from "../../domain/resilience.js";
+import { backoffDelayMs, CIRCUIT_POLICY, lostRace, RETRY_POLICY } from "../../domain/resilience.js";
 import { type CircuitRow, circuitOf, circuitRowOf } from "../../integration/sync/policies.js";
 
 describe("backoffDelayMs", () => {
@@ -71,5 +71,28 @@ describe("a connector's circuit", () => {
     const breaker = circuitOf({ consecutiveFailures: 2, circuitOpenUntil: null }, stopping.signal);
     await breaker.execute(fail).catch(() => undefined);
     expect(circuitRowOf(breaker)).toMatchObject({ consecutiveFailures: 2, health: "DEGRADED" });
+  });
+});
+
+describe("lostRace", () => {
+  it("knows a page that lost a race with another writer, by SQLSTATE or by the server's words", () => {
+    for (const message of [
+      'Raw query failed. Code: `23505`. Message: `duplicate key value violates unique constraint "Person_citizenId_key"`',
+      'insert or update on table "PersonAddress" violates foreign key constraint "PersonAddress_addressId_fkey"',
+      "deadlock detected",
+      "could not serialize access due to concurrent update",
+    ])
+      expect(lostRace(new Error(message))).toBe(true);
+    expect(lostRace(Object.assign(new Error("driver error"), { code: "40P01" }))).toBe(true);
+  });
+
+  it("leaves every other failure to stand", () => {
+    for (const message of [
+      'relation "Persn" does not exist',
+      "value too long for type character varying(18)",
+      "Transaction API error: Transaction already closed",
+      "connect ECONNREFUSED 127.0.0.1:5432",
+    ])
+      expect(lostRace(new Error(message))).toBe(false);
   });
 });
