@@ -157,14 +157,20 @@ async function populationBase(tx: Tx): Promise<Base> {
      JOIN "Area" hr ON hr.id = a."areaId"
      GROUP BY s."eventId", s."personId", s.role, e.kind, e.details, ar.path`,
   );
-  // whether the ID-less parties to recent events are registered persons, as far as their mobiles tell
+  // whether the ID-less parties to recent events are registered persons, as far as their mobiles tell:
+  // event by event, each record's persons by the record's key (OFFSET 0 keeps each lookup per event,
+  // and the cast keeps the entity-type index out of the persons' one: a freshly loaded database has
+  // no statistics yet, and a join the planner picks blind took 25 s at demo scale instead of 0.1)
   const tallies = await tx.$queryRawUnsafe<{ withId: boolean; references: number; held: number }[]>(
-    `WITH recent AS (SELECT id FROM "Event" ORDER BY "reportedAt" DESC, id LIMIT ${CALIBRATION_SAMPLE}),
+    `WITH recent AS MATERIALIZED (SELECT id FROM "Event" ORDER BY "reportedAt" DESC, id LIMIT ${CALIBRATION_SAMPLE}),
      refs AS (
        SELECT p.values->>'phone' AS phone, p.values ? 'citizenId' AS "withId"
-       FROM recent e JOIN "EntitySource" ev ON ev."entityType" = 'EVENT' AND ev."entityId" = e.id
-       JOIN "EntitySource" p ON p."sourceRecordId" = ev."sourceRecordId" AND p."entityType" = 'PERSON'
-       WHERE p.values ? 'phone')
+       FROM recent e
+       CROSS JOIN LATERAL (SELECT ev."sourceRecordId" FROM "EntitySource" ev
+                           WHERE ev."entityType" = 'EVENT' AND ev."entityId" = e.id OFFSET 0) ev
+       CROSS JOIN LATERAL (SELECT p.values FROM "EntitySource" p
+                           WHERE p."sourceRecordId" = ev."sourceRecordId" AND p."entityType"::text = 'PERSON'
+                             AND p.values ? 'phone' OFFSET 0) p)
      SELECT "withId", count(*)::int AS "references",
             count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "Person" h WHERE h.phone = refs.phone AND h."citizenId" IS NOT NULL))::int AS held
      FROM refs GROUP BY 1`,
@@ -858,7 +864,10 @@ export async function resolvePending(db: Db, options: PassOptions = {}): Promise
     outcome.reviews += sameRole.reviews;
     const pending = await mentionsToResolve(db, since);
     outcome.registryChanged = pending.registry;
-    const base = pending.ids.length > 0 ? await db.$transaction((tx) => populationBase(tx)) : null;
+    const base =
+      pending.ids.length > 0
+        ? await db.$transaction((tx) => populationBase(tx), { timeout: 300_000, maxWait: 30_000 })
+        : null;
     outcome.prior = base?.prior ?? null;
     for (let at = 0; ; at += batchSize) {
       const ids = pending.ids.slice(at, at + batchSize);
