@@ -41,18 +41,20 @@ export const LOST_RACE_POLICY = {
   maxDelayMs: 2_000,
 } as const;
 
-/** Whether an error is a lost race (LOST_RACE_POLICY): by SQLSTATE, or the server's words for one. */
+const LOST_RACE_CODE = new RegExp(`\\b(${LOST_RACE_POLICY.sqlstates.join("|")})\\b`);
+const LOST_RACE_WORDS =
+  /deadlock detected|could not serialize|duplicate key value violates unique constraint|violates foreign key constraint/;
+
+/**
+ * Whether an error is a lost race (LOST_RACE_POLICY): its SQLSTATE as a word of the message or as
+ * its code (not inside a record's key, "ZF23505"), or the server's words for one.
+ */
 export function lostRace(error: unknown): boolean {
   const text =
     error instanceof Error
       ? `${error.message} ${String((error as { code?: unknown }).code ?? "")}`
       : String(error);
-  return (
-    LOST_RACE_POLICY.sqlstates.some((code) => text.includes(code)) ||
-    /deadlock detected|could not serialize|duplicate key value violates unique constraint|violates foreign key constraint/.test(
-      text,
-    )
-  );
+  return LOST_RACE_CODE.test(text) || LOST_RACE_WORDS.test(text);
 }
 
 export type ConnectorHealth = "UNKNOWN" | "HEALTHY" | "DEGRADED" | "DOWN";

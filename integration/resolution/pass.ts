@@ -16,7 +16,6 @@
 import { randomUUID } from "node:crypto";
 import { UNNAMED_PERSON } from "../../domain/canonical.js";
 import { normaliseMobile } from "../../domain/identifiers/phone.js";
-import { backoffDelayMs, LOST_RACE_POLICY, lostRace } from "../../domain/resilience.js";
 import {
   ADULT_ROLES,
   calibratedPlaceModel,
@@ -32,6 +31,7 @@ import {
 import { impliedSex, type PersonProfile } from "../../domain/resolution/person-match.js";
 import { type RoleHolder, sameRoleMatch } from "../../domain/resolution/same-role.js";
 import type { Db, Tx } from "../../prisma/db.js";
+import { racePolicy } from "../sync/policies.js";
 import { type MergeInput, mergePersonsMany } from "./merge.js";
 import { resolveOrganisations } from "./organisation-pass.js";
 
@@ -609,17 +609,9 @@ async function resolveBatch(
   return { compared, merged: merges.length, reviews: reviewed, byPosterior };
 }
 
-/** A batch that lost a race with a sync writing the same persons (a deadlock …): try it again. */
-async function retrying<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (e) {
-      if (attempt >= LOST_RACE_POLICY.maxAttempts || !lostRace(e)) throw e;
-      await new Promise((r) => setTimeout(r, backoffDelayMs(attempt, Math.random, LOST_RACE_POLICY)));
-    }
-  }
-}
+/** A batch that lost a race with a sync writing the same persons (a deadlock …): taken again. */
+const races = racePolicy(Math.random, () => {});
+const retrying = <T>(work: () => Promise<T>): Promise<T> => races.execute(work);
 
 /** Mark the transaction as the pass's: its writes leave persons' changedXid as it was (the trigger). */
 async function asPass(tx: Tx): Promise<void> {

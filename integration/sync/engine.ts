@@ -516,13 +516,16 @@ export class SyncEngine {
     const m = connector.manifest;
     // another connector's page (this instance's or another's) may create the same persons: the
     // page that loses the race is taken again and links what the other created
-    const races = racePolicy(this.random, this.stopping.signal, (attempt, delayMs, error) =>
-      this.log("sync page lost a race with another writer, taking it again", {
-        connector: m.id,
-        attempt,
-        delayMs,
-        error,
-      }),
+    const races = racePolicy(
+      this.random,
+      (attempt, delayMs, error) =>
+        this.log("sync page lost a race with another writer, taking it again", {
+          connector: m.id,
+          attempt,
+          delayMs,
+          error,
+        }),
+      this.stopping.signal,
     );
     return races.execute(() =>
       this.db.$transaction(

@@ -43,15 +43,16 @@ export function pagePolicy(
 }
 
 /**
- * A page's transaction: taken again from the start when it lost a race with another writer
- * (LOST_RACE_POLICY), with full-jitter backoff; not once the run is being stopped.
+ * A transaction (a sync page, a batch of the resolution pass) taken again from the start when it
+ * lost a race with another writer (LOST_RACE_POLICY), with full-jitter backoff; not once `stopping`
+ * is aborted.
  */
 export function racePolicy(
   random: () => number,
-  stopping: AbortSignal,
   onRetry: (attempt: number, delayMs: number, error: string) => void,
+  stopping?: AbortSignal,
 ) {
-  return retrying(LOST_RACE_POLICY, (e) => lostRace(e) && !stopping.aborted, random, onRetry);
+  return retrying(LOST_RACE_POLICY, (e) => lostRace(e) && !stopping?.aborted, random, onRetry);
 }
 
 /** Up to `policy.maxAttempts` attempts of what `when` admits, with full-jitter backoff between them. */
