@@ -57,4 +57,16 @@ export function lostRace(error: unknown): boolean {
   return LOST_RACE_CODE.test(text) || LOST_RACE_WORDS.test(text);
 }
 
+/**
+ * Whether an error is a unique violation (23505): a statement that waited for another writer's
+ * uncommitted row of the same key, and lost it when that writer committed.
+ */
+export function uniqueViolation(error: unknown): boolean {
+  const text =
+    error instanceof Error
+      ? `${error.message} ${String((error as { code?: unknown }).code ?? "")}`
+      : String(error);
+  return /\b23505\b/.test(text) || /duplicate key value violates unique constraint/.test(text);
+}
+
 export type ConnectorHealth = "UNKNOWN" | "HEALTHY" | "DEGRADED" | "DOWN";

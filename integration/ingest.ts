@@ -39,7 +39,7 @@ import { checkCitizenId, checkUscc } from "../domain/resolution/low-trust.js";
 import { bestPersonMatch } from "../domain/resolution/person-match.js";
 import { eventAfterSourceUpdate, eventDetails } from "../domain/workflow/transitions.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { arrayLiteral, bulkInsert, type Columns } from "../prisma/bulk.js";
+import { arrayLiteral, bulkInsert, bulkInsertReturningIds, type Columns } from "../prisma/bulk.js";
 import type { Tx } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
@@ -48,6 +48,7 @@ import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
 import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
 import { addressKeysOf, analysePerson, platePartsOf } from "./resolution/draft-keys.js";
 import { PersonBlocks } from "./resolution/person-blocks.js";
+import { againIfKeyTaken } from "./savepoint.js";
 
 const addressKeyOf = (text: string) => addressKeysOf(text).key;
 
@@ -596,9 +597,12 @@ class Linker {
   private newEvents: Prisma.EventCreateManyInput[] = [];
   /** Persons that gained a source this page: their canonical values are chosen again. */
   private touchedPersons = new Set<string>();
+  /** Rows the page meant to create that another writer created first: tentative id → theirs. */
+  private readonly taken = new Map<string, string>();
   private readonly blocks = new PersonBlocks();
   private reviews: { entityId: string; candidateId: string; score: number; reasons: MatchReason[] }[] = [];
-  private orgUpdates = new Map<string, Prisma.OrganisationUpdateInput>();
+  /** The valid credit code an organisation the page found is to hold. */
+  private orgUpdates = new Map<string, string>();
   /** Organisations that gained a source this page: their registry facts are chosen again. */
   private touchedOrgs = new Set<string>();
   /** A real area for an organisation or address that had none, or a special one (市外, 区划不明). */
@@ -1256,7 +1260,7 @@ class Linker {
       this.touchedOrgs.add(id);
       if (uscc) {
         this.orgsByUscc.set(uscc, id);
-        this.orgUpdates.set(id, { uscc, usccValid: true });
+        this.orgUpdates.set(id, uscc);
       }
       if (area) this.orgAreaFixes.set(id, area.id);
     }
@@ -1413,14 +1417,113 @@ class Linker {
     );
   }
 
+  /**
+   * Insert the page's new rows of a table with a natural key, in the key's order (two pages then
+   * wait for each other's keys in one order and cannot deadlock), and take the row another writer
+   * committed first for a key this page also meant to create: its id replaces the page's tentative
+   * one (`taken`). The insert waits for that writer's commit, as any insert of the same key does.
+   * Returns the rows that were taken.
+   */
+  private async createKeyed<R extends Record<string, unknown>>(
+    table: "Address" | "Person" | "Organisation",
+    key: "addressKey" | "citizenId" | "uscc",
+    rows: readonly R[],
+    now: Date,
+  ): Promise<R[]> {
+    const keyOf = (r: R) => (typeof r[key] === "string" ? (r[key] as string) : null);
+    const sorted = rows
+      .map((r) => ({ ...r, id: String(r.id), updatedAt: now }))
+      .sort((a, b) => compareKeys(keyOf(a as unknown as R), keyOf(b as unknown as R)));
+    const inserted = await bulkInsertReturningIds(this.tx, table, TABLES[table], sorted);
+    const lost = rows.filter((r) => !inserted.has(String(r.id)));
+    if (lost.length === 0) return [];
+    const existing = new Map(
+      (
+        await this.tx.$queryRawUnsafe<{ id: string; key: string }[]>(
+          `SELECT id::text AS id, "${key}" AS key FROM "${table}" WHERE "${key}" = ANY($1::text[])`,
+          arrayLiteral(lost.map(keyOf)),
+        )
+      ).map((r) => [r.key, r.id]),
+    );
+    for (const r of lost) {
+      const id = existing.get(keyOf(r) ?? "");
+      // committed by another writer and gone again (a merge) before this page looked: the page's
+      // picture is stale, so it is taken again from the start (LOST_RACE_POLICY)
+      if (!id)
+        throw Object.assign(
+          new Error(`${table} ${key} ${keyOf(r)}: created and removed by another writer during this page`),
+          { code: "40001" },
+        );
+      this.taken.set(String(r.id), id);
+    }
+    return lost;
+  }
+
+  /** The page's pending rows name what they took (`taken`) instead of the rows not created. */
+  private remapTaken(rows: readonly Record<string, unknown>[]): void {
+    for (const row of rows)
+      for (const [column, value] of Object.entries(row)) {
+        const id = typeof value === "string" ? this.taken.get(value) : undefined;
+        if (id === undefined) continue;
+        row[column] = id;
+        // a link to a row found by its key is how the page would have linked it, had it seen it
+        if (column === "entityId" && row.method === "NEW") row.method = "EXACT_KEY";
+      }
+  }
+
+  private remapTakenKeys<V>(map: Map<string, V>): void {
+    for (const [id, value] of [...map])
+      if (this.taken.has(id)) {
+        map.delete(id);
+        map.set(this.taken.get(id)!, value);
+      }
+  }
+
   async write(): Promise<void> {
     const tx = this.tx;
     const now = new Date();
     const stamped = <T extends object>(rows: T[]) => rows.map((r) => ({ ...r, updatedAt: now }));
-    await bulkInsert(tx, "Address", TABLES.Address, stamped(this.newAddresses), { conflict: "ignore" });
-    await bulkInsert(tx, "Person", TABLES.Person, stamped(this.newPersons));
-    await bulkInsert(tx, "Organisation", TABLES.Organisation, stamped(this.newOrgs));
-    for (const [id, data] of this.orgUpdates) await tx.organisation.update({ where: { id }, data });
+    // Side by side with other writers (connectors run at once, several hub instances), a key this
+    // page creates may be created by another page meanwhile: the page takes that row instead.
+    await this.createKeyed("Address", "addressKey", this.newAddresses, now);
+    this.remapTaken(this.newOrgs);
+    for (const p of await this.createKeyed("Person", "citizenId", this.newPersons, now))
+      this.touchedPersons.add(this.taken.get(String(p.id))!);
+    for (const o of await this.createKeyed("Organisation", "uscc", this.newOrgs, now)) {
+      const id = this.taken.get(String(o.id))!;
+      this.touchedOrgs.add(id);
+      if (o.areaId && !this.orgAreaFixes.has(id)) this.orgAreaFixes.set(id, o.areaId);
+    }
+    if (this.taken.size > 0) {
+      for (const rows of [
+        this.newEvents,
+        this.links,
+        this.reviews,
+        this.personAddresses,
+        this.personPosts,
+        this.personOrgs,
+        this.eventPersons,
+        this.eventOrgs,
+      ])
+        this.remapTaken(rows);
+      this.reviews = this.reviews.filter((r) => r.entityId !== r.candidateId);
+      this.touchedPersons = new Set([...this.touchedPersons].map((id) => this.taken.get(id) ?? id));
+      this.remapTakenKeys(this.orgUpdates);
+      this.remapTakenKeys(this.orgAreaFixes);
+      this.remapTakenKeys(this.addressAreaFixes);
+    }
+    if (this.orgUpdates.size > 0)
+      // a credit code another organisation holds (one a writer side by side created) stays with it
+      await againIfKeyTaken(tx, "organisation_uscc", () =>
+        tx.$executeRawUnsafe(
+          `UPDATE "Organisation" t SET uscc = u.uscc, "usccValid" = true, "updatedAt" = now()
+           FROM unnest($1::uuid[], $2::text[]) AS u(id, uscc)
+           WHERE t.id = u.id
+             AND NOT EXISTS (SELECT 1 FROM "Organisation" o WHERE o.uscc = u.uscc AND o.id <> u.id)`,
+          arrayLiteral([...this.orgUpdates.keys()]),
+          arrayLiteral([...this.orgUpdates.values()]),
+        ),
+      );
     await this.writePlaces();
     await bulkInsert(tx, "Event", TABLES.Event, stamped(this.newEvents));
     for (const [id, data] of this.eventUpdates) await tx.event.update({ where: { id }, data });
@@ -1451,6 +1554,14 @@ class Linker {
       this.steps.map((st) => ({ ...st, id: randomUUID(), at: st.at ?? now })),
     );
   }
+}
+
+/** Keys in one order (nulls last), the same for every page. */
+function compareKeys(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
 }
 
 function personColumns(c: CanonicalPerson) {

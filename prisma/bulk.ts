@@ -100,15 +100,42 @@ export async function bulkInsert(
   rows: readonly Record<string, unknown>[],
   { conflict }: { conflict?: "ignore" } = {},
 ): Promise<void> {
+  const sql = insertSql(table, columns, conflict);
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    await tx.$executeRawUnsafe(sql, ...Object.keys(columns).map((n) => columnParam(chunk, n, columns[n]!)));
+  }
+}
+
+/**
+ * INSERT rows that have an `id`, skipping those that hit a unique constraint, and return the ids
+ * of the rows that went in (the others: another writer holds their key).
+ */
+export async function bulkInsertReturningIds(
+  tx: Tx,
+  table: string,
+  columns: Columns,
+  rows: readonly ({ id: string } & Record<string, unknown>)[],
+): Promise<Set<string>> {
+  const sql = `${insertSql(table, columns, "ignore")} RETURNING id::text AS id`;
+  const inserted = new Set<string>();
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    const got = await tx.$queryRawUnsafe<{ id: string }[]>(
+      sql,
+      ...Object.keys(columns).map((n) => columnParam(chunk, n, columns[n]!)),
+    );
+    for (const r of got) inserted.add(r.id);
+  }
+  return inserted;
+}
+
+function insertSql(table: string, columns: Columns, conflict: "ignore" | undefined): string {
   const names = Object.keys(columns);
-  const sql = `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")})
+  return `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")})
     SELECT ${names.map((n) => cast(n, columns[n]!)).join(", ")}
     FROM unnest(${names.map((n, i) => argument(i + 1, columns[n]!)).join(", ")}) AS u(${names.map((n) => `"${n}"`).join(", ")})
     ${conflict === "ignore" ? "ON CONFLICT DO NOTHING" : ""}`;
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
-    await tx.$executeRawUnsafe(sql, ...names.map((n) => columnParam(chunk, n, columns[n]!)));
-  }
 }
 
 /**

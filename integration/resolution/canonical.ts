@@ -11,6 +11,7 @@ import {
 } from "../../domain/resolution/source-priority.js";
 import { arrayLiteral } from "../../prisma/bulk.js";
 import type { Tx } from "../../prisma/db.js";
+import { againIfKeyTaken } from "../savepoint.js";
 
 export interface ClaimRow {
   entityId: string;
@@ -74,7 +75,8 @@ export function claimsByAttribute(rows: readonly ClaimRow[]): Map<string, Source
 
 /**
  * Re-choose the canonical columns of these persons. A person keeps its citizen ID once it has
- * one (the ID is the key other records link by); unmerge is what takes an ID away.
+ * one (the ID is the key other records link by); unmerge is what takes an ID away. A person gains
+ * one only while no other person holds it.
  */
 export async function recomputePersons(tx: Tx, ids: readonly string[]): Promise<void> {
   const rows = await currentClaims(tx, "PERSON", ids);
@@ -86,8 +88,9 @@ export async function recomputePersons(tx: Tx, ids: readonly string[]): Promise<
   if (updates.length === 0) return;
   const col = (name: string) =>
     updates.map((u) => (typeof u.v[name] === "string" ? (u.v[name] as string) : null));
-  await tx.$executeRawUnsafe(
-    `UPDATE "Person" AS t SET
+  const update = () =>
+    tx.$executeRawUnsafe(
+      `UPDATE "Person" AS t SET
        "citizenId" = COALESCE(t."citizenId", u.cid),
        "citizenIdValid" = t."citizenIdValid" OR u.cid IS NOT NULL,
        "citizenIdLowTrust" = COALESCE(u.low, t."citizenIdLowTrust"),
@@ -98,19 +101,25 @@ export async function recomputePersons(tx: Tx, ids: readonly string[]): Promise<
        ethnicity = COALESCE(u.ethnicity, t.ethnicity),
        phone = COALESCE(u.phone, t.phone),
        "updatedAt" = now()
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-       AS u(id, cid, name, pinyin, sex, birth, ethnicity, phone, low)
+     FROM (SELECT v.id, v.name, v.pinyin, v.sex, v.birth, v.ethnicity, v.phone, v.low,
+             CASE WHEN NOT EXISTS (SELECT 1 FROM "Person" o WHERE o."citizenId" = v.cid AND o.id <> v.id)
+                  THEN v.cid END AS cid
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+             AS v(id, cid, name, pinyin, sex, birth, ethnicity, phone, low)) AS u
      WHERE t.id = u.id`,
-    updates.map((u) => u.id),
-    col("citizenId"),
-    col("name"),
-    col("name").map((n) => (n ? nameBlockingKey(n) || null : null)),
-    col("sex"),
-    col("birthDate"),
-    col("ethnicity"),
-    col("phone"),
-    col("citizenIdLowTrust"),
-  );
+      updates.map((u) => u.id),
+      col("citizenId"),
+      col("name"),
+      col("name").map((n) => (n ? nameBlockingKey(n) || null : null)),
+      col("sex"),
+      col("birthDate"),
+      col("ethnicity"),
+      col("phone"),
+      col("citizenIdLowTrust"),
+    );
+  // a citizen ID another person holds stays with that person (the resolution pass decides whether
+  // the two are one); one a writer side by side is creating is waited for, then left to it
+  await againIfKeyTaken(tx, "recompute_persons", update);
 }
 
 /**

@@ -53,9 +53,11 @@ import {
   withSingletons,
 } from "./support/truth-links.js";
 
-const USAGE = `usage: npm run bench:resolve -- [--scale test|demo|bench] [--seed S] [--keep-truth]
+const USAGE = `usage: npm run bench:resolve -- [--scale test|demo|bench] [--seed S] [--waves W] [--keep-truth]
   --scale       sandbox preset: test (5k persons), demo (50k, default), bench (1M)
   --seed        generator seed (default citygraph)
+  --waves       connectors side by side, wave after wave: "grid;public-security;civil-affairs,hotline-12345,petition"
+                (";" between waves, "," within one; unnamed connectors run alone afterwards; default: one after another)
   --keep-truth  keep the ground-truth JSON Lines file (its path is printed)`;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -64,6 +66,7 @@ const RESOLUTION_MODULE = path.resolve(HERE, "../../integration/resolution/index
 interface Options {
   scale: PresetName;
   seed: string;
+  waves: string[][] | undefined;
   keepTruth: boolean;
 }
 
@@ -75,6 +78,7 @@ function parseOptions(): Options {
       scale: { type: "string", default: "demo" },
       seed: { type: "string", default: "citygraph" },
       "keep-truth": { type: "boolean", default: false },
+      waves: { type: "string" },
       // other benchmarks' options, which `npm run bench -- …` passes to every one: ignored here
       duration: { type: "string" },
       warmup: { type: "string" },
@@ -95,7 +99,17 @@ function parseOptions(): Options {
   if (!(PRESET_NAMES as readonly string[]).includes(values.scale))
     fail(`--scale must be one of ${PRESET_NAMES.join(", ")}, not "${values.scale}"`);
   if (!/^[\w.-]{1,64}$/.test(values.seed)) fail("--seed must be 1–64 letters, digits, _ . -");
-  return { scale: values.scale as PresetName, seed: values.seed, keepTruth: values["keep-truth"] };
+  return {
+    scale: values.scale as PresetName,
+    seed: values.seed,
+    waves: values.waves?.split(";").map((w) =>
+      w
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+    keepTruth: values["keep-truth"],
+  };
 }
 
 type ResolvePending = (db: Db, options?: { full?: boolean }) => Promise<unknown>;
@@ -295,7 +309,8 @@ function datasetTable(datasets: readonly DatasetCounts[]): string {
   );
 }
 
-const { scale, seed, keepTruth } = parseOptions();
+const { scale, seed, waves, keepTruth } = parseOptions();
+const order = waves ? `, connectors in waves ${waves.map((w) => w.join(" + ")).join(" → ")}` : "";
 // The hub syncs in the process `npm start` starts: the benchmark runs under its V8 flags.
 const rerun = await rerunWithStartFlags();
 if (rerun !== null) process.exit(rerun);
@@ -320,13 +335,14 @@ await runBench(
       self.stop();
       return true;
     });
-    log(`scale ${scale}, seed ${seed}\n`);
+    log(`scale ${scale}, seed ${seed}${order}\n`);
 
-    log("ingesting every department system (grid first):");
+    log(`ingesting every department system (${waves ? "in waves" : "grid first"}):`);
     self.beginWindow();
     const ingestStarted = performance.now();
-    const graph = await bench.started(ingestSandboxGraph({ scale, seed, log, signal: bench.signal }), (g) =>
-      g.stop(),
+    const graph = await bench.started(
+      ingestSandboxGraph({ scale, seed, ...(waves ? { waves } : {}), log, signal: bench.signal }),
+      (g) => g.stop(),
     );
     const setupMs = performance.now() - ingestStarted;
     const ingestMs = graph.timings.ingestMs ?? setupMs;
@@ -471,7 +487,7 @@ await runBench(
     log(
       `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}`,
     );
-    log(`scale ${scale} (${graph.expected.persons} persons), seed ${seed}`);
+    log(`scale ${scale} (${graph.expected.persons} persons), seed ${seed}${order}`);
     log("");
     log("pairwise scores (an unlinked reference counts as an entity of its own):");
     log(scoresTable(scores, unlinked));
@@ -617,7 +633,7 @@ await runBench(
     if (keepTruth) log(`ground truth kept: ${truthFile}`);
 
     const file = bench.report(`bench-resolve-${scale}.json`, {
-      settings: { scale, seed, persons: graph.expected.persons },
+      settings: { scale, seed, waves: waves ?? null, persons: graph.expected.persons },
       scores,
       personCeiling: ceiling,
       unlinked,

@@ -1,7 +1,10 @@
 // The sync engine and ingest against a department system over real HTTP (tests/support/housing.ts),
 // so each failure mode can be switched on at will.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { JsonValue } from "../../connectors/contract.js";
+import { recomputePersons } from "../../integration/resolution/canonical.js";
 import { SyncEngine } from "../../integration/sync/engine.js";
 import { createDb, type Db } from "../../prisma/db.js";
 import {
@@ -14,11 +17,13 @@ import {
 import { cloneTemplate } from "../support/pg.js";
 
 let db: Db;
+let url: string;
 let drop: () => Promise<void>;
 const closers: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   const database = await cloneTemplate(inject("pgAdminUrl"), inject("pgTemplate"));
   drop = database.drop;
+  url = database.url;
   db = createDb({ url: database.url, poolMax: 4 });
 });
 afterAll(async () => {
@@ -27,15 +32,54 @@ afterAll(async () => {
   await drop?.();
 });
 
+/** Each page the engine took again after losing a race with another writer. */
+const retries: Record<string, unknown>[] = [];
+
 async function setup(data: Registration[], id = manifest.id) {
   const system = await startHousingSystem(data);
   closers.push(system.close);
-  const engine = new SyncEngine(db, { random: () => 0 }); // no waiting between retries in tests
+  const engine = new SyncEngine(db, {
+    random: () => 0, // no waiting between retries in tests
+    log: (message, fields) => {
+      if (message.includes("lost a race")) retries.push({ ...fields });
+    },
+  });
   closers.push(() => engine.stop());
   const connector = housingConnector(system.url);
   const withId = { ...connector, manifest: { ...manifest, id } };
   await engine.register(withId, "BUILTIN");
   return { system, engine, id };
+}
+
+/**
+ * Another writer (a connector's page beside ours, another hub instance) that has inserted the
+ * person of a citizen ID and not committed yet. `commitOnceWaitedFor` commits once some
+ * transaction waits for its row, as the page or statement under test must.
+ */
+async function otherWriterCreating(citizenId: string, name: string) {
+  const other = new pg.Client({ connectionString: url });
+  await other.connect();
+  closers.push(() => other.end());
+  const id = randomUUID();
+  await other.query("BEGIN");
+  await other.query(
+    `INSERT INTO "Person" (id, "citizenId", "citizenIdValid", name, "updatedAt") VALUES ($1, $2, true, $3, now())`,
+    [id, citizenId, name],
+  );
+  return {
+    id,
+    async commitOnceWaitedFor(): Promise<void> {
+      for (let i = 0; ; i++) {
+        const { rows } = await other.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`,
+        );
+        if (rows[0]!.n > 0) break;
+        if (i > 200) throw new Error("nothing waited for the other writer's row");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await other.query("COMMIT");
+    },
+  };
 }
 
 describe("a full sync", () => {
@@ -108,11 +152,14 @@ describe("two connectors at once", () => {
     // two departments' systems naming the same tenants, synced side by side (as two hub instances,
     // or an instance with a concurrency above one, run them): a page that loses the race for a
     // citizen ID is taken again and links the person the other created
-    const data = registrations(120, "ZC");
+    const data = registrations(120, "ZC", 1000); // tenants no earlier test created
     const a = await setup(data, "housing-side-a");
     const b = await setup(data, "housing-side-b");
+    retries.length = 0;
     const [ra, rb] = await Promise.all([a.engine.run(a.id), b.engine.run(b.id)]);
     expect([ra.outcome, rb.outcome]).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    // the page that waited for the other's citizen IDs took them in place: nothing taken again
+    expect(retries.filter((r) => r.connector === a.id || r.connector === b.id)).toEqual([]);
     expect([ra.ingested, rb.ingested]).toEqual([120, 120]);
     const ids = [...new Set(data.map((r) => r.tenantId))];
     const persons = await db.person.findMany({ where: { citizenId: { in: ids } }, select: { id: true } });
@@ -124,6 +171,73 @@ describe("two connectors at once", () => {
       _count: true,
     });
     expect(links.every((l) => l._count >= 2)).toBe(true);
+  });
+
+  it("takes a person another writer is creating, once that writer commits, without taking the page again", async () => {
+    // another writer (a connector's page, another instance) has inserted a tenant's citizen ID
+    // and not yet committed: the page's insert of the same ID waits for it, then links that row
+    const data = registrations(30, "ZW", 1200);
+    const { engine, id } = await setup(data, "housing-waits");
+    const other = await otherWriterCreating(data[3]!.tenantId, "他处所建");
+    const theirs = other.id;
+    retries.length = 0;
+    const run = engine.run(id);
+    await other.commitOnceWaitedFor(); // the page waits on the other's row, then goes on
+    expect(await run).toMatchObject({ outcome: "SUCCEEDED", ingested: 30 });
+    expect(retries).toEqual([]);
+    const persons = await db.person.findMany({ where: { citizenId: data[3]!.tenantId } });
+    expect(persons.map((p) => p.id)).toEqual([theirs]);
+    // the record's claims are on that person, linked by its key, and its canonical name chosen again
+    expect(persons[0]!.name).toBe(data[3]!.tenantName);
+    const link = await db.entitySource.findFirstOrThrow({
+      where: { entityType: "PERSON", sourceRecord: { connectorId: id, sourceKey: data[3]!.regNo } },
+    });
+    expect(link).toMatchObject({ entityId: theirs, method: "EXACT_KEY" });
+    const events = await db.eventPerson.count({ where: { personId: theirs } });
+    expect(events).toBe(1);
+  });
+});
+
+describe("a citizen ID two writers give at once", () => {
+  it("stays with the person another writer created, and the person known without it keeps none", async () => {
+    // a record linked to a person known without an ID gives that person the citizen ID X, while
+    // another writer (the registry's first load beside it) is creating the person of X
+    const [tenant] = registrations(1, "ZK", 1300);
+    const x = tenant!.tenantId;
+    await db.department.upsert({
+      where: { code: "housing" },
+      create: { code: "housing", name: "市住建局" },
+      update: {},
+    });
+    const idless = await db.person.create({ data: { name: "租户甲" } });
+    const record = await db.sourceRecord.create({
+      data: {
+        connectorId: "housing-claims",
+        departmentCode: "housing",
+        sourceKey: "ZK1",
+        payload: {},
+        payloadHash: "h1",
+      },
+    });
+    await db.entitySource.create({
+      data: {
+        sourceRecordId: record.id,
+        ref: "tenant",
+        entityType: "PERSON",
+        entityId: idless.id,
+        method: "PROBABILISTIC",
+        values: { citizenId: x, name: "租户甲", phone: "13900001300" },
+      },
+    });
+    const other = await otherWriterCreating(x, "租户甲");
+    const recompute = db.$transaction((tx) => recomputePersons(tx, [idless.id]));
+    await other.commitOnceWaitedFor();
+    await recompute;
+    const after = await db.person.findUniqueOrThrow({ where: { id: idless.id } });
+    // the rest of the claim is taken; the ID stays with its holder (the resolution pass decides
+    // whether the two are one)
+    expect(after).toMatchObject({ citizenId: null, citizenIdValid: false, phone: "13900001300" });
+    expect(await db.person.count({ where: { citizenId: x } })).toBe(1);
   });
 });
 

@@ -35,11 +35,12 @@ export interface Registration {
   status: "登记" | "核实" | "注销";
 }
 
-export function registrations(n: number, prefix = "ZF"): Registration[] {
+/** `offset`: tenants of their own (IDs unique for offset + n ≤ 1 800), not those of other tests. */
+export function registrations(n: number, prefix = "ZF", offset = 0): Registration[] {
   return Array.from({ length: n }, (_, i) => ({
     regNo: `${prefix}${String(i).padStart(5, "0")}`,
     // every 10th tenant appears twice: the same person renting twice
-    tenantId: citizenId(i % 10 === 9 ? i - 1 : i),
+    tenantId: citizenId(offset + (i % 10 === 9 ? i - 1 : i)),
     tenantName: `租户${i % 10 === 9 ? i - 1 : i}`,
     phone: `1390000${String(i).padStart(4, "0")}`,
     gridCode: grids[i % grids.length]!.code,

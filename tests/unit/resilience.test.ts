@@ -2,7 +2,13 @@
 // rebuilt from the row before a run and written back after it: integration/sync/policies.ts).
 import { BrokenCircuitError } from "cockatiel";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, CIRCUIT_POLICY, lostRace, RETRY_POLICY } from "../../domain/resilience.js";
+import {
+  backoffDelayMs,
+  CIRCUIT_POLICY,
+  lostRace,
+  RETRY_POLICY,
+  uniqueViolation,
+} from "../../domain/resilience.js";
 import { type CircuitRow, circuitOf, circuitRowOf } from "../../integration/sync/policies.js";
 
 describe("backoffDelayMs", () => {
@@ -96,5 +102,24 @@ describe("lostRace", () => {
       "record ZF23505: the payload is not an object",
     ])
       expect(lostRace(new Error(message))).toBe(false);
+  });
+});
+
+describe("uniqueViolation", () => {
+  it("knows a statement that lost a unique key, and nothing else", () => {
+    expect(
+      uniqueViolation(
+        new Error(
+          'Raw query failed. Code: `23505`. Message: `duplicate key value violates unique constraint "Person_citizenId_key"`',
+        ),
+      ),
+    ).toBe(true);
+    expect(uniqueViolation(Object.assign(new Error("driver error"), { code: "23505" }))).toBe(true);
+    for (const message of [
+      "deadlock detected",
+      'insert or update on table "PersonAddress" violates foreign key constraint "PersonAddress_addressId_fkey"',
+      "record ZF23505: the payload is not an object",
+    ])
+      expect(uniqueViolation(new Error(message))).toBe(false);
   });
 });

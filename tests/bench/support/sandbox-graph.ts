@@ -40,6 +40,12 @@ export interface SandboxGraphOptions {
   keepSandbox?: boolean;
   /** Progress lines ("starting PostgreSQL … 1.2 s"). */
   log?: (line: string) => void;
+  /**
+   * The connectors in waves: each wave's connectors run side by side (as an instance with a queue
+   * concurrency above one, or several instances, run them), the next wave once all have finished.
+   * Connectors no wave names run alone afterwards. Default: one after another, in manifest order.
+   */
+  waves?: readonly (readonly string[])[];
   /** Aborting stops whatever has started and makes the promise reject. */
   signal?: AbortSignal;
 }
@@ -289,7 +295,8 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
     );
     const url = pgServer.url;
     await step("migrateMs", "migrations", () => migrate(url));
-    db = createDb({ url, poolMax: options.poolMax ?? 4 });
+    // side by side, each connector's page transaction and read-ahead need a connection of their own
+    db = createDb({ url, poolMax: options.poolMax ?? (options.waves?.some((w) => w.length > 1) ? 10 : 4) });
     const database = db;
     await step("seedMs", "reference data and the demo area tree", () =>
       seedReferenceData(database, buildDemoAreaTree()),
@@ -299,25 +306,26 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
     );
     const expected = await step("expectedMs", "the generator's expected counts", () => expectedPromise);
 
-    engine = new SyncEngine(db, {
+    const syncs = new SyncEngine(database, {
       log: (message, fields) => log(`    engine: ${message} ${JSON.stringify(fields ?? {})}`),
     });
+    engine = syncs;
     const connectors = builtinConnectors(sandbox.urls);
-    for (const c of connectors) await engine.register(c, "BUILTIN");
+    for (const c of connectors) await syncs.register(c, "BUILTIN");
 
     const ingested: ConnectorIngest[] = [];
     const ingestStarted = performance.now();
-    for (const c of connectors) {
+    const runOne = async (c: (typeof connectors)[number]) => {
       checkAborted();
       const id = c.manifest.id;
       const want = expected.perConnector[id];
       if (want === undefined) throw new Error(`no expected count for connector ${id}`);
       const started = performance.now();
-      const report = await engine.run(id, {
+      const report = await syncs.run(id, {
         maxPages: pageBound(expected.perDataset[id], c.manifest.schedule.pageSize),
       });
       checkAborted();
-      const stored = await db.sourceRecord.count({ where: { connectorId: id } });
+      const stored = await database.sourceRecord.count({ where: { connectorId: id } });
       const wallMs = performance.now() - started;
       log(
         `  ${id}: ${report.ingested} records in ${(wallMs / 1000).toFixed(1)} s (${report.outcome}${report.quarantined ? `, ${report.quarantined} quarantined` : ""})`,
@@ -329,7 +337,12 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
           `connector ${id}: ${stored} records stored, ${report.quarantined} quarantined; the generator serves ${want}`,
         );
       ingested.push({ connector: id, report, expected: want, stored, wallMs: Math.round(wallMs) });
-    }
+    };
+    for (const wave of wavesOf(
+      connectors.map((c) => c.manifest.id),
+      options.waves,
+    ))
+      await Promise.all(wave.map((id) => runOne(connectors.find((c) => c.manifest.id === id)!)));
     timings.ingestMs = Math.round(performance.now() - ingestStarted);
     await engine.stop();
     engine = null;
@@ -367,4 +380,20 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** The waves of connectors to run (wave by wave; side by side within one), every connector once. */
+export function wavesOf(ids: readonly string[], waves?: readonly (readonly string[])[]): string[][] {
+  const named = new Set<string>();
+  const out: string[][] = [];
+  for (const wave of waves ?? []) {
+    for (const id of wave) {
+      if (!ids.includes(id)) throw new Error(`no connector ${id} (there are: ${ids.join(", ")})`);
+      if (named.has(id)) throw new Error(`connector ${id} is named in two waves`);
+      named.add(id);
+    }
+    if (wave.length > 0) out.push([...wave]);
+  }
+  for (const id of ids) if (!named.has(id)) out.push([id]);
+  return out;
 }
