@@ -200,30 +200,35 @@ const ORDER: Record<ElementDraft["element"], number> = {
 
 /**
  * The versions (sourceKey + NUL + payload hash) of these records' keys already stored, and, with
- * `quarantined`, already quarantined: one statement, the keys as one array parameter (a page's
- * thousands of keys as an IN list cost the client more than the lookup costs the database).
+ * `quarantined`, already quarantined; and the keys with a stored version (what an earlier version
+ * linked is looked up for those only: on a first load, for none). One statement, the keys as one
+ * array parameter (a page's thousands of keys as an IN list cost the client more than the lookup
+ * costs the database).
  */
 export async function knownVersions(
   db: Pick<Tx, "$queryRawUnsafe">,
   connectorId: string,
   records: readonly SourceRecordInput[],
   { quarantined }: { quarantined: boolean },
-): Promise<Set<string>> {
+): Promise<{ versions: Set<string>; storedKeys: Set<string> }> {
   const keys = [...new Set(records.map((r) => r.sourceKey))];
-  if (keys.length === 0) return new Set();
-  const rows = await db.$queryRawUnsafe<{ sourceKey: string; payloadHash: string }[]>(
-    `SELECT "sourceKey", "payloadHash" FROM "SourceRecord"
+  if (keys.length === 0) return { versions: new Set(), storedKeys: new Set() };
+  const rows = await db.$queryRawUnsafe<{ sourceKey: string; payloadHash: string; stored: boolean }[]>(
+    `SELECT "sourceKey", "payloadHash", true AS stored FROM "SourceRecord"
      WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[])${
        quarantined
          ? `
-     UNION ALL SELECT "sourceKey", "payloadHash" FROM "QuarantinedRecord"
+     UNION ALL SELECT "sourceKey", "payloadHash", false FROM "QuarantinedRecord"
      WHERE "connectorId" = $1 AND "sourceKey" = ANY($2::text[])`
          : ""
      }`,
     connectorId,
     arrayLiteral(keys),
   );
-  return new Set(rows.map((r) => `${r.sourceKey}\u0000${r.payloadHash}`));
+  return {
+    versions: new Set(rows.map((r) => `${r.sourceKey}\u0000${r.payloadHash}`)),
+    storedKeys: new Set(rows.filter((r) => r.stored).map((r) => r.sourceKey)),
+  };
 }
 
 /** JSON with keys sorted, so the same content always hashes the same. */
@@ -320,7 +325,7 @@ export async function ingestPage(
 
   // 1. Unchanged: already ingested or already quarantined in this very version.
   const hashed: readonly PreparedRecord[] = options.prepared ?? records.map((input) => hashRecord(input));
-  const seen = await knownVersions(tx, source.connectorId, records, {
+  const { versions: seen, storedKeys } = await knownVersions(tx, source.connectorId, records, {
     quarantined: !options.reconsiderQuarantined,
   });
   const fresh: PreparedRecord[] = [];
@@ -438,7 +443,7 @@ export async function ingestPage(
   // What lies outside the area tree goes to the city's 市外 or 区划不明 area, made when first needed.
   Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities, locations)));
   const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities, locations);
-  await linker.load(prepared);
+  await linker.load(prepared, storedKeys);
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
   outcome.changes = linker.changes;
@@ -774,20 +779,26 @@ class Linker {
     return text ? (this.addressesByKey.get(addressKeyOf(text)) ?? null) : null;
   }
 
-  /** Everything the page's drafts could link to, in one query per kind. */
-  async load(prepared: readonly Prepared[]): Promise<void> {
-    // The page's own keys (earlier versions) and the records its drafts name as the same person.
+  /**
+   * Everything the page's drafts could link to, in one query per kind. `storedKeys`: the page's
+   * keys with an earlier stored version (knownVersions), whose links the page's versions inherit.
+   */
+  async load(prepared: readonly Prepared[], storedKeys: ReadonlySet<string>): Promise<void> {
+    // The page's own keys with earlier versions, and the records its drafts name as the same person.
     const keys = [
       ...new Set([
-        ...prepared.map((p) => p.input.sourceKey),
+        ...prepared.flatMap((p) => (storedKeys.has(p.input.sourceKey) ? [p.input.sourceKey] : [])),
         ...prepared.flatMap((p) =>
           p.drafts.flatMap((d) => (d.element === "PERSON" && d.sameAs ? [d.sameAs.sourceKey] : [])),
         ),
       ]),
     ];
-    const prev = await this.tx.$queryRaw<
-      { sourceKey: string; ref: string; entityType: EntityType; entityId: string }[]
-    >`
+    const prev =
+      keys.length === 0
+        ? []
+        : await this.tx.$queryRaw<
+            { sourceKey: string; ref: string; entityType: EntityType; entityId: string }[]
+          >`
       SELECT DISTINCT ON (sr."sourceKey", es.ref) sr."sourceKey", es.ref, es."entityType"::text AS "entityType", es."entityId"::text AS "entityId"
       FROM "EntitySource" es JOIN "SourceRecord" sr ON sr.id = es."sourceRecordId"
       WHERE sr."connectorId" = ${this.connectorId} AND sr."sourceKey" = ANY(${arrayLiteral(keys)}::text[])

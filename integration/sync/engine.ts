@@ -500,7 +500,9 @@ export class SyncEngine {
   ): Promise<Ahead> {
     const page = await fetchPage(cursor);
     // Versions already in (a re-sync) need no mapping; the transaction checks again.
-    const known = await knownVersions(this.db, connector.manifest.id, page.records, { quarantined: false });
+    const { versions: known } = await knownVersions(this.db, connector.manifest.id, page.records, {
+      quarantined: false,
+    });
     const prepared = preparePage(ingestSourceOf(connector), page.records, known);
     return { page, prepared };
   }
