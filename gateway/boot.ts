@@ -192,6 +192,8 @@ export async function bootHub(config: HubConfig, overrides: BootOverrides = {}):
       poolMax: config.dbPoolMax,
       applicationName: DB_APPLICATION_NAMES.requests,
       statementTimeoutMs: config.dbStatementTimeoutMs,
+      // kept open: a new connection plans each named statement for its values five times
+      idleTimeoutMs: config.dbPoolIdleMs,
       preparedStatements: config.dbPreparedStatements,
       ...(onRequestQuery
         ? {

@@ -47,6 +47,9 @@ export const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(15_000, 0, 3_600_000).describe(
     "Longest a statement of a GraphQL request may run, in ms (`0`: unbounded); sync, ingest, the post-sync resolution pass and migrations use their own connections, unbounded",
   ),
+  DB_POOL_IDLE_MS: int(600_000, 0, 86_400_000).describe(
+    "How long an idle connection of the GraphQL requests' pool stays open, in ms (`0`: until the hub stops). A new connection logs in and plans each named statement for its values on its first five runs (tens of ms for person-360's joined statement), so a pool that closes connections after node-postgres' default 10 s makes a screen refreshing every half minute pay that on every request",
+  ),
   DB_PREPARED_STATEMENTS: bool
     .default(true)
     .describe(
@@ -252,6 +255,8 @@ export interface HubConfig {
   dbPoolMax: number;
   /** Statement timeout of the requests' database connections (0: none). */
   dbStatementTimeoutMs: number;
+  /** How long the requests' pool keeps an idle connection, ms (0: until the hub stops). */
+  dbPoolIdleMs: number;
   /** The requests' statements named and prepared per connection (prisma/db.ts, statementNames). */
   dbPreparedStatements: boolean;
   /** Load the demo area tree at start (default: only with the embedded database). */
@@ -385,6 +390,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     dbPoolMax: e.DB_POOL_MAX,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbPoolIdleMs: e.DB_POOL_IDLE_MS,
     dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
     demoData: e.DEMO_DATA ?? e.DATABASE_URL === undefined,
     auth: {

@@ -37,6 +37,11 @@ export interface DbOptions {
    * custom ones, stops planning it. For the requests' client: its reads repeat the same few texts.
    */
   preparedStatements?: boolean;
+  /**
+   * How long an idle connection stays open, ms (0: until the client is closed; default
+   * node-postgres' 10 s). A new connection logs in and plans its statements afresh.
+   */
+  idleTimeoutMs?: number;
 }
 
 // Each client's connection pool, for the pool gauges at /metrics.
@@ -79,6 +84,7 @@ export function createDb({
   onQuery,
   statementTimeoutMs,
   preparedStatements = false,
+  idleTimeoutMs,
 }: DbOptions): Db {
   // The pool is ours (closed with the client) so that its size can be read.
   const pool = new pg.Pool({
@@ -86,6 +92,7 @@ export function createDb({
     max: poolMax,
     ...(applicationName ? { application_name: applicationName } : {}),
     ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMillis: idleTimeoutMs } : {}),
   });
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,

@@ -45,7 +45,10 @@ const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S
   --alloc        also sample what the hub allocates (inspector, V8's sampling heap profiler):
                  MB a request and the call sites that allocate most; CPU figures then include the
                  sampler's cost
-  --env          extra hub environment, repeatable (a configuration variable to compare)`;
+  --env          extra hub environment, repeatable (a configuration variable to compare)
+  --gaps         after the load, requests one at a time after idle gaps of these seconds (e.g.
+                 2,12,2,12; 6 requests a gap and operation): what a screen that refreshes now
+                 and then waits, connections the pool closed meanwhile included`;
 
 const ROLE = "bench_hub";
 
@@ -61,6 +64,7 @@ function parseOptions() {
       "no-profile": { type: "boolean", default: false },
       alloc: { type: "boolean", default: false },
       env: { type: "string", multiple: true, default: [] },
+      gaps: { type: "string", default: "" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -92,6 +96,10 @@ function parseOptions() {
     profile: !values["no-profile"],
     alloc: values.alloc,
     env,
+    gapsS: values.gaps
+      .split(",")
+      .filter((g) => g.trim() !== "")
+      .map((g) => num("gaps", g, 0.1, 600)),
   };
 }
 
@@ -291,6 +299,32 @@ await runBench(
         `${op.name.padEnd(12)} c=${options.concurrency}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50, 2)} ms, p99 ${fixed(load.latencyMs.p99, 2)} ms, hub CPU ${fixed(runs.at(-1)!.cpuMsPerRequest ?? Number.NaN, 2)} ms/req, PostgreSQL plan ${fixed(runs.at(-1)!.dbPlanMsPerRequest ?? Number.NaN, 2)} + execute ${fixed(runs.at(-1)!.dbExecMsPerRequest ?? Number.NaN, 2)} ms/req, ${runs.at(-1)!.sqlPerRequest} SQL/req, ${load.errors.total} errors${load.errorSamples[0] ? ` (${load.errorSamples[0]})` : ""}`,
       );
     }
+    // Requests after idle gaps: one at a time, each after the hub's connections sat idle.
+    const idleGaps: { operation: string; gapS: number; latencyMs: number[] }[] = [];
+    if (options.gapsS.length > 0) log("\nrequests one at a time after an idle gap:");
+    for (const gapS of options.gapsS)
+      for (const op of operations) {
+        const query = fs.readFileSync(path.join(REPO_ROOT, op.file), "utf8");
+        const latencyMs: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          await new Promise((resolve) => setTimeout(resolve, gapS * 1000));
+          const started = performance.now();
+          const res = await fetch(`${hub.url}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query, variables: op.variablesList[i % op.variablesList.length] }),
+          });
+          const body = await res.text();
+          latencyMs.push(performance.now() - started);
+          if (res.status !== 200 || body.includes('"errors"'))
+            throw new Error(`${op.name}: ${res.status} ${body.slice(0, 500)}`);
+        }
+        idleGaps.push({ operation: op.name, gapS, latencyMs });
+        const sorted = [...latencyMs].sort((a, b) => a - b);
+        log(
+          `  ${op.name.padEnd(12)} after ${fixed(gapS, 1)} s idle: median ${fixed((sorted[2]! + sorted[3]!) / 2, 1)} ms (${latencyMs.map((l) => fixed(l, 1)).join(" ")})`,
+        );
+      }
     const stopped = await hub.stop();
     if (stopped.forced) throw new Error("the hub had to be killed: no profile written");
 
@@ -357,6 +391,7 @@ await runBench(
         buckets: r.profile?.buckets,
         functions: r.profile?.functions,
       })),
+      idleGaps,
     });
     log(
       `\nwritten: ${path.relative(REPO_ROOT, file)}${profileFile ? `, ${path.relative(REPO_ROOT, profileFile)}` : ""}`,
