@@ -26,6 +26,9 @@ export const envSchema = z.object({
     ),
   HOST: z.string().default("127.0.0.1").describe("Address to listen on; `0.0.0.0` behind a load balancer"),
   PORT: int(4000, 0, 65535).describe("HTTP and WebSocket port (`0`: any free port)"),
+  HTTP_KEEP_ALIVE_MS: int(65_000, 1_000, 3_600_000).describe(
+    "How long an idle HTTP connection stays open for the client's next request, in ms. Longer than the load balancer's own idle timeout (nginx's upstream `keepalive_timeout` and most cloud balancers: 60 s), or the balancer sends a request on a connection the hub is closing and answers 502; Node's default is 5 s",
+  ),
   HUB_WORKERS: int(1, 1, 64).describe(
     'Hub processes sharing the port (node:cluster), each with its own pools; more than 1 needs DATABASE_URL. See docs/operating.md, "Several processes on one port"',
   ),
@@ -248,6 +251,8 @@ export interface HubConfig {
   env: Env["NODE_ENV"];
   host: string;
   port: number;
+  /** How long an idle HTTP connection is kept for the next request, ms. */
+  httpKeepAliveMs: number;
   /** null: start the embedded PostgreSQL under dataDir. */
   databaseUrl: string | null;
   dataDir: string;
@@ -385,6 +390,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     webhookSecretsFile: e.WEBHOOK_SECRETS_FILE ?? null,
     host: e.HOST,
     port: e.PORT,
+    httpKeepAliveMs: e.HTTP_KEEP_ALIVE_MS,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
     embeddedPgPort: e.EMBEDDED_PG_PORT,

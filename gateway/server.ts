@@ -151,6 +151,10 @@ export async function startHub({
     accessControl: config.accessControl,
   });
   const httpServer = http.createServer();
+  // Kept open longer than a load balancer keeps its side idle (a request sent on a connection the
+  // hub is closing is a 502); a request's headers may take as long as Node allows beyond that.
+  httpServer.keepAliveTimeout = config.httpKeepAliveMs;
+  httpServer.headersTimeout = Math.max(httpServer.headersTimeout, config.httpKeepAliveMs + 1_000);
   const ws = attachWebSocket(httpServer, {
     path: GRAPHQL_PATH,
     getEnveloped,
