@@ -226,6 +226,8 @@ await runBench(
       let cpuBefore: number | null = null;
       let fromUs = 0;
       let dbBefore: ReturnType<typeof statementsByRole> | null = null;
+      // (a holder, as below: assigned in a callback)
+      const statementsBefore: { at: ReturnType<typeof topStatements> | null } = { at: null };
       const inspector = options.alloc ? inspectorUrl(hub.output()) : null;
       if (options.alloc && !inspector) throw new Error("--alloc: the hub printed no inspector URL");
       // (assigned in a callback: a holder, so that the type is not narrowed to null)
@@ -244,6 +246,7 @@ await runBench(
           cpuBefore = treeCpuSeconds(hub.launcherPid);
           fromUs = monotonicUs();
           dbBefore = statementsByRole(graph.databaseUrl, [ROLE]);
+          statementsBefore.at = topStatements(graph.databaseUrl, ROLE, 1000);
           if (inspector) allocation.stop = sampleAllocations(inspector);
         },
         signal: hub.gone,
@@ -266,10 +269,21 @@ await runBench(
             `      ${fixed((100 * site.bytes) / allocated.bytes, 1).padStart(5)} %  ${site.site.slice(0, 110)}`,
           );
       }
-      // the statements PostgreSQL spent most on since the previous operation's probe (warm-up included)
-      for (const st of (await topStatements(graph.databaseUrl, ROLE, 100)).slice(0, 6))
+      // the statements PostgreSQL spent most on during the measured load (warm-up left out: a new
+      // connection's first plans of each named statement fall there)
+      const before = new Map(((await statementsBefore.at) ?? []).map((st) => [st.query, st]));
+      const during = (await topStatements(graph.databaseUrl, ROLE, 1000))
+        .map((st) => {
+          const b = before.get(st.query);
+          const calls = st.calls - (b?.calls ?? 0);
+          const planMs = st.meanPlanMs * st.calls - (b ? b.meanPlanMs * b.calls : 0);
+          return { query: st.query, calls, planMs, execMs: st.totalMs - (b?.totalMs ?? 0) };
+        })
+        .filter((st) => st.calls > 0)
+        .sort((a, b) => b.execMs + b.planMs - (a.execMs + a.planMs));
+      for (const st of during.slice(0, 6))
         log(
-          `    under load: ${st.calls}× plan ${fixed(st.meanPlanMs, 3)} + execute ${fixed(st.meanMs, 3)} ms  ${st.query.slice(0, 110)}`,
+          `    under load: ${st.calls}× plan ${fixed(st.planMs / st.calls, 3)} + execute ${fixed(st.execMs / st.calls, 3)} ms  ${st.query.slice(0, 110)}`,
         );
       runs.push({
         name: op.name,
