@@ -152,9 +152,9 @@ export async function startHub({
   });
   const httpServer = http.createServer();
   // Kept open longer than a load balancer keeps its side idle (a request sent on a connection the
-  // hub is closing is a 502); a request's headers may take as long as Node allows beyond that.
+  // hub is closing is a 502). Node's headersTimeout runs only once a request has begun, so an
+  // idle connection outlives it (seen: a second request after 62 s of idle).
   httpServer.keepAliveTimeout = config.httpKeepAliveMs;
-  httpServer.headersTimeout = Math.max(httpServer.headersTimeout, config.httpKeepAliveMs + 1_000);
   const ws = attachWebSocket(httpServer, {
     path: GRAPHQL_PATH,
     getEnveloped,
