@@ -58,6 +58,11 @@ export const envSchema = z.object({
     .describe(
       "Send a GraphQL request's statements as prepared statements, named per SQL text on each connection (parsed once, a generic plan reused; list pages are planned each time). `false` behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode)",
     ),
+  READ_PLANS: bool
+    .default(true)
+    .describe(
+      "Answer person-360 and area-events (operations/) from one statement each, the access policy deciding every field as on the graph path (schema/read-plans.ts); `false`: every request runs the graph path",
+    ),
   DEMO_DATA: bool
     .optional()
     .describe(
@@ -318,6 +323,8 @@ export interface HubConfig {
   audit: { retentionDays: number; flushMs: number; maxPending: number };
   /** Off only to measure the policy's overhead; never in production. */
   accessControl: boolean;
+  /** Known operations answered from one statement each (schema/read-plans.ts). */
+  readPlans: boolean;
 }
 
 function loadPurposes(file: string | undefined): readonly Purpose[] {
@@ -398,6 +405,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     dbPoolIdleMs: e.DB_POOL_IDLE_MS,
     dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
+    readPlans: e.READ_PLANS,
     demoData: e.DEMO_DATA ?? e.DATABASE_URL === undefined,
     auth: {
       secret: e.AUTH_JWT_SECRET ?? (keyed ? null : DEVELOPMENT_JWT_SECRET),

@@ -30,6 +30,7 @@ import type { Logger } from "./logger.js";
 import type { HubMetrics } from "./metrics.js";
 import { useAudit } from "./plugins/audit.js";
 import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
+import { useReadPlans } from "./plugins/read-plans.js";
 import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
 import { boundTextArguments } from "./text-bounds.js";
 import { loadWebhookSecrets, verifyWebhook } from "./webhooks.js";
@@ -139,6 +140,8 @@ export async function startHub({
   const getEnveloped = createEnveloped(schema, config, log, [
     ...(observability?.plugins ?? []),
     ...(config.accessControl ? [useAudit(audit) as Plugin] : []),
+    // after the audit plugin: a saturated audit trail refuses the operation before any plan runs
+    ...(config.readPlans ? [useReadPlans() as Plugin] : []),
   ]);
   const contexts = createContextFactory({
     db: requestDb,

@@ -55,7 +55,14 @@ const pools = new WeakMap<Db, pg.Pool>();
  * sorting — and a generic plan cannot know them, so a page stays unnamed and is planned for its
  * values every time. An ORDER BY … LIMIT inside a subquery (a person's latest events) is not one.
  */
-const LIST_PAGE = /(?:\bORDER BY [^()]*\bLIMIT \$\d+(?: OFFSET \$\d+)?|\bOFFSET \$\d+)\s*$/;
+const LIST_PAGE =
+  /(?:\bORDER BY [^()]*\bLIMIT \$\d+(?: OFFSET \$\d+)?|\bOFFSET \$\d+|\/\* planned per call \*\/)\s*$/;
+
+/**
+ * Appended to a statement whose page is nested (a read plan's page inside its JSON): it is a list
+ * page all the same, planned for its values on every call.
+ */
+export const PLANNED_PER_CALL = "/* planned per call */";
 
 /** Most distinct SQL texts named per client; later texts run unnamed (texts with varying IN lists). */
 export const MAX_STATEMENT_NAMES = 2000;
@@ -65,13 +72,17 @@ export const MAX_STATEMENT_NAMES = 2000;
  * list page and for every text after the first `max`. The same text always gets the same name,
  * which node-postgres prepares once per connection.
  */
-export function statementNames(max = MAX_STATEMENT_NAMES): (query: { sql: string }) => string {
+export function statementNames(
+  max = MAX_STATEMENT_NAMES,
+  /** Names of one generator never meet another's on a connection: each has its own prefix. */
+  prefix = "cg",
+): (query: { sql: string }) => string {
   const names = new Map<string, string>();
   return ({ sql }) => {
     const known = names.get(sql);
     if (known !== undefined) return known;
     if (names.size >= max || LIST_PAGE.test(sql)) return "";
-    const name = `cg${names.size}`;
+    const name = `${prefix}${names.size}`;
     names.set(sql, name);
     return name;
   };
@@ -98,15 +109,67 @@ export function createDb({
     disposeExternalPool: true,
     ...(preparedStatements ? { statementNameGenerator: statementNames() } : {}),
   });
+  const direct: Direct = {
+    pool,
+    onQuery,
+    name: preparedStatements ? statementNames(MAX_STATEMENT_NAMES, "rp") : null,
+  };
   if (!onQuery) {
     const plain = new PrismaClient({ adapter });
     pools.set(plain, pool);
+    directs.set(plain, direct);
     return plain;
   }
   const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   client.$on("query", (e) => onQuery(e.query, e.duration));
   pools.set(client, pool);
+  directs.set(client, direct);
   return client;
+}
+
+/** What queryText needs of a client: its pool, its statement names, its query hook. */
+interface Direct {
+  pool: pg.Pool;
+  onQuery: DbOptions["onQuery"];
+  name: ((query: { sql: string }) => string) | null;
+}
+const directs = new WeakMap<Db, Direct>();
+
+/** A statement as Prisma.sql builds it: `$n` placeholders and their values. */
+export interface SqlStatement {
+  text: string;
+  values: readonly unknown[];
+}
+
+/**
+ * One statement whose answer PostgreSQL builds whole (one row, one text column: a read plan's
+ * JSON), sent on the client's pool without Prisma's query interpreter, whose shaping of the
+ * result costs more than the round trip here. Named like the adapter's statements (with names of
+ * its own), reported to the client's query hook, under the pool's statement timeout. A client
+ * this module did not create (a transaction's) goes through Prisma.
+ */
+export async function queryText(db: Db | Tx, statement: SqlStatement): Promise<string | null> {
+  const direct = directs.get(db as Db);
+  if (!direct) {
+    const rows = await (db as Db).$queryRawUnsafe<Record<string, unknown>[]>(
+      statement.text,
+      ...statement.values,
+    );
+    const first = rows[0];
+    return first ? String(Object.values(first)[0] ?? "") || null : null;
+  }
+  const values = statement.values.map((v) => (v instanceof Date ? v.toISOString() : v));
+  const started = performance.now();
+  const name = direct.name?.({ sql: statement.text }) || undefined;
+  const result = await direct.pool.query<unknown[]>({
+    text: statement.text,
+    values,
+    rowMode: "array",
+    ...(name ? { name } : {}),
+  });
+  direct.onQuery?.(statement.text, performance.now() - started);
+  const cell = result.rows[0]?.[0];
+  return typeof cell === "string" ? cell : null;
 }
 
 /** Connections of a client's pool: open, idle, and requests waiting for one. */

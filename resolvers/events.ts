@@ -74,7 +74,7 @@ export function eventFilterWhere(filter: EventFilter | null | undefined): Prisma
  * it walked the closure a second time for every candidate row and cost the page more to plan
  * than to run. A subtree that is not inside (an ancestor of the jurisdiction, a sibling) keeps it.
  */
-function confinedToJurisdiction(
+export function confinedToJurisdiction(
   scope: Scope,
   filter: EventFilter | null | undefined,
   area?: AreaKey,

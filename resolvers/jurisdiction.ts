@@ -65,6 +65,8 @@ const MAX_ENTRIES = 10_000;
 interface Resolved {
   ids: string[];
   paths: string[];
+  /** One of the areas is a root of the tree: the jurisdiction may be the whole tree (wholeTreeSql). */
+  hasRoot: boolean;
   at: number;
   version: number;
   complete: boolean;
@@ -90,13 +92,14 @@ function resolveCodes(db: Db, codes: readonly string[]): Resolved | Promise<Reso
     lookup = db.area
       .findMany({
         where: { code: { in: codes.map(normaliseAreaCode) } },
-        select: { id: true, code: true, path: true },
+        select: { id: true, code: true, path: true, parentId: true },
       })
       .then((rows) => {
         const found = new Set(rows.map((r) => r.code));
         const entry: Resolved = {
           ids: rows.map((r) => r.id),
           paths: rows.map((r) => r.path),
+          hasRoot: rows.some((r) => r.parentId === null),
           at: Date.now(),
           version,
           complete: codes.every((c) => found.has(normaliseAreaCode(c))),
@@ -119,6 +122,11 @@ function resolveCodes(db: Db, codes: readonly string[]): Resolved | Promise<Reso
 /** The ids of the principal's jurisdiction areas if already resolved on this database, else null. */
 export function jurisdictionIds(scope: Scope): readonly string[] | null {
   return resolved.get(scope.db)?.get(codesKey(scope.principal.jurisdiction))?.ids ?? null;
+}
+
+/** Whether one of the jurisdiction's areas, as resolved, is a root of the tree (null: not resolved yet). */
+function jurisdictionHasRoot(scope: Scope): boolean {
+  return resolved.get(scope.db)?.get(codesKey(scope.principal.jurisdiction))?.hasRoot ?? false;
 }
 
 /**
@@ -168,8 +176,12 @@ export function areaInJurisdictionSql(scope: Scope, areaId: Prisma.Sql): Prisma.
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
   const ids = jurisdictionIds(scope);
   if (ids)
-    return Prisma.sql`${areaId} IN (SELECT jc."descendantId" FROM "AreaClosure" jc
-      WHERE jc."ancestorId" = ANY(${[...ids]}::uuid[]))`;
+    return orWholeTree(
+      scope,
+      ids,
+      Prisma.sql`${areaId} IN (SELECT jc."descendantId" FROM "AreaClosure" jc
+      WHERE jc."ancestorId" = ANY(${[...ids]}::uuid[]))`,
+    );
   return Prisma.sql`${areaId} IN (SELECT jc."descendantId" FROM "AreaClosure" jc JOIN "Area" ja ON ja.id = jc."ancestorId"
       WHERE ja.code = ANY(${[...scope.principal.jurisdiction]}::text[]))`;
 }
@@ -187,8 +199,32 @@ export function areaAncestorsInJurisdictionSql(scope: Scope, areaId: Prisma.Sql)
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
   const ids = jurisdictionIds(scope);
   if (!ids) return areaInJurisdictionSql(scope, areaId);
-  return Prisma.sql`ARRAY(SELECT jc."ancestorId" FROM "AreaClosure" jc WHERE jc."descendantId" = ${areaId})
-      && ${[...ids]}::uuid[]`;
+  return orWholeTree(
+    scope,
+    ids,
+    Prisma.sql`ARRAY(SELECT jc."ancestorId" FROM "AreaClosure" jc WHERE jc."descendantId" = ${areaId})
+      && ${[...ids]}::uuid[]`,
+  );
+}
+
+/**
+ * SQL, true when the jurisdiction holds every root of the area tree, so every area lies inside it
+ * (a city-wide command centre, the city being the tree's one root): uncorrelated, PostgreSQL
+ * evaluates it once per statement (an InitPlan: one probe of the roots' index).
+ */
+function wholeTreeSql(ids: readonly string[]): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (SELECT 1 FROM "Area" jr WHERE jr."parentId" IS NULL AND jr.id <> ALL(${[...ids]}::uuid[]))`;
+}
+
+/**
+ * An area test that a whole-tree jurisdiction answers at once: the per-row test (a walk of the
+ * closure for every row a statement reads) runs only when the statement finds a root outside the
+ * jurisdiction. The check is the statement's own, so it cannot go stale: a root added since the
+ * codes were resolved makes every row take the per-row test. Only for a jurisdiction holding a
+ * root: for a smaller one, the plain test keeps the plans that start from its few areas.
+ */
+function orWholeTree(scope: Scope, ids: readonly string[], test: Prisma.Sql): Prisma.Sql {
+  return jurisdictionHasRoot(scope) ? Prisma.sql`(${wholeTreeSql(ids)} OR ${test})` : test;
 }
 
 /** How a filter tests an element's area against the jurisdiction (the two functions above). */

@@ -238,7 +238,7 @@ export class PothosAccessPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
 const isRestricted = (owner: string) => Object.hasOwn(RESTRICTED_OWNERS, owner);
 
 /** Whether a field needs a decision: all but public fields of no restricted owner. */
-const guarded = (policy: FieldPolicy) =>
+export const guarded = (policy: FieldPolicy) =>
   !(policy.class === "PUBLIC" && !policy.items && !policy.asserts && !isRestricted(policy.owner));
 
 SchemaBuilder.registerPlugin(pluginName, PothosAccessPlugin);

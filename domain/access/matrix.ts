@@ -26,7 +26,7 @@ export function accessMatrixMarkdown(purposes: readonly Purpose[]): string {
     "",
     "<!-- Generated from domain/access/{decisions,purposes,fields,sources}.ts by `npm run docs:access`; a test fails when this page is stale. -->",
     "",
-    "One policy decides what every principal sees, on every path (fields, relations, node, search, counts, filters, provenance, subscriptions).",
+    "One policy decides what every principal sees, on every path (fields, relations, node, search, counts, filters, provenance, subscriptions, and the read plans that answer person-360 and area-events from one statement each, field by field through the same guards).",
     "It has two tables: the **field table** gives every field of the graph a sensitivity class, an owning department and the data type its mask follows;",
     "the **decision table** says what each role gets for each class: ALLOW (the value), MASK (the value masked by its data type), or DENY (FORBIDDEN, naming the field and what is missing).",
     "A principal with several roles gets the most open decision. `own` means fields owned by the department the token acts for (claim `dept`).",

@@ -92,6 +92,22 @@ export class RequestAccess {
     r.entityIds.push(entityId);
   }
 
+  /** Where the record stands now, for rollback(). */
+  mark(): { READ: number; DENIED: number } {
+    return { READ: this.recorded.READ.fields.length, DENIED: this.recorded.DENIED.fields.length };
+  }
+
+  /**
+   * Forget what was recorded since `mark`: a read plan that hands the request back to the graph
+   * path (which records its own) leaves nothing of its attempt behind.
+   */
+  rollback(mark: { READ: number; DENIED: number }): void {
+    for (const outcome of ["READ", "DENIED"] as const) {
+      this.recorded[outcome].fields.length = mark[outcome];
+      this.recorded[outcome].entityIds.length = mark[outcome];
+    }
+  }
+
   /** Hand over what was recorded, grouped by outcome and field set (once: the request is finished). */
   drain(): AuditEntry[] {
     const groups = new Map<string, AuditEntry>();

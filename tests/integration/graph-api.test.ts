@@ -32,7 +32,12 @@ beforeAll(async () => {
   const connectors = builtinConnectors(sandbox.urls);
   // No resolution pass after the syncs: it would run beside the statement counts below and merge
   // persons the assertions name.
-  hub = await startTestHub({}, connectors, undefined, { countStatements: true, resolveAfterSync: false });
+  // The graph path, which answers every request the read plans hand back (a field refused, other
+  // documents); tests/integration/read-plans.test.ts holds the plans to the same answers.
+  hub = await startTestHub({ READ_PLANS: "false" }, connectors, undefined, {
+    countStatements: true,
+    resolveAfterSync: false,
+  });
   for (const c of connectors) expect((await hub.sync.run(c.manifest.id)).outcome).toBe("SUCCEEDED");
 }, 240_000);
 afterAll(async () => {

@@ -1,6 +1,6 @@
 // The requests' prepared statements (prisma/db.ts): one name per SQL text, list pages unnamed.
 import { describe, expect, it } from "vitest";
-import { statementNames } from "../../prisma/db.js";
+import { PLANNED_PER_CALL, statementNames } from "../../prisma/db.js";
 
 const lookup = `SELECT "t0"."id" FROM "public"."Person" AS "t0" WHERE "t0"."citizenId" = $1 LIMIT $2`;
 const count = `SELECT count(*)::int AS n FROM "Event" e WHERE e."areaId" = $1`;
@@ -33,6 +33,11 @@ describe("statementNames", () => {
     expect(names({ sql: page })).toBe("");
     expect(names({ sql: keysetPage })).toBe("");
     expect(names({ sql: `SELECT "t0"."id" FROM "public"."Event" AS "t0" OFFSET $1` })).toBe("");
+    // a page nested in a read plan's JSON says so at its end
+    expect(
+      names({ sql: `WITH page AS (SELECT 1) SELECT json_build_object('rows', 1) ${PLANNED_PER_CALL}` }),
+    ).toBe("");
+    expect(names({ sql: `WITH page AS (SELECT 1) SELECT json_build_object('rows', 1)` })).not.toBe("");
     // a row by key, even with pages of its relations nested, and a lookup with LIMIT are named
     expect(names({ sql: byKey })).not.toBe("");
     expect(
