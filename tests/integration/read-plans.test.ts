@@ -9,6 +9,7 @@ import { parse, print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinConnectors } from "../../connectors/departments/index.js";
 import type { Role } from "../../domain/roles.js";
+import { upsertAreaTree } from "../../integration/area-registry.js";
 import type { Sandbox } from "../../sandbox/services/index.js";
 import { PLAN_DOCUMENTS } from "../../schema/read-plans.js";
 import { type GraphQLResponse, startTestHub, type TestHub } from "../support/hub.js";
@@ -216,6 +217,50 @@ describe("read plans", () => {
     // the trail is not empty: reads in full were recorded on both paths
     expect([...fromPlans.values()].flat().filter((e) => e.startsWith("READ")).length).toBeGreaterThan(50);
   }, 600_000);
+
+  it("fail closed when a root is added to the area tree after a city-wide jurisdiction was resolved", async () => {
+    // The city's commander: its jurisdiction holds the tree's root, so the statements skip the
+    // per-row area tests after one look at the roots. A second city appears, and one of a busy
+    // person's events moves into it: that event is outside the commander's jurisdiction now.
+    const commander = {
+      name: "commander-new-root",
+      roles: ["city_commander"] as Role[],
+      areas: ["320600"],
+      purpose: "EMERGENCY_RESPONSE",
+    };
+    const [busy] = await planned.db.$queryRaw<{ citizenId: string; eventId: string; areaId: string }[]>`
+      SELECT p."citizenId", e.id::text AS "eventId", e."areaId"::text AS "areaId"
+      FROM "Person" p JOIN "EventPerson" ep ON ep."personId" = p.id JOIN "Event" e ON e.id = ep."eventId"
+      WHERE p."citizenId" IS NOT NULL
+        AND (SELECT count(*) FROM "EventPerson" x WHERE x."personId" = p.id) >= 3
+      ORDER BY e."occurredAt" DESC, p.id LIMIT 1`;
+    const { citizenId, eventId, areaId } = busy!;
+    type Answer = { person: { events: { totalCount: number; edges: { node: { id: string } }[] } } | null };
+    const ids = (r: GraphQLResponse<Answer>) => r.data?.person?.events.edges.map((e) => e.node.id) ?? [];
+    const before = await both(commander, PERSON_360, { citizenId }); // the jurisdiction resolved, with its root
+    const eventIds = ids(before.a as GraphQLResponse<Answer>).map(
+      (g) => Buffer.from(g, "base64").toString().split(":")[1],
+    );
+    expect(eventIds).toContain(eventId);
+    await upsertAreaTree(planned.db, [{ code: "330100", name: "另一城市", level: "CITY", parentCode: null }]);
+    const root = await planned.db.area.findUniqueOrThrow({ where: { code: "330100" } });
+    await planned.db.event.update({ where: { id: eventId }, data: { areaId: root.id } });
+    try {
+      const after = await both(commander, PERSON_360, { citizenId });
+      expect(comparable(after.a)).toEqual(comparable(after.b));
+      const data = (after.a as GraphQLResponse<Answer>).data!.person!;
+      const afterIds = ids(after.a as GraphQLResponse<Answer>).map(
+        (g) => Buffer.from(g, "base64").toString().split(":")[1],
+      );
+      expect(afterIds).not.toContain(eventId);
+      expect(data.events.totalCount).toBe(
+        (before.a as GraphQLResponse<Answer>).data!.person!.events.totalCount - 1,
+      );
+    } finally {
+      await planned.db.event.update({ where: { id: eventId }, data: { areaId } });
+      await planned.db.area.delete({ where: { id: root.id } });
+    }
+  });
 
   it("answer person-360 and an area's events in one statement each for a city commander", async () => {
     const claims = { roles: ["city_commander"] as Role[], areas: ["320600"], purpose: "EMERGENCY_RESPONSE" };
