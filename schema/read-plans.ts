@@ -210,6 +210,7 @@ interface Plan {
   root: Step[];
   /** Every field the plan selects, on every type it can be read on: the refusals to look for first. */
   fields: { key: string; policy: FieldPolicy; root: boolean }[];
+  operationName: string | null;
 }
 
 class NotPlannable extends Error {}
@@ -280,16 +281,23 @@ function compilePlan(schema: GraphQLSchema, spec: PlanSpec): Plan {
   if (!rootType) throw new NotPlannable("no query type");
   const fields: Plan["fields"] = [];
   const root = compileSelection(schema, rootType, operation.selectionSet, fields).get(rootType.name)!;
-  return { spec, root, fields };
+  return { spec, root, fields, operationName: operation.name?.value ?? null };
 }
 
 const compiled = new WeakMap<GraphQLSchema, Map<string, Plan>>();
 const byDocument = new WeakMap<DocumentNode, Plan | null>();
 
-/** The plan that answers this document, or null (compiled once per schema, looked up once per document). */
-export function planFor(schema: GraphQLSchema, document: DocumentNode): Plan | null {
+/**
+ * The plan that answers this document, or null (compiled once per schema, looked up once per
+ * document). An operation name other than the plan's own is the graph path's to refuse.
+ */
+export function planFor(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+): Plan | null {
   const known = byDocument.get(document);
-  if (known !== undefined) return known;
+  if (known !== undefined) return known && named(known, operationName);
   let plans = compiled.get(schema);
   if (!plans) {
     plans = new Map(PLANS.map((spec) => [print(parse(spec.document)), compilePlan(schema, spec)]));
@@ -297,7 +305,11 @@ export function planFor(schema: GraphQLSchema, document: DocumentNode): Plan | n
   }
   const plan = plans.get(print(document)) ?? null;
   byDocument.set(document, plan);
-  return plan;
+  return plan && named(plan, operationName);
+}
+
+function named(plan: Plan, operationName: string | null | undefined): Plan | null {
+  return operationName == null || operationName === plan.operationName ? plan : null;
 }
 
 /** The plans' documents by name, for the test that keeps them alike to operations/*.graphql. */

@@ -11,7 +11,7 @@ import { planFor, runPlan } from "../../schema/read-plans.js";
 export function useReadPlans(): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const plan = planFor(args.schema, args.document);
+      const plan = planFor(args.schema, args.document, args.operationName);
       if (!plan) return;
       setExecuteFn(async (execution: ExecutionArgs) => {
         const answer = await runPlan(

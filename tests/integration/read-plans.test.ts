@@ -218,6 +218,26 @@ describe("read plans", () => {
     expect([...fromPlans.values()].flat().filter((e) => e.startsWith("READ")).length).toBeGreaterThan(50);
   }, 600_000);
 
+  it("leave an operation name the document does not hold to the graph path, which refuses it", async () => {
+    const token = await planned.token({
+      roles: ["city_commander"],
+      areas: ["320600"],
+      purpose: "EMERGENCY_RESPONSE",
+    });
+    const response = await fetch(`${planned.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: AREA_EVENTS,
+        variables: { code: "320600", first: 5 },
+        operationName: "Other",
+      }),
+    });
+    const body = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors?.[0]?.message).toMatch(/Unknown operation named "Other"/);
+  });
+
   it("fail closed when a root is added to the area tree after a city-wide jurisdiction was resolved", async () => {
     // The city's commander: its jurisdiction holds the tree's root, so the statements skip the
     // per-row area tests after one look at the roots. A second city appears, and one of a busy
