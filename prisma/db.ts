@@ -44,8 +44,13 @@ export interface DbOptions {
   idleTimeoutMs?: number;
 }
 
-// Each client's connection pool, for the pool gauges at /metrics.
-const pools = new WeakMap<Db, pg.Pool>();
+/** Each client's pool (for the pool gauges at /metrics and queryText), statement names and query hook. */
+interface Direct {
+  pool: pg.Pool;
+  onQuery: DbOptions["onQuery"];
+  name: ((query: { sql: string }) => string) | null;
+}
+const directs = new WeakMap<Db, Direct>();
 
 /**
  * A list page: the statement ends in its own `ORDER BY … LIMIT $n` (Prisma adds `OFFSET $m` when
@@ -116,24 +121,14 @@ export function createDb({
   };
   if (!onQuery) {
     const plain = new PrismaClient({ adapter });
-    pools.set(plain, pool);
     directs.set(plain, direct);
     return plain;
   }
   const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   client.$on("query", (e) => onQuery(e.query, e.duration));
-  pools.set(client, pool);
   directs.set(client, direct);
   return client;
 }
-
-/** What queryText needs of a client: its pool, its statement names, its query hook. */
-interface Direct {
-  pool: pg.Pool;
-  onQuery: DbOptions["onQuery"];
-  name: ((query: { sql: string }) => string) | null;
-}
-const directs = new WeakMap<Db, Direct>();
 
 /** A statement as Prisma.sql builds it: `$n` placeholders and their values. */
 export interface SqlStatement {
@@ -145,19 +140,11 @@ export interface SqlStatement {
  * One statement whose answer PostgreSQL builds whole (one row, one text column: a read plan's
  * JSON), sent on the client's pool without Prisma's query interpreter, whose shaping of the
  * result costs more than the round trip here. Named like the adapter's statements (with names of
- * its own), reported to the client's query hook, under the pool's statement timeout. A client
- * this module did not create (a transaction's) goes through Prisma.
+ * its own), reported to the client's query hook, under the pool's statement timeout.
  */
-export async function queryText(db: Db | Tx, statement: SqlStatement): Promise<string | null> {
-  const direct = directs.get(db as Db);
-  if (!direct) {
-    const rows = await (db as Db).$queryRawUnsafe<Record<string, unknown>[]>(
-      statement.text,
-      ...statement.values,
-    );
-    const first = rows[0];
-    return first ? String(Object.values(first)[0] ?? "") || null : null;
-  }
+export async function queryText(db: Db, statement: SqlStatement): Promise<string | null> {
+  const direct = directs.get(db);
+  if (!direct) throw new Error("queryText needs a client made by createDb (its pool and query hook)");
   const values = statement.values.map((v) => (v instanceof Date ? v.toISOString() : v));
   const started = performance.now();
   const name = direct.name?.({ sql: statement.text }) || undefined;
@@ -174,7 +161,7 @@ export async function queryText(db: Db | Tx, statement: SqlStatement): Promise<s
 
 /** Connections of a client's pool: open, idle, and requests waiting for one. */
 export function poolStats(db: Db): { total: number; idle: number; waiting: number } | null {
-  const pool = pools.get(db);
+  const pool = directs.get(db)?.pool;
   return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 

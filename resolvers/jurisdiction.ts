@@ -121,12 +121,12 @@ function resolveCodes(db: Db, codes: readonly string[]): Resolved | Promise<Reso
 
 /** The ids of the principal's jurisdiction areas if already resolved on this database, else null. */
 export function jurisdictionIds(scope: Scope): readonly string[] | null {
-  return resolved.get(scope.db)?.get(codesKey(scope.principal.jurisdiction))?.ids ?? null;
+  return resolvedOf(scope)?.ids ?? null;
 }
 
-/** Whether one of the jurisdiction's areas, as resolved, is a root of the tree (null: not resolved yet). */
-function jurisdictionHasRoot(scope: Scope): boolean {
-  return resolved.get(scope.db)?.get(codesKey(scope.principal.jurisdiction))?.hasRoot ?? false;
+/** The principal's jurisdiction as resolved on this database, if it is. */
+function resolvedOf(scope: Scope): Resolved | undefined {
+  return resolved.get(scope.db)?.get(codesKey(scope.principal.jurisdiction));
 }
 
 /**
@@ -174,13 +174,12 @@ export function underAreaId(areaId: string): Prisma.AreaWhereInput {
 /** SQL: the area whose id is `areaId` lies inside the principal's jurisdiction. */
 export function areaInJurisdictionSql(scope: Scope, areaId: Prisma.Sql): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
-  const ids = jurisdictionIds(scope);
-  if (ids)
+  const known = resolvedOf(scope);
+  if (known)
     return orWholeTree(
-      scope,
-      ids,
+      known,
       Prisma.sql`${areaId} IN (SELECT jc."descendantId" FROM "AreaClosure" jc
-      WHERE jc."ancestorId" = ANY(${[...ids]}::uuid[]))`,
+      WHERE jc."ancestorId" = ANY(${known.ids}::uuid[]))`,
     );
   return Prisma.sql`${areaId} IN (SELECT jc."descendantId" FROM "AreaClosure" jc JOIN "Area" ja ON ja.id = jc."ancestorId"
       WHERE ja.code = ANY(${[...scope.principal.jurisdiction]}::text[]))`;
@@ -197,13 +196,12 @@ export function areaInJurisdictionSql(scope: Scope, areaId: Prisma.Sql): Prisma.
  */
 export function areaAncestorsInJurisdictionSql(scope: Scope, areaId: Prisma.Sql): Prisma.Sql {
   if (!hasJurisdiction(scope.principal)) return Prisma.sql`FALSE`;
-  const ids = jurisdictionIds(scope);
-  if (!ids) return areaInJurisdictionSql(scope, areaId);
+  const known = resolvedOf(scope);
+  if (!known) return areaInJurisdictionSql(scope, areaId);
   return orWholeTree(
-    scope,
-    ids,
+    known,
     Prisma.sql`ARRAY(SELECT jc."ancestorId" FROM "AreaClosure" jc WHERE jc."descendantId" = ${areaId})
-      && ${[...ids]}::uuid[]`,
+      && ${known.ids}::uuid[]`,
   );
 }
 
@@ -212,8 +210,8 @@ export function areaAncestorsInJurisdictionSql(scope: Scope, areaId: Prisma.Sql)
  * (a city-wide command centre, the city being the tree's one root): uncorrelated, PostgreSQL
  * evaluates it once per statement (an InitPlan: one probe of the roots' index).
  */
-function wholeTreeSql(ids: readonly string[]): Prisma.Sql {
-  return Prisma.sql`NOT EXISTS (SELECT 1 FROM "Area" jr WHERE jr."parentId" IS NULL AND jr.id <> ALL(${[...ids]}::uuid[]))`;
+function wholeTreeSql(ids: string[]): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (SELECT 1 FROM "Area" jr WHERE jr."parentId" IS NULL AND jr.id <> ALL(${ids}::uuid[]))`;
 }
 
 /**
@@ -223,8 +221,8 @@ function wholeTreeSql(ids: readonly string[]): Prisma.Sql {
  * codes were resolved makes every row take the per-row test. Only for a jurisdiction holding a
  * root: for a smaller one, the plain test keeps the plans that start from its few areas.
  */
-function orWholeTree(scope: Scope, ids: readonly string[], test: Prisma.Sql): Prisma.Sql {
-  return jurisdictionHasRoot(scope) ? Prisma.sql`(${wholeTreeSql(ids)} OR ${test})` : test;
+function orWholeTree(known: Resolved, test: Prisma.Sql): Prisma.Sql {
+  return known.hasRoot ? Prisma.sql`(${wholeTreeSql(known.ids)} OR ${test})` : test;
 }
 
 /** How a filter tests an element's area against the jurisdiction (the two functions above). */

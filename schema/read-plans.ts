@@ -14,13 +14,7 @@
 // Otherwise it hands the request to the graph path, having recorded nothing of its attempt.
 // tests/integration/read-plans.test.ts compares both paths' answers and audit records for each
 // kind of principal.
-import {
-  decodeBase64,
-  decodeCursorChunk,
-  encodeBase64,
-  encodeCursorTuple,
-  PothosValidationError,
-} from "@pothos/core";
+import { formatPrismaCursor, parsePrismaCursor } from "@pothos/plugin-prisma";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import {
   type DocumentNode,
@@ -48,6 +42,7 @@ import { normaliseCitizenId } from "../domain/identifiers/citizen-id.js";
 import { canReadArea } from "../domain/policies/area.js";
 import type { Principal } from "../domain/principal.js";
 import type { EventKind } from "../generated/prisma/client.js";
+import { EVENT_CURSOR } from "../resolvers/events.js";
 import { hasJurisdiction, ownAreaVisible, UUID } from "../resolvers/jurisdiction.js";
 import { type EventKeyset, eventPageTree, person360Tree } from "../resolvers/read-plans.js";
 import { guard, guarded } from "./access-plugin.js";
@@ -129,25 +124,26 @@ const AREA_EVENTS = `query AreaEvents($code: String!, $first: Int!, $after: Stri
 /** Pothos' cap on a connection's page (getConnectionPageSize's default maxSize). */
 const PAGE_MAX = 100;
 
-/** An event list's cursor as plugin-prisma writes it for EVENT_CURSOR (occurredAt, id). */
+/** The columns of the compound key an event list's cursor carries. */
+const CURSOR_FIELDS = EVENT_CURSOR.split("_");
+
+/** An event list's cursor, as plugin-prisma writes it. */
 const eventCursor = (occurredAt: string, id: string) =>
-  encodeBase64(`GPC:${encodeCursorTuple([new Date(occurredAt), id])}`);
+  formatPrismaCursor({ occurredAt: new Date(occurredAt), id }, CURSOR_FIELDS);
 
 /** The keyset a cursor of this list names; undefined: not such a cursor (the graph path refuses it). */
 function keysetOf(cursor: string): EventKeyset | undefined {
+  let parts: unknown;
   try {
-    const decoded = decodeBase64(cursor);
-    if (!decoded.startsWith("GPC:")) return undefined;
-    const parts = decodeCursorChunk(decoded.slice(4));
-    if (!Array.isArray(parts) || parts.length !== 2) return undefined;
-    const [occurredAt, id] = parts as unknown[];
-    if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) return undefined;
-    if (typeof id !== "string" || !UUID.test(id)) return undefined;
-    return { occurredAt, id };
-  } catch (e) {
-    if (e instanceof PothosValidationError || e instanceof Error) return undefined;
-    throw e;
+    parts = parsePrismaCursor(cursor);
+  } catch {
+    return undefined;
   }
+  if (!Array.isArray(parts) || parts.length !== CURSOR_FIELDS.length) return undefined;
+  const [occurredAt, id] = parts as unknown[];
+  if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) return undefined;
+  if (typeof id !== "string" || !UUID.test(id)) return undefined;
+  return { occurredAt, id };
 }
 
 const PLANS: PlanSpec[] = [
@@ -199,6 +195,7 @@ type Resolver = GraphQLFieldResolver<unknown, object, object>;
 interface Step {
   responseKey: string;
   key: string;
+  policy: FieldPolicy;
   resolve: Resolver;
   type: GraphQLOutputType;
   /** By concrete type name: the steps of the object below (composite fields only). */
@@ -208,8 +205,6 @@ interface Step {
 interface Plan {
   spec: PlanSpec;
   root: Step[];
-  /** Every field the plan selects, on every type it can be read on: the refusals to look for first. */
-  fields: { key: string; policy: FieldPolicy; root: boolean }[];
   operationName: string | null;
 }
 
@@ -225,7 +220,6 @@ function compileSelection(
   schema: GraphQLSchema,
   type: GraphQLCompositeType,
   selectionSet: SelectionSetNode,
-  fields: Plan["fields"],
 ): Map<string, Step[]> {
   const concrete = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
   const out = new Map<string, Step[]>();
@@ -239,7 +233,7 @@ function compileSelection(
         selection.name.value
       ];
       if (!field) throw new NotPlannable(`${object.name}.${selection.name.value} is not a field`);
-      steps.push(compileField(schema, object, field, selection, fields));
+      steps.push(compileField(schema, object, field, selection));
     }
     out.set(object.name, steps);
   }
@@ -251,23 +245,24 @@ function compileField(
   parent: GraphQLCompositeType,
   field: GraphQLField<unknown, unknown>,
   node: FieldNode,
-  fields: Plan["fields"],
 ): Step {
   const key = `${parent.name}.${field.name}`;
   const policy = policyFor(parent.name, field.name);
   if (!policy) throw new NotPlannable(`no policy for ${key}`);
   const named = getNamedType(field.type);
   const composite = isCompositeType(named);
-  fields.push({ key, policy, root: parent === schema.getQueryType() });
+  // a claimed value takes its class per value (asserts): no plan reads one
+  if (policy.asserts) throw new NotPlannable(`${key} asserts another field's class`);
   const raw = rawResolver(parent, field.name);
   let below: Map<string, Step[]> | null = null;
   if (composite) {
     if (!node.selectionSet) throw new NotPlannable(`${key} has no selection`);
-    below = compileSelection(schema, named, node.selectionSet, fields);
+    below = compileSelection(schema, named, node.selectionSet);
   }
   return {
     responseKey: node.name.value,
     key,
+    policy,
     resolve: guarded(policy) ? guard(key, policy, composite, raw) : raw,
     type: field.type,
     below,
@@ -279,9 +274,8 @@ function compilePlan(schema: GraphQLSchema, spec: PlanSpec): Plan {
   const operation = document.definitions[0] as OperationDefinitionNode;
   const rootType = schema.getQueryType();
   if (!rootType) throw new NotPlannable("no query type");
-  const fields: Plan["fields"] = [];
-  const root = compileSelection(schema, rootType, operation.selectionSet, fields).get(rootType.name)!;
-  return { spec, root, fields, operationName: operation.name?.value ?? null };
+  const root = compileSelection(schema, rootType, operation.selectionSet).get(rootType.name)!;
+  return { spec, root, operationName: operation.name?.value ?? null };
 }
 
 const compiled = new WeakMap<GraphQLSchema, Map<string, Plan>>();
@@ -324,16 +318,14 @@ class HandBack extends Error {}
 
 /**
  * Whether the plan may answer at all: its root fields are not refused (a refusal there is certain,
- * so the statement is not sent), and no field asserts another's class (decided per value).
+ * so the statement is not sent).
  */
 function mayAnswer(ctx: Context, plan: Plan): boolean {
   const access = ctx.access;
-  for (const { key, policy, root } of plan.fields) {
-    if (policy.asserts) return false;
-    if (root && access.enforced && guarded(policy) && access.verdict(key, policy).decision === "DENY")
-      return false;
-  }
-  return true;
+  if (!access.enforced) return true;
+  return plan.root.every(
+    ({ key, policy }) => !guarded(policy) || access.verdict(key, policy).decision !== "DENY",
+  );
 }
 
 function complete(ctx: Context, type: GraphQLOutputType, step: Step, value: unknown): unknown {
