@@ -218,6 +218,37 @@ describe("read plans", () => {
     expect([...fromPlans.values()].flat().filter((e) => e.startsWith("READ")).length).toBeGreaterThan(50);
   }, 600_000);
 
+  it("answer bad input as the graph path does: the same error naming the argument, or the same empty answer", async () => {
+    const commander: Principal = {
+      name: "commander-bad-input",
+      roles: ["city_commander"],
+      areas: ["320600"],
+      purpose: "EMERGENCY_RESPONSE",
+    };
+    const notACursor = Buffer.from('GPC:T:["D:abc","S:x"]').toString("base64");
+    const cases: [string, Record<string, unknown>][] = [
+      [PERSON_360, { citizenId: "123" }],
+      [PERSON_360, { citizenId: "" }],
+      [PERSON_360, { citizenId: "320602199608094319" }], // a wrong check digit
+      [PERSON_360, { citizenId: 42 }], // not a string
+      [AREA_EVENTS, { code: "320600", first: 0 }],
+      [AREA_EVENTS, { code: "320600", first: -1 }],
+      [AREA_EVENTS, { code: "320600", first: 101 }],
+      [AREA_EVENTS, { code: "320600", first: 5, after: "not a cursor" }],
+      [AREA_EVENTS, { code: "320600", first: 5, after: notACursor }],
+      [AREA_EVENTS, { code: "999999", first: 5 }], // no such area: nothing, counted as nothing
+      [AREA_EVENTS, { code: "", first: 5 }],
+    ];
+    let refused = 0;
+    for (const [query, variables] of cases) {
+      const r = await both(commander, query, variables);
+      expect(comparable(r.a), JSON.stringify(variables)).toEqual(comparable(r.b));
+      if (r.a.errors?.length) refused++;
+    }
+    // most are refused with an error, which both paths write alike
+    expect(refused).toBeGreaterThanOrEqual(7);
+  });
+
   it("leave an operation name the document does not hold to the graph path, which refuses it", async () => {
     const token = await planned.token({
       roles: ["city_commander"],
