@@ -1,12 +1,13 @@
 // Prometheus metrics, served at GET /metrics on the hub's port: operations and their latency per
 // operation name, errors by code, sync runs and records per connector, quarantined records,
-// subscriptions open, and the database pool. Counting is in memory (a label lookup and an add);
+// subscriptions open, the database pool, and the process's own series (prom-client's defaults:
+// CPU, heap, event-loop delay, GC pauses by kind). Counting is in memory (a label lookup and an add);
 // what needs the database (quarantine) is read when Prometheus scrapes, not per request.
 //
 // One registry per hub (not prom-client's global one): several hubs in one test process do not
 // share or clash over series.
 import type { ApolloServerPlugin } from "@apollo/server";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { RunReport, SyncObserver } from "../integration/sync/engine.js";
 import { type Db, poolStats } from "../prisma/db.js";
 
@@ -41,6 +42,12 @@ export interface HubMetrics {
 
 export function createMetrics(db: Db): HubMetrics {
   const registry = new Registry();
+  // The process's own series (CPU, heap, event-loop delay, GC pauses by kind): a latency tail
+  // the operations' histogram shows is told apart from a pause of the whole process here.
+  collectDefaultMetrics({
+    register: registry,
+    gcDurationBuckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+  });
   const operations = new Counter({
     name: "citygraph_graphql_operations_total",
     help: "GraphQL operations executed, by operation name and type",

@@ -28,6 +28,12 @@ import { type AllocationSummary, inspectorUrl, sampleAllocations } from "./suppo
 import { type LoadResult, runLoad } from "./support/http-load.js";
 import { REPO_ROOT, spawnHub } from "./support/hub-process.js";
 import { treeCpuSeconds } from "./support/proc.js";
+import {
+  describePauses,
+  type ProcessPauses,
+  pausesBetween,
+  scrapeMetrics,
+} from "./support/process-pauses.js";
 import { fixed, formatTable } from "./support/report.js";
 import {
   addLoginRole,
@@ -37,7 +43,7 @@ import {
   topStatements,
 } from "./support/sandbox-graph.js";
 
-const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S] [--warmup S] [--concurrency N] [--no-profile] [--alloc] [--env KEY=VALUE]…
+const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S] [--warmup S] [--concurrency N] [--no-profile] [--alloc | --promoted] [--env KEY=VALUE]…
   --scale        sandbox preset (default test)
   --duration     measured seconds per operation (default 15)
   --warmup       unmeasured seconds before each (default 3)
@@ -46,7 +52,11 @@ const USAGE = `usage: npm run bench:profile -- [--scale test|demo] [--duration S
   --alloc        also sample what the hub allocates (inspector, V8's sampling heap profiler):
                  MB a request and the call sites that allocate most; CPU figures then include the
                  sampler's cost
+  --promoted     as --alloc, counting only the objects that outlived the young collection (the
+                 sites behind a young collection that copies much)
   --env          extra hub environment, repeatable (a configuration variable to compare)
+  --node-arg     extra node/V8 flag for the hub, after npm start's own, repeatable (e.g.
+                 --node-arg=--max-semi-space-size=16 to compare the young generation's size)
   --gaps         after the load, requests one at a time after idle gaps of these seconds (e.g.
                  2,12,2,12; 6 requests a gap and operation): what a screen that refreshes now
                  and then waits, connections the pool closed meanwhile included`;
@@ -64,7 +74,9 @@ function parseOptions() {
       concurrency: { type: "string", default: "16" },
       "no-profile": { type: "boolean", default: false },
       alloc: { type: "boolean", default: false },
+      promoted: { type: "boolean", default: false },
       env: { type: "string", multiple: true, default: [] },
+      "node-arg": { type: "string", multiple: true, default: [] },
       gaps: { type: "string", default: "" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -95,8 +107,10 @@ function parseOptions() {
     warmupS: num("warmup", values.warmup, 0, 60),
     concurrency: num("concurrency", values.concurrency, 1, 256),
     profile: !values["no-profile"],
-    alloc: values.alloc,
+    alloc: values.alloc || values.promoted,
+    promoted: values.promoted,
     env,
+    nodeArgs: values["node-arg"],
     gapsS: values.gaps
       .split(",")
       .filter((g) => g.trim() !== "")
@@ -135,6 +149,8 @@ interface OperationRun {
   /** What the hub allocated a request during the load (--alloc), and where. */
   allocatedMbPerRequest: number | null;
   allocationSites: { site: string; share: number }[] | undefined;
+  /** With --promoted: MB a request of objects that outlived the young collection. */
+  promotedMbPerRequest: number | null;
   /** PostgreSQL executing and planning the hub's statements during the load (pg_stat_statements). */
   dbExecMsPerRequest: number | null;
   dbPlanMsPerRequest: number | null;
@@ -142,6 +158,8 @@ interface OperationRun {
   sqlSecondPage?: number;
   window: Window;
   profile?: ProfileSummary;
+  /** GC pauses and event-loop delay in the hub during the measured load. */
+  pauses: ProcessPauses;
 }
 
 await runBench(
@@ -189,6 +207,7 @@ await runBench(
             ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=500"]
             : []),
           ...(options.alloc ? ["--inspect=127.0.0.1:0"] : []),
+          ...options.nodeArgs,
         ],
         env: {
           SANDBOX: "false",
@@ -228,6 +247,7 @@ await runBench(
       let dbBefore: ReturnType<typeof statementsByRole> | null = null;
       // (a holder, as below: assigned in a callback)
       const statementsBefore: { at: ReturnType<typeof topStatements> | null } = { at: null };
+      const metricsBefore: { at: ReturnType<typeof scrapeMetrics> | null } = { at: null };
       const inspector = options.alloc ? inspectorUrl(hub.output()) : null;
       if (options.alloc && !inspector) throw new Error("--alloc: the hub printed no inspector URL");
       // (assigned in a callback: a holder, so that the type is not narrowed to null)
@@ -247,12 +267,17 @@ await runBench(
           fromUs = monotonicUs();
           dbBefore = statementsByRole(graph.databaseUrl, [ROLE]);
           statementsBefore.at = topStatements(graph.databaseUrl, ROLE, 1000);
-          if (inspector) allocation.stop = sampleAllocations(inspector);
+          metricsBefore.at = scrapeMetrics(hub.url);
+          if (inspector) allocation.stop = sampleAllocations(inspector, { promoted: options.promoted });
         },
         signal: hub.gone,
       });
       const toUs = monotonicUs();
       const cpuAfter = treeCpuSeconds(hub.launcherPid);
+      const metricsAfter = await scrapeMetrics(hub.url);
+      if (!metricsBefore.at) throw new Error("the load never started its measured window");
+      const pauses = pausesBetween(await metricsBefore.at, metricsAfter);
+      for (const line of describePauses(pauses)) log(`    ${line}`);
       const sent = load.requests;
       // PostgreSQL's work for the load: planning and executing the hub's statements
       const db0 = dbBefore ? (await dbBefore)[ROLE] : undefined;
@@ -262,9 +287,11 @@ await runBench(
       const allocated = allocation.stop ? await (await allocation.stop)() : null;
       if (allocated && sent > 0) {
         log(
-          `    allocated ${fixed(allocated.bytes / sent / 1e6, 3)} MB a request; the sites that allocate most:`,
+          options.promoted
+            ? `    promoted (outlived the young collection): ${fixed(allocated.bytes / sent / 1e6, 3)} MB a request; by site:`
+            : `    allocated ${fixed(allocated.bytes / sent / 1e6, 3)} MB a request; the sites that allocate most:`,
         );
-        for (const site of allocated.sites.slice(0, 8))
+        for (const site of allocated.sites.slice(0, options.promoted ? 16 : 8))
           log(
             `      ${fixed((100 * site.bytes) / allocated.bytes, 1).padStart(5)} %  ${site.site.slice(0, 110)}`,
           );
@@ -291,13 +318,16 @@ await runBench(
         cpuMsPerRequest:
           cpuBefore !== null && cpuAfter !== null && sent > 0 ? ((cpuAfter - cpuBefore) * 1000) / sent : null,
         sqlPerRequest: Number.NaN,
-        allocatedMbPerRequest: allocated && sent > 0 ? allocated.bytes / sent / 1e6 : null,
+        allocatedMbPerRequest:
+          allocated && sent > 0 && !options.promoted ? allocated.bytes / sent / 1e6 : null,
+        promotedMbPerRequest: allocated && sent > 0 && options.promoted ? allocated.bytes / sent / 1e6 : null,
         allocationSites: allocated?.sites
           .slice(0, 20)
           .map((x) => ({ site: x.site, share: x.bytes / allocated.bytes })),
         dbExecMsPerRequest: perRequest((d) => d.execMs),
         dbPlanMsPerRequest: perRequest((d) => d.planMs),
         window: { label: op.name, fromUs, toUs },
+        pauses,
       });
       // SQL per request: one more request alone, its statements listed by PostgreSQL (an audit
       // batch written meanwhile shows as an INSERT); for a connection also its second page, since
@@ -421,10 +451,12 @@ await runBench(
         hubCpuMsPerRequest: r.cpuMsPerRequest,
         allocatedMbPerRequest: r.allocatedMbPerRequest,
         allocationSites: r.allocationSites,
+        promotedMbPerRequest: r.promotedMbPerRequest,
         dbExecMsPerRequest: r.dbExecMsPerRequest,
         dbPlanMsPerRequest: r.dbPlanMsPerRequest,
         sqlPerRequest: r.sqlPerRequest,
         sqlSecondPage: r.sqlSecondPage,
+        pauses: r.pauses,
         buckets: r.profile?.buckets,
         functions: r.profile?.functions,
       })),

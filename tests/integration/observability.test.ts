@@ -1,6 +1,6 @@
 // What an operations team watches: Prometheus metrics at /metrics (operations and latency per
 // operation name, errors by code, sync runs and records, quarantine, subscriptions, the database
-// pool) and OpenTelemetry traces (an operation with the spans of its root fields and SQL
+// pool, the process's GC pauses, event-loop delay and heap) and OpenTelemetry traces (an operation with the spans of its root fields and SQL
 // statements; a sync run with its page fetches), read here from an in-process exporter.
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +32,7 @@ async function scrape(): Promise<string> {
 /** The value of the series whose name and labels (in any order) are given; null when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | null {
   for (const line of text.split("\n")) {
-    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    const m = /^([a-z_][a-z0-9_]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
     const have = Object.fromEntries(
       [...(m[2] ?? "").matchAll(/([a-z_]+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!]),
@@ -91,6 +91,20 @@ describe("metrics at /metrics", () => {
     expect(sample(text, "citygraph_sync_records_total", { connector, result: "quarantined" })).toBe(1);
     expect(sample(text, "citygraph_sync_run_duration_seconds_count", { connector })).toBe(1);
     expect(sample(text, "citygraph_quarantined_records", { connector })).toBe(1);
+  });
+
+  it("shows the process's own series: GC pauses by kind, event-loop delay, heap, CPU", async () => {
+    // the hub runs in this process: young collections happen while this allocates and drops
+    const dropped: { i: number }[] = [];
+    for (let i = 0; i < 2_000_000; i++) dropped.push({ i });
+    expect(dropped.length).toBe(2_000_000);
+    const text = await scrape();
+    expect(sample(text, "nodejs_gc_duration_seconds_count", { kind: "minor" })).toBeGreaterThan(0);
+    // the buckets bench:profile reads pauses from: a millisecond to half a second
+    expect(sample(text, "nodejs_gc_duration_seconds_bucket", { kind: "minor", le: "0.005" })).not.toBeNull();
+    expect(sample(text, "nodejs_eventloop_lag_p99_seconds")).toBeGreaterThan(0);
+    expect(sample(text, "nodejs_heap_size_used_bytes")).toBeGreaterThan(0);
+    expect(sample(text, "process_cpu_seconds_total")).toBeGreaterThan(0);
   });
 
   it("shows open subscriptions and the database pool", async () => {

@@ -26,10 +26,14 @@ export interface AllocationSummary {
   sites: { site: string; bytes: number }[];
 }
 
-/** Start sampling; the returned function stops it and summarises. */
+/**
+ * Start sampling; the returned function stops it and summarises. `promoted`: only objects the
+ * young collection did not free (they outlived it and were promoted, whether the old generation
+ * has freed them since or not): the sites behind a young collection that copies much.
+ */
 export async function sampleAllocations(
   url: string,
-  intervalBytes = 16_384,
+  options: { intervalBytes?: number; promoted?: boolean } = {},
 ): Promise<() => Promise<AllocationSummary>> {
   const ws = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {
@@ -54,9 +58,9 @@ export async function sampleAllocations(
     });
   await send("HeapProfiler.enable");
   await send("HeapProfiler.startSampling", {
-    samplingInterval: intervalBytes,
+    samplingInterval: options.intervalBytes ?? 16_384,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !options.promoted,
   });
   return async () => {
     try {
