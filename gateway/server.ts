@@ -31,6 +31,7 @@ import type { HubMetrics } from "./metrics.js";
 import { useAudit } from "./plugins/audit.js";
 import { classifyParseError, limitRules } from "./plugins/operation-limits.js";
 import { useReadPlans } from "./plugins/read-plans.js";
+import { answeredRequests } from "./plugins/release-answered.js";
 import { apolloSchemaPrivacy } from "./plugins/schema-privacy.js";
 import { boundTextArguments } from "./text-bounds.js";
 import { loadWebhookSecrets, verifyWebhook } from "./webhooks.js";
@@ -167,6 +168,8 @@ export async function startHub({
     maxSubscriptions: config.wsMaxSubscriptions,
   });
 
+  // Each request's objects, emptied once its answer is written (see the module for why).
+  const answered = answeredRequests();
   const apollo = new ApolloServer<Context>({
     gateway: envelopGateway(schema, getEnveloped),
     // Same token bound as the envelop parser (gateway/plugins/operation-limits.ts).
@@ -198,6 +201,7 @@ export async function startHub({
       ApolloServerPluginCacheControlDisabled(),
       apolloSchemaPrivacy(config.introspection),
       ...(observability?.apolloPlugins ?? []),
+      answered.plugin,
       {
         async serverWillStart() {
           return {
@@ -271,21 +275,25 @@ export async function startHub({
       if (!res.writableFinished) gone.abort();
     });
     inflight++;
-    const response = await apollo
-      .executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async () => ({ ...contexts.context(principal, "http", requestId), signal: gone.signal }),
-      })
-      .finally(() => inflight--);
-    for (const [k, v] of response.headers) res.setHeader(k, v);
-    res.setHeader("x-request-id", requestId);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") {
-      res.end(response.body.string);
-      return;
+    try {
+      const response = await apollo
+        .executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+          context: async () => ({ ...contexts.context(principal, "http", requestId), signal: gone.signal }),
+        })
+        .finally(() => inflight--);
+      for (const [k, v] of response.headers) res.setHeader(k, v);
+      res.setHeader("x-request-id", requestId);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === "complete") {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } finally {
+      answered.release(gone.signal);
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
   }
 
   /** POST /connectors/:id/webhook: a department system pushes new or changed records. */

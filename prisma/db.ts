@@ -137,14 +137,14 @@ export interface SqlStatement {
 }
 
 /**
- * One statement whose answer PostgreSQL builds whole (one row, one text column: a read plan's
- * JSON), sent on the client's pool without Prisma's query interpreter, whose shaping of the
- * result costs more than the round trip here. Named like the adapter's statements (with names of
- * its own), reported to the client's query hook, under the pool's statement timeout.
+ * A statement sent on the client's pool without Prisma's query interpreter: named like the
+ * adapter's statements (with names of its own), reported to the client's query hook, under the
+ * pool's statement timeout.
  */
-export async function queryText(db: Db, statement: SqlStatement): Promise<string | null> {
+async function sendDirect(db: Db, statement: SqlStatement) {
   const direct = directs.get(db);
-  if (!direct) throw new Error("queryText needs a client made by createDb (its pool and query hook)");
+  if (!direct)
+    throw new Error("a direct statement needs a client made by createDb (its pool and query hook)");
   const values = statement.values.map((v) => (v instanceof Date ? v.toISOString() : v));
   const started = performance.now();
   const name = direct.name?.({ sql: statement.text }) || undefined;
@@ -155,8 +155,26 @@ export async function queryText(db: Db, statement: SqlStatement): Promise<string
     ...(name ? { name } : {}),
   });
   direct.onQuery?.(statement.text, performance.now() - started);
-  const cell = result.rows[0]?.[0];
+  return result;
+}
+
+/**
+ * One statement whose answer PostgreSQL builds whole (one row, one text column: a read plan's
+ * JSON), without Prisma's query interpreter, whose shaping of the result costs more than the
+ * round trip here.
+ */
+export async function queryText(db: Db, statement: SqlStatement): Promise<string | null> {
+  const cell = (await sendDirect(db, statement)).rows[0]?.[0];
   return typeof cell === "string" ? cell : null;
+}
+
+/**
+ * One write with a large parameter (the audit writer's batch as one JSON text), without Prisma's
+ * round trip of its arguments (serialised to JSON and parsed back: two more copies of the batch,
+ * and the event loop held while they are made). Returns the rows it touched.
+ */
+export async function executeDirect(db: Db, statement: SqlStatement): Promise<number> {
+  return (await sendDirect(db, statement)).rowCount ?? 0;
 }
 
 /** Connections of a client's pool: open, idle, and requests waiting for one. */

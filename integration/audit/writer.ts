@@ -7,7 +7,7 @@
 // configured retention (never less than the legal 180 days) are purged daily.
 import type { AuditEntry } from "../../domain/access/request.js";
 import { Prisma } from "../../generated/prisma/client.js";
-import type { Db } from "../../prisma/db.js";
+import { type Db, executeDirect } from "../../prisma/db.js";
 
 /** Who asked and what: the request's side of an audit record. */
 export interface AuditRequest {
@@ -136,14 +136,17 @@ export class AuditWriter {
       fields: e.fields,
       outcome: e.outcome,
     }));
-    await this.db.$executeRaw(Prisma.sql`
+    await executeDirect(
+      this.db,
+      Prisma.sql`
       INSERT INTO "AuditRecord" ("at", "subject", "roles", "department", "purpose", "purposeRef",
         "operationName", "documentHash", "requestId", "entityIds", "fields", "outcome")
       SELECT r."at", r."subject", r."roles", r."department", r."purpose", r."purposeRef",
         r."operationName", r."documentHash", r."requestId", r."entityIds", r."fields", r."outcome"::"AuditOutcome"
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("at" timestamp, "subject" text,
         "roles" text[], "department" text, "purpose" text, "purposeRef" text, "operationName" text,
-        "documentHash" text, "requestId" text, "entityIds" text[], "fields" text[], "outcome" text)`);
+        "documentHash" text, "requestId" text, "entityIds" text[], "fields" text[], "outcome" text)`,
+    );
   }
 
   private async purge(): Promise<void> {
