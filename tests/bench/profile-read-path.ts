@@ -176,6 +176,7 @@ await runBench(
         scale: options.scale,
         seed: "citygraph",
         statementStats: true,
+        settle: true,
         log,
         signal: bench.signal,
       }),

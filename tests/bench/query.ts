@@ -377,7 +377,7 @@ await runBench(
     log("filling a throwaway database from the sandbox systems (support/sandbox-graph.ts):");
     const setupStarted = performance.now();
     const graph = await bench.started(
-      ingestSandboxGraph({ scale, seed, statementStats: true, log, signal: bench.signal }),
+      ingestSandboxGraph({ scale, seed, statementStats: true, settle: true, log, signal: bench.signal }),
       (g) => g.stop(),
     );
     log(

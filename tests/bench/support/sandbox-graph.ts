@@ -38,6 +38,12 @@ export interface SandboxGraphOptions {
   poolMax?: number;
   /** Keep the sandbox systems running after the ingest (default: stopped once ingested). */
   keepSandbox?: boolean;
+  /**
+   * After the ingest, VACUUM as well as ANALYZE, then CHECKPOINT: the tables as autovacuum leaves
+   * a running system's, so that the first measured cell does not share the machine with
+   * autovacuum's first pass over the freshly loaded tables and the checkpoint after it.
+   */
+  settle?: boolean;
   /** Progress lines ("starting PostgreSQL … 1.2 s"). */
   log?: (line: string) => void;
   /**
@@ -354,7 +360,10 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
     }
 
     // Fresh planner statistics, as autovacuum would have them after a while.
-    await db.$executeRawUnsafe("ANALYZE");
+    if (options.settle) {
+      await db.$executeRawUnsafe("VACUUM (ANALYZE)");
+      await db.$executeRawUnsafe("CHECKPOINT");
+    } else await db.$executeRawUnsafe("ANALYZE");
     const rowCounts: Record<string, number> = {};
     for (const table of ROW_COUNT_TABLES) {
       const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*)::bigint AS n FROM "${table}"`);
