@@ -1,8 +1,9 @@
 // Prometheus metrics, served at GET /metrics on the hub's port: operations and their latency per
 // operation name, errors by code, sync runs and records per connector, quarantined records,
-// subscriptions open, the database pool, and the process's own series (prom-client's defaults:
-// CPU, heap, event-loop delay, GC pauses by kind). Counting is in memory (a label lookup and an add);
-// what needs the database (quarantine) is read when Prometheus scrapes, not per request.
+// subscriptions open, the database pool, and the process's own series (prom-client's defaults,
+// collected once per process: CPU, heap, event-loop delay, GC pauses by kind). Counting is in
+// memory (a label lookup and an add); what needs the database (quarantine) is read when
+// Prometheus scrapes, not per request.
 //
 // One registry per hub (not prom-client's global one): several hubs in one test process do not
 // share or clash over series.
@@ -40,14 +41,27 @@ export interface HubMetrics {
   scrape(): Promise<{ contentType: string; body: string }>;
 }
 
+/**
+ * The process's own series (CPU, heap, event-loop delay, GC pauses by kind): a latency tail the
+ * operations' histogram shows is told apart from a pause of the whole process here. They describe
+ * the process, not a hub, so they are collected once per process (their GC observer and
+ * event-loop monitor run for its lifetime) and every hub's scrape appends them.
+ */
+let processRegistry: Registry | null = null;
+function processSeries(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({
+      register: processRegistry,
+      gcDurationBuckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+    });
+  }
+  return processRegistry;
+}
+
 export function createMetrics(db: Db): HubMetrics {
   const registry = new Registry();
-  // The process's own series (CPU, heap, event-loop delay, GC pauses by kind): a latency tail
-  // the operations' histogram shows is told apart from a pause of the whole process here.
-  collectDefaultMetrics({
-    register: registry,
-    gcDurationBuckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
-  });
+  const processWide = processSeries();
   const operations = new Counter({
     name: "citygraph_graphql_operations_total",
     help: "GraphQL operations executed, by operation name and type",
@@ -212,7 +226,10 @@ export function createMetrics(db: Db): HubMetrics {
       },
     }),
     async scrape() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      return {
+        contentType: registry.contentType,
+        body: (await registry.metrics()) + (await processWide.metrics()),
+      };
     },
   };
 }

@@ -83,7 +83,7 @@ export function pausesBetween(before: Series, after: Series): ProcessPauses {
   };
 }
 
-/** One line a GC kind: "major 3× 41.2 ms (≥ 10 ms: 2)". */
+/** One line a GC kind ("GC major: 3× 41.2 ms (> 10 ms: 2)"), then the event loop's delay. */
 export function describePauses(p: ProcessPauses): string[] {
   const lines = p.gc.map((k) => {
     const long = k.atLeast.filter((b) => b.ms >= 2 && b.count > 0).map((b) => `> ${b.ms} ms: ${b.count}`);
