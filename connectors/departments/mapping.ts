@@ -147,17 +147,23 @@ export function forEachEntry(
   });
 }
 
-/** Which fields of a record or entry hold a person's citizen ID, name, phone and home address. */
+/** Which fields of a record or entry hold a person's citizen ID, name, phone, sex and home address. */
 export interface PersonFields {
   readonly citizenId: string;
   readonly name: string;
   readonly phone?: string;
   readonly address?: string;
+  /** The sex as the silo codes it, its translation table, and what a valid value looks like. */
+  readonly sex?: {
+    readonly field: string;
+    readonly codes: Readonly<Record<string, PersonDraft["sex"]>>;
+    readonly expected: string;
+  };
 }
 
 /**
  * A person read through fields (their paths prefixed with path, "" for the record itself); null
- * when nobody is identified, since an address alone identifies no one.
+ * when nobody is identified, since an address or a sex alone identifies no one.
  */
 export function personEntry(
   entry: Fields,
@@ -168,12 +174,23 @@ export function personEntry(
 ): PersonDraft | null {
   const read = (name: string) => text(entry, name, ctx, path === "" ? name : `${path}.${name}`);
   const address = fields.address === undefined ? null : read(fields.address);
+  const sex =
+    fields.sex === undefined
+      ? null
+      : coded(
+          read(fields.sex.field),
+          path === "" ? fields.sex.field : `${path}.${fields.sex.field}`,
+          fields.sex.codes,
+          ctx,
+          fields.sex.expected,
+        );
   const person = prune<PersonDraft>({
     element: "PERSON",
     ref,
     citizenId: read(fields.citizenId),
     name: read(fields.name),
     phone: fields.phone === undefined ? null : read(fields.phone),
+    sex,
     addresses: address === null ? undefined : [{ kind: "RESIDENT", text: address }],
   });
   return person.citizenId || person.name || person.phone ? person : null;

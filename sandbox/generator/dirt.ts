@@ -20,6 +20,8 @@ export const DIRT_GROUPS = [
   "nameForm",
   "nameRare",
   "phoneForm",
+  "sexPresence",
+  "sexForm",
   "address",
   "record",
 ] as const;
@@ -157,6 +159,20 @@ export const DIRT_TABLE = [
     description: "+86 / 0086 prefix, dashes or spaces in the mobile",
     eligible: "a phone is given",
     rates: r(0, 0.05, 0.02, 0.05, 0.03),
+  },
+  {
+    kind: "sexMissing",
+    group: "sexPresence",
+    description: "the sex of a caller or party (来电人性别, 报警人性别) left blank",
+    eligible: "a silo that writes down the sex of someone it heard or met, the name given no 先生/女士",
+    rates: r(0.05, 0, 0.1, 0, 0),
+  },
+  {
+    kind: "sexMisjudged",
+    group: "sexForm",
+    description: "the other sex written down (a voice on the phone misjudged)",
+    eligible: "sex written down, the name given no 先生/女士",
+    rates: r(0.005, 0, 0.01, 0, 0),
   },
   {
     kind: "staleAddress",
@@ -414,6 +430,30 @@ export function phoneAsSeen(
     log.record(field, "phoneFormat");
   }
   return phone;
+}
+
+/**
+ * The sex a silo writes down for someone it heard or met (12345's 来电人性别, 110's 报警人性别 and
+ * 涉事人员性别): 1 male, 2 female, null when left blank. A caller who gave "王先生" was written
+ * down by the same ear, so the form of address and the sex agree.
+ */
+export function sexAsSeen(
+  log: DirtLog,
+  person: Person,
+  field: string,
+  nameGiven: string | null,
+): 1 | 2 | null {
+  for (const sex of [1, 2] as const)
+    if (person.surname !== "" && nameGiven === `${person.surname}${HONORIFICS[sex]}`) return sex;
+  if (log.draw("sexPresence", () => true) === "sexMissing") {
+    log.record(field, "sexMissing");
+    return null;
+  }
+  if (log.draw("sexForm", () => true) === "sexMisjudged") {
+    log.record(field, "sexMisjudged");
+    return person.sex === 1 ? 2 : 1;
+  }
+  return person.sex;
 }
 
 /** The address index a silo holds as the person's current address (maybe the former one). */

@@ -36,7 +36,13 @@ import { rerunWithStartFlags } from "./support/hub-process.js";
 import { groupBy, type PairwiseScores, pairwise } from "./support/pairwise.js";
 import { commandLine, descendantsOf, RssSampler } from "./support/proc.js";
 import { fixed, formatTable, mib } from "./support/report.js";
-import { type Diagnostics, diagnose, type ExampleGroup, topList } from "./support/resolve-diagnostics.js";
+import {
+  type Diagnostics,
+  diagnose,
+  type ExampleGroup,
+  type StrayRef,
+  topList,
+} from "./support/resolve-diagnostics.js";
 import { ingestSandboxGraph } from "./support/sandbox-graph.js";
 import { TreeMemorySampler } from "./support/tree-memory.js";
 import {
@@ -68,6 +74,49 @@ interface Options {
   seed: string;
   waves: string[][] | undefined;
   keepTruth: boolean;
+}
+
+/** What the resolution pass made of each split's stray person references, and what they gave. */
+interface PassVerdicts {
+  byVerdict: Record<string, number>;
+  byVerdictAndProfile: Record<string, number>;
+}
+
+/**
+ * For each stray person reference: in a registered person's file (the ingest or the pass put it
+ * with someone else), or a mention the pass queued for review with its own person, queued with
+ * another, or left apart (no candidate clear enough to queue).
+ */
+async function passVerdicts(client: pg.Client, strays: readonly StrayRef[]): Promise<PassVerdicts> {
+  const out: PassVerdicts = { byVerdict: {}, byVerdictAndProfile: {} };
+  if (strays.length === 0) return out;
+  const ids = await entityIdsOf(client, "person", [...new Set(strays.flatMap((s) => [s.item, s.main]))]);
+  const entities = [...new Set(strays.map((s) => ids.get(s.item)).filter((id): id is string => !!id))];
+  const rows = await client.query<{ id: string; registered: boolean; candidates: string[] | null }>(
+    `SELECT p.id::text, p."citizenId" IS NOT NULL AS registered,
+            (SELECT array_agg(m."candidateId"::text) FROM "MatchCandidate" m
+             WHERE m."entityType" = 'PERSON' AND m."entityId" = p.id AND m.status = 'OPEN') AS candidates
+     FROM "Person" p WHERE p.id = ANY($1::uuid[])`,
+    [entities],
+  );
+  const byId = new Map(rows.rows.map((r) => [r.id, r]));
+  for (const s of strays) {
+    const row = byId.get(ids.get(s.item) ?? "");
+    const main = ids.get(s.main);
+    const verdict = !row
+      ? "unlinked"
+      : row.registered
+        ? "in a registered person's file"
+        : !row.candidates
+          ? "left apart"
+          : main && row.candidates.includes(main)
+            ? "queued with its person"
+            : "queued with another";
+    out.byVerdict[verdict] = (out.byVerdict[verdict] ?? 0) + 1;
+    const key = `${verdict}: ${s.profile}`;
+    out.byVerdictAndProfile[key] = (out.byVerdictAndProfile[key] ?? 0) + 1;
+  }
+  return out;
 }
 
 function parseOptions(): Options {
@@ -400,6 +449,7 @@ await runBench(
       diagnostics[kind] = diagnose(c, index.datasets, predicted, kind === "organisation" ? 0 : 5);
     }
     const ceiling = personCeiling(index.refs.person, withSingletons(index.refs.person.predicted));
+    const verdicts = await passVerdicts(client, diagnostics.person.strays);
     const evalMs = performance.now() - evalStarted;
     const evalPeakKiB = self.endWindow();
 
@@ -535,6 +585,8 @@ await runBench(
     log(`  stray refs by dataset:role: ${topList(d.splits.byLabel, 12)}`);
     log(`  … and by what they gave:    ${topList(d.splits.byProfile, 16)}`);
     log(`  stray refs linked?          ${topList(d.splits.byStatus)}`);
+    log(`  … what the pass made of them: ${topList(verdicts.byVerdict)}`);
+    log(`  … by what they gave:        ${topList(verdicts.byVerdictAndProfile, 16)}`);
     log(`  missed pairs by silo pair:  ${topList(d.splits.pairsBySiloPair, 15)}`);
     log(
       `persons — false merges: ${d.merges.groups} entities holding 2+ true persons, ${d.merges.pairs} wrong pairs, ${d.merges.strayRefs} references of a minority person; ${d.merges.withFamilyPhone ?? 0} of the entities involve familyPhone dirt`,
@@ -642,6 +694,7 @@ await runBench(
       diagnostics: Object.fromEntries(
         ENTITY_KINDS.map((k) => [k, { splits: diagnostics[k].splits, merges: diagnostics[k].merges }]),
       ),
+      personStraysByPass: verdicts,
       examples: {
         splits: splitExamples,
         merges: mergeExamples,

@@ -21,7 +21,7 @@ export const hotlineManifest: ConnectorManifest = connectorManifestSchema.parse(
   produces: ["PERSON", "ORGANISATION", "EVENT"],
   fields: [
     ...fields("PERSON", "SENSITIVE", ["citizenId"]),
-    ...fields("PERSON", "PERSONAL", ["name", "phone"]),
+    ...fields("PERSON", "PERSONAL", ["name", "sex", "phone"]),
     ...fields("ORGANISATION", "INTERNAL", ["name", "kind"]),
     ...fields("EVENT", "INTERNAL", [
       "kind",

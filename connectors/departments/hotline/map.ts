@@ -1,10 +1,10 @@
 // 12345 hotline (政务服务便民热线) work orders → element drafts. The hub hands over
 // { dataset: "workOrders", record } with the ticket system's snake_case row
 // (sandbox/generator/silos/hotline.ts): a HOTLINE_TICKET EventDraft in the order's
-// street, the caller as a PersonDraft (often only a surname + 先生/女士 and a phone: passed
-// through, the hub resolves) and the unit complained about (被反映单位) as an OrganisationDraft.
+// street, the caller as a PersonDraft (often only a surname + 先生/女士 and a phone, with the
+// sex the operator heard: passed through, the hub resolves) and the unit complained about (被反映单位) as an OrganisationDraft.
 // Every failure is a MappingProblem, never an exception.
-import type { ElementDraft, EventDraft, JsonValue, OrganisationDraft } from "../../contract.js";
+import type { ElementDraft, EventDraft, JsonValue, OrganisationDraft, PersonDraft } from "../../contract.js";
 import {
   areaCode,
   type Ctx,
@@ -61,8 +61,23 @@ export const SATISFACTION: Readonly<Record<string, string>> = {
   未评价: "NOT_RATED",
 };
 
+/**
+ * 来电人性别 as the ticket system writes it: the operator's judgement of the voice, so it is the
+ * caller's, not the phone holder's (a wife calling on her husband's mobile is 女).
+ */
+export const CALLER_SEXES: Readonly<Record<string, PersonDraft["sex"]>> = {
+  男: "MALE",
+  女: "FEMALE",
+  未知: null,
+};
+
 /** Where a work order names its caller. */
-const CALLER_FIELDS = { citizenId: "caller_id_no", name: "caller_name", phone: "caller_phone" } as const;
+const CALLER_FIELDS = {
+  citizenId: "caller_id_no",
+  name: "caller_name",
+  phone: "caller_phone",
+  sex: { field: "caller_sex", codes: CALLER_SEXES, expected: "男 / 女" },
+} as const;
 
 /** How the unit a caller complains about is linked to the ticket. */
 export const TARGET_ROLE = "TARGET";

@@ -1,7 +1,8 @@
 // Public security (公安) records → element drafts. The hub hands over { dataset, record } with the
 // registry's own shapes (sandbox/generator/silos/public-security.ts):
 //   population  人口信息 row (GMSFHM XM XBDM MZDM CSRQ HJDZ/HJDZXZQH XZZ/XZZXZQH LXDH …) → PersonDraft
-//   incidents   110 接处警 row (JJDBH BJSJ BJR* BJNR AFDD JQLB GXDW XZQH CJJG SJRY[]) → POLICE_INCIDENT
+//   incidents   110 接处警 row (JJDBH BJSJ BJR* BJNR AFDD JQLB GXDW XZQH CJJG SJRY[]) → POLICE_INCIDENT,
+//               its reporter and involved persons with the sex the police wrote down (BJRXB, XB)
 //               EventDraft + the reporter and the involved persons (涉事人员) as PersonDrafts.
 // Identifiers pass through as written (the hub normalises them on ingest); only what decides whether
 // an element can exist is checked here, and every failure becomes a MappingProblem, never an exception.
@@ -78,8 +79,15 @@ export const POPULATION_ADDRESSES = [
 ] as const;
 
 /** Where an incident names its reporter (报警人) and each involved person (涉事人员 SJRY[i]). */
-const REPORTER_FIELDS = { citizenId: "BJRSFZH", name: "BJRXM", phone: "BJRDH" } as const;
-const INVOLVED_FIELDS = { citizenId: "GMSFHM", name: "XM", phone: "LXDH" } as const;
+const SEX_EXPECTED = "a GB/T 2261.1 sex code";
+const sexCode = (field: string) => ({ field, codes: SEX_CODES, expected: SEX_EXPECTED });
+const REPORTER_FIELDS = {
+  citizenId: "BJRSFZH",
+  name: "BJRXM",
+  phone: "BJRDH",
+  sex: sexCode("BJRXB"),
+} as const;
+const INVOLVED_FIELDS = { citizenId: "GMSFHM", name: "XM", phone: "LXDH", sex: sexCode("XB") } as const;
 
 /** 民族代码 MZDM (GB 3304-1991): 01–56, 97 其他, 98 外国血统中国籍人士. */
 const ETHNICITY_CODE = /^(0[1-9]|[1-4]\d|5[0-6]|97|98)$/;
@@ -101,7 +109,7 @@ function mapPopulation(rec: Fields, ctx: Ctx): ElementDraft[] {
   if (citizenId === null && name === null)
     problem(ctx, "MISSING_FIELD", "GMSFHM", "neither GMSFHM (citizen ID) nor XM (name): no person to record");
 
-  const sex = coded(text(rec, "XBDM", ctx), "XBDM", SEX_CODES, ctx, "a GB/T 2261.1 sex code");
+  const sex = coded(text(rec, "XBDM", ctx), "XBDM", SEX_CODES, ctx, SEX_EXPECTED);
 
   const ethnicity = text(rec, "MZDM", ctx);
   if (ethnicity !== null && !ETHNICITY_CODE.test(ethnicity.trim()))

@@ -6,6 +6,7 @@ import type { City } from "../city.js";
 import type { Emitted } from "../dataset.js";
 import { type DirtKind, DirtLog, type Silo } from "../dirt.js";
 import { type Rng, streamRng, weighted } from "../rng.js";
+import { sexName } from "../tables/names.js";
 import { type DatasetName, type GroundTruthRecord, type PersonFields, valueAt } from "../truth.js";
 
 /** Relative frequency of events by hour of day (Beijing time). */
@@ -54,7 +55,13 @@ export function addAddress(
   );
 }
 
-export const sexName = (sex: 1 | 2) => (sex === 1 ? "男" : "女");
+export { sexName };
+
+/** A sex as written down in words ("男" / "女"), or null when left blank. */
+export const sexNameOf = (sex: 1 | 2 | null): string | null => (sex === null ? null : sexName(sex));
+
+/** A sex as written down in GB/T 2261.1 code ("1" / "2"), or null when left blank. */
+export const sexCodeOf = (sex: 1 | 2 | null): string | null => (sex === null ? null : String(sex));
 
 /** A number with `digits` digits from a keyed permutation of an index. */
 export const padded = (n: number, digits: number) => String(n).padStart(digits, "0");

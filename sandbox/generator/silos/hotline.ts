@@ -6,7 +6,7 @@ import { addressText } from "../addresses.js";
 import { addWorkingDays, dayOfSeconds, formatDate, formatTime, secondsOfDay } from "../calendar.js";
 import type { City } from "../city.js";
 import type { Emitted, SiloDataset } from "../dataset.js";
-import { DirtLog, idAsSeen, isDuplicated, nameAsSeen, phoneAsSeen } from "../dirt.js";
+import { DirtLog, idAsSeen, isDuplicated, nameAsSeen, phoneAsSeen, sexAsSeen } from "../dirt.js";
 import type { Organisation } from "../organisations.js";
 import { CROSS_SILO_LINKS } from "../presets.js";
 import { Permutation, permutationKey, type Rng, streamRng, WeightedTable, weighted } from "../rng.js";
@@ -20,7 +20,7 @@ import {
   SATISFACTION,
 } from "../tables/codes.js";
 import { emptyTruth, type GroundTruthRecord, type PersonFields } from "../truth.js";
-import { addAddress, addPerson, emit, eventTime, padded } from "./common.js";
+import { addAddress, addPerson, emit, eventTime, padded, sexNameOf } from "./common.js";
 import { incidentCore, incidentNumber } from "./public-security.js";
 
 export interface HotlineWorkOrder {
@@ -29,6 +29,8 @@ export interface HotlineWorkOrder {
   caller_name: string | null;
   caller_phone: string | null;
   caller_id_no: string | null;
+  /** 来电人性别 ("男" / "女"), as the operator heard it; null when left blank. */
+  caller_sex: string | null;
   category: HotlineCategory;
   urgency: "一般" | "紧急";
   topic: string;
@@ -216,12 +218,17 @@ export function hotlineWorkOrders(city: City): SiloDataset<HotlineWorkOrder> {
     const place = addressText(addr, "colloquial", rng);
     const hh = city.household(c.caller.householdIndex);
     const life = lifecycle(city, rng, created, c.category, c.urgent);
+    const callerName = nameAsSeen(log, c.caller, "caller_name", { spoken: true });
+    const callerPhone = phoneAsSeen(log, c.caller, hh, "caller_phone");
+    const callerId = idAsSeen(log, c.caller, "caller_id_no");
     const record: HotlineWorkOrder = {
       order_no: key,
       channel: copy === 0 ? c.channel : CHANNEL_TABLE.pick(rng),
-      caller_name: nameAsSeen(log, c.caller, "caller_name", { spoken: true }),
-      caller_phone: phoneAsSeen(log, c.caller, hh, "caller_phone"),
-      caller_id_no: idAsSeen(log, c.caller, "caller_id_no"),
+      caller_name: callerName,
+      caller_phone: callerPhone,
+      caller_id_no: callerId,
+      // drawn after the caller's other dirt: the rest of the record does not depend on it
+      caller_sex: sexNameOf(sexAsSeen(log, c.caller, "caller_sex", callerName)),
       category: c.category,
       urgency: c.urgent ? "紧急" : "一般",
       topic: c.topic.topic,
@@ -243,6 +250,7 @@ export function hotlineWorkOrders(city: City): SiloDataset<HotlineWorkOrder> {
     const fields: PersonFields = { phone: "caller_phone" };
     if (record.caller_name !== null) fields.name = "caller_name";
     if (record.caller_id_no !== null) fields.id = "caller_id_no";
+    if (record.caller_sex !== null) fields.sex = "caller_sex";
     addPerson(truth, c.caller.key, "caller", fields);
     if (c.hasAddress) addAddress(truth, c.address, "address", place);
     if (c.target) {

@@ -7,7 +7,7 @@ import { formatDate, formatTime } from "../calendar.js";
 import type { Person } from "../citizens.js";
 import type { City } from "../city.js";
 import type { Emitted, SiloDataset } from "../dataset.js";
-import { currentAddressAsSeen, idAsSeen, nameAsSeen, phoneAsSeen } from "../dirt.js";
+import { currentAddressAsSeen, idAsSeen, nameAsSeen, phoneAsSeen, sexAsSeen } from "../dirt.js";
 import { CROSS_SILO_LINKS } from "../presets.js";
 import { Permutation, permutationKey, type Rng, streamRng, WeightedTable, weighted } from "../rng.js";
 import {
@@ -17,7 +17,7 @@ import {
   type IncidentCategory,
 } from "../tables/codes.js";
 import { emptyTruth, type PersonFields } from "../truth.js";
-import { addAddress, addPerson, dirtLog, emit, eventTime, padded } from "./common.js";
+import { addAddress, addPerson, dirtLog, emit, eventTime, padded, sexCodeOf } from "./common.js";
 
 /** 人口信息: one row per resident. */
 export interface PsPopulationRecord {
@@ -58,6 +58,8 @@ export interface PsInvolvedPerson {
   XM: string | null;
   GMSFHM: string | null;
   LXDH: string | null;
+  /** 性别 (GB/T 2261.1), null when left blank */
+  XB: string | null;
   /** 人员类型 */
   RYLX: "当事人" | "嫌疑人" | "求助人";
 }
@@ -74,6 +76,8 @@ export interface PsIncidentRecord {
   BJRXM: string | null;
   BJRDH: string | null;
   BJRSFZH: string | null;
+  /** 报警人性别 (GB/T 2261.1: "1" male, "2" female; null when left blank) */
+  BJRXB: string | null;
   /** 报警内容 */
   BJNR: string;
   /** 案发地点 */
@@ -279,6 +283,7 @@ export function publicSecurityIncidents(city: City): SiloDataset<PsIncidentRecor
         BJRXM: nameAsSeen(log, reporter, "BJRXM"),
         BJRDH: phoneAsSeen(log, reporter, reporterHh, "BJRDH"),
         BJRSFZH: reporterId,
+        BJRXB: null,
         BJNR: core.template.replace("{place}", place.text).replace("{issue}", core.issue),
         AFDD: place.text,
         JQLB: core.category.code,
@@ -297,6 +302,8 @@ export function publicSecurityIncidents(city: City): SiloDataset<PsIncidentRecor
       const reporterFields: PersonFields = { name: "BJRXM", phone: "BJRDH" };
       if (reporterId !== null) reporterFields.id = "BJRSFZH";
       addPerson(truth, reporter.key, "reporter", reporterFields);
+      let other: { person: Person; entry: PsInvolvedPerson; fields: PersonFields; field: string } | null =
+        null;
       if (core.other) {
         const o = core.other;
         const field = `SJRY[${involved.length}]`;
@@ -308,6 +315,7 @@ export function publicSecurityIncidents(city: City): SiloDataset<PsIncidentRecor
           XM: knowName ? nameAsSeen(log, o, `${field}.XM`) : null,
           GMSFHM: knowId ? idAsSeen(log, o, `${field}.GMSFHM`) : null,
           LXDH: knowPhone ? phoneAsSeen(log, o, oh, `${field}.LXDH`) : null,
+          XB: null,
           RYLX: core.category.code === "02" && rng.chance(0.3) ? "嫌疑人" : "当事人",
         };
         involved.push(entry);
@@ -316,6 +324,15 @@ export function publicSecurityIncidents(city: City): SiloDataset<PsIncidentRecor
         if (entry.GMSFHM !== null) fields.id = `${field}.GMSFHM`;
         if (entry.LXDH !== null) fields.phone = `${field}.LXDH`;
         addPerson(truth, o.key, "involved", fields);
+        other = { person: o, entry, fields, field };
+      }
+      // the sexes the police wrote down, drawn after the record's other dirt (nothing else depends
+      // on them); of an involved person the police learned nothing else about, none
+      record.BJRXB = sexCodeOf(sexAsSeen(log, reporter, "BJRXB", record.BJRXM));
+      if (record.BJRXB !== null) reporterFields.sex = "BJRXB";
+      if (other && Object.keys(other.fields).length > 0) {
+        other.entry.XB = sexCodeOf(sexAsSeen(log, other.person, `${other.field}.XB`, other.entry.XM));
+        if (other.entry.XB !== null) other.fields.sex = `${other.field}.XB`;
       }
       addAddress(truth, core.address, "AFDD", place);
       truth.areas.push({ field: "XZQH", code: addr.streetCode });

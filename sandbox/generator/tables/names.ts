@@ -495,6 +495,9 @@ export const MONGOLIAN_NAMES: Record<1 | 2, readonly string[]> = {
 /** Surnames that callers give with 先生 / 女士 (12345 habit). */
 export const HONORIFICS: Record<1 | 2, string> = { 1: "先生", 2: "女士" };
 
+/** 性别 as the silos write it. */
+export const sexName = (sex: 1 | 2): string => (sex === 1 ? "男" : "女");
+
 // ---- derived lookups ----
 
 const homophoneIndex = new Map<string, string>();

@@ -43,9 +43,18 @@ export interface ExampleGroup {
   more: number;
 }
 
+/** A split's stray reference, one reference of its main part, and what the stray one gave. */
+export interface StrayRef {
+  item: number;
+  main: number;
+  profile: string;
+}
+
 export interface Diagnostics {
   splits: GroupSummary;
   merges: GroupSummary;
+  /** Every split's stray references (for what the resolution pass said of them). */
+  strays: StrayRef[];
   splitExamples: ExampleGroup[];
   mergeExamples: ExampleGroup[];
 }
@@ -106,6 +115,7 @@ export function diagnose(
   const siloOf = (item: number) => SILOS.indexOf(datasets[c.dataset.get(item)]!.silo);
   const siloName = (s: number) => SILOS[s] as Silo;
 
+  const strays: StrayRef[] = [];
   const summarise = (by: ArrayLike<number>, other: ArrayLike<number>, merges: boolean) => {
     const summary = emptySummary();
     if (merges) summary.withFamilyPhone = 0;
@@ -137,6 +147,7 @@ export function diagnose(
         const best = size.get(main)!;
         if (n > best || (n === best && (withId.get(part) ?? 0) > (withId.get(main) ?? 0))) main = part;
       }
+      const mainItem = group.items[group.otherLabels.indexOf(main)]!;
       group.items.forEach((item, j) => {
         const s = siloOf(item);
         perSilo[s]!++;
@@ -154,7 +165,9 @@ export function diagnose(
         for (const cause of causes) bump(summary.byCause, cause);
         const label = c.labels.names[c.label.get(item)]!;
         bump(summary.byLabel, label);
-        bump(summary.byProfile, `${label} [${fieldNames(c.fields.get(item))}] ${causes.join("+")}`);
+        const profile = `${label} [${fieldNames(c.fields.get(item))}] ${causes.join("+")}`;
+        bump(summary.byProfile, profile);
+        if (!merges) strays.push({ item, main: mainItem, profile });
         bump(summary.byStatus, STATUS_NAMES[c.status[item]!]!);
       });
       for (let a = 0; a < SILOS.length; a++)
@@ -183,6 +196,7 @@ export function diagnose(
   return {
     splits: splits.summary,
     merges: merges.summary,
+    strays,
     splitExamples: splits.picked,
     mergeExamples: merges.picked,
   };

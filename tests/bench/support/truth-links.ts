@@ -9,7 +9,8 @@
 // became is read off each dataset's map.ts (by role, and by list position for list fields), see
 // PERSON_REFS / ORGANISATION_REFS; tests/unit/bench/truth-links.test.ts checks the table against the
 // mappings themselves on a generated city. A truth reference whose record holds none of its fields
-// (e.g. an involved person the police learned nothing about) names nobody: it is counted as
+// (e.g. an involved person the police learned nothing about), or only their sex (an anonymous
+// caller without a phone, whose sex the operator wrote down), names nobody: it is counted as
 // "unnamed" and left out.
 //
 // Places. A place reference is a truth address reference that the hub receives as the address of a
@@ -385,7 +386,7 @@ export function indexTruthLine(index: TruthIndex, t: TruthLine): RecordRows {
 
   t.persons.forEach((p, i) => {
     const paths = Object.values(p.fields).filter((v): v is string => typeof v === "string");
-    if (paths.length === 0) {
+    if (paths.length === 0 || Object.keys(p.fields).every((k) => k === "sex")) {
       counts.refs.person.unnamed++;
       return;
     }

@@ -4,15 +4,17 @@
 // coin toss (and a wrong link puts strangers in one file).
 //
 // Counted as undecided (each is undecidable by how the generator makes the city):
-// - a name alone, when the name reached the silo unaltered and at least one other adult resident
-//   bears it, for a unit's legal representative (法定代表人) whose unit gives a landline (the
+// - a name alone (with the sex the silo wrote down, if any), when the name reached the silo
+//   unaltered and at least one other adult resident bears it (and agrees with that sex), for a
+//   unit's legal representative (法定代表人) whose unit gives a landline (the
 //   generator draws the representative uniformly from the city's adults in an age band, and the
 //   unit's name and address say nothing of them), and for the other party to a 110 theft or fight
 //   (类别 02, 03, drawn the same way, so the incident's place says nothing of them either; a
 //   neighbour dispute's other party lives next door and is not counted);
 // - a phone without an ID, when at least two residents the role admits hold that number (the
 //   registry gives a household's phoneless members its family phone) and agree with whatever name
-//   form the record gives (none, "王先生", or the full name), or, when no holder agrees with it,
+//   form the record gives (none, "王先生", or the full name) and with the sex it gives (12345's
+//   来电人性别, when the operator wrote one down), or, when no holder agrees with both,
 //   at least two of the holders' housemates do: they live together, so a place says nothing
 //   either.
 // Everything else counts as decided (a relative's mobile given as one's own, for one, which points
@@ -27,6 +29,10 @@ import {
   personIndexOfKey,
 } from "../../../sandbox/generator/index.js";
 import { HONORIFICS } from "../../../sandbox/generator/tables/names.js";
+
+/** A sex as a silo writes it (12345 "男" / "女", 110 GB/T 2261.1 "1" / "2"); null when blank. */
+const sexGiven = (v: unknown): 1 | 2 | null =>
+  v === "男" || v === "1" ? 1 : v === "女" || v === "2" ? 2 : null;
 
 /** A mainland mobile number (a unit's 联系电话 that is one can tie it to its holder). */
 const MOBILE = /^1\d{10}$/;
@@ -73,10 +79,15 @@ export function undecidedReferences(
   city: City,
 ): (truth: GroundTruthRecord, valueAt: (path: string) => unknown) => UndecidedRef[] {
   const adultsByName = new Map<string, number>();
+  const adultsByNameSex = new Map<string, number>();
   const holders = new Map<string, Person[]>();
   for (let h = 0; h < city.plan.householdCount; h++)
     for (const p of city.household(h).members) {
-      if (p.ageAsOf >= 18) adultsByName.set(p.name, (adultsByName.get(p.name) ?? 0) + 1);
+      if (p.ageAsOf >= 18) {
+        adultsByName.set(p.name, (adultsByName.get(p.name) ?? 0) + 1);
+        const key = `${p.name}|${p.sex}`;
+        adultsByNameSex.set(key, (adultsByNameSex.get(key) ?? 0) + 1);
+      }
       if (p.contactPhone) {
         const key = digits(p.contactPhone);
         const list = holders.get(key);
@@ -84,8 +95,9 @@ export function undecidedReferences(
         else holders.set(key, [p]);
       }
     }
-  const agrees = (p: Person, name: unknown) =>
-    name === null || name === undefined || name === p.name || name === `${p.surname}${HONORIFICS[p.sex]}`;
+  const agrees = (p: Person, name: unknown, sex: 1 | 2 | null) =>
+    (name === null || name === undefined || name === p.name || name === `${p.surname}${HONORIFICS[p.sex]}`) &&
+    (sex === null || sex === p.sex);
 
   return (truth, valueAt) => {
     const subject: Subject = {
@@ -100,25 +112,31 @@ export function undecidedReferences(
     truth.persons.forEach((ref, i) => {
       const given = Object.keys(ref.fields);
       const name = ref.fields.name ? valueAt(ref.fields.name) : null;
-      if (given.length === 1 && ref.fields.name) {
+      const sex = ref.fields.sex ? sexGiven(valueAt(ref.fields.sex)) : null;
+      if (ref.fields.name && given.every((k) => k === "name" || k === "sex")) {
         const when = NAME_ONLY_UNDECIDED[`${truth.dataset}/${ref.role}`];
         const person = city.person(personIndexOfKey(ref.person));
-        if (when && name === person.name && (adultsByName.get(person.name) ?? 0) >= 2 && when(subject))
-          out.push({ ref: i, evidence: `name:${person.name}` });
+        const namesakes =
+          sex !== null
+            ? (adultsByNameSex.get(`${person.name}|${sex}`) ?? 0)
+            : (adultsByName.get(person.name) ?? 0);
+        if (when && name === person.name && namesakes >= 2 && when(subject))
+          out.push({ ref: i, evidence: `name:${person.name}|sex:${sex ?? ""}` });
         return;
       }
-      if (!ref.fields.phone || given.some((k) => !["name", "phone", "address"].includes(k))) return;
+      if (!ref.fields.phone || given.some((k) => !["name", "phone", "address", "sex"].includes(k))) return;
       const phone = valueAt(ref.fields.phone);
       if (typeof phone !== "string" || phone === "") return;
-      const admits = (p: Person) => (!ADULT_ROLES.has(ref.role) || p.ageAsOf >= 18) && agrees(p, name);
+      const admits = (p: Person) => (!ADULT_ROLES.has(ref.role) || p.ageAsOf >= 18) && agrees(p, name, sex);
       const holding = holders.get(digits(phone)) ?? [];
       let candidates = holding.filter(admits);
-      // no holder fits the name ("王先生" on his wife's mobile): his household's members are next
+      // no holder fits the name or sex ("王先生" on his wife's mobile): his household's members are next
       if (candidates.length === 0)
         candidates = [...new Set(holding.map((p) => p.householdIndex))]
           .flatMap((h) => city.household(h).members)
           .filter(admits);
-      if (candidates.length >= 2) out.push({ ref: i, evidence: `phone:${digits(phone)}|name:${name ?? ""}` });
+      if (candidates.length >= 2)
+        out.push({ ref: i, evidence: `phone:${digits(phone)}|name:${name ?? ""}|sex:${sex ?? ""}` });
     });
     return out;
   };

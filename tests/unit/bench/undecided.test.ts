@@ -20,7 +20,10 @@ const city = createCity({ seed: "citygraph", preset: "test" });
 const undecided = undecidedReferences(city);
 const residents: Person[] = [];
 for (let h = 0; h < city.plan.householdCount; h++) residents.push(...city.household(h).members);
-const adultsNamed = (name: string) => residents.filter((p) => p.ageAsOf >= 18 && p.name === name).length;
+/** A sex as the silos write it (12345 "男" / "女", 110 "1" / "2"). */
+const sexOf = (v: unknown) => (v === "男" || v === "1" ? 1 : v === "女" || v === "2" ? 2 : null);
+const adultsNamed = (name: string, sex: 1 | 2 | null = null) =>
+  residents.filter((p) => p.ageAsOf >= 18 && p.name === name && (sex === null || p.sex === sex)).length;
 const digits = (phone: string) => phone.replace(/\D/g, "").replace(/^(0086|86)(?=1\d{10}$)/, "");
 
 const emitted = siloDatasets(city).flatMap((d) => [...iterateDataset(d)]);
@@ -33,10 +36,11 @@ describe("references the data leaves undecided", () => {
     const byName = flagged.filter((f) => f.u.evidence.startsWith("name:"));
     expect(byName.length).toBeGreaterThan(10);
     for (const { e, ref } of byName) {
-      expect(Object.keys(ref.fields)).toEqual(["name"]);
+      expect(Object.keys(ref.fields).filter((k) => k !== "sex")).toEqual(["name"]);
       const person = city.person(personIndexOfKey(ref.person));
       expect(valueAt(e.record, ref.fields.name!)).toBe(person.name);
-      expect(adultsNamed(person.name)).toBeGreaterThanOrEqual(2);
+      const sex = ref.fields.sex ? sexOf(valueAt(e.record, ref.fields.sex)) : null;
+      expect(adultsNamed(person.name, sex)).toBeGreaterThanOrEqual(2);
       if (e.truth.dataset === "incidents") {
         expect(ref.role).toBe("involved");
         expect(["02", "03"]).toContain(valueAt(e.record, "JQLB"));
@@ -49,20 +53,24 @@ describe("references the data leaves undecided", () => {
     for (const d of datasets) expect(["socialOrganisations", "units", "incidents"]).toContain(d);
   });
 
-  it("by a phone that two residents hold who agree with the name given", () => {
+  it("by a phone that two residents hold who agree with the name and sex given (or two of their housemates)", () => {
     const byPhone = flagged.filter((f) => f.u.evidence.startsWith("phone:"));
     expect(byPhone.length).toBeGreaterThan(0);
     for (const { e, ref } of byPhone) {
       expect(ref.fields.id).toBeUndefined();
       const phone = digits(String(valueAt(e.record, ref.fields.phone!)));
       const name = ref.fields.name ? valueAt(e.record, ref.fields.name) : null;
-      const holders = residents.filter(
-        (p) =>
-          p.contactPhone !== null &&
-          digits(p.contactPhone) === phone &&
-          (name === null || name === p.name || name === `${p.surname}${HONORIFICS[p.sex]}`),
-      );
-      expect(holders.length, `${e.truth.sourceKey} ${ref.role}`).toBeGreaterThanOrEqual(2);
+      const sex = ref.fields.sex ? sexOf(valueAt(e.record, ref.fields.sex)) : null;
+      const agrees = (p: Person) =>
+        (name === null || name === p.name || name === `${p.surname}${HONORIFICS[p.sex]}`) &&
+        (sex === null || sex === p.sex) &&
+        (!["caller", "reporter", "legalRepresentative"].includes(ref.role) || p.ageAsOf >= 18);
+      const holding = residents.filter((p) => p.contactPhone !== null && digits(p.contactPhone) === phone);
+      const holders = holding.filter(agrees);
+      const households = new Set(holding.map((p) => p.householdIndex));
+      const housemates = residents.filter((p) => households.has(p.householdIndex) && agrees(p));
+      const answering = holders.length > 0 ? holders : housemates;
+      expect(answering.length, `${e.truth.sourceKey} ${ref.role}`).toBeGreaterThanOrEqual(2);
     }
     expect(new Set(byPhone.map((f) => f.ref.role))).toContain("caller");
   });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { connectorManifestSchema, type JsonValue } from "../../../connectors/contract.js";
 import { hotlineManifest } from "../../../connectors/departments/hotline/manifest.js";
 import {
+  CALLER_SEXES,
   CATEGORIES,
   mapHotline,
   ORDER_STATUSES,
@@ -35,6 +36,7 @@ import {
 const items = siloItems("hotline");
 const outcomes = items.map((item) => mapHotline(item.input));
 const pairs = items.map((item, i) => ({ item, outcome: outcomes[i]! }));
+const sexes = { sex: (v: string) => CALLER_SEXES[v] ?? null };
 const iso = (sql: string) => `${sql.replace(" ", "T")}+08:00`;
 
 describe("hotline manifest", () => {
@@ -72,7 +74,7 @@ describe("mapping the generated city", () => {
   it("callers and target units agree with the ground truth", () => {
     for (const { item, outcome } of pairs) {
       const drafts = draftsOf(outcome);
-      expect(personMismatches(item, drafts)).toEqual([]);
+      expect(personMismatches(item, drafts, sexes)).toEqual([]);
       expect(organisationMismatches(item, drafts)).toEqual([]);
       expect(danglingRefs(drafts)).toEqual([]);
     }
@@ -83,12 +85,33 @@ describe("mapping the generated city", () => {
       ({ item }) => item.record.caller_name === null && item.record.caller_id_no === null,
     );
     expect(anonymous.length).toBeGreaterThan(0);
-    for (const { item, outcome } of anonymous)
+    for (const { item, outcome } of anonymous) {
+      const sex = item.record.caller_sex;
       expect(personsOf(draftsOf(outcome))).toEqual([
-        { element: "PERSON", ref: "caller", phone: item.record.caller_phone },
+        {
+          element: "PERSON",
+          ref: "caller",
+          phone: item.record.caller_phone,
+          ...(typeof sex === "string" ? { sex: CALLER_SEXES[sex] } : {}),
+        },
       ]);
+    }
     const honorific = pairs.find(({ item }) => item.truth.dirt.some((d) => d.kind === "nameHonorific"))!;
     expect(personsOf(draftsOf(honorific.outcome))[0]!.name).toMatch(/(先生|女士)$/);
+  });
+
+  it("passes on the sex the operator heard (来电人性别): the caller's own, blank or misheard as the record has it", () => {
+    const callers = pairs.map(({ item, outcome }) => ({ item, caller: personsOf(draftsOf(outcome))[0]! }));
+    const blank = callers.filter(({ item }) => item.record.caller_sex === null);
+    const heard = callers.filter(({ item }) => item.record.caller_sex !== null);
+    expect(blank.length).toBeGreaterThan(0);
+    expect(heard.length).toBeGreaterThan(blank.length);
+    for (const { caller } of blank) expect(caller.sex).toBeUndefined();
+    for (const { item, caller } of heard)
+      expect(caller.sex).toBe(item.record.caller_sex === "男" ? "MALE" : "FEMALE");
+    // "王先生" was written down by the same ear: the form of address and the sex agree
+    for (const { caller } of heard.filter(({ caller }) => /(先生|女士)$/.test(caller.name ?? "")))
+      expect(caller.sex).toBe(caller.name!.endsWith("先生") ? "MALE" : "FEMALE");
   });
 
   it("tickets: kind, street, times, status and details from the order", () => {
@@ -157,6 +180,7 @@ describe("problems instead of exceptions", () => {
     ["an unknown urgency", { urgency: "特急" }, "INVALID_VALUE", "urgency"],
     ["an unknown satisfaction", { satisfaction: "很好" }, "INVALID_VALUE", "satisfaction"],
     ["a caller phone that is not text", { caller_phone: [138] }, "INVALID_VALUE", "caller_phone"],
+    ["an unknown caller sex", { caller_sex: "M" }, "INVALID_VALUE", "caller_sex"],
   ];
   it.each(cases)("%s", (_what, change, code, field) => {
     const outcome = mapHotline(edit(change));

@@ -121,6 +121,18 @@ describe("mapping the generated city", () => {
     }
   });
 
+  it("reporters and involved persons carry the sex the police wrote down (报警人性别, 性别), blank left out", () => {
+    const persons = byDataset("incidents").flatMap(({ item, outcome }) =>
+      item.truth.persons.map((ref, i) => ({ ref, draft: personsOf(draftsOf(outcome))[i] })),
+    );
+    const written = persons.filter(({ ref }) => ref.fields.sex !== undefined);
+    expect(written.filter(({ ref }) => ref.role === "reporter").length).toBeGreaterThan(0);
+    expect(written.filter(({ ref }) => ref.role === "involved").length).toBeGreaterThan(0);
+    for (const { draft } of written) expect(draft?.sex).toMatch(/^(MALE|FEMALE)$/);
+    for (const { ref, draft } of persons.filter(({ ref }) => ref.fields.sex === undefined))
+      if (draft) expect(draft.sex, JSON.stringify(ref)).toBeUndefined();
+  });
+
   it("passes dirty identifiers through as written (15-digit, lower-case x, bad check)", () => {
     const dirtyIds = byDataset("population").filter(({ item }) =>
       item.truth.dirt.some((d) => d.field === "GMSFHM" && d.kind.startsWith("id")),
@@ -182,6 +194,14 @@ describe("problems instead of exceptions", () => {
       { SJRY: [{ XM: "张三", GMSFHM: null, LXDH: null, RYLX: "路人甲" }] },
       "INVALID_VALUE",
       "SJRY[0].RYLX",
+    ],
+    ["an unknown 报警人性别", incident, { BJRXB: "M" }, "INVALID_VALUE", "BJRXB"],
+    [
+      "an unknown 涉事人员性别",
+      incident,
+      { SJRY: [{ XM: "张三", GMSFHM: null, LXDH: null, XB: "5", RYLX: "当事人" }] },
+      "INVALID_VALUE",
+      "SJRY[0].XB",
     ],
     ["a person with neither ID nor name", person, { GMSFHM: null, XM: "" }, "MISSING_FIELD", "GMSFHM"],
     ["an unparseable birth date", person, { CSRQ: "1990-13-45" }, "INVALID_VALUE", "CSRQ"],

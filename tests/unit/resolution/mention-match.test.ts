@@ -158,6 +158,43 @@ describe("resolveMention", () => {
     expect(alone.candidateId).toBe(holder.id);
   });
 
+  it("tells the holder from a housemate of the other sex by the sex the operator wrote down (来电人性别)", () => {
+    const holder = resident({ name: "赵强", sex: "MALE", phone: "13800000007" }, [GRID_A]);
+    const wife = resident(
+      { name: "钱丽", sex: "FEMALE", phone: "13800000008", birthDate: "1982-05-05" },
+      [GRID_A],
+      ["13800000007"],
+    );
+    // a man on the mobile: the holder, no longer a pair for a steward
+    const him = resolveMention(
+      mention({ phone: "13800000007", sex: "MALE" }, { adultRole: true }),
+      [holder, wife],
+      population(),
+    )!;
+    expect(him).toMatchObject({ candidateId: holder.id, decision: "LINK" });
+    expect(him.reasons).toContainEqual(expect.objectContaining({ feature: "sex", level: "SAME" }));
+    // a woman on his mobile: his wife, who gave it instead of her own
+    const her = resolveMention(
+      mention({ phone: "13800000007", sex: "FEMALE" }, { adultRole: true }),
+      [holder, wife],
+      population(),
+    )!;
+    expect(her.candidateId).toBe(wife.id);
+    expect(her.reasons).toContainEqual(expect.objectContaining({ feature: "phone", level: "HOUSEHOLD" }));
+    // a housemate of the same sex: the sex tells nothing, the pair stays a steward's
+    const son = resident(
+      { name: "赵伟", sex: "MALE", phone: "13800000009", birthDate: "2000-02-02" },
+      [GRID_A],
+      ["13800000007"],
+    );
+    const either = resolveMention(
+      mention({ phone: "13800000007", sex: "MALE" }, { adultRole: true }),
+      [holder, son],
+      population(),
+    )!;
+    expect(either).toMatchObject({ candidateId: holder.id, decision: "REVIEW" });
+  });
+
   it("weighs a relative's mobile as one of the household's: more housemates with mobiles, less for each", () => {
     const holder = resident({ name: "孙伟", sex: "MALE", phone: "13800000011" }, [GRID_A]);
     const housemates = ["13800000012", "13800000013", "13800000014"].map((phone, i) =>
