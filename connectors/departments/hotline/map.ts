@@ -2,7 +2,8 @@
 // { dataset: "workOrders", record } with the ticket system's snake_case row
 // (sandbox/generator/silos/hotline.ts): a HOTLINE_TICKET EventDraft in the order's
 // street, the caller as a PersonDraft (often only a surname + 先生/女士 and a phone, with the
-// sex the operator heard: passed through, the hub resolves) and the unit complained about (被反映单位) as an OrganisationDraft.
+// sex the operator heard: passed through, the hub resolves) and the unit complained about
+// (被反映单位) as an OrganisationDraft.
 // Every failure is a MappingProblem, never an exception.
 import type { ElementDraft, EventDraft, JsonValue, OrganisationDraft, PersonDraft } from "../../contract.js";
 import {

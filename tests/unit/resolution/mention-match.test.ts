@@ -165,20 +165,14 @@ describe("resolveMention", () => {
       [GRID_A],
       ["13800000007"],
     );
+    const callerOn = (sex: "MALE" | "FEMALE", residents: (typeof holder)[]) =>
+      resolveMention(mention({ phone: "13800000007", sex }, { adultRole: true }), residents, population())!;
     // a man on the mobile: the holder, no longer a pair for a steward
-    const him = resolveMention(
-      mention({ phone: "13800000007", sex: "MALE" }, { adultRole: true }),
-      [holder, wife],
-      population(),
-    )!;
+    const him = callerOn("MALE", [holder, wife]);
     expect(him).toMatchObject({ candidateId: holder.id, decision: "LINK" });
     expect(him.reasons).toContainEqual(expect.objectContaining({ feature: "sex", level: "SAME" }));
     // a woman on his mobile: his wife, who gave it instead of her own
-    const her = resolveMention(
-      mention({ phone: "13800000007", sex: "FEMALE" }, { adultRole: true }),
-      [holder, wife],
-      population(),
-    )!;
+    const her = callerOn("FEMALE", [holder, wife]);
     expect(her.candidateId).toBe(wife.id);
     expect(her.reasons).toContainEqual(expect.objectContaining({ feature: "phone", level: "HOUSEHOLD" }));
     // a housemate of the same sex: the sex tells nothing, the pair stays a steward's
@@ -187,11 +181,7 @@ describe("resolveMention", () => {
       [GRID_A],
       ["13800000007"],
     );
-    const either = resolveMention(
-      mention({ phone: "13800000007", sex: "MALE" }, { adultRole: true }),
-      [holder, son],
-      population(),
-    )!;
+    const either = callerOn("MALE", [holder, son]);
     expect(either).toMatchObject({ candidateId: holder.id, decision: "REVIEW" });
   });
 
