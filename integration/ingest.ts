@@ -40,7 +40,7 @@ import { bestPersonMatch } from "../domain/resolution/person-match.js";
 import { eventAfterSourceUpdate, eventDetails } from "../domain/workflow/transitions.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { arrayLiteral, bulkInsert, bulkInsertReturningIds, type Columns } from "../prisma/bulk.js";
-import type { Tx } from "../prisma/db.js";
+import { type Db, type Tx, transaction } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
 import { locateAll, storedDoorKey, unplacedTexts } from "./gazetteer.js";
@@ -55,6 +55,9 @@ const addressKeyOf = (text: string) => addressKeysOf(text).key;
 /** The community (社区/村) an area path lies in, or null above that level (a street, 区划不明). */
 const communityOfPath = (path: string): string | null =>
   pathCodes(path)[AREA_LEVEL_RULES.COMMUNITY.depth] ?? null;
+
+/** PostgreSQL's cost of a random page read for a page's statements (see ingestPage). */
+const PAGE_RANDOM_PAGE_COST = 1.1;
 
 /** Column types of the tables the ingest writes in bulk (prisma/bulk.ts). */
 const TABLES = {
@@ -318,10 +321,20 @@ export async function ingestPage(
     reconsiderQuarantined?: boolean;
     /** The same records, hashed and mapped ahead by preparePage. */
     prepared?: readonly PreparedRecord[];
+    /**
+     * A client outside the page's transaction: the canonical addresses the page creates are
+     * committed through it ahead of the page (Linker.write says why). Without it, in the page.
+     */
+    ahead?: Db;
   } = {},
 ): Promise<PageOutcome> {
   const outcome: PageOutcome = { ingested: 0, unchanged: 0, quarantined: 0, changes: [], dataQuality: {} };
   if (records.length === 0) return outcome;
+  // The page's look-ups probe a few thousand keys into tables of hundreds of thousands of rows,
+  // which are in memory. Priced as reads from a spinning disk (PostgreSQL's default 4), the look-up
+  // of a page's addresses by key was planned as a parallel scan of the whole table at a million
+  // persons: 0.65 s in three processes, against 0.28 s in one through the key's index.
+  await tx.$executeRawUnsafe(`SET LOCAL random_page_cost = ${PAGE_RANDOM_PAGE_COST}`);
 
   // 1. Unchanged: already ingested or already quarantined in this very version.
   const hashed: readonly PreparedRecord[] = options.prepared ?? records.map((input) => hashRecord(input));
@@ -442,7 +455,15 @@ export async function ingestPage(
   );
   // What lies outside the area tree goes to the city's 市外 or 区划不明 area, made when first needed.
   Object.assign(areas, await ensureOutsideAreas(tx, outsidePlacesOf(prepared, areas, cities, locations)));
-  const linker = new Linker(tx, source.connectorId, source.departmentCode, areas, cities, locations);
+  const linker = new Linker(
+    tx,
+    source.connectorId,
+    source.departmentCode,
+    areas,
+    cities,
+    locations,
+    options.ahead ?? null,
+  );
   await linker.load(prepared, storedKeys);
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
@@ -637,6 +658,7 @@ class Linker {
     private readonly areas: AreaIndex,
     private readonly cities: readonly string[],
     private readonly locations: Locations = new Map(),
+    private readonly ahead: Db | null = null,
   ) {}
 
   private issue(p: Prepared, ref: string, code: DataQualityCode, message: string): void {
@@ -1440,12 +1462,14 @@ class Linker {
     key: "addressKey" | "citizenId" | "uscc",
     rows: readonly R[],
     now: Date,
+    /** Where the rows are inserted: the page's transaction, or a client outside it. */
+    into: Tx = this.tx,
   ): Promise<R[]> {
     const keyOf = (r: R) => (typeof r[key] === "string" ? (r[key] as string) : null);
     const sorted = rows
       .map((r) => ({ ...r, id: String(r.id), updatedAt: now }))
       .sort((a, b) => compareKeys(keyOf(a as unknown as R), keyOf(b as unknown as R)));
-    const inserted = await bulkInsertReturningIds(this.tx, table, TABLES[table], sorted);
+    const inserted = await bulkInsertReturningIds(into, table, TABLES[table], sorted);
     const lost = rows.filter((r) => !inserted.has(String(r.id)));
     if (lost.length === 0) return [];
     const existing = new Map(
@@ -1496,7 +1520,33 @@ class Linker {
     const stamped = <T extends object>(rows: T[]) => rows.map((r) => ({ ...r, updatedAt: now }));
     // Side by side with other writers (connectors run at once, several hub instances), a key this
     // page creates may be created by another page meanwhile: the page takes that row instead.
-    await this.createKeyed("Address", "addressKey", this.newAddresses, now);
+    // A new canonical address is a key every silo meets (the grid's standard addresses, the
+    // registry's households): created inside the page, its key would stay held, uncommitted, for
+    // the page's whole transaction, and a writer beside it that meets the same address waits that
+    // long (the grid's pages waited on the registry's about a quarter of the time). So, given a
+    // client outside the page, they are committed ahead of it, in one statement of their own. A
+    // page that then fails leaves them unlinked until it is taken again (its cursor did not move),
+    // and it finds them by their key.
+    // The statement waits for a key another page holds at most AHEAD.lockTimeout (that page may
+    // itself be waiting for this one, which the database cannot see), and for a connection at
+    // most AHEAD.maxWaitMs (the pool may be as small as one); then, or on any other failure
+    // (nothing of it is committed), the page creates them itself, as without a client outside it.
+    const ahead = this.ahead;
+    const created =
+      ahead && this.newAddresses.length > 0
+        ? await transaction(
+            ahead,
+            async (t) => {
+              await t.$executeRawUnsafe(`SET LOCAL lock_timeout = '${AHEAD.lockTimeout}'`);
+              return this.createKeyed("Address", "addressKey", this.newAddresses, now, t);
+            },
+            { maxWait: AHEAD.maxWaitMs, timeout: AHEAD.timeoutMs },
+          ).then(
+            () => true,
+            () => false,
+          )
+        : false;
+    if (!created) await this.createKeyed("Address", "addressKey", this.newAddresses, now);
     this.remapTaken(this.newOrgs);
     for (const p of await this.createKeyed("Person", "citizenId", this.newPersons, now))
       this.touchedPersons.add(this.taken.get(String(p.id))!);
@@ -1566,6 +1616,12 @@ class Linker {
     );
   }
 }
+
+/**
+ * The addresses committed ahead of a page (Linker.write): how long they wait for a key another
+ * page holds, for a connection of the pool, and in all.
+ */
+const AHEAD = { lockTimeout: "2s", maxWaitMs: 200, timeoutMs: 60_000 } as const;
 
 /** Keys in one order (nulls last), the same for every page. */
 function compareKeys(a: string | null, b: string | null): number {

@@ -3,7 +3,7 @@
 // array per column. Column types are declared by the caller, next to the table they write. A JSON
 // column's values go as one JSON array text: as elements of a text[] literal, the driver escaped
 // every quote of every payload and PostgreSQL unescaped them before parsing the JSON.
-import type { Tx } from "./db.js";
+import { executeIn, queryIn, type Tx } from "./db.js";
 
 export type ColumnType =
   | "uuid"
@@ -103,7 +103,11 @@ export async function bulkInsert(
   const sql = insertSql(table, columns, conflict);
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    await tx.$executeRawUnsafe(sql, ...Object.keys(columns).map((n) => columnParam(chunk, n, columns[n]!)));
+    await executeIn(
+      tx,
+      sql,
+      Object.keys(columns).map((n) => columnParam(chunk, n, columns[n]!)),
+    );
   }
 }
 
@@ -121,9 +125,10 @@ export async function bulkInsertReturningIds(
   const inserted = new Set<string>();
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    const got = await tx.$queryRawUnsafe<{ id: string }[]>(
+    const got = await queryIn<{ id: string }>(
+      tx,
       sql,
-      ...Object.keys(columns).map((n) => columnParam(chunk, n, columns[n]!)),
+      Object.keys(columns).map((n) => columnParam(chunk, n, columns[n]!)),
     );
     for (const r of got) inserted.add(r.id);
   }
@@ -156,6 +161,10 @@ export async function bulkUpdateKeep(
     WHERE t.id = u.id`;
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    await tx.$executeRawUnsafe(sql, ...allNames.map((n) => columnParam(chunk, n, all[n]!)));
+    await executeIn(
+      tx,
+      sql,
+      allNames.map((n) => columnParam(chunk, n, all[n]!)),
+    );
   }
 }

@@ -1,5 +1,6 @@
 // The database client: Prisma 7 over node-postgres (no Rust query engine), plus the migration
 // state the readiness probe reports.
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -110,6 +111,7 @@ export function createDb({
     ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMillis: idleTimeoutMs } : {}),
   });
+  captureTransactionConnections(pool);
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     ...(preparedStatements ? { statementNameGenerator: statementNames() } : {}),
@@ -128,6 +130,89 @@ export function createDb({
   client.$on("query", (e) => onQuery(e.query, e.duration));
   directs.set(client, direct);
   return client;
+}
+
+/**
+ * The connection a transaction started by `transaction()` runs on. The adapter takes it from the
+ * pool with `connect()` (promise form) inside the transaction's async context; the first such call
+ * in that context is the transaction's. pg-pool's own `query()` uses the callback form, which is
+ * left alone.
+ */
+const connecting = new AsyncLocalStorage<{ client?: Promise<pg.PoolClient> }>();
+
+function captureTransactionConnections(pool: pg.Pool): void {
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  pool.connect = ((...args: unknown[]) => {
+    const result = connect(...args);
+    const slot = args.length === 0 ? connecting.getStore() : undefined;
+    if (slot && !slot.client) slot.client = result as Promise<pg.PoolClient>;
+    return result;
+  }) as typeof pool.connect;
+}
+
+/** Transactions whose own connection is known: statements with large arguments go straight to it. */
+const transactionConnections = new WeakMap<object, { client: pg.PoolClient; direct: Direct }>();
+
+/**
+ * An interactive transaction whose statements with large arguments (a page's bulk inserts: every
+ * payload, every claim) can go to its connection directly (`executeIn`, `queryIn`), without Prisma's
+ * round trip of a raw statement's arguments (each serialised to JSON and parsed back: megabytes a
+ * page). The connection is checked to be the transaction's (its backend pid) before it is used;
+ * when it cannot be, the statements go through Prisma as before.
+ */
+export async function transaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  options: { timeout?: number; maxWait?: number } = {},
+): Promise<T> {
+  const direct = directs.get(db);
+  if (!direct) return db.$transaction(fn, options);
+  const slot: { client?: Promise<pg.PoolClient> } = {};
+  return connecting.run(slot, () =>
+    db.$transaction(async (tx) => {
+      const client = await slot.client;
+      if (client) {
+        const [own] = await tx.$queryRawUnsafe<{ pid: number }[]>("SELECT pg_backend_pid() AS pid");
+        const pid = (client as pg.PoolClient & { processID?: number }).processID;
+        if (own && pid === own.pid) transactionConnections.set(tx, { client, direct });
+      }
+      try {
+        return await fn(tx);
+      } finally {
+        transactionConnections.delete(tx);
+      }
+    }, options),
+  );
+}
+
+/** Whether this transaction's statements with large arguments go to its connection directly. */
+export const onOwnConnection = (tx: Tx): boolean => transactionConnections.has(tx);
+
+/** A statement in a transaction, on its connection when known (see `transaction`); rows affected. */
+export async function executeIn(tx: Tx, text: string, values: readonly unknown[]): Promise<number> {
+  const own = transactionConnections.get(tx);
+  if (!own) return tx.$executeRawUnsafe(text, ...values);
+  const started = performance.now();
+  const result = await own.client.query({ text, values: [...values] });
+  own.direct.onQuery?.(text, performance.now() - started);
+  return result.rowCount ?? 0;
+}
+
+/**
+ * A query in a transaction, on its connection when known; its columns must be text, uuid as
+ * text, booleans or integers (node-postgres' own parsing, not Prisma's, reads them).
+ */
+export async function queryIn<T extends Record<string, string | number | boolean | null>>(
+  tx: Tx,
+  text: string,
+  values: readonly unknown[],
+): Promise<T[]> {
+  const own = transactionConnections.get(tx);
+  if (!own) return tx.$queryRawUnsafe<T[]>(text, ...values);
+  const started = performance.now();
+  const result = await own.client.query<T>({ text, values: [...values] });
+  own.direct.onQuery?.(text, performance.now() - started);
+  return result.rows;
 }
 
 /** A statement as Prisma.sql builds it: `$n` placeholders and their values. */

@@ -30,7 +30,7 @@ import { parseDefinition } from "../../connectors/declarative/definition.js";
 import { manifestDisagreements } from "../../domain/access/manifest-check.js";
 import type { ConnectorHealth } from "../../domain/resilience.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import type { Db } from "../../prisma/db.js";
+import { type Db, transaction } from "../../prisma/db.js";
 import { notifyStatement } from "../change-bus.js";
 import {
   ingestPage,
@@ -460,16 +460,23 @@ export class SyncEngine {
       }, this.stopping.signal);
     // Versions served earlier in this run: served again, they are duplicates, not new records.
     const seen = new VersionSet();
+    // A connector with nothing stored yet (its first load) has no version to find ahead of the
+    // page: the look-up is left to the page's transaction, which makes it anyway.
+    const storedBefore = await this.db.sourceRecord.findFirst({
+      where: { connectorId: id },
+      select: { id: true },
+    });
     // One page ahead: the next page is fetched, hashed and mapped while this one is written,
     // so the hub's CPU and the database's work overlap. Commits stay in order.
-    let next: Promise<Ahead> | null = this.fetchAhead(connector, fetchPage, cursor);
+    const lookAhead = storedBefore !== null;
+    let next: Promise<Ahead> | null = this.fetchAhead(connector, fetchPage, cursor, lookAhead);
     while (next && report.pages < maxPages) {
       if (this.stopping.signal.aborted) throw new Error(`connector ${id}: stopped with the hub`);
       const { page, prepared }: Ahead = await next;
       next =
         page.done || report.pages + 1 >= maxPages
           ? null
-          : this.fetchAhead(connector, fetchPage, page.nextCursor);
+          : this.fetchAhead(connector, fetchPage, page.nextCursor, lookAhead);
       next?.catch(() => {}); // a failure surfaces when it is awaited, after this page's commit
       const records: SourceRecordInput[] = [];
       const fresh: PreparedRecord[] = [];
@@ -497,12 +504,13 @@ export class SyncEngine {
     connector: Connector,
     fetchPage: (cursor: string | null) => Promise<SyncPage>,
     cursor: string | null,
+    lookAhead: boolean,
   ): Promise<Ahead> {
     const page = await fetchPage(cursor);
     // Versions already in (a re-sync) need no mapping; the transaction checks again.
-    const { versions: known } = await knownVersions(this.db, connector.manifest.id, page.records, {
-      quarantined: false,
-    });
+    const { versions: known } = lookAhead
+      ? await knownVersions(this.db, connector.manifest.id, page.records, { quarantined: false })
+      : { versions: new Set<string>() };
     const prepared = preparePage(ingestSourceOf(connector), page.records, known);
     return { page, prepared };
   }
@@ -530,9 +538,13 @@ export class SyncEngine {
       this.stopping.signal,
     );
     return races.execute(() =>
-      this.db.$transaction(
+      transaction(
+        this.db,
         async (tx) => {
-          const outcome = await ingestPage(tx, ingestSourceOf(connector), records, { prepared });
+          const outcome = await ingestPage(tx, ingestSourceOf(connector), records, {
+            prepared,
+            ahead: this.db,
+          });
           await tx.connector.update({
             where: { id: m.id },
             data: {
@@ -629,7 +641,8 @@ export class SyncEngine {
       take: 5_000,
     });
     const records = entries.map((e) => ({ sourceKey: e.sourceKey, payload: e.payload as JsonValue }));
-    return this.db.$transaction(
+    return transaction(
+      this.db,
       async (tx) => {
         const outcome = await ingestPage(
           tx,
@@ -659,7 +672,8 @@ export class SyncEngine {
     const connector = this.connectors.get(id);
     if (!connector) throw new Error(`connector ${id} is not registered`);
     const m = connector.manifest;
-    return this.db.$transaction(
+    return transaction(
+      this.db,
       async (tx) => {
         const taken = await tx.webhookDelivery.createMany({
           data: [{ connectorId: id, deliveryId, records: records.length }],

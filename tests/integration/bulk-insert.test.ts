@@ -3,7 +3,7 @@
 // SQL NULL, and a conflicting row is skipped when asked.
 import { describe, expect, it } from "vitest";
 import { arrayLiteral, bulkInsert, type Columns } from "../../prisma/bulk.js";
-import type { Db } from "../../prisma/db.js";
+import { type Db, executeIn, onOwnConnection, queryIn, type Tx, transaction } from "../../prisma/db.js";
 import { useTemplateDb } from "../support/template-db.js";
 
 let db: Db;
@@ -28,7 +28,48 @@ const TABLE = `CREATE TEMP TABLE "BulkProbe" (
   id text PRIMARY KEY, payload jsonb, doc jsonb, flag bool, at timestamp(3), day date, score float8
 ) ON COMMIT DROP`;
 
-describe("bulkInsert", () => {
+// The same writes inside Prisma's own transaction (statements through Prisma) and inside
+// `transaction()` (statements with large arguments on the transaction's connection).
+const WAYS = [
+  ["through Prisma", <T>(fn: (tx: Tx) => Promise<T>) => db.$transaction(fn)],
+  ["on the transaction's own connection", <T>(fn: (tx: Tx) => Promise<T>) => transaction(db, fn)],
+] as const;
+
+describe("transaction()", () => {
+  it("sends the direct statements on its own connection, inside the transaction", async () => {
+    const seen = await transaction(db, async (tx) => {
+      await tx.$executeRawUnsafe(`CREATE TEMP TABLE "DirectProbe" (n int) ON COMMIT DROP`);
+      await executeIn(tx, `INSERT INTO "DirectProbe" SELECT unnest($1::int[])`, ["{1,2,3}"]);
+      // what the direct statement wrote, Prisma's statements of the same transaction see
+      const [row] = await tx.$queryRawUnsafe<{ sum: number }[]>(
+        `SELECT sum(n)::int AS sum FROM "DirectProbe"`,
+      );
+      const direct = await queryIn<{ n: number }>(tx, `SELECT n FROM "DirectProbe" ORDER BY n`, []);
+      return { own: onOwnConnection(tx), sum: row?.sum, direct: direct.map((r) => r.n) };
+    });
+    expect(seen).toEqual({ own: true, sum: 6, direct: [1, 2, 3] });
+    // Prisma's own transaction has no known connection: the same calls go through Prisma
+    expect(await db.$transaction(async (tx) => onOwnConnection(tx))).toBe(false);
+  });
+
+  it("rolls the direct statements back with the transaction", async () => {
+    await db.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "DirectRollback" (n int)`);
+    await expect(
+      transaction(db, async (tx) => {
+        await executeIn(tx, `INSERT INTO "DirectRollback" VALUES ($1::int)`, [7]);
+        throw new Error("give up");
+      }),
+    ).rejects.toThrow("give up");
+    await transaction(db, async (tx) => {
+      await executeIn(tx, `INSERT INTO "DirectRollback" VALUES ($1::int)`, [8]);
+    });
+    const rows = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT n FROM "DirectRollback"`);
+    await db.$executeRawUnsafe(`DROP TABLE "DirectRollback"`);
+    expect(rows).toEqual([{ n: 8 }]);
+  });
+});
+
+describe.each(WAYS)("bulkInsert %s", (_, inTransaction) => {
   it("writes every row's values to its own row, JSON text and values alike, nulls as SQL NULL", async () => {
     const awkward = 'quote " backslash \\ tab \t newline \n 引号“” emoji 🏠 {"a":[1,2]}';
     const rows = Array.from({ length: 1_500 }, (_, i) => ({
@@ -41,7 +82,7 @@ describe("bulkInsert", () => {
       day: "2026-12-05",
       score: i / 3,
     }));
-    const read = await db.$transaction(async (tx) => {
+    const read = await inTransaction(async (tx) => {
       await tx.$executeRawUnsafe(TABLE);
       await bulkInsert(tx, "BulkProbe", COLUMNS, rows);
       return tx.$queryRawUnsafe<
@@ -76,7 +117,7 @@ describe("bulkInsert", () => {
   });
 
   it("writes a text with a lone surrogate as U+FFFD, and keeps pairs (emoji) whole", async () => {
-    const read = await db.$transaction(async (tx) => {
+    const read = await inTransaction(async (tx) => {
       await tx.$executeRawUnsafe(TABLE);
       await bulkInsert(tx, "BulkProbe", COLUMNS, [{ id: "broken \ud800 🏠" }]);
       return tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "BulkProbe"`);
@@ -86,7 +127,7 @@ describe("bulkInsert", () => {
 
   it("skips rows that hit a unique constraint when asked, and fails on them when not", async () => {
     const row = (id: string, n: number) => ({ id, payload: `{"n":${n}}`, doc: { n } });
-    const kept = await db.$transaction(async (tx) => {
+    const kept = await inTransaction(async (tx) => {
       await tx.$executeRawUnsafe(TABLE);
       await bulkInsert(tx, "BulkProbe", COLUMNS, [row("a", 1), row("b", 2)]);
       await bulkInsert(tx, "BulkProbe", COLUMNS, [row("b", 3), row("c", 4)], { conflict: "ignore" });
@@ -100,7 +141,7 @@ describe("bulkInsert", () => {
       { id: "c", n: 4 },
     ]);
     await expect(
-      db.$transaction(async (tx) => {
+      inTransaction(async (tx) => {
         await tx.$executeRawUnsafe(TABLE);
         await bulkInsert(tx, "BulkProbe", COLUMNS, [row("a", 1)]);
         await bulkInsert(tx, "BulkProbe", COLUMNS, [row("a", 2)]);
