@@ -34,7 +34,14 @@ import { writeTruthInChild } from "./support/ground-truth.js";
 import { runBench, SCALE_BUDGET_MIN } from "./support/harness.js";
 import { rerunWithStartFlags } from "./support/hub-process.js";
 import { groupBy, type PairwiseScores, pairwise } from "./support/pairwise.js";
-import { commandLine, descendantsOf, RssSampler } from "./support/proc.js";
+import {
+  type CpuSnapshot,
+  commandLine,
+  cpuBetween,
+  cpuSnapshot,
+  descendantsOf,
+  RssSampler,
+} from "./support/proc.js";
 import { fixed, formatTable, mib } from "./support/report.js";
 import {
   type Diagnostics,
@@ -399,13 +406,17 @@ await runBench(
     const records = graph.connectors.reduce((n, c) => n + c.stored, 0);
 
     let resolveMs: number | null = null;
+    let passCpu: CpuSnapshot | null = null;
     let incremental: IncrementalFigure[] = [];
     const resolvePending = await loadResolvePending();
     if (resolvePending) {
       log("post-ingest resolution: integration/resolution resolvePending(db) …");
+      const cpuPids = { postgres: graph.pg.pid, sandbox: null };
+      const cpuStarted = cpuSnapshot(cpuPids);
       const started = performance.now();
       const outcome = await resolvePending(graph.db);
       resolveMs = performance.now() - started;
+      passCpu = cpuBetween(cpuStarted, cpuSnapshot(cpuPids));
       log(`  ${fixed(resolveMs / 1000, 1)} s: ${JSON.stringify(outcome)}`);
       log("incremental resolution passes after it:");
       incremental = await incrementalPasses(graph.db, resolvePending, log);
@@ -662,6 +673,8 @@ await runBench(
     log(
       `wall time:         ingest + resolve ${fixed(ingestMs / 1000, 1)} s (${fixed(records / (ingestMs / 1000), 0)} records/s)${resolveMs === null ? "" : `, post-ingest resolvePending ${fixed(resolveMs / 1000, 1)} s`}; together ${fixed(wallIngest / 60_000, 2)} min, ${fixed(records / (wallIngest / 1000), 0)} records/s`,
     );
+    const cpu = cpuFigures(graph.ingestCpu, passCpu, records, ingestMs);
+    log(`CPU:               ${cpu.text}`);
     log(
       `evaluation:        ${fixed(evalMs / 1000, 1)} s (load ${fixed(linked.timings.loadMs / 1000, 1)} s, join ${fixed(linked.timings.joinMs / 1000, 1)} s, read ${fixed(linked.timings.readMs / 1000, 1)} s)`,
     );
@@ -713,6 +726,7 @@ await runBench(
         evaluation: Math.round(evalMs),
         evaluationPhases: linked.timings,
       },
+      cpuSeconds: cpu.figures,
       recordsPerSecond: Math.round(records / (wallIngest / 1000)),
       connectors: graph.connectors.map((c) => ({
         connector: c.connector,
@@ -728,3 +742,23 @@ await runBench(
     return 0;
   },
 );
+
+/**
+ * Where the cores went: core-seconds of the hub (this process), PostgreSQL and the sandbox over
+ * the sync, and of the hub and PostgreSQL over the pass; the hub's and PostgreSQL's per record.
+ * On a shared VM whose speed varies by the hour, work done is comparable where wall time is not.
+ */
+function cpuFigures(sync: CpuSnapshot, pass: CpuSnapshot | null, records: number, ingestMs: number) {
+  const s = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${fixed(v, 1)} s`);
+  const perRecord = (v: number | null) => (v === null ? null : Math.round((v / records) * 1e6));
+  const syncUs = {
+    hub: perRecord(sync.hub),
+    postgres: perRecord(sync.postgres),
+  };
+  const text = [
+    `sync: hub ${s(sync.hub)}, PostgreSQL ${s(sync.postgres)}, sandbox ${s(sync.sandbox)}, machine busy ${s(sync.machineBusy)} of ${fixed((os.availableParallelism() * ingestMs) / 1000, 0)} core-s`,
+    `per record: hub ${syncUs.hub ?? "n/a"} µs, PostgreSQL ${syncUs.postgres ?? "n/a"} µs`,
+    pass ? `pass: hub ${s(pass.hub)}, PostgreSQL ${s(pass.postgres)}` : "no pass",
+  ].join("; ");
+  return { text, figures: { sync, syncMicrosecondsPerRecord: syncUs, pass } };
+}

@@ -191,3 +191,35 @@ export function machineCpuSeconds(): { busy: number; total: number } | null {
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
   return { busy: (total - idle) / ticksPerSecond(), total: total / ticksPerSecond() };
 }
+
+/** Core-seconds of the processes a benchmark runs, and of the whole machine, at one moment. */
+export interface CpuSnapshot {
+  /** This process (the hub, in benchmarks that ingest in-process): all its threads. */
+  hub: number;
+  /** PostgreSQL's postmaster and its backends (with the backends that have exited). */
+  postgres: number | null;
+  /** The sandbox systems' process tree. */
+  sandbox: number | null;
+  /** Every process on the machine (busy time from /proc/stat). */
+  machineBusy: number | null;
+}
+
+export function cpuSnapshot(pids: { postgres: number | null; sandbox: number | null }): CpuSnapshot {
+  return {
+    hub: cpuSeconds(process.pid) ?? 0,
+    postgres: pids.postgres === null ? null : treeCpuSeconds(pids.postgres),
+    sandbox: pids.sandbox === null ? null : treeCpuSeconds(pids.sandbox),
+    machineBusy: machineCpuSeconds()?.busy ?? null,
+  };
+}
+
+/** Core-seconds used between two snapshots (null where either could not be read). */
+export function cpuBetween(from: CpuSnapshot, to: CpuSnapshot): CpuSnapshot {
+  const d = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  return {
+    hub: to.hub - from.hub,
+    postgres: d(from.postgres, to.postgres),
+    sandbox: d(from.sandbox, to.sandbox),
+    machineBusy: d(from.machineBusy, to.machineBusy),
+  };
+}

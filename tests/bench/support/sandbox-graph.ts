@@ -26,7 +26,7 @@ import type { PresetName } from "../../../sandbox/generator/index.js";
 import { freePort } from "../../support/pg.js";
 import { type ExpectedCounts, expectedCountsInChild } from "./expected-counts.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./hub-process.js";
-import { commandLine, descendantsOf } from "./proc.js";
+import { type CpuSnapshot, commandLine, cpuBetween, cpuSnapshot, descendantsOf } from "./proc.js";
 import { type SandboxProcess, spawnSandbox } from "./sandbox-process.js";
 
 export interface SandboxGraphOptions {
@@ -77,6 +77,8 @@ export interface SandboxGraph {
   rowCounts: Record<string, number>;
   /** Milliseconds per set-up step: postgresMs, migrateMs, seedMs, sandboxMs, ingestMs. */
   timings: Record<string, number>;
+  /** Core-seconds each side used over the sync (ingestMs): the hub, PostgreSQL, the sandbox. */
+  ingestCpu: CpuSnapshot;
   /** The sandbox process when keepSandbox was set, else null (already stopped). */
   sandbox: SandboxProcess | null;
   /** Stop the sandbox (if kept), disconnect, stop and delete PostgreSQL. Idempotent; false if something misbehaved. */
@@ -320,6 +322,8 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
     for (const c of connectors) await syncs.register(c, "BUILTIN");
 
     const ingested: ConnectorIngest[] = [];
+    const cpuPids = { postgres: pgServer.pid, sandbox: sandbox.pid };
+    const cpuStarted = cpuSnapshot(cpuPids);
     const ingestStarted = performance.now();
     const runOne = async (c: (typeof connectors)[number]) => {
       checkAborted();
@@ -350,6 +354,7 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
     ))
       await Promise.all(wave.map((id) => runOne(connectors.find((c) => c.manifest.id === id)!)));
     timings.ingestMs = Math.round(performance.now() - ingestStarted);
+    const ingestCpu = cpuBetween(cpuStarted, cpuSnapshot(cpuPids));
     await engine.stop();
     engine = null;
     if (!options.keepSandbox) {
@@ -380,6 +385,7 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
       connectors: ingested,
       rowCounts,
       timings,
+      ingestCpu,
       sandbox,
       stop,
     };
