@@ -45,6 +45,7 @@ import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
 import { locateAll, storedDoorKey, unplacedTexts } from "./gazetteer.js";
 import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
+import { priceReadsAsInMemory } from "./planner.js";
 import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
 import { addressKeysOf, analysePerson, platePartsOf } from "./resolution/draft-keys.js";
 import { PersonBlocks } from "./resolution/person-blocks.js";
@@ -55,9 +56,6 @@ const addressKeyOf = (text: string) => addressKeysOf(text).key;
 /** The community (社区/村) an area path lies in, or null above that level (a street, 区划不明). */
 const communityOfPath = (path: string): string | null =>
   pathCodes(path)[AREA_LEVEL_RULES.COMMUNITY.depth] ?? null;
-
-/** PostgreSQL's cost of a random page read for a page's statements (see ingestPage). */
-const PAGE_RANDOM_PAGE_COST = 1.1;
 
 /** Column types of the tables the ingest writes in bulk (prisma/bulk.ts). */
 const TABLES = {
@@ -330,11 +328,7 @@ export async function ingestPage(
 ): Promise<PageOutcome> {
   const outcome: PageOutcome = { ingested: 0, unchanged: 0, quarantined: 0, changes: [], dataQuality: {} };
   if (records.length === 0) return outcome;
-  // The page's look-ups probe a few thousand keys into tables of hundreds of thousands of rows,
-  // which are in memory. Priced as reads from a spinning disk (PostgreSQL's default 4), the look-up
-  // of a page's addresses by key was planned as a parallel scan of the whole table at a million
-  // persons: 0.65 s in three processes, against 0.28 s in one through the key's index.
-  await tx.$executeRawUnsafe(`SET LOCAL random_page_cost = ${PAGE_RANDOM_PAGE_COST}`);
+  await priceReadsAsInMemory(tx);
 
   // 1. Unchanged: already ingested or already quarantined in this very version.
   const hashed: readonly PreparedRecord[] = options.prepared ?? records.map((input) => hashRecord(input));
