@@ -192,9 +192,7 @@ export const onOwnConnection = (tx: Tx): boolean => transactionConnections.has(t
 export async function executeIn(tx: Tx, text: string, values: readonly unknown[]): Promise<number> {
   const own = transactionConnections.get(tx);
   if (!own) return tx.$executeRawUnsafe(text, ...values);
-  const started = performance.now();
-  const result = await own.client.query({ text, values: [...values] });
-  own.direct.onQuery?.(text, performance.now() - started);
+  const result = await reported(own.direct, text, () => own.client.query({ text, values: pgValues(values) }));
   return result.rowCount ?? 0;
 }
 
@@ -209,10 +207,21 @@ export async function queryIn<T extends Record<string, string | number | boolean
 ): Promise<T[]> {
   const own = transactionConnections.get(tx);
   if (!own) return tx.$queryRawUnsafe<T[]>(text, ...values);
-  const started = performance.now();
-  const result = await own.client.query<T>({ text, values: [...values] });
-  own.direct.onQuery?.(text, performance.now() - started);
+  const result = await reported(own.direct, text, () =>
+    own.client.query<T>({ text, values: pgValues(values) }),
+  );
   return result.rows;
+}
+
+/** Values as the hub sends them without Prisma: a Date as its ISO text. */
+const pgValues = (values: readonly unknown[]) => values.map((v) => (v instanceof Date ? v.toISOString() : v));
+
+/** A statement sent without Prisma, timed and reported to the client's query hook. */
+async function reported<R>(direct: Direct, text: string, send: () => Promise<R>): Promise<R> {
+  const started = performance.now();
+  const result = await send();
+  direct.onQuery?.(text, performance.now() - started);
+  return result;
 }
 
 /** A statement as Prisma.sql builds it: `$n` placeholders and their values. */
@@ -230,17 +239,15 @@ async function sendDirect(db: Db, statement: SqlStatement) {
   const direct = directs.get(db);
   if (!direct)
     throw new Error("a direct statement needs a client made by createDb (its pool and query hook)");
-  const values = statement.values.map((v) => (v instanceof Date ? v.toISOString() : v));
-  const started = performance.now();
   const name = direct.name?.({ sql: statement.text }) || undefined;
-  const result = await direct.pool.query<unknown[]>({
-    text: statement.text,
-    values,
-    rowMode: "array",
-    ...(name ? { name } : {}),
-  });
-  direct.onQuery?.(statement.text, performance.now() - started);
-  return result;
+  return reported(direct, statement.text, () =>
+    direct.pool.query<unknown[]>({
+      text: statement.text,
+      values: pgValues(statement.values),
+      rowMode: "array",
+      ...(name ? { name } : {}),
+    }),
+  );
 }
 
 /**

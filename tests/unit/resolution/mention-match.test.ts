@@ -124,6 +124,16 @@ describe("resolveMention", () => {
     );
   });
 
+  /** A man with a mobile (13800000007) and his wife, who has her own and knows his. */
+  const holderAndWife = () => ({
+    holder: resident({ name: "赵强", sex: "MALE", phone: "13800000007" }, [GRID_A]),
+    wife: resident(
+      { name: "钱丽", sex: "FEMALE", phone: "13800000008", birthDate: "1982-05-05" },
+      [GRID_A],
+      ["13800000007"],
+    ),
+  });
+
   it("knows a caller by a housemate's phone", () => {
     const husband = resident({ name: "王建国", sex: "MALE", phone: null }, [GRID_A], ["13900000009"]);
     const wife = resident({ name: "刘芳", sex: "FEMALE", phone: "13900000009" }, [GRID_A]);
@@ -135,12 +145,7 @@ describe("resolveMention", () => {
   });
 
   it("does not merge a caller known by a mobile alone into its holder when an adult lives with them", () => {
-    const holder = resident({ name: "赵强", sex: "MALE", phone: "13800000007" }, [GRID_A]);
-    const housemate = resident(
-      { name: "钱丽", sex: "FEMALE", phone: "13800000008", birthDate: "1982-05-05" },
-      [GRID_A],
-      ["13800000007"],
-    );
+    const { holder, wife: housemate } = holderAndWife();
     const m = mention({ phone: "13800000007" }, { adultRole: true });
     const shared = resolveMention(m, [holder, housemate], population())!;
     // the holder leads, but a relative's mobile is common enough to leave the pair to a steward
@@ -159,12 +164,7 @@ describe("resolveMention", () => {
   });
 
   it("tells the holder from a housemate of the other sex by the sex the operator wrote down (来电人性别)", () => {
-    const holder = resident({ name: "赵强", sex: "MALE", phone: "13800000007" }, [GRID_A]);
-    const wife = resident(
-      { name: "钱丽", sex: "FEMALE", phone: "13800000008", birthDate: "1982-05-05" },
-      [GRID_A],
-      ["13800000007"],
-    );
+    const { holder, wife } = holderAndWife();
     const callerOn = (sex: "MALE" | "FEMALE", residents: (typeof holder)[]) =>
       resolveMention(mention({ phone: "13800000007", sex }, { adultRole: true }), residents, population())!;
     // a man on the mobile: the holder, no longer a pair for a steward
