@@ -40,6 +40,13 @@ export const connectorManifestSchema = z.object({
   schedule: z.object({
     intervalSeconds: z.number().int().min(10).max(86_400),
     pageSize: z.number().int().min(1).max(5_000),
+    /**
+     * Pages written side by side (default 1, one after another). Above one only for a source
+     * whose records each name their persons, places and organisations by trusted keys (a
+     * registry): a record linked beside an earlier page that has not committed yet cannot be
+     * matched probabilistically to what that page creates.
+     */
+    writers: z.number().int().min(1).max(4).optional(),
   }),
   capabilities: z.object({
     lookups: z.array(z.string().min(1)).default([]),

@@ -1,6 +1,8 @@
 // The sync engine: runs connectors on their schedule or on demand, page by page. Each page is
 // committed in one transaction together with the cursor that follows it, so a crash at any point
 // loses nothing and, on resume, the page is fetched again and found unchanged (no duplicates).
+// A connector whose pages are written side by side (manifest.schedule.writers) moves its cursor
+// after the commits instead, never past a page that has not committed (page-order.ts).
 //
 // - Schedule: a PostgreSQL job queue shared by every hub instance (queue.ts, graphile-worker): a
 //   registered connector runs at once and then every manifest.schedule.intervalSeconds; pausing,
@@ -41,6 +43,7 @@ import {
   preparePage,
   stableJson,
 } from "../ingest.js";
+import { PageOrder } from "./page-order.js";
 import { circuitOf, circuitRowOf, pagePolicy, racePolicy } from "./policies.js";
 import { type QueueTask, SyncQueue, scheduleSync, unscheduleSync } from "./queue.js";
 import { VersionSet } from "./version-set.js";
@@ -467,36 +470,69 @@ export class SyncEngine {
       select: { id: true },
     });
     // One page ahead: the next page is fetched, hashed and mapped while this one is written,
-    // so the hub's CPU and the database's work overlap. Commits stay in order.
+    // so the hub's CPU and the database's work overlap.
     const lookAhead = storedBefore !== null;
+    // Pages written side by side (`schedule.writers`): a page's transaction starts before the one
+    // before it has committed, and the cursor moves after their commits, never past a page that
+    // has not (page-order.ts). One writer keeps each page's cursor in the page's own transaction.
+    const writers = connector.manifest.schedule.writers ?? 1;
+    const order = new PageOrder();
+    let cursorMoves = Promise.resolve();
+    const writing: Promise<void>[] = [];
+    let started = 0;
     let next: Promise<Ahead> | null = this.fetchAhead(connector, fetchPage, cursor, lookAhead);
-    while (next && report.pages < maxPages) {
-      if (this.stopping.signal.aborted) throw new Error(`connector ${id}: stopped with the hub`);
-      const { page, prepared }: Ahead = await next;
-      next =
-        page.done || report.pages + 1 >= maxPages
-          ? null
-          : this.fetchAhead(connector, fetchPage, page.nextCursor, lookAhead);
-      next?.catch(() => {}); // a failure surfaces when it is awaited, after this page's commit
-      const records: SourceRecordInput[] = [];
-      const fresh: PreparedRecord[] = [];
-      for (const p of prepared) {
-        if (!seen.add(p.input.sourceKey, p.hash)) continue;
-        records.push(p.input);
-        fresh.push(p);
+    try {
+      while (next && started < maxPages) {
+        if (this.stopping.signal.aborted) throw new Error(`connector ${id}: stopped with the hub`);
+        const { page, prepared }: Ahead = await next;
+        started++;
+        next =
+          page.done || started >= maxPages
+            ? null
+            : this.fetchAhead(connector, fetchPage, page.nextCursor, lookAhead);
+        next?.catch(() => {}); // a failure surfaces when it is awaited, after this page's commit
+        const records: SourceRecordInput[] = [];
+        const fresh: PreparedRecord[] = [];
+        for (const p of prepared) {
+          if (!seen.add(p.input.sourceKey, p.hash)) continue;
+          records.push(p.input);
+          fresh.push(p);
+        }
+        const counts = { served: page.records.length, duplicates: page.records.length - records.length };
+        const number = order.start(page.nextCursor);
+        const written = this.commitPage(
+          connector,
+          writers === 1 ? page.nextCursor : null,
+          records,
+          fresh,
+          counts,
+        ).then((outcome) => {
+          report.pages++;
+          report.served += counts.served;
+          report.duplicates += counts.duplicates;
+          report.ingested += outcome.ingested;
+          report.unchanged += outcome.unchanged;
+          report.quarantined += outcome.quarantined;
+          const cursorNow = order.commit(number);
+          if (writers > 1 && cursorNow !== undefined)
+            cursorMoves = cursorMoves.then(() => this.moveCursor(id, cursorNow));
+        });
+        written.catch(() => {}); // surfaces when awaited, below
+        writing.push(written);
+        if (writing.length >= writers) await writing.shift();
+        if (page.done) break;
       }
-      const outcome = await this.commitPage(connector, page.nextCursor, records, fresh, {
-        served: page.records.length,
-        duplicates: page.records.length - records.length,
-      });
-      report.pages++;
-      report.served += page.records.length;
-      report.duplicates += page.records.length - records.length;
-      report.ingested += outcome.ingested;
-      report.unchanged += outcome.unchanged;
-      report.quarantined += outcome.quarantined;
-      if (page.done) break;
+      for (const written of writing.splice(0)) await written;
+    } finally {
+      // a failed page leaves the others to finish (or fail) before the run ends and lets go of
+      // the connector; the cursor stops before the first page that did not commit
+      await Promise.allSettled(writing);
+      await cursorMoves;
     }
+  }
+
+  private async moveCursor(id: string, cursor: string): Promise<void> {
+    await this.db.connector.update({ where: { id }, data: { cursor } });
   }
 
   /** The next page, fetched and prepared (hashed, mapped, keyed) outside any transaction. */

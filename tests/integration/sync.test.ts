@@ -35,7 +35,7 @@ afterAll(async () => {
 /** Each page the engine took again after losing a race with another writer. */
 const retries: Record<string, unknown>[] = [];
 
-async function setup(data: Registration[], id = manifest.id) {
+async function setup(data: Registration[], id = manifest.id, writers?: number) {
   const system = await startHousingSystem(data);
   closers.push(system.close);
   const engine = new SyncEngine(db, {
@@ -46,7 +46,8 @@ async function setup(data: Registration[], id = manifest.id) {
   });
   closers.push(() => engine.stop());
   const connector = housingConnector(system.url);
-  const withId = { ...connector, manifest: { ...manifest, id } };
+  const schedule = { ...manifest.schedule, ...(writers ? { writers } : {}) };
+  const withId = { ...connector, manifest: { ...manifest, id, schedule } };
   await engine.register(withId, "BUILTIN");
   return { system, engine, id };
 }
@@ -195,6 +196,68 @@ describe("two connectors at once", () => {
     expect(link).toMatchObject({ entityId: theirs, method: "EXACT_KEY" });
     const events = await db.eventPerson.count({ where: { personId: theirs } });
     expect(events).toBe(1);
+  });
+});
+
+describe("a connector's pages written side by side (schedule.writers)", () => {
+  const keysOfPage = (data: Registration[], page: number) =>
+    data
+      .slice(page * manifest.schedule.pageSize, (page + 1) * manifest.schedule.pageSize)
+      .map((r) => r.regNo);
+  const storedOf = (id: string, keys: string[]) =>
+    db.sourceRecord.count({ where: { connectorId: id, sourceKey: { in: keys } } });
+  const cursorOf = async (id: string) => (await db.connector.findUniqueOrThrow({ where: { id } })).cursor;
+
+  it("commits a later page while an earlier one waits, and moves the cursor past both only after both", async () => {
+    const data = registrations(120, "ZP", 1400);
+    const { engine, id } = await setup(data, "housing-writers", 2);
+    // the first page waits for another writer's person; the second is written meanwhile
+    const other = await otherWriterCreating(data[3]!.tenantId, "他处所建");
+    const run = engine.run(id);
+    const second = keysOfPage(data, 1);
+    for (let i = 0; (await storedOf(id, second)) < second.length; i++) {
+      if (i > 400) throw new Error("the second page was not written while the first waited");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(await storedOf(id, keysOfPage(data, 0))).toBe(0);
+    expect(await cursorOf(id)).toBeNull(); // not past the first page, which has not committed
+    await other.commitOnceWaitedFor();
+    expect(await run).toMatchObject({ outcome: "SUCCEEDED", pages: 5, served: 120, ingested: 120 });
+    expect(await cursorOf(id)).toBe("120");
+    expect(await db.sourceRecord.count({ where: { connectorId: id } })).toBe(120);
+    // the first page linked the other writer's person; each tenant is one person
+    const ids = [...new Set(data.map((r) => r.tenantId))];
+    expect(await db.person.count({ where: { citizenId: { in: ids } } })).toBe(ids.length);
+    await db.connector.update({ where: { id }, data: { cursor: null } });
+    expect(await engine.run(id)).toMatchObject({ outcome: "SUCCEEDED", ingested: 0, unchanged: 120 });
+  });
+
+  it("stops the cursor before a page that failed, keeps the pages committed after it, and loses nothing", async () => {
+    const data = registrations(120, "ZQ", 1550);
+    const { engine, id } = await setup(data, "housing-writers-fail", 2);
+    // the database refuses one record of the second page (as a failing disk or constraint would)
+    const refused = keysOfPage(data, 1)[7]!;
+    await db.$executeRawUnsafe(`CREATE FUNCTION refuse_zq() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused %', NEW."sourceKey"; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_zq BEFORE INSERT ON "SourceRecord" FOR EACH ROW
+      WHEN (NEW."sourceKey" = '${refused}') EXECUTE FUNCTION refuse_zq()`);
+    const failed = await engine.run(id);
+    expect(failed.outcome).toBe("PARTIAL");
+    expect(failed.error).toContain(`refused ${refused}`);
+    // the third page was written beside the second and committed; the cursor stays after the first
+    expect(await storedOf(id, keysOfPage(data, 1))).toBe(0);
+    expect(await storedOf(id, keysOfPage(data, 2))).toBe(25);
+    expect(await cursorOf(id)).toBe("25");
+    expect(failed).toMatchObject({ pages: 2, served: 50, ingested: 50 });
+
+    await db.$executeRawUnsafe(`DROP TRIGGER refuse_zq ON "SourceRecord"`);
+    const resumed = await engine.run(id);
+    // the second page taken again; the third found unchanged; the rest new
+    expect(resumed).toMatchObject({ outcome: "SUCCEEDED", served: 95, ingested: 70, unchanged: 25 });
+    expect(await db.sourceRecord.count({ where: { connectorId: id } })).toBe(120);
+    expect(await cursorOf(id)).toBe("120");
+    const row = await db.connector.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ recordsServed: 145, recordsIngested: 120, recordsUnchanged: 25 });
   });
 });
 

@@ -163,6 +163,12 @@ describe("parseDefinition", () => {
       message: /expected one of "PUBLIC", "INTERNAL", "PERSONAL", "SENSITIVE", "SECRET"; got "CONFIDENTIAL"/,
     },
     {
+      name: "more pages side by side than the hub writes",
+      changes: { "manifest.schedule.writers": 8 },
+      path: "manifest.schedule.writers",
+      message: /4/,
+    },
+    {
       name: "bad manifest id",
       changes: { "manifest.id": "Housing Rentals" },
       path: "manifest.id",
