@@ -522,7 +522,8 @@ export class SyncEngine {
         if (writing.length >= writers) await writing.shift();
         if (page.done) break;
       }
-      for (const written of writing.splice(0)) await written;
+      // one at a time, so that a failure leaves the ones after it to the `finally` below
+      while (writing.length > 0) await writing.shift();
     } finally {
       // a failed page leaves the others to finish (or fail) before the run ends and lets go of
       // the connector; the cursor stops before the first page that did not commit

@@ -207,6 +207,18 @@ describe("a connector's pages written side by side (schedule.writers)", () => {
   const storedOf = (id: string, keys: string[]) =>
     db.sourceRecord.count({ where: { connectorId: id, sourceKey: { in: keys } } });
   const cursorOf = async (id: string) => (await db.connector.findUniqueOrThrow({ where: { id } })).cursor;
+  /** The database refuses one record (as a failing disk or constraint would); the undo. */
+  const refuse = async (sourceKey: string) => {
+    const name = `refuse_${sourceKey.toLowerCase()}`;
+    await db.$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused %', NEW."sourceKey"; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "SourceRecord" FOR EACH ROW
+      WHEN (NEW."sourceKey" = '${sourceKey}') EXECUTE FUNCTION ${name}()`);
+    return async () => {
+      await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "SourceRecord"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+    };
+  };
 
   it("commits a later page while an earlier one waits, and moves the cursor past both only after both", async () => {
     const data = registrations(120, "ZP", 1400);
@@ -237,10 +249,7 @@ describe("a connector's pages written side by side (schedule.writers)", () => {
     const { engine, id } = await setup(data, "housing-writers-fail", 2);
     // the database refuses one record of the second page (as a failing disk or constraint would)
     const refused = keysOfPage(data, 1)[7]!;
-    await db.$executeRawUnsafe(`CREATE FUNCTION refuse_zq() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'refused %', NEW."sourceKey"; END $$`);
-    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_zq BEFORE INSERT ON "SourceRecord" FOR EACH ROW
-      WHEN (NEW."sourceKey" = '${refused}') EXECUTE FUNCTION refuse_zq()`);
+    const allow = await refuse(refused);
     const failed = await engine.run(id);
     expect(failed.outcome).toBe("PARTIAL");
     expect(failed.error).toContain(`refused ${refused}`);
@@ -250,7 +259,7 @@ describe("a connector's pages written side by side (schedule.writers)", () => {
     expect(await cursorOf(id)).toBe("25");
     expect(failed).toMatchObject({ pages: 2, served: 50, ingested: 50 });
 
-    await db.$executeRawUnsafe(`DROP TRIGGER refuse_zq ON "SourceRecord"`);
+    await allow();
     const resumed = await engine.run(id);
     // the second page taken again; the third found unchanged; the rest new
     expect(resumed).toMatchObject({ outcome: "SUCCEEDED", served: 95, ingested: 70, unchanged: 25 });
@@ -258,6 +267,35 @@ describe("a connector's pages written side by side (schedule.writers)", () => {
     expect(await cursorOf(id)).toBe("120");
     const row = await db.connector.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ recordsServed: 145, recordsIngested: 120, recordsUnchanged: 25 });
+  });
+
+  it("ends a run whose next-to-last page failed only once its last page has finished", async () => {
+    const data = registrations(120, "ZR", 1650);
+    // three writers: the last two pages are still open when the loop has fetched them all
+    const { engine, id } = await setup(data, "housing-writers-last", 3);
+    const allow = await refuse(keysOfPage(data, 3)[0]!);
+    // the last page waits for another writer's person while the page before it fails
+    const other = await otherWriterCreating(data[105]!.tenantId, "他处所建");
+    const run = engine
+      .run(id)
+      .then(async (report) => ({ report, lastPage: await storedOf(id, keysOfPage(data, 4)) }));
+    for (let i = 0; ; i++) {
+      const [waiting] = await db.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE NOT l.granted AND l.locktype = 'transactionid' AND a.datname = current_database()`,
+      );
+      if (waiting!.n > 0) break;
+      if (i > 400) throw new Error("the last page did not wait for the other writer");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, 1000)); // the refused page has failed by now
+    await other.commitOnceWaitedFor();
+    const { report, lastPage } = await run;
+    expect(report).toMatchObject({ outcome: "PARTIAL", pages: 4, served: 95 });
+    // when the run ended (and let go of the connector), its last page had committed
+    expect(lastPage).toBe(20);
+    expect(await cursorOf(id)).toBe("75");
+    await allow();
   });
 });
 
