@@ -43,6 +43,7 @@ import { arrayLiteral, bulkInsert, bulkInsertReturningIds, type Columns } from "
 import { type Db, type Tx, transaction } from "../prisma/db.js";
 import { upsertAreaTreeIn } from "./area-registry.js";
 import { CHANGE_CHANNEL, type Change } from "./change-bus.js";
+import { errorSummary } from "./error-summary.js";
 import { locateAll, storedDoorKey, unplacedTexts } from "./gazetteer.js";
 import { cityCodes, ensureOutsideAreas } from "./outside-areas.js";
 import { priceReadsAsInMemory } from "./planner.js";
@@ -169,6 +170,11 @@ export interface PageOutcome {
   changes: Change[];
   /** Data-quality problems of the stored records, by code (INVALID_USCC, OUTSIDE_CITY …): kept, counted. */
   dataQuality: Record<string, number>;
+  /**
+   * Why the page's new addresses were created inside it instead of ahead of it (Linker.write):
+   * no connection to spare, a key another page held past the lock timeout, another failure.
+   */
+  addressesInPage?: string;
 }
 
 /**
@@ -461,6 +467,7 @@ export async function ingestPage(
   await linker.load(prepared, storedKeys);
   for (const p of prepared) for (const draft of p.drafts) linker.resolve(p, draft);
   await linker.write();
+  if (linker.addressesInPage) outcome.addressesInPage = linker.addressesInPage;
   outcome.changes = linker.changes;
   for (const issue of linker.issues)
     outcome.dataQuality[issue.code] = (outcome.dataQuality[issue.code] ?? 0) + 1;
@@ -589,6 +596,8 @@ function areaProblems(
 
 /** Resolves drafts to canonical rows for one page, then writes everything in batches. */
 class Linker {
+  /** Why the new addresses could not be committed ahead of the page, when they could not. */
+  addressesInPage: string | undefined;
   private previous = new Map<string, { entityType: EntityType; entityId: string }>();
   private personsByCitizenId = new Map<string, string>();
   /** Persons by the exact low-trust key of a failed citizen ID (only keys held by one person). */
@@ -1537,7 +1546,10 @@ class Linker {
             { maxWait: AHEAD.maxWaitMs, timeout: AHEAD.timeoutMs },
           ).then(
             () => true,
-            () => false,
+            (e: unknown) => {
+              this.addressesInPage = errorSummary(e);
+              return false;
+            },
           )
         : false;
     if (!created) await this.createKeyed("Address", "addressKey", this.newAddresses, now);

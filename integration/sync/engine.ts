@@ -34,6 +34,7 @@ import type { ConnectorHealth } from "../../domain/resilience.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { type Db, transaction } from "../../prisma/db.js";
 import { notifyStatement } from "../change-bus.js";
+import { errorSummary } from "../error-summary.js";
 import {
   ingestPage,
   knownVersions,
@@ -582,6 +583,11 @@ export class SyncEngine {
             prepared,
             ahead: this.db,
           });
+          if (outcome.addressesInPage)
+            this.log("sync page created its new addresses inside its transaction", {
+              connector: m.id,
+              reason: outcome.addressesInPage,
+            });
           await tx.connector.update({
             where: { id: m.id },
             data: {
@@ -833,13 +839,4 @@ export class SyncEngine {
     this.queue = null;
     await this.locks?.end();
   }
-}
-
-/** The line of an error that says what went wrong (Prisma's messages start with a code frame). */
-export function errorSummary(e: unknown): string {
-  const lines = String((e as Error)?.message ?? e)
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return (lines.at(-1) ?? "unknown error").slice(0, 500);
 }

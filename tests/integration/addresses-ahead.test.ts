@@ -74,9 +74,10 @@ describe("a page's new addresses, committed ahead of it", () => {
     const a = openPage("ahead-a", records("A1", text), db);
     await a.ingested; // a's transaction is open, its address committed
     // b meets the same address and finishes while a is still open: nothing of a's holds it
-    await transaction(db, (tx) =>
+    const b = await transaction(db, (tx) =>
       ingestPage(tx, draftSource("ahead-b", "grid"), records("B1", text), { ahead: db }),
     );
+    expect(b.addressesInPage).toBeUndefined();
     const before = await addressOf(text);
     expect(before.ids).toHaveLength(1);
     expect(before.linkedBy).toEqual(["ahead-b"]);
@@ -145,9 +146,11 @@ describe("a page's new addresses, committed ahead of it", () => {
     const one = createDb({ url, poolMax: 1 });
     try {
       const text = "江苏省南通市崇川区人民路1号阳光花园1幢104室";
-      await transaction(one, (tx) =>
+      const outcome = await transaction(one, (tx) =>
         ingestPage(tx, draftSource("ahead-one", "grid"), records("O1", text), { ahead: one }),
       );
+      // and say why, for the sync's log
+      expect(outcome.addressesInPage).toMatch(/Unable to start a transaction in the given time/);
       const made = await addressOf(text);
       expect(made.ids).toHaveLength(1);
       expect(made.linkedBy).toEqual(["ahead-one"]);
