@@ -514,9 +514,8 @@ export class SyncEngine {
           report.ingested += outcome.ingested;
           report.unchanged += outcome.unchanged;
           report.quarantined += outcome.quarantined;
-          const cursorNow = order.commit(number);
-          if (writers > 1 && cursorNow !== undefined)
-            cursorMoves = cursorMoves.then(() => this.moveCursor(id, cursorNow));
+          const cursorNow = writers > 1 ? order.commit(number) : undefined;
+          if (cursorNow !== undefined) cursorMoves = cursorMoves.then(() => this.moveCursor(id, cursorNow));
         });
         written.catch(() => {}); // surfaces when awaited, below
         writing.push(written);

@@ -8,7 +8,7 @@
 
 export class PageOrder {
   /** The cursor after each page started, by the page's number in the run. */
-  private readonly cursors: (string | null)[] = [];
+  private readonly cursors: string[] = [];
   private readonly committed: boolean[] = [];
   /** Pages 0 … through−1 have all committed. */
   private through = 0;
@@ -16,7 +16,7 @@ export class PageOrder {
   private moved = 0;
 
   /** A page fetched and about to be written; its number in the run. */
-  start(nextCursor: string | null): number {
+  start(nextCursor: string): number {
     this.cursors.push(nextCursor);
     this.committed.push(false);
     return this.cursors.length - 1;
@@ -30,10 +30,7 @@ export class PageOrder {
     this.committed[page] = true;
     while (this.through < this.committed.length && this.committed[this.through]) this.through++;
     if (this.through <= this.moved) return undefined;
-    // a page that brought no cursor (a replay) leaves the cursor where the one before it put it
-    let cursor: string | null = null;
-    for (let p = this.through - 1; p >= this.moved && cursor === null; p--) cursor = this.cursors[p] ?? null;
     this.moved = this.through;
-    return cursor ?? undefined;
+    return this.cursors[this.through - 1];
   }
 }

@@ -30,14 +30,4 @@ describe("PageOrder", () => {
     expect(order.commit(a)).toBe("c1");
     expect(order.commit(c)).toBeUndefined();
   });
-
-  it("leaves the cursor where the page before put it when a page brings none", () => {
-    const order = new PageOrder();
-    const a = order.start("c1");
-    const b = order.start(null);
-    expect(order.commit(b)).toBeUndefined();
-    expect(order.commit(a)).toBe("c1");
-    const only = new PageOrder();
-    expect(only.commit(only.start(null))).toBeUndefined();
-  });
 });
