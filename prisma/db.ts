@@ -1,6 +1,5 @@
 // The database client: Prisma 7 over node-postgres (no Rust query engine), plus the migration
 // state the readiness probe reports.
-import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +47,8 @@ export interface DbOptions {
 /** Each client's pool (for the pool gauges at /metrics and queryText), statement names and query hook. */
 interface Direct {
   pool: pg.Pool;
+  /** The pool's connections now checked out, by backend pid (see `transaction`). */
+  checkedOut: Map<number, pg.PoolClient>;
   onQuery: DbOptions["onQuery"];
   name: ((query: { sql: string }) => string) | null;
 }
@@ -111,13 +112,13 @@ export function createDb({
     ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMillis: idleTimeoutMs } : {}),
   });
-  captureTransactionConnections(pool);
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     ...(preparedStatements ? { statementNameGenerator: statementNames() } : {}),
   });
   const direct: Direct = {
     pool,
+    checkedOut: checkedOutByPid(pool),
     onQuery,
     name: preparedStatements ? statementNames(MAX_STATEMENT_NAMES, "rp") : null,
   };
@@ -133,21 +134,25 @@ export function createDb({
 }
 
 /**
- * The connection a transaction started by `transaction()` runs on. The adapter takes it from the
- * pool with `connect()` (promise form) inside the transaction's async context; the first such call
- * in that context is the transaction's. pg-pool's own `query()` uses the callback form, which is
- * left alone.
+ * The pool's checked-out connections by backend pid, kept from the pool's own events. A backend is
+ * checked out to one holder at a time, so the pid a transaction reads names its connection. (An
+ * AsyncLocalStorage around the adapter's `connect()` would say the same, but on Node 20 its first
+ * `run()` turns promise hooks on for the whole process: tests/integration/promise-hooks.test.ts.)
  */
-const connecting = new AsyncLocalStorage<{ client?: Promise<pg.PoolClient> }>();
-
-function captureTransactionConnections(pool: pg.Pool): void {
-  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
-  pool.connect = ((...args: unknown[]) => {
-    const result = connect(...args);
-    const slot = args.length === 0 ? connecting.getStore() : undefined;
-    if (slot && !slot.client) slot.client = result as Promise<pg.PoolClient>;
-    return result;
-  }) as typeof pool.connect;
+function checkedOutByPid(pool: pg.Pool): Map<number, pg.PoolClient> {
+  const out = new Map<number, pg.PoolClient>();
+  const pid = (client: pg.PoolClient) => (client as pg.PoolClient & { processID?: number }).processID;
+  const forget = (client: pg.PoolClient) => {
+    const id = pid(client);
+    if (id !== undefined && out.get(id) === client) out.delete(id);
+  };
+  pool.on("acquire", (client) => {
+    const id = pid(client);
+    if (id !== undefined) out.set(id, client);
+  });
+  pool.on("release", (_err: Error | undefined, client: pg.PoolClient) => forget(client));
+  pool.on("remove", forget);
+  return out;
 }
 
 /** Transactions whose own connection is known: statements with large arguments go straight to it. */
@@ -157,8 +162,8 @@ const transactionConnections = new WeakMap<object, { client: pg.PoolClient; dire
  * An interactive transaction whose statements with large arguments (a page's bulk inserts: every
  * payload, every claim) can go to its connection directly (`executeIn`, `queryIn`), without Prisma's
  * round trip of a raw statement's arguments (each serialised to JSON and parsed back: megabytes a
- * page). The connection is checked to be the transaction's (its backend pid) before it is used;
- * when it cannot be, the statements go through Prisma as before.
+ * page). The connection is found by the backend pid the transaction reads; when the pool has
+ * none checked out with that pid, the statements go through Prisma as before.
  */
 export async function transaction<T>(
   db: Db,
@@ -167,22 +172,16 @@ export async function transaction<T>(
 ): Promise<T> {
   const direct = directs.get(db);
   if (!direct) return db.$transaction(fn, options);
-  const slot: { client?: Promise<pg.PoolClient> } = {};
-  return connecting.run(slot, () =>
-    db.$transaction(async (tx) => {
-      const client = await slot.client;
-      if (client) {
-        const [own] = await tx.$queryRawUnsafe<{ pid: number }[]>("SELECT pg_backend_pid() AS pid");
-        const pid = (client as pg.PoolClient & { processID?: number }).processID;
-        if (own && pid === own.pid) transactionConnections.set(tx, { client, direct });
-      }
-      try {
-        return await fn(tx);
-      } finally {
-        transactionConnections.delete(tx);
-      }
-    }, options),
-  );
+  return db.$transaction(async (tx) => {
+    const [own] = await tx.$queryRawUnsafe<{ pid: number }[]>("SELECT pg_backend_pid() AS pid");
+    const client = own ? direct.checkedOut.get(own.pid) : undefined;
+    if (client) transactionConnections.set(tx, { client, direct });
+    try {
+      return await fn(tx);
+    } finally {
+      transactionConnections.delete(tx);
+    }
+  }, options);
 }
 
 /** Whether this transaction's statements with large arguments go to its connection directly. */

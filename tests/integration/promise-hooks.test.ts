@@ -1,5 +1,6 @@
 // The hub keeps Node's promise hooks off. A single AsyncLocalStorage run anywhere in the process
-// (the schema engine's migrations at start-up once used one) makes Node 20 run hooks around every
+// (the schema engine's migrations at start-up once used one, and so did `transaction()` finding
+// a sync page's connection) makes Node 20 run hooks around every
 // await of every request for the rest of the process's life: two to three times the cost of a
 // promise-heavy path (tests/fixtures/promise-hooks-probe.ts says how it is detected).
 import { execFile } from "node:child_process";
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 async function probe(
   ...args: string[]
-): Promise<{ before: boolean; after: boolean; ready: number; graphql: number }> {
+): Promise<{ before: boolean; after: boolean; ready: number; graphql: number; ownConnection: boolean }> {
   const db = await emptyDatabase(inject("pgAdminUrl"));
   drops.push(db.drop);
   const { stdout } = await exec(
@@ -41,9 +42,9 @@ async function probe(
 }
 
 describe("promise hooks", () => {
-  it("stay off in a hub that migrated its database and answered GraphQL", async () => {
+  it("stay off in a hub that migrated its database, answered GraphQL and wrote as a sync page does", async () => {
     const seen = await probe();
-    expect(seen).toEqual({ before: false, after: false, ready: 200, graphql: 200 });
+    expect(seen).toEqual({ before: false, after: false, ready: 200, graphql: 200, ownConnection: true });
   }, 120_000);
 
   it("control: the probe sees them once one AsyncLocalStorage has run", async () => {
