@@ -10,7 +10,7 @@
 //   4. every value the record asserts is kept on its link (EntitySource.values: provenance), and
 //      the canonical columns of persons that gained a source are chosen again from all claims;
 //   5. every event created or changed is published to subscribers on commit.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type {
   AddressDraft,
   AreaDraft,
@@ -50,6 +50,7 @@ import { priceReadsAsInMemory } from "./planner.js";
 import { recomputeOrganisations, recomputePersons } from "./resolution/canonical.js";
 import { addressKeysOf, analysePerson, platePartsOf } from "./resolution/draft-keys.js";
 import { PersonBlocks } from "./resolution/person-blocks.js";
+import { newRowId } from "./row-id.js";
 import { againIfKeyTaken } from "./savepoint.js";
 
 const addressKeyOf = (text: string) => addressKeysOf(text).key;
@@ -386,7 +387,7 @@ export async function ingestPage(
       hash,
       text,
       drafts: [...mapped.drafts].sort((a, b) => ORDER[a.element] - ORDER[b.element]),
-      recordId: randomUUID(),
+      recordId: newRowId(),
     });
   }
   if (quarantine.length > 0) {
@@ -754,7 +755,7 @@ class Linker {
   ): string {
     let id = this.addressesByKey.get(key);
     if (!id) {
-      id = randomUUID();
+      id = newRowId();
       this.addressesByKey.set(key, id);
       this.addressCommunity.set(id, area.path ? communityOfPath(area.path) : null);
       this.newAddresses.push({
@@ -1094,7 +1095,7 @@ class Linker {
       if (c.citizenId) this.personsByCitizenId.set(c.citizenId, id);
     }
     if (!id) {
-      id = randomUUID();
+      id = newRowId();
       if (c.citizenId) this.personsByCitizenId.set(c.citizenId, id);
       if (lowTrust && !this.personsByLowTrust.has(lowTrust)) this.personsByLowTrust.set(lowTrust, id);
       this.newPersons.push({
@@ -1272,7 +1273,7 @@ class Linker {
       area = d.areaCode || (!addressId && !seenThroughEvent) ? this.place(p, d.ref, d.areaCode) : null;
     }
     if (!id) {
-      id = randomUUID();
+      id = newRowId();
       if (uscc) this.orgsByUscc.set(uscc, id);
       if (lowTrust && !this.orgsByLowTrust.has(lowTrust)) this.orgsByLowTrust.set(lowTrust, id);
       this.orgsByNameKey.set(nameKey, [...(this.orgsByNameKey.get(nameKey) ?? []), { id, uscc }]);
@@ -1374,7 +1375,7 @@ class Linker {
         at: new Date().toISOString(),
       });
     } else {
-      id = randomUUID();
+      id = newRowId();
       this.newEvents.push({ id, ...columns });
       this.steps.push({
         eventId: id,
@@ -1602,7 +1603,7 @@ class Linker {
       tx,
       "MatchCandidate",
       TABLES.MatchCandidate,
-      this.reviews.map((r) => ({ ...r, id: randomUUID(), entityType: "PERSON" })),
+      this.reviews.map((r) => ({ ...r, id: newRowId(), entityType: "PERSON" })),
       { conflict: "ignore" },
     );
     await bulkInsert(tx, "PersonAddress", TABLES.PersonAddress, this.personAddresses, { conflict: "ignore" });
@@ -1618,7 +1619,7 @@ class Linker {
       tx,
       "EventStep",
       TABLES.EventStep,
-      this.steps.map((st) => ({ ...st, id: randomUUID(), at: st.at ?? now })),
+      this.steps.map((st) => ({ ...st, id: newRowId(), at: st.at ?? now })),
     );
   }
 }

@@ -50,7 +50,7 @@ import {
   type StrayRef,
   topList,
 } from "./support/resolve-diagnostics.js";
-import { ingestSandboxGraph } from "./support/sandbox-graph.js";
+import { ingestSandboxGraph, statementsByTime } from "./support/sandbox-graph.js";
 import { TreeMemorySampler } from "./support/tree-memory.js";
 import {
   ceilingClusters,
@@ -66,12 +66,15 @@ import {
   withSingletons,
 } from "./support/truth-links.js";
 
-const USAGE = `usage: npm run bench:resolve -- [--scale test|demo|bench] [--seed S] [--waves W] [--keep-truth]
+const USAGE = `usage: npm run bench:resolve -- [--scale test|demo|bench] [--seed S] [--waves W] [--keep-truth] [--pg-statements]
   --scale       sandbox preset: test (5k persons), demo (50k, default), bench (1M)
   --seed        generator seed (default citygraph)
   --waves       connectors side by side, wave after wave: "grid;public-security;civil-affairs,hotline-12345,petition"
                 (";" between waves, "," within one; unnamed connectors run alone afterwards; default: one after another)
-  --keep-truth  keep the ground-truth JSON Lines file (its path is printed)`;
+  --keep-truth  keep the ground-truth JSON Lines file (its path is printed)
+  --pg-statements  also print where PostgreSQL's time went in the ingest, statement by statement
+                (pg_stat_statements, those run by triggers and foreign keys included); counting
+                them costs time, so the run's own times are not comparable with a run without`;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESOLUTION_MODULE = path.resolve(HERE, "../../integration/resolution/index.ts");
@@ -81,6 +84,7 @@ interface Options {
   seed: string;
   waves: string[][] | undefined;
   keepTruth: boolean;
+  pgStatements: boolean;
 }
 
 /** What the resolution pass made of each split's stray person references, and what they gave. */
@@ -134,6 +138,7 @@ function parseOptions(): Options {
       scale: { type: "string", default: "demo" },
       seed: { type: "string", default: "citygraph" },
       "keep-truth": { type: "boolean", default: false },
+      "pg-statements": { type: "boolean", default: false },
       waves: { type: "string" },
       // other benchmarks' options, which `npm run bench -- …` passes to every one: ignored here
       duration: { type: "string" },
@@ -165,6 +170,7 @@ function parseOptions(): Options {
         .filter(Boolean),
     ),
     keepTruth: values["keep-truth"],
+    pgStatements: values["pg-statements"],
   };
 }
 
@@ -365,7 +371,7 @@ function datasetTable(datasets: readonly DatasetCounts[]): string {
   );
 }
 
-const { scale, seed, waves, keepTruth } = parseOptions();
+const { scale, seed, waves, keepTruth, pgStatements } = parseOptions();
 const order = waves ? `, connectors in waves ${waves.map((w) => w.join(" + ")).join(" → ")}` : "";
 // The hub syncs in the process `npm start` starts: the benchmark runs under its V8 flags.
 const rerun = await rerunWithStartFlags();
@@ -397,13 +403,22 @@ await runBench(
     self.beginWindow();
     const ingestStarted = performance.now();
     const graph = await bench.started(
-      ingestSandboxGraph({ scale, seed, ...(waves ? { waves } : {}), log, signal: bench.signal }),
+      ingestSandboxGraph({
+        scale,
+        seed,
+        ...(waves ? { waves } : {}),
+        ...(pgStatements ? { statementStats: true, nestedStatements: true } : {}),
+        log,
+        signal: bench.signal,
+      }),
       (g) => g.stop(),
     );
     const setupMs = performance.now() - ingestStarted;
     const ingestMs = graph.timings.ingestMs ?? setupMs;
     const ingestPeakKiB = self.endWindow();
     const records = graph.connectors.reduce((n, c) => n + c.stored, 0);
+    // before the pass: the ingest's statements only (set-up's are a few seconds of them)
+    const statements = pgStatements ? await statementsByTime(graph.databaseUrl, 40) : null;
 
     let resolveMs: number | null = null;
     let passCpu: CpuSnapshot | null = null;
@@ -696,6 +711,19 @@ await runBench(
         `incremental pass:  ${f.change} (${f.touched}): ${fixed(f.ms / 1000, 2)} s, ${f.mentions ?? "?"} mentions looked at`,
       );
     if (keepTruth) log(`ground truth kept: ${truthFile}`);
+    if (statements) {
+      log("\nPostgreSQL's statements over the ingest, by time (pg_stat_statements; counting them slowed");
+      log(
+        "this run; a nested statement, run by a trigger or a foreign key's check, is inside its caller's time;",
+      );
+      log("PostgreSQL 18 counts the checks of every foreign key to a uuid `id` as one statement):");
+      const topLevel = statements.filter((st) => !st.nested).reduce((ms, st) => ms + st.totalMs, 0);
+      log("      s  share      calls       rows  µs/row  WAL MiB  full pages  statement");
+      for (const st of statements)
+        log(
+          `${fixed(st.totalMs / 1000, 1).padStart(7)} ${`${fixed((100 * st.totalMs) / topLevel, 1)} %`.padStart(6)} ${String(st.calls).padStart(10)} ${String(st.rows).padStart(10)} ${(st.rows ? fixed((1000 * st.totalMs) / st.rows, 1) : "").padStart(7)} ${fixed(st.walBytes / 2 ** 20, 0).padStart(8)} ${String(st.walFullPages).padStart(11)}  ${st.nested ? "(nested) " : ""}${st.query.slice(0, 90)}`,
+        );
+    }
 
     const file = bench.report(`bench-resolve-${scale}.json`, {
       settings: { scale, seed, waves: waves ?? null, persons: graph.expected.persons },
@@ -727,6 +755,7 @@ await runBench(
         evaluationPhases: linked.timings,
       },
       cpuSeconds: cpu.figures,
+      pgStatements: statements,
       recordsPerSecond: Math.round(records / (wallIngest / 1000)),
       connectors: graph.connectors.map((c) => ({
         connector: c.connector,

@@ -34,6 +34,11 @@ export interface SandboxGraphOptions {
   seed: string;
   /** Preload pg_stat_statements and create the extension (costs one PostgreSQL restart). */
   statementStats?: boolean;
+  /**
+   * With statementStats: count the statements functions and triggers run too
+   * (`pg_stat_statements.track = all`): a trigger's insert, a foreign key's check of each row.
+   */
+  nestedStatements?: boolean;
   /** Connections of the returned Prisma client (default 4). */
   poolMax?: number;
   /** Keep the sandbox systems running after the ingest (default: stopped once ingested). */
@@ -96,7 +101,7 @@ const ROW_COUNT_TABLES = [
 ];
 
 /** A throwaway cluster whose server preloads pg_stat_statements (initdb, set, restart). */
-async function startPostgresWithStatementStats(database: string): Promise<ThrowawayPostgres> {
+async function startPostgresWithStatementStats(database: string, nested = false): Promise<ThrowawayPostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citygraph-bench-pg-"));
   try {
     const port = await freePort();
@@ -108,6 +113,7 @@ async function startPostgresWithStatementStats(database: string): Promise<Throwa
       await admin.query("ALTER SYSTEM SET pg_stat_statements.max = 10000");
       // planning is work PostgreSQL does for a request as much as execution is
       await admin.query("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+      if (nested) await admin.query("ALTER SYSTEM SET pg_stat_statements.track = 'all'");
     } finally {
       await admin.end();
     }
@@ -208,39 +214,91 @@ export interface StatementStat {
   query: string;
 }
 
+/** One statement's rows, on a connection of its own. */
+async function rowsOf<R extends pg.QueryResultRow>(
+  databaseUrl: string,
+  text: string,
+  values: readonly unknown[],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, [...values])).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /** One role's statements by total execution time, most first. */
 export async function topStatements(
   databaseUrl: string,
   role: string,
   limit: number,
 ): Promise<StatementStat[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{
-      calls: string;
-      mean_ms: number;
-      total_ms: number;
-      plan_ms: number;
-      query: string;
-    }>(
-      `SELECT s.calls::bigint AS calls, s.mean_exec_time::float8 AS mean_ms, s.total_exec_time::float8 AS total_ms,
+  const rows = await rowsOf<{
+    calls: string;
+    mean_ms: number;
+    total_ms: number;
+    plan_ms: number;
+    query: string;
+  }>(
+    databaseUrl,
+    `SELECT s.calls::bigint AS calls, s.mean_exec_time::float8 AS mean_ms, s.total_exec_time::float8 AS total_ms,
               (s.total_plan_time / greatest(s.calls, 1))::float8 AS plan_ms,
               regexp_replace(s.query, '\\s+', ' ', 'g') AS query
          FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
         WHERE r.rolname = $1 AND s.toplevel ORDER BY s.total_exec_time DESC LIMIT $2`,
-      [role, limit],
-    );
-    return rows.map((r) => ({
-      calls: Number(r.calls),
-      meanMs: r.mean_ms,
-      totalMs: r.total_ms,
-      meanPlanMs: r.plan_ms,
-      query: r.query,
-    }));
-  } finally {
-    await client.end();
-  }
+    [role, limit],
+  );
+  return rows.map((r) => ({
+    calls: Number(r.calls),
+    meanMs: r.mean_ms,
+    totalMs: r.total_ms,
+    meanPlanMs: r.plan_ms,
+    query: r.query,
+  }));
+}
+
+export interface WriteStat {
+  calls: number;
+  rows: number;
+  totalMs: number;
+  walBytes: number;
+  /** Whole pages written to the WAL (the first change of a page after a checkpoint). */
+  walFullPages: number;
+  /** Run by a function or trigger: its time is inside its caller's too. */
+  nested: boolean;
+  /** Normalised text, whitespace collapsed, its first 160 characters. */
+  query: string;
+}
+
+/** Every role's statements, nested ones included, by total execution time, most first. */
+export async function statementsByTime(databaseUrl: string, limit: number): Promise<WriteStat[]> {
+  const rows = await rowsOf<{
+    calls: string;
+    rows: string;
+    total_ms: number;
+    wal_bytes: string;
+    wal_fpi: string;
+    toplevel: boolean;
+    query: string;
+  }>(
+    databaseUrl,
+    `SELECT calls::bigint AS calls, rows::bigint AS rows, total_exec_time::float8 AS total_ms,
+              wal_bytes::bigint AS wal_bytes, wal_fpi::bigint AS wal_fpi, toplevel,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    calls: Number(r.calls),
+    rows: Number(r.rows),
+    totalMs: r.total_ms,
+    walBytes: Number(r.wal_bytes),
+    walFullPages: Number(r.wal_fpi),
+    nested: !r.toplevel,
+    query: r.query,
+  }));
 }
 
 /** Upper bound on a full run's pages: every dataset may end on a short page; a little slack. */
@@ -299,7 +357,9 @@ export async function ingestSandboxGraph(options: SandboxGraphOptions): Promise<
     const expectedPromise = expectedCountsInChild(seed, scale);
     expectedPromise.catch(() => {});
     pgServer = await step("postgresMs", "throwaway PostgreSQL", () =>
-      options.statementStats ? startPostgresWithStatementStats("citygraph") : startThrowawayPostgres(),
+      options.statementStats
+        ? startPostgresWithStatementStats("citygraph", options.nestedStatements)
+        : startThrowawayPostgres(),
     );
     const url = pgServer.url;
     await step("migrateMs", "migrations", () => migrate(url));
