@@ -1,6 +1,6 @@
 // The five built-in connectors against the sandbox department systems, end to end: every record
-// of the synthetic city arrives exactly once, re-sync adds nothing, and a sync killed with SIGKILL
-// and restarted ends with exactly the generator's record counts.
+// of the synthetic city arrives exactly once with a time-ordered key, re-sync adds nothing, and a
+// sync killed with SIGKILL and restarted ends with exactly the generator's record counts.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -83,6 +83,17 @@ describe("the five silos", () => {
       petition: expected.petition,
       grid: expected.grid! + areas,
     });
+    // the rows the sync made have time-ordered keys (UUID version 7, the 13th hex digit), whose
+    // index entries go to the right-hand end of each index (integration/row-id.ts)
+    const unordered = await db.$queryRawUnsafe<{ table: string; rows: number }[]>(
+      `SELECT k.t AS table, count(*)::int AS rows FROM (
+         SELECT 'SourceRecord' AS t, id FROM "SourceRecord" UNION ALL SELECT 'Person', id FROM "Person"
+         UNION ALL SELECT 'Address', id FROM "Address" UNION ALL SELECT 'Organisation', id FROM "Organisation"
+         UNION ALL SELECT 'Event', id FROM "Event" UNION ALL SELECT 'EventStep', id FROM "EventStep"
+       ) k WHERE substr(k.id::text, 15, 1) <> '7' GROUP BY k.t`,
+    );
+    expect(unordered).toEqual([]);
+    expect(await db.person.count()).toBeGreaterThan(0);
 
     for (const c of connectors) {
       await db.connector.update({ where: { id: c.manifest.id }, data: { cursor: null } });
