@@ -477,7 +477,7 @@ export class SyncEngine {
     // before it has committed, and the cursor moves after their commits, never past a page that
     // has not (page-order.ts). One writer keeps each page's cursor in the page's own transaction.
     const writers = connector.manifest.schedule.writers ?? 1;
-    const order = new PageOrder();
+    const order = writers > 1 ? new PageOrder() : null;
     let cursorMoves = Promise.resolve();
     const writing: Promise<void>[] = [];
     let started = 0;
@@ -500,10 +500,10 @@ export class SyncEngine {
           fresh.push(p);
         }
         const counts = { served: page.records.length, duplicates: page.records.length - records.length };
-        const number = order.start(page.nextCursor);
+        const number = order?.start(page.nextCursor);
         const written = this.commitPage(
           connector,
-          writers === 1 ? page.nextCursor : null,
+          order ? null : page.nextCursor,
           records,
           fresh,
           counts,
@@ -514,7 +514,7 @@ export class SyncEngine {
           report.ingested += outcome.ingested;
           report.unchanged += outcome.unchanged;
           report.quarantined += outcome.quarantined;
-          const cursorNow = writers > 1 ? order.commit(number) : undefined;
+          const cursorNow = order && number !== undefined ? order.commit(number) : undefined;
           if (cursorNow !== undefined) cursorMoves = cursorMoves.then(() => this.moveCursor(id, cursorNow));
         });
         written.catch(() => {}); // surfaces when awaited, below
