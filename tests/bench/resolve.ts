@@ -712,16 +712,17 @@ await runBench(
       );
     if (keepTruth) log(`ground truth kept: ${truthFile}`);
     if (statements) {
-      log("\nPostgreSQL's statements over the ingest, by time (pg_stat_statements; counting them slowed");
+      log(
+        `\nPostgreSQL's statements over the ingest, ${fixed(statements.topLevelMs / 1000, 1)} s in all, by time (pg_stat_statements; counting them slowed`,
+      );
       log(
         "this run; a nested statement, run by a trigger or a foreign key's check, is inside its caller's time;",
       );
       log("PostgreSQL 18 counts the checks of every foreign key to a uuid `id` as one statement):");
-      const topLevel = statements.filter((st) => !st.nested).reduce((ms, st) => ms + st.totalMs, 0);
       log("      s  share      calls       rows  µs/row  WAL MiB  full pages  statement");
-      for (const st of statements)
+      for (const st of statements.statements)
         log(
-          `${fixed(st.totalMs / 1000, 1).padStart(7)} ${`${fixed((100 * st.totalMs) / topLevel, 1)} %`.padStart(6)} ${String(st.calls).padStart(10)} ${String(st.rows).padStart(10)} ${(st.rows ? fixed((1000 * st.totalMs) / st.rows, 1) : "").padStart(7)} ${fixed(st.walBytes / 2 ** 20, 0).padStart(8)} ${String(st.walFullPages).padStart(11)}  ${st.nested ? "(nested) " : ""}${st.query.slice(0, 90)}`,
+          `${fixed(st.totalMs / 1000, 1).padStart(7)} ${`${fixed((100 * st.totalMs) / statements.topLevelMs, 1)} %`.padStart(6)} ${String(st.calls).padStart(10)} ${String(st.rows).padStart(10)} ${(st.rows ? fixed((1000 * st.totalMs) / st.rows, 1) : "").padStart(7)} ${fixed(st.walBytes / 2 ** 20, 0).padStart(8)} ${String(st.walFullPages).padStart(11)}  ${st.nested ? "(nested) " : ""}${st.query.slice(0, 90)}`,
         );
     }
 

@@ -174,34 +174,25 @@ export async function statementsByRole(
   databaseUrl: string,
   roles: readonly string[],
 ): Promise<Record<string, { calls: number; execMs: number; planMs: number }>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ role: string; calls: string; exec_ms: number; plan_ms: number }>(
-      `SELECT r.rolname AS role, coalesce(sum(s.calls), 0)::bigint AS calls,
-              coalesce(sum(s.total_exec_time), 0)::float8 AS exec_ms,
-              coalesce(sum(s.total_plan_time), 0)::float8 AS plan_ms
-         FROM pg_roles r LEFT JOIN pg_stat_statements s ON s.userid = r.oid AND s.toplevel
-        WHERE r.rolname = ANY($1) GROUP BY r.rolname`,
-      [[...roles]],
-    );
-    return Object.fromEntries(
-      rows.map((r) => [r.role, { calls: Number(r.calls), execMs: r.exec_ms, planMs: r.plan_ms }]),
-    );
-  } finally {
-    await client.end();
-  }
+  const rows = await rowsOf<{ role: string; calls: string; exec_ms: number; plan_ms: number }>(
+    databaseUrl,
+    `SELECT r.rolname AS role, coalesce(sum(s.calls), 0)::bigint AS calls,
+            coalesce(sum(s.total_exec_time), 0)::float8 AS exec_ms,
+            coalesce(sum(s.total_plan_time), 0)::float8 AS plan_ms
+       FROM pg_roles r LEFT JOIN pg_stat_statements s ON s.userid = r.oid AND s.toplevel
+      WHERE r.rolname = ANY($1) GROUP BY r.rolname`,
+    [[...roles]],
+  );
+  return Object.fromEntries(
+    rows.map((r) => [r.role, { calls: Number(r.calls), execMs: r.exec_ms, planMs: r.plan_ms }]),
+  );
 }
 
 /** Forget one role's statement statistics (pg_stat_statements_reset for its user id). */
 export async function resetStatements(databaseUrl: string, role: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query("SELECT pg_stat_statements_reset(r.oid) FROM pg_roles r WHERE r.rolname = $1", [role]);
-  } finally {
-    await client.end();
-  }
+  await rowsOf(databaseUrl, "SELECT pg_stat_statements_reset(r.oid) FROM pg_roles r WHERE r.rolname = $1", [
+    role,
+  ]);
 }
 
 export interface StatementStat {
@@ -272,8 +263,19 @@ export interface WriteStat {
   query: string;
 }
 
-/** Every role's statements, nested ones included, by total execution time, most first. */
-export async function statementsByTime(databaseUrl: string, limit: number): Promise<WriteStat[]> {
+/**
+ * Every role's statements, nested ones included, by total execution time, most first (`limit` of
+ * them), and the time of every top-level statement (the nested ones are inside it).
+ */
+export async function statementsByTime(
+  databaseUrl: string,
+  limit: number,
+): Promise<{ topLevelMs: number; statements: WriteStat[] }> {
+  const [total] = await rowsOf<{ ms: number }>(
+    databaseUrl,
+    "SELECT coalesce(sum(total_exec_time), 0)::float8 AS ms FROM pg_stat_statements WHERE toplevel",
+    [],
+  );
   const rows = await rowsOf<{
     calls: string;
     rows: string;
@@ -290,7 +292,7 @@ export async function statementsByTime(databaseUrl: string, limit: number): Prom
          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1`,
     [limit],
   );
-  return rows.map((r) => ({
+  const statements = rows.map((r) => ({
     calls: Number(r.calls),
     rows: Number(r.rows),
     totalMs: r.total_ms,
@@ -299,6 +301,7 @@ export async function statementsByTime(databaseUrl: string, limit: number): Prom
     nested: !r.toplevel,
     query: r.query,
   }));
+  return { topLevelMs: total?.ms ?? 0, statements };
 }
 
 /** Upper bound on a full run's pages: every dataset may end on a short page; a little slack. */
